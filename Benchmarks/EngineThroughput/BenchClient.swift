@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import RondaCore
+import RondaEngine
+import RondaHTTP
+
+struct ClientSettings: Sendable {
+    var url: String
+    var duration: Double
+    var concurrency: Int
+    /// Seconds of the same load before measuring (not counted).
+    var warmup: Double
+    /// Measure `HTTPSession.send` alone (one session per loop) instead of whole scenarios.
+    var raw: Bool
+    /// A dedicated `CurlExecutor` with this many threads; `nil` = `CurlExecutor.shared` (what `ronda` uses).
+    var curlThreads: Int?
+}
+
+/// What one loop (or all of them, summed) did.
+struct LoopStats: Sendable {
+    var scenarios = 0
+    var requests = 0
+    var failures = 0
+    /// Requests that opened a TCP connection (curl connect time > 0, or CURLINFO_NUM_CONNECTS).
+    var newConnections = 0
+    /// Sum of scenario durations as ScenarioRunner reports them (scenario mode), seconds.
+    var scenarioSeconds = 0.0
+    /// Sum of curl's total transfer times, seconds.
+    var curlSeconds = 0.0
+    var firstFailure: String?
+
+    static func + (a: LoopStats, b: LoopStats) -> LoopStats {
+        LoopStats(
+            scenarios: a.scenarios + b.scenarios, requests: a.requests + b.requests, failures: a.failures + b.failures,
+            newConnections: a.newConnections + b.newConnections, scenarioSeconds: a.scenarioSeconds + b.scenarioSeconds,
+            curlSeconds: a.curlSeconds + b.curlSeconds, firstFailure: a.firstFailure ?? b.firstFailure
+        )
+    }
+}
+
+enum BenchClient {
+    /// Runs the benchmark and prints the figures; `false` if any scenario or request failed.
+    static func run(_ settings: ClientSettings) async -> Bool {
+        guard let (baseURL, path) = split(settings.url) else {
+            EngineThroughput.fail("client: --url must be an absolute http:// URL, e.g. http://127.0.0.1:8080/ping")
+        }
+        let executor = settings.curlThreads.map { CurlExecutor(threads: $0) } ?? CurlExecutor.shared
+        let threadsNote = settings.curlThreads.map { "\($0) (dedicated CurlExecutor)" }
+            ?? "\(max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)) (CurlExecutor.shared, as ronda uses)"
+
+        // Parsed once; every loop runs this same value.
+        let text = """
+            scenario: Engine throughput ping
+            steps:
+              - name: ping
+                get: '\(path)'
+                expect: { status: 200, json: { "$.ok": true } }
+            """
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioLoader.parse(text, file: "engine-throughput.yml")
+        } catch {
+            EngineThroughput.fail("client: the benchmark scenario does not parse: \(error)")
+        }
+        var logger = Logger(label: "ronda.engine")
+        logger.logLevel = .info  // ronda's default level: step lines are debug, so not printed
+        let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: baseURL), logger: logger, executor: executor)
+
+        let mode = settings.raw ? "raw HTTPSession.send" : "ScenarioRunner.run (one-step GET scenario)"
+        print("mode: \(mode)")
+        print("url: \(settings.url)  concurrency: \(settings.concurrency)  duration: \(settings.duration) s  warm-up: \(settings.warmup) s")
+        print("curl threads: \(threadsNote)  cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+
+        let work: @Sendable (ContinuousClock.Instant) async -> LoopStats
+        if settings.raw {
+            let url = settings.url
+            work = { end in await rawLoop(url: url, executor: executor, until: end) }
+        } else {
+            work = { end in await scenarioLoop(runner: runner, scenario: scenario, until: end) }
+        }
+
+        let clock = ContinuousClock()
+        if settings.warmup > 0 {
+            _ = await load(concurrency: settings.concurrency, until: clock.now.advanced(by: .seconds(settings.warmup)), work)
+        }
+        let start = clock.now
+        let total = await load(concurrency: settings.concurrency, until: start.advanced(by: .seconds(settings.duration)), work)
+        let elapsed = seconds(start.duration(to: clock.now))
+
+        let rps = Double(total.requests) / elapsed
+        if !settings.raw {
+            print("scenarios: \(total.scenarios)  requests: \(total.requests)  failed scenarios: \(total.failures)")
+            print(String(format: "scenarios/s: %.1f", Double(total.scenarios) / elapsed))
+        } else {
+            print("requests: \(total.requests)  failed requests: \(total.failures)")
+        }
+        if total.requests > 0 {
+            print(String(format: "new TCP connections: %d (%.2f per request)", total.newConnections, Double(total.newConnections) / Double(total.requests)))
+            let curlMs = total.curlSeconds / Double(total.requests) * 1000
+            if settings.raw {
+                print(String(format: "mean curl total time per request: %.3f ms", curlMs))
+            } else if total.scenarios > 0 {
+                let scenarioMs = total.scenarioSeconds / Double(total.scenarios) * 1000
+                print(String(format: "mean scenario time: %.3f ms, of which curl transfer: %.3f ms (outside the transfer: %.3f ms)", scenarioMs, curlMs, scenarioMs - curlMs))
+            }
+        }
+        if let failure = total.firstFailure { print("first failure: \(failure)") }
+        print(String(format: "elapsed: %.3f s", elapsed))
+        print(String(format: "requests/s: %.1f", rps))
+        print(String(format: "RESULT mode=%@ rps=%.1f requests=%d failures=%d new_connections=%d",
+                     settings.raw ? "raw" : "scenario", rps, total.requests, total.failures, total.newConnections))
+        return total.failures == 0 && total.requests > 0
+    }
+
+    /// `concurrency` loops running `work` until `end`; their stats summed.
+    static func load(
+        concurrency: Int, until end: ContinuousClock.Instant,
+        _ work: @escaping @Sendable (ContinuousClock.Instant) async -> LoopStats
+    ) async -> LoopStats {
+        await withTaskGroup(of: LoopStats.self) { group in
+            for _ in 0..<concurrency { group.addTask { await work(end) } }
+            return await group.reduce(LoopStats(), +)
+        }
+    }
+
+    /// One loop of whole scenario runs: each run is the unit (new session, as ScenarioRunner does it).
+    static func scenarioLoop(runner: ScenarioRunner, scenario: Scenario, until end: ContinuousClock.Instant) async -> LoopStats {
+        var stats = LoopStats()
+        let clock = ContinuousClock()
+        while clock.now < end {
+            let result = await runner.run(scenario, runID: "bench", worker: "bench")
+            stats.scenarios += 1
+            stats.scenarioSeconds += result.duration
+            for step in result.steps {
+                stats.requests += step.attempts
+                if let timings = step.timings {
+                    stats.curlSeconds += timings.total
+                    if timings.connect > 0 { stats.newConnections += 1 }
+                }
+            }
+            if result.status != .pass {
+                stats.failures += 1
+                if stats.firstFailure == nil {
+                    stats.firstFailure = "\(result.status): \(result.errorMessage ?? "no message")"
+                }
+            }
+        }
+        return stats
+    }
+
+    /// One loop of bare requests on one session (kept-alive connection), to separate engine cost from libcurl's.
+    static func rawLoop(url: String, executor: CurlExecutor, until end: ContinuousClock.Instant) async -> LoopStats {
+        var stats = LoopStats()
+        let clock = ContinuousClock()
+        let session = HTTPSession(executor: executor)
+        defer { session.close() }
+        let request = HTTPRequest(url: url)
+        let expected = Array(#"{"ok":true}"#.utf8)
+        while clock.now < end {
+            stats.requests += 1
+            do {
+                let response = try await session.send(request)
+                stats.newConnections += response.newConnections
+                stats.curlSeconds += response.timings.total
+                if response.status != 200 || response.body != expected {
+                    stats.failures += 1
+                    if stats.firstFailure == nil {
+                        stats.firstFailure = "status \(response.status), body \(String(decoding: response.body.prefix(200), as: UTF8.self))"
+                    }
+                }
+            } catch {
+                stats.failures += 1
+                if stats.firstFailure == nil { stats.firstFailure = error.message }
+            }
+        }
+        return stats
+    }
+
+    /// `http://host:port/path?query` → (`http://host:port`, `/path?query`).
+    static func split(_ url: String) -> (String, String)? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme,
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { return nil }
+        var base = "\(scheme)://\(host)"
+        if let port = components.port { base += ":\(port)" }
+        var path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        if let query = components.percentEncodedQuery { path += "?" + query }
+        return (base, path)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,187 @@
+// swift-tools-version:6.2
+// Ronda — a self-hosted testing bot for web applications.
+// Module map and import rules: see docs/architecture.md (mirrors DESIGN.md).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ronda",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ronda", targets: ["ronda"]),
+        .library(name: "RondaCore", targets: ["RondaCore"]),
+        .library(name: "RondaEngine", targets: ["RondaEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // C shims.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+
+        // Pure model: scenarios, templates, expressions, assertions, fake data, signing.
+        .target(
+            name: "RondaCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // libcurl client.
+        .target(
+            name: "RondaHTTP",
+            dependencies: ["CCurl"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs one scenario against a base URL.
+        .target(
+            name: "RondaEngine",
+            dependencies: [
+                "RondaCore", "RondaHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // JobQueue protocol and the in-process queue.
+        .target(
+            name: "RondaQueue",
+            dependencies: ["RondaCore"],
+            swiftSettings: swiftSettings
+        ),
+        // ResultStore protocol and the SQLite store.
+        .target(
+            name: "RondaStore",
+            dependencies: [
+                "RondaCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // lease → engine → store → ack.
+        .target(
+            name: "RondaWorker",
+            dependencies: [
+                "RondaEngine", "RondaQueue", "RondaStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Run lifecycle: create, enqueue, finalize.
+        .target(
+            name: "RondaCoordinator",
+            dependencies: [
+                "RondaCore", "RondaQueue", "RondaStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The sample app `ronda demo` tests: an optica (form login, session cookie) and a cafeteria API (JWT-like tokens).
+        .target(
+            name: "DemoTarget",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: ArgumentParser commands and wiring (a library so tests can drive it).
+        .target(
+            name: "RondaCLI",
+            dependencies: [
+                "RondaCore", "RondaHTTP", "RondaEngine", "RondaQueue", "RondaStore",
+                "RondaWorker", "RondaCoordinator", "DemoTarget",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ronda",
+            dependencies: ["RondaCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark: engine requests/s on a one-step GET scenario (see bench/engine_vs_wrk.sh).
+        .executableTarget(
+            name: "EngineThroughput",
+            dependencies: [
+                "RondaEngine", "RondaCore", "RondaHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/EngineThroughput",
+            swiftSettings: swiftSettings
+        ),
+
+        // Test helpers shared by test targets: a Hummingbird test server, a silent raw-socket server, log capture.
+        .target(
+            name: "RondaTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RondaTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // The engine against real local servers: cookies, redirects, timeouts, checks, captures, secrets.
+        .testTarget(
+            name: "RondaEngineTests",
+            dependencies: [
+                "RondaEngine", "RondaCore", "RondaStore", "RondaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Pure tests: no sockets, no servers.
+        .testTarget(
+            name: "RondaCoreTests",
+            dependencies: ["RondaCore"],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite store: schema, migrations, idempotent writes (temporary files only).
+        .testTarget(
+            name: "RondaStoreTests",
+            dependencies: ["RondaStore", "RondaCore"],
+            swiftSettings: swiftSettings
+        ),
+        // RondaHTTP against real local servers (Hummingbird, raw sockets, openssl s_server).
+        .testTarget(
+            name: "RondaHTTPTests",
+            dependencies: [
+                "RondaHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The run pipeline in process: lifecycle state machine, in-process queue, worker, CLI.
+        .testTarget(
+            name: "RondaRunTests",
+            dependencies: ["RondaCore", "RondaQueue", "RondaStore", "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // Tests against real servers started by the tests.
+        .testTarget(
+            name: "RondaIntegrationTests",
+            dependencies: [
+                "RondaCore", "RondaHTTP", "RondaEngine", "RondaQueue", "RondaStore",
+                "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

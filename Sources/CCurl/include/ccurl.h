@@ -1,0 +1,56 @@
+// CCurl — typed, non-variadic wrappers around libcurl's variadic calls.
+//
+// Swift cannot call C variadic functions, so `curl_easy_setopt` and
+// `curl_easy_getinfo` are wrapped here once per argument type. Everything else
+// in <curl/curl.h> (curl_easy_init, curl_easy_perform, curl_slist_append, the
+// CURLoption / CURLINFO / CURLcode constants) is used from Swift directly.
+#ifndef RONDA_CCURL_H
+#define RONDA_CCURL_H
+
+#include <curl/curl.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Signature shared by CURLOPT_WRITEFUNCTION and CURLOPT_HEADERFUNCTION.
+typedef size_t (*ccurl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
+
+/// Signature of CURLOPT_XFERINFOFUNCTION. Return non-zero to abort the transfer.
+typedef int (*ccurl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+                                       curl_off_t ultotal, curl_off_t ulnow);
+
+/// Calls `curl_global_init(CURL_GLOBAL_DEFAULT)` exactly once per process
+/// (guarded by `pthread_once`) and returns its result; later calls return the
+/// first result without calling curl again. Safe from any thread.
+CURLcode ccurl_global_init_once(void);
+
+/// `curl_easy_setopt` for options taking a `long`.
+CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value);
+/// `curl_easy_setopt` for options taking a string (curl copies it, except
+/// CURLOPT_POSTFIELDS) or an opaque pointer (WRITEDATA, HEADERDATA, ...).
+CURLcode ccurl_setopt_pointer(CURL *handle, CURLoption option, const void *value);
+/// `curl_easy_setopt` for options taking a `curl_off_t` (the *_LARGE options).
+CURLcode ccurl_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
+/// `curl_easy_setopt` for CURLOPT_WRITEFUNCTION / CURLOPT_HEADERFUNCTION.
+CURLcode ccurl_setopt_data_callback(CURL *handle, CURLoption option, ccurl_data_callback callback);
+/// `curl_easy_setopt` for CURLOPT_XFERINFOFUNCTION.
+CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, CURLoption option, ccurl_xferinfo_callback callback);
+
+/// `curl_easy_getinfo` for CURLINFO_LONG values.
+CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out);
+/// `curl_easy_getinfo` for CURLINFO_OFF_T values (the *_TIME_T timings, in microseconds).
+CURLcode ccurl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out);
+/// `curl_easy_getinfo` for CURLINFO_STRING values. The string is owned by the handle.
+CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **out);
+/// `curl_easy_getinfo` for CURLINFO_SLIST values. Free the list with `curl_slist_free_all`.
+CURLcode ccurl_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **out);
+
+/// Size of the buffer CURLOPT_ERRORBUFFER expects (CURL_ERROR_SIZE, a macro Swift cannot see).
+size_t ccurl_error_size(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RONDA_CCURL_H */

@@ -1,0 +1,54 @@
+#include <pthread.h>
+#include "ccurl.h"
+
+static pthread_once_t ccurl_once = PTHREAD_ONCE_INIT;
+static CURLcode ccurl_global_result = CURLE_FAILED_INIT;
+
+static void ccurl_do_global_init(void) {
+    ccurl_global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+CURLcode ccurl_global_init_once(void) {
+    pthread_once(&ccurl_once, ccurl_do_global_init);
+    return ccurl_global_result;
+}
+
+CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLcode ccurl_setopt_pointer(CURL *handle, CURLoption option, const void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLcode ccurl_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+CURLcode ccurl_setopt_data_callback(CURL *handle, CURLoption option, ccurl_data_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}
+
+CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, CURLoption option, ccurl_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}
+
+CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out) {
+    return curl_easy_getinfo(handle, info, out);
+}
+
+CURLcode ccurl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out) {
+    return curl_easy_getinfo(handle, info, out);
+}
+
+CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **out) {
+    return curl_easy_getinfo(handle, info, out);
+}
+
+CURLcode ccurl_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **out) {
+    return curl_easy_getinfo(handle, info, out);
+}
+
+size_t ccurl_error_size(void) {
+    return CURL_ERROR_SIZE;
+}

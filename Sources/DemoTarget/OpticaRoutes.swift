@@ -1,0 +1,230 @@
+import Foundation
+import Hummingbird
+
+/// The optica: a server-rendered app with form login, a `sessionid` cookie and a CSRF token,
+/// and the JSON endpoints its pages call. Every route but the login page needs a session;
+/// without one it redirects to `/login/`.
+///
+/// | route | who |
+/// |---|---|
+/// | `GET /login/`, `POST /login/`, `POST /logout/` | anyone |
+/// | `GET /dashboard/`, `GET /patients/api/search/?q=`, `GET /appointments/availability/` | staff |
+/// | `POST /patients/create/`, `DELETE /patients/{id}/`, `POST /appointments/create/`, `POST /appointments/{id}/cancel/` | owner, receptionist |
+struct OpticaRoutes: Sendable {
+    let store: OpticaStore
+
+    typealias Handler = @Sendable (Request, BasicRequestContext, DemoUsers.Account) async throws -> Response
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/login/") { request, _ in loginPage(request: request, error: nil) }
+        router.post("/login/") { request, _ in try await login(request) }
+        router.post("/logout/") { request, _ in logout(request) }
+        router.get("/dashboard/", use: signedIn { _, _, account in dashboard(account) })
+        router.get("/patients/api/search/", use: signedIn { request, _, _ in
+            let query = HTTPReply.query(request)["q"] ?? ""
+            return HTTPReply.json(.ok, SearchResults(results: store.search(query)))
+        })
+        router.post("/patients/create/", use: signedIn(roles: ["owner", "receptionist"]) { request, _, _ in try await createPatient(request) })
+        router.delete("/patients/:id/", use: signedIn(roles: ["owner", "receptionist"]) { _, context, _ in
+            guard let id = context.parameters.get("id", as: Int.self) else { return HTTPReply.error(.notFound, "no such patient") }
+            return store.deletePatient(id: id) ? HTTPReply.json(.ok, ["deleted": id]) : HTTPReply.error(.notFound, "no such patient")
+        })
+        router.get("/appointments/availability/", use: signedIn { request, _, _ in availability(request) })
+        router.post("/appointments/create/", use: signedIn(roles: ["owner", "receptionist"]) { request, _, _ in try await book(request) })
+        router.post("/appointments/:id/cancel/", use: signedIn(roles: ["owner", "receptionist"]) { request, context, _ in
+            try await cancel(request, id: context.parameters.get("id", as: Int.self))
+        })
+    }
+
+    /// Runs `handler` for a signed-in user with one of `roles` (any role when empty).
+    func signedIn(roles: Set<String> = [], _ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+        { [store] request, context in
+            guard let id = request.cookies["sessionid"]?.value, let account = store.account(session: id) else {
+                let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+                return HTTPReply.redirect("/login/?next=\(next)")
+            }
+            if !roles.isEmpty, !roles.contains(account.role) {
+                return HTTPReply.error(.forbidden, "the \(account.role) role may not do this")
+            }
+            return try await handler(request, context, account)
+        }
+    }
+
+    // MARK: Login
+
+    func loginPage(request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let token = request.cookies["csrftoken"]?.value ?? HTTPReply.randomHex(bytes: 16)
+        let message = error.map { "<p class=\"error\">\(HTTPReply.escape($0))</p>\n" } ?? ""
+        var response = HTTPReply.html(status, """
+            <!doctype html>
+            <html lang="es"><head><meta charset="utf-8"><title>Óptica Demo — Ingresar</title></head>
+            <body>
+            <h1>Óptica Demo</h1>
+            \(message)<form method="post" action="/login/">
+              <input type="hidden" name="csrfmiddlewaretoken" value="\(token)">
+              <label>Usuario <input name="username" autocomplete="username"></label>
+              <label>Contraseña <input name="password" type="password" autocomplete="current-password"></label>
+              <button type="submit">Ingresar</button>
+            </form>
+            </body></html>
+            """)
+        response.setCookie(Cookie(name: "csrftoken", value: token, path: "/", httpOnly: false, sameSite: .lax))
+        return response
+    }
+
+    func login(_ request: Request) async throws -> Response {
+        let form = try await HTTPReply.form(request)
+        guard let cookie = request.cookies["csrftoken"]?.value, let sent = form["csrfmiddlewaretoken"], constantTimeEquals(cookie, sent) else {
+            return loginPage(request: request, error: "CSRF verification failed: reload the page and try again.", status: .forbidden)
+        }
+        guard let session = store.login(username: form["username"] ?? "", password: form["password"] ?? "") else {
+            return loginPage(request: request, error: "Invalid credentials: check the username and password.")
+        }
+        var response = HTTPReply.redirect("/dashboard/")
+        response.setCookie(Cookie(name: "sessionid", value: session, path: "/", httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    func logout(_ request: Request) -> Response {
+        if let id = request.cookies["sessionid"]?.value { store.logout(session: id) }
+        var response = HTTPReply.redirect("/login/")
+        response.setCookie(Cookie(name: "sessionid", value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    func dashboard(_ account: DemoUsers.Account) -> Response {
+        let counts = store.counts()
+        return HTTPReply.html(.ok, """
+            <!doctype html>
+            <html lang="es"><head><meta charset="utf-8"><title>Óptica Demo — Panel</title></head>
+            <body>
+            <h1>Bienvenido, \(HTTPReply.escape(account.displayName))</h1>
+            <p id="role">Rol: \(account.role)</p>
+            <ul>
+              <li>Pacientes: <span id="patients">\(counts.patients)</span></li>
+              <li>Citas programadas: <span id="appointments">\(counts.scheduled)</span></li>
+            </ul>
+            <form method="post" action="/logout/"><button type="submit">Salir</button></form>
+            </body></html>
+            """)
+    }
+
+    // MARK: Patients
+
+    struct SearchResults: Encodable {
+        var results: [Patient]
+    }
+
+    func createPatient(_ request: Request) async throws -> Response {
+        let form = try await HTTPReply.form(request)
+        func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let required = ["first_name", "last_name", "identification", "email", "phone"]
+        let missing = required.filter { field($0).isEmpty }
+        if !missing.isEmpty {
+            return HTTPReply.json(.badRequest, FieldErrors(error: "missing fields: \(missing.joined(separator: ", "))", missing: missing))
+        }
+        guard field("identification").allSatisfy(\.isNumber), (5...12).contains(field("identification").count) else {
+            return HTTPReply.json(.badRequest, FieldErrors(error: "identification must be 5 to 12 digits", missing: []))
+        }
+        guard field("email").contains("@") else {
+            return HTTPReply.json(.badRequest, FieldErrors(error: "email is not an e-mail address", missing: []))
+        }
+        switch store.createPatient(
+            identification: field("identification"), firstName: field("first_name"), lastName: field("last_name"),
+            email: field("email"), phone: field("phone")
+        ) {
+        case .created(let patient):
+            return HTTPReply.json(.created, CreatedPatient(patientID: patient.id, fullName: patient.fullName))
+        case .duplicate(let existing):
+            return HTTPReply.json(.conflict, Duplicate(error: "a patient with identification \(field("identification")) already exists", patientID: existing))
+        }
+    }
+
+    struct FieldErrors: Encodable {
+        var error: String
+        var missing: [String]
+    }
+
+    struct CreatedPatient: Encodable {
+        var patientID: Int
+        var fullName: String
+        enum CodingKeys: String, CodingKey { case patientID = "patient_id", fullName = "full_name" }
+    }
+
+    struct Duplicate: Encodable {
+        var error: String
+        var patientID: Int
+        enum CodingKeys: String, CodingKey { case error, patientID = "patient_id" }
+    }
+
+    // MARK: Appointments
+
+    func availability(_ request: Request) -> Response {
+        let query = HTTPReply.query(request)
+        guard let doctor = query["doctor"].flatMap({ Int($0) }) else { return HTTPReply.error(.badRequest, "doctor is required (a doctor id)") }
+        guard let date = query["date"], Self.isDate(date) else { return HTTPReply.error(.badRequest, "date is required as YYYY-MM-DD") }
+        guard let slots = store.availability(doctor: doctor, date: date) else { return HTTPReply.error(.notFound, "no such doctor") }
+        return HTTPReply.json(.ok, Availability(doctor: doctor, date: date, slots: slots))
+    }
+
+    struct Availability: Encodable {
+        var doctor: Int
+        var date: String
+        var slots: [String]
+    }
+
+    struct BookingRequest: Decodable {
+        var patientID: LenientInt
+        var doctorID: LenientInt
+        var date: String
+        var time: String
+        enum CodingKeys: String, CodingKey { case patientID = "patient_id", doctorID = "doctor_id", date, time }
+    }
+
+    struct Booked: Encodable {
+        var appointmentID: Int
+        var status: String
+        var date: String
+        var time: String
+        enum CodingKeys: String, CodingKey { case appointmentID = "appointment_id", status, date, time }
+    }
+
+    func book(_ request: Request) async throws -> Response {
+        guard let body = try await HTTPReply.decode(BookingRequest.self, from: request) else {
+            return HTTPReply.error(.badRequest, "send JSON with patient_id, doctor_id, date (YYYY-MM-DD) and time (HH:MM)")
+        }
+        guard Self.isDate(body.date) else { return HTTPReply.error(.badRequest, "date must be YYYY-MM-DD") }
+        switch store.book(patient: body.patientID.value, doctor: body.doctorID.value, date: body.date, time: body.time) {
+        case .booked(let a): return HTTPReply.json(.created, Booked(appointmentID: a.id, status: a.status.rawValue, date: a.date, time: a.time))
+        case .noSuchPatient: return HTTPReply.error(.notFound, "no such patient")
+        case .noSuchDoctor: return HTTPReply.error(.notFound, "no such doctor")
+        case .notASlot: return HTTPReply.error(.badRequest, "time must be one of the slots: \(OpticaStore.slots.joined(separator: ", "))")
+        case .slotTaken: return HTTPReply.error(.conflict, "that slot is already taken")
+        }
+    }
+
+    struct Cancelled: Encodable {
+        var appointmentID: Int
+        var status: String
+        enum CodingKeys: String, CodingKey { case appointmentID = "appointment_id", status }
+    }
+
+    func cancel(_ request: Request, id: Int?) async throws -> Response {
+        let form = try await HTTPReply.form(request)
+        guard let id else { return HTTPReply.error(.notFound, "no such appointment") }
+        switch store.cancel(appointment: id, reason: form["reason"] ?? "") {
+        case .cancelled(let a): return HTTPReply.json(.ok, Cancelled(appointmentID: a.id, status: a.status.rawValue))
+        case .notFound: return HTTPReply.error(.notFound, "no such appointment")
+        case .alreadyCancelled: return HTTPReply.error(.badRequest, "the appointment is already cancelled")
+        }
+    }
+
+    /// `YYYY-MM-DD` with a plausible month and day.
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
+        return (1900...2999).contains(year) && (1...12).contains(month) && (1...31).contains(day)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import RondaCore
+import RondaCoordinator
+import RondaEngine
+import RondaQueue
+import RondaStore
+import RondaWorker
+
+/// One run in embedded mode: the same coordinator, worker and store code as the distributed
+/// mode, with the in-process queue and SQLite.
+struct EmbeddedRun {
+    var scenarios: [Scenario]
+    var engine: EngineConfiguration
+    var databasePath: String
+    var parallel: Int
+    var delayBetween: Double
+    var trigger: RunTrigger
+    var logger: Logger
+    var onResult: (@Sendable (ScenarioResult) -> Void)?
+
+    struct Outcome {
+        var run: RunRecord
+        var results: [ScenarioResult]
+    }
+
+    func execute() async throws -> Outcome {
+        let store: SQLiteStore
+        do {
+            store = try await SQLiteStore.open(path: databasePath, logger: logger)
+            try await store.migrate()
+        } catch {
+            throw CLIError(.storage, "cannot use the results database at \(databasePath): \(error)")
+        }
+        do {
+            let outcome = try await execute(store: store)
+            try? await store.close()
+            return outcome
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    private func execute(store: SQLiteStore) async throws -> Outcome {
+        let queue = InProcessQueue()
+        let coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
+        var snapshots: [ScenarioSnapshot] = []
+        for scenario in scenarios {
+            do { snapshots.append(try ScenarioSnapshot(scenario: scenario)) } catch {
+                throw CLIError(.scenarios, "cannot read \(scenario.file) again to snapshot it: \(error.localizedDescription)")
+            }
+        }
+        let longest = scenarios.map(\.timeout).max() ?? 300
+        let waves = Double((scenarios.count + max(parallel, 1) - 1) / max(parallel, 1))
+        let deadline = Date().addingTimeInterval(waves * (longest + engine.teardownTimeout + delayBetween) + 60)
+        guard let run = try await coordinator.startRun(snapshots, trigger: trigger, deadline: deadline) else {
+            throw CLIError(.storage, "the run could not be created")
+        }
+        await queue.close()
+        let worker = Worker(
+            name: "embedded-\(ProcessInfo.processInfo.processIdentifier)", queue: queue, store: store,
+            runner: ScenarioRunner(configuration: engine, logger: logger), delayBetween: delayBetween,
+            leaseWait: .seconds(1), logger: logger, onResult: onResult
+        )
+        await worker.run(concurrency: min(max(parallel, 1), max(scenarios.count, 1)))
+        let finalized = try await coordinator.finalizeIfDue(runID: run.id, expected: scenarios.map(\.name), force: true)
+        var final = finalized
+        if final == nil { final = try await store.run(id: run.id) }
+        guard let final else {
+            throw CLIError(.storage, "the run \(run.id) vanished from the database")
+        }
+        return Outcome(run: final, results: try await store.results(runID: run.id))
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RondaCore
+
+/// Options every command that talks to a target shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file.", valueName: "file"))
+    var config: String = "ronda.yml"
+
+    @Option(name: .long, help: ArgumentHelp("Target base URL; overrides target.base_url and RONDA_BASE_URL.", valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String = "warning"
+
+    @Option(name: .long, help: ArgumentHelp("Log format: text, or json (one object a line, for containers).", valueName: "format"))
+    var logFormat: String = "text"
+
+    /// Loads the configuration. A missing default `ronda.yml` means defaults; a missing named file is an error.
+    func loadConfig(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RondaConfig {
+        var config: RondaConfig
+        if FileManager.default.fileExists(atPath: self.config) {
+            do { config = try RondaConfig.load(file: self.config) } catch {
+                throw CLIError(.configuration, "the configuration has problems:\n" + error.description)
+            }
+        } else if self.config != "ronda.yml" {
+            throw CLIError(.configuration, "no configuration file at \(self.config)")
+        } else {
+            config = RondaConfig()
+        }
+        if let url = baseURL ?? environment["RONDA_BASE_URL"] {
+            guard RondaConfig.isHTTPURL(url) else {
+                throw CLIError(.configuration, "the base URL '\(url)' is not an http:// or https:// URL (from \(baseURL != nil ? "--base-url" : "RONDA_BASE_URL"))")
+            }
+            config.target.baseURL = url
+        }
+        return config
+    }
+
+    func makeLogger(label: String) throws -> Logger {
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            throw CLIError(.usage, "unknown --log-level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
+        }
+        guard logFormat == "text" || logFormat == "json" else {
+            throw CLIError(.usage, "unknown --log-format '\(logFormat)': use text or json")
+        }
+        let json = logFormat == "json"
+        var logger = Logger(label: label) { label in
+            StderrLogHandler(label: label, json: json)
+        }
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// Writes log lines to standard error, as text or one JSON object a line.
+struct StderrLogHandler: LogHandler {
+    let label: String
+    let json: Bool
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let time = ISO8601DateFormatter().string(from: Date())
+        let text: String
+        if json {
+            var object: [String: JSONValue] = [
+                "time": .string(time), "level": .string(level.rawValue), "label": .string(label), "message": .string("\(message)"),
+            ]
+            for (k, v) in merged { object[k] = .string("\(v)") }
+            text = JSONValue.object(object).jsonText()
+        } else {
+            let meta = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            text = "\(time) \(level.rawValue.uppercased()) \(label): \(message)\(meta.isEmpty ? "" : " " + meta)"
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// The `ronda` command.
+public struct RondaCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ronda",
+        abstract: "A self-hosted testing bot: plays real users against your web application and reports what broke.",
+        discussion: """
+            Scenarios are YAML files (see docs/scenarios.md); ronda.yml names the target and the role users \
+            (see docs/configuration.md). Credentials come from environment variables only.
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, RunScenarioCommand.self, ValidateCommand.self, SchemaCommand.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line and returns the exit status: 0 success, 1 failures found,
+    /// 2 usage or configuration error.
+    public static func main(arguments: [String]) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            return 2
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                return 0
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            return code == .validationFailure ? 2 : code.rawValue
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import RondaCore
+import RondaEngine
+
+/// `ronda run`: run a suite in embedded mode.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenarios against the target, in this process (embedded mode).",
+        discussion: """
+            Loads every scenario under the suite folder (default: the configuration's 'suite', or scenarios/), \
+            keeps those matching the selection, runs them N at a time with an in-process queue, and records \
+            results in SQLite (.ronda/ronda.sqlite unless --database says otherwise).
+
+            Exit status: 0 when every scenario passed, 1 when any failed or errored, 2 for usage or \
+            configuration errors (nothing is run then).
+
+            Example: ronda run --base-url https://staging.example.com --priority P0,P1 --parallel 8 --junit report.xml
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: ArgumentHelp("Scenario folder or file (repeatable).", valueName: "dir"))
+    var suite: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Only scenarios of this module (repeatable, or comma-separated).", valueName: "module"))
+    var module: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Only the scenario with this name (repeatable).", valueName: "name"))
+    var scenario: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Only these priorities, e.g. P0,P1.", valueName: "list"))
+    var priority: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Only scenarios with this tag (repeatable).", valueName: "tag"))
+    var tag: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Scenarios run at once (default: the configuration's, 4).", valueName: "n"))
+    var parallel: Int?
+    @Option(name: .long, help: ArgumentHelp("Pause between scenarios on one slot, e.g. 5s.", valueName: "duration"))
+    var delayBetween: String?
+    @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"))
+    var junit: String?
+    @Option(name: .long, help: ArgumentHelp("Write the run and its results as JSON here.", valueName: "file"))
+    var json: String?
+    @Option(name: .long, help: ArgumentHelp("SQLite results database (default: the configuration's, .ronda/ronda.sqlite).", valueName: "file"))
+    var database: String?
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let logger = try global.makeLogger(label: "ronda")
+        let selection = try makeSelection()
+        guard let baseURL = config.target.baseURL else {
+            throw CLIError(.configuration, "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
+        }
+        let folders = suite.isEmpty ? [config.file == nil ? config.suite : config.resolve(config.suite)] : suite
+        let loaded = Suite.load(folders, config: config)
+        if !loaded.issues.isEmpty {
+            throw CLIError(.scenarios, "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+        }
+        let scenarios = loaded.select(selection)
+        guard !scenarios.isEmpty else {
+            throw CLIError(.usage, "no scenario matches the selection (\(loaded.scenarios.count) loaded from \(folders.joined(separator: ", ")))")
+        }
+        var delay = config.defaults.delayBetween
+        if let delayBetween {
+            guard let d = NodeReaderBridge.duration(delayBetween) else {
+                throw CLIError(.usage, "--delay-between '\(delayBetween)' is not a duration like 5s or 500ms")
+            }
+            delay = d
+        }
+        let parallelism = parallel ?? config.defaults.parallel
+        guard parallelism >= 1, parallelism <= 1024 else { throw CLIError(.usage, "--parallel must be 1 to 1024") }
+
+        let progress = Progress(total: scenarios.count)
+        let environment = ProcessInfo.processInfo.environment
+        let embedded = EmbeddedRun(
+            scenarios: scenarios, engine: EngineConfiguration(config: config, baseURL: baseURL),
+            databasePath: database ?? config.database, parallel: parallelism, delayBetween: delay,
+            trigger: environment["CI"] == "true" ? .ci : .manual, logger: logger,
+            onResult: { progress.record($0) }
+        )
+        let outcome = try await embedded.execute()
+        progress.finish()
+        print(Reports.summary(run: outcome.run, results: outcome.results))
+        try writeReports(outcome)
+        if !outcome.run.totals.allPassed { throw ExitCode(1) }
+    }
+
+    func makeSelection() throws -> Selection {
+        var priorities = Set<Priority>()
+        for item in priority.flatMap({ $0.split(separator: ",") }) {
+            guard let p = Priority(rawValue: item.trimmingCharacters(in: .whitespaces).uppercased()) else {
+                throw CLIError(.usage, "--priority '\(item)' is not one of P0, P1, P2, P3")
+            }
+            priorities.insert(p)
+        }
+        let modules = Set(module.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        return Selection(modules: modules, names: Set(scenario), priorities: priorities, tags: Set(tag))
+    }
+
+    func writeReports(_ outcome: EmbeddedRun.Outcome) throws {
+        if let junit {
+            do { try Reports.junit(run: outcome.run, results: outcome.results).write(toFile: junit, atomically: true, encoding: .utf8) } catch {
+                throw CLIError(.usage, "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+            }
+        }
+        if let json {
+            do { try Reports.json(run: outcome.run, results: outcome.results).write(to: URL(fileURLWithPath: json)) } catch {
+                throw CLIError(.usage, "cannot write the JSON report to \(json): \(error.localizedDescription)")
+            }
+        }
+    }
+}
+
+/// Live progress: one redrawn line on a terminal, one line a scenario otherwise.
+final class Progress: Sendable {
+    private let state = Mutex(State())
+    private let total: Int
+    private let interactive = isatty(STDOUT_FILENO) == 1
+
+    struct State {
+        var done = 0
+        var passed = 0
+        var failed = 0
+        var errored = 0
+    }
+
+    init(total: Int) { self.total = total }
+
+    func record(_ result: ScenarioResult) {
+        let line: String = state.withLock { s in
+            s.done += 1
+            switch result.status {
+            case .pass: s.passed += 1
+            case .fail: s.failed += 1
+            case .error: s.errored += 1
+            case .skip: break
+            }
+            if interactive {
+                return "\r[\(s.done)/\(total)] \(s.passed) passed, \(s.failed) failed, \(s.errored) errored — \(result.scenario)\u{1B}[K"
+            }
+            return Reports.line(result) + "\n"
+        }
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    }
+}
+
+import Synchronization

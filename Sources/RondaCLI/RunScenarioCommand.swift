@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import RondaCore
+import RondaEngine
+
+/// `ronda run-scenario FILE`: one scenario, verbosely.
+struct RunScenarioCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-scenario",
+        abstract: "Run one scenario file and print every request, response excerpt and timing.",
+        discussion: "Nothing is stored. Exit status: 0 passed, 1 failed or errored, 2 usage or configuration error."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The scenario file.", valueName: "file"))
+    var file: String
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let logger = try global.makeLogger(label: "ronda")
+        guard let baseURL = config.target.baseURL else {
+            throw CLIError(.configuration, "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
+        }
+        let scenario: Scenario
+        do { scenario = try ScenarioLoader.load(file: file) } catch {
+            throw CLIError(.scenarios, error.description)
+        }
+        let problems = ScenarioValidator.validate(scenario, config: config)
+        if !problems.isEmpty { throw CLIError(.scenarios, problems.map(\.description).joined(separator: "\n")) }
+        let runner = ScenarioRunner(configuration: EngineConfiguration(config: config, baseURL: baseURL), logger: logger)
+        print("scenario \(scenario.name) [\(scenario.priority.rawValue), \(scenario.module)] against \(baseURL)")
+        let result = await runner.run(scenario, onStep: { step in
+            print(Self.describe(step))
+        })
+        print("")
+        print(Reports.line(result))
+        if result.status == .fail || result.status == .error { throw ExitCode(1) }
+    }
+
+    static func describe(_ step: StepResult) -> String {
+        let mark = ["passed": "✔", "failed": "✘", "errored": "!", "skipped": "-"][step.outcome.rawValue] ?? "?"
+        var lines = ["\(mark) \(step.phase == .main ? "" : "[\(step.phase.rawValue)] ")\(step.name)\(step.caseLabel.map { " [\($0)]" } ?? "")"]
+        if step.outcome == .skipped { lines[0] += " (skipped: condition false)"; return lines.joined(separator: "\n") }
+        if let request = step.requestExcerpt { lines.append(indent(request, "  > ")) }
+        if let t = step.timings {
+            lines.append(String(format: "  timings: dns %.1f ms, connect %.1f ms, tls %.1f ms, first byte %.1f ms, total %.1f ms%@",
+                t.dns * 1000, t.connect * 1000, t.tls * 1000, t.firstByte * 1000, t.total * 1000,
+                step.attempts > 1 ? " (\(step.attempts) attempts)" : ""))
+        }
+        if let response = step.responseExcerpt { lines.append(indent(response, "  < ")) }
+        for a in step.assertions { lines.append("  \(a.passed ? "ok  " : "FAIL") \(a.passed ? "\(a.subject) \(a.op) \(a.expected)" : a.message)") }
+        for (name, value) in step.captures.sorted(by: { $0.key < $1.key }) { lines.append("  captured \(name) = \(value)") }
+        if let error = step.error { lines.append("  error: \(error)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func indent(_ text: String, _ prefix: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).map { prefix + $0 }.joined(separator: "\n")
+    }
+}
+
+/// `ronda validate PATH…`: check scenario files without running them.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check scenario files against the schema and the semantic rules; run nothing.",
+        discussion: """
+            Reports every problem with file:line:column: YAML syntax, unknown keys, wrong types, templates that \
+            name unknown variables, duplicate step names, roles missing from the configuration, duplicate scenario names. \
+            Exit status: 0 when every file is valid, 1 when any has a problem, 2 for a bad configuration.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (for roles).", valueName: "file"))
+    var config: String = "ronda.yml"
+    @Argument(help: ArgumentHelp("Scenario files or folders (default: scenarios).", valueName: "path"))
+    var paths: [String] = []
+
+    func run() throws {
+        var loaded: RondaConfig?
+        if FileManager.default.fileExists(atPath: config) {
+            do { loaded = try RondaConfig.load(file: config) } catch {
+                throw CLIError(.configuration, "the configuration has problems:\n" + error.description)
+            }
+        } else if config != "ronda.yml" {
+            throw CLIError(.configuration, "no configuration file at \(config)")
+        }
+        let targets = paths.isEmpty ? [loaded.map { $0.resolve($0.suite) } ?? "scenarios"] : paths
+        let suite = Suite.load(targets, config: loaded, schema: true)
+        for issue in suite.issues { print(issue.description) }
+        if suite.issues.isEmpty {
+            print("\(suite.scenarios.count) scenario\(suite.scenarios.count == 1 ? "" : "s") valid")
+        } else {
+            print("\(suite.issues.count) problem\(suite.issues.count == 1 ? "" : "s") found; \(suite.scenarios.count) scenario\(suite.scenarios.count == 1 ? "" : "s") valid")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `ronda schema`: print the JSON Schema of scenario files.
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the JSON Schema of scenario files (also shipped as schema/scenario.schema.json).",
+        discussion: "Point your editor's YAML language server at it: # yaml-language-server: $schema=../schema/scenario.schema.json"
+    )
+
+    func run() throws {
+        print(ScenarioSchema.text, terminator: "")
+    }
+}

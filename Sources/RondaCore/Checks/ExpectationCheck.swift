@@ -1,0 +1,128 @@
+import Foundation
+
+extension Expectation {
+    /// Checks a response. Every check is recorded, held or not, with expected and actual values.
+    /// Throws only when an expected value's template cannot be evaluated.
+    public func check(_ response: ResponseView, context: inout EvaluationContext) throws(EvaluationError) -> [AssertionResult] {
+        var results: [AssertionResult] = []
+        if let status {
+            let expected = status.count == 1 ? String(status[0]) : "[" + status.map(String.init).joined(separator: ", ") + "]"
+            results.append(AssertionResult(
+                subject: "status", op: status.count == 1 ? "==" : "in", expected: expected,
+                actual: String(response.status), passed: status.contains(response.status)
+            ))
+        }
+        for (name, matcher) in headers {
+            results += try matcher.check(subject: "header \(name)", actual: response.header(name).map(JSONValue.string), context: &context)
+        }
+        if !json.isEmpty || schema != nil {
+            if let document = response.json {
+                for (path, matcher) in json {
+                    results += try matcher.check(subject: "json \(path.source)", actual: path.value(in: document), context: &context)
+                }
+                if let schema {
+                    results.append(Matcher.schemaResult(subject: "body", schema: schema, actual: document))
+                }
+            } else {
+                let actual = "a body that is not JSON (\(Matcher.excerpt(response.text)))"
+                for (path, _) in json {
+                    results.append(AssertionResult(subject: "json \(path.source)", op: "exists", expected: "a JSON body", actual: actual, passed: false))
+                }
+                if schema != nil {
+                    results.append(AssertionResult(subject: "body", op: "schema", expected: "JSON valid against the schema", actual: actual, passed: false))
+                }
+            }
+        }
+        if let body {
+            results += try body.check(subject: "body", actual: .string(response.text), context: &context)
+        }
+        if let responseTime {
+            results += try responseTime.check(subject: "response time (ms)", actual: .double((response.duration * 1000).rounded()), context: &context)
+        }
+        if !conditions.isEmpty {
+            let saved = context.variables
+            context.variables.merge(response.variables) { _, new in new }
+            defer { context.variables = saved }
+            for (expression, source) in conditions {
+                let value = try context.evaluate(expression)
+                results.append(AssertionResult(subject: source, op: "is", expected: "true", actual: value.isTruthy ? "true" : "false", passed: value.isTruthy))
+            }
+        }
+        return results
+    }
+}
+
+extension Matcher {
+    /// Checks one value. `actual == nil` means the value is absent (no such header, path or key).
+    public func check(subject: String, actual: JSONValue?, context: inout EvaluationContext) throws(EvaluationError) -> [AssertionResult] {
+        var results: [AssertionResult] = []
+        let shown = actual.map(Matcher.show) ?? "nothing"
+        for check in checks {
+            switch check {
+            case .exists(let wanted):
+                let present = actual != nil && actual != .null
+                results.append(AssertionResult(subject: subject, op: "exists", expected: String(wanted), actual: present ? "present (\(shown))" : "absent", passed: present == wanted))
+            case .type(let name):
+                let actualType = actual?.typeName ?? "absent"
+                let passed = actualType == name || (name == "number" && actualType == "integer")
+                results.append(AssertionResult(subject: subject, op: "type", expected: name, actual: actualType, passed: passed))
+            case .length(let inner):
+                let length: JSONValue?
+                switch actual {
+                case .string(let s)?: length = .int(s.count)
+                case .array(let a)?: length = .int(a.count)
+                case .object(let o)?: length = .int(o.count)
+                default: length = nil
+                }
+                results += try inner.check(subject: "length of \(subject)", actual: length, context: &context)
+            case .schema(let schema):
+                results.append(Matcher.schemaResult(subject: subject, schema: schema, actual: actual ?? .null))
+            case .compare(let op, let expectedTemplate):
+                let expected = try expectedTemplate.render(in: &context)
+                results.append(AssertionResult(
+                    subject: subject, op: op == "equals" ? "==" : op, expected: Matcher.show(expected), actual: shown,
+                    passed: Matcher.holds(op, actual, expected)
+                ))
+            }
+        }
+        return results
+    }
+
+    static func holds(_ op: String, _ actual: JSONValue?, _ expected: JSONValue) -> Bool {
+        guard let actual else { return op == "!=" || op == "not_contains" || op == "not_in" }
+        switch op {
+        case "==", "equals": return Operators.equal(actual, expected)
+        case "!=": return !Operators.equal(actual, expected)
+        case "<", "<=", ">", ">=":
+            guard let order = try? Operators.compare(actual, expected, op) else { return false }
+            return op == "<" ? order < 0 : op == "<=" ? order <= 0 : op == ">" ? order > 0 : order >= 0
+        case "contains": return (try? Operators.contains(actual, expected)) ?? false
+        case "not_contains": return !((try? Operators.contains(actual, expected)) ?? false)
+        case "in": return (try? Operators.contains(expected, actual)) ?? false
+        case "not_in": return !((try? Operators.contains(expected, actual)) ?? false)
+        case "matches":
+            return (try? Operators.apply(.matches, actual, expected))?.isTruthy ?? false
+        default: return false
+        }
+    }
+
+    static func schemaResult(subject: String, schema: JSONValue, actual: JSONValue) -> AssertionResult {
+        do {
+            let issues = try JSONSchemaValidator(schema: schema).validate(actual)
+            let detail = issues.prefix(3).map { "\($0.path.isEmpty ? "/" : $0.path): \($0.message)" }.joined(separator: "; ")
+            return AssertionResult(subject: subject, op: "schema", expected: "valid against the schema", actual: issues.isEmpty ? "valid" : detail, passed: issues.isEmpty)
+        } catch {
+            return AssertionResult(subject: subject, op: "schema", expected: "a usable JSON Schema", actual: "\(error)", passed: false)
+        }
+    }
+
+    static func show(_ value: JSONValue) -> String {
+        if case .string(let s) = value { return "'" + excerpt(s) + "'" }
+        return excerpt(value.jsonText())
+    }
+
+    static func excerpt(_ text: String, limit: Int = 120) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
+    }
+}

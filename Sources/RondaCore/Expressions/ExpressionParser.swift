@@ -1,0 +1,281 @@
+/// A problem in an expression's text, with the character offset where it was found.
+public struct ExpressionSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// 0-based offset in the expression text.
+    public var offset: Int
+    public var message: String
+
+    public var description: String { message }
+}
+
+/// Parses the expression language (see `Expression`). Never crashes on input: every
+/// problem is an `ExpressionSyntaxError` naming what was expected.
+public struct ExpressionParser {
+    enum Token: Equatable {
+        case number(JSONValue)
+        case string(String)
+        case identifier(String)
+        case symbol(String)
+        case end
+    }
+
+    private var tokens: [(token: Token, offset: Int)] = []
+    private var position = 0
+    private let maxDepth = 64
+    private var depth = 0
+
+    /// Parses a whole expression.
+    public static func parse(_ text: String) throws(ExpressionSyntaxError) -> Expression {
+        var parser = ExpressionParser()
+        parser.tokens = try tokenize(text)
+        let expression = try parser.parseOr()
+        guard case .end = parser.current else {
+            throw ExpressionSyntaxError(offset: parser.currentOffset, message: "unexpected \(parser.describe(parser.current)) after the end of the expression")
+        }
+        return expression
+    }
+
+    // MARK: Tokens
+
+    static func tokenize(_ text: String) throws(ExpressionSyntaxError) -> [(token: Token, offset: Int)] {
+        let chars = Array(text.unicodeScalars)
+        var out: [(token: Token, offset: Int)] = []
+        var i = 0
+        func isIdentStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
+        func isIdentPart(_ c: Unicode.Scalar) -> Bool { isIdentStart(c) || ("0"..."9").contains(c) }
+        while i < chars.count {
+            let c = chars[i]
+            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+            let start = i
+            if ("0"..."9").contains(c) {
+                var seenDot = false
+                while i < chars.count, ("0"..."9").contains(chars[i]) || (chars[i] == "." && !seenDot && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1])) {
+                    if chars[i] == "." { seenDot = true }
+                    i += 1
+                }
+                let literal = String(String.UnicodeScalarView(chars[start..<i]))
+                if seenDot, let d = Double(literal) { out.append((.number(.double(d)), start)) }
+                else if let n = Int(literal) { out.append((.number(.int(n)), start)) }
+                else if let d = Double(literal) { out.append((.number(.double(d)), start)) }
+                else { throw ExpressionSyntaxError(offset: start, message: "the number \(literal) is out of range") }
+            } else if c == "'" || c == "\"" {
+                i += 1
+                var value = String.UnicodeScalarView()
+                var closed = false
+                while i < chars.count {
+                    if chars[i] == "\\", i + 1 < chars.count {
+                        let next = chars[i + 1]
+                        switch next {
+                        case "n": value.append("\n")
+                        case "t": value.append("\t")
+                        default: value.append(next)
+                        }
+                        i += 2
+                        continue
+                    }
+                    if chars[i] == c { closed = true; i += 1; break }
+                    value.append(chars[i])
+                    i += 1
+                }
+                if !closed { throw ExpressionSyntaxError(offset: start, message: "unterminated string: expected a closing \(c)") }
+                out.append((.string(String(value)), start))
+            } else if isIdentStart(c) {
+                while i < chars.count, isIdentPart(chars[i]) { i += 1 }
+                out.append((.identifier(String(String.UnicodeScalarView(chars[start..<i]))), start))
+            } else {
+                let two = i + 1 < chars.count ? String(String.UnicodeScalarView([c, chars[i + 1]])) : ""
+                if ["==", "!=", "<=", ">=", "&&", "||"].contains(two) {
+                    out.append((.symbol(two), start))
+                    i += 2
+                } else if "()[].,<>!+-*/%".unicodeScalars.contains(c) {
+                    out.append((.symbol(String(c)), start))
+                    i += 1
+                } else if c == "=" {
+                    throw ExpressionSyntaxError(offset: start, message: "'=' is not an operator: use '==' to compare")
+                } else {
+                    throw ExpressionSyntaxError(offset: start, message: "unexpected character '\(c)'")
+                }
+            }
+        }
+        out.append((.end, chars.count))
+        return out
+    }
+
+    // MARK: Grammar
+
+    private var current: Token { tokens[min(position, tokens.count - 1)].token }
+    private var currentOffset: Int { tokens[min(position, tokens.count - 1)].offset }
+
+    private func describe(_ token: Token) -> String {
+        switch token {
+        case .number(let n): return "number \(n.interpolated)"
+        case .string(let s): return "string '\(s)'"
+        case .identifier(let s): return "'\(s)'"
+        case .symbol(let s): return "'\(s)'"
+        case .end: return "end of expression"
+        }
+    }
+
+    private mutating func advance() { position += 1 }
+
+    private mutating func accept(symbol: String) -> Bool {
+        if case .symbol(symbol) = current { advance(); return true }
+        return false
+    }
+
+    private mutating func accept(word: String) -> Bool {
+        if case .identifier(word) = current { advance(); return true }
+        return false
+    }
+
+    private mutating func expect(symbol: String, _ what: String) throws(ExpressionSyntaxError) {
+        guard accept(symbol: symbol) else {
+            throw ExpressionSyntaxError(offset: currentOffset, message: "expected \(what), found \(describe(current))")
+        }
+    }
+
+    private mutating func enter() throws(ExpressionSyntaxError) {
+        depth += 1
+        if depth > maxDepth { throw ExpressionSyntaxError(offset: currentOffset, message: "the expression nests too deeply") }
+    }
+
+    private mutating func parseOr() throws(ExpressionSyntaxError) -> Expression {
+        try enter(); defer { depth -= 1 }
+        var lhs = try parseAnd()
+        while accept(word: "or") || accept(symbol: "||") {
+            lhs = .binary(.or, lhs, try parseAnd())
+        }
+        return lhs
+    }
+
+    private mutating func parseAnd() throws(ExpressionSyntaxError) -> Expression {
+        var lhs = try parseNot()
+        while accept(word: "and") || accept(symbol: "&&") {
+            lhs = .binary(.and, lhs, try parseNot())
+        }
+        return lhs
+    }
+
+    private mutating func parseNot() throws(ExpressionSyntaxError) -> Expression {
+        if accept(word: "not") || accept(symbol: "!") {
+            try enter(); defer { depth -= 1 }
+            return .unary(.not, try parseNot())
+        }
+        return try parseComparison()
+    }
+
+    private mutating func parseComparison() throws(ExpressionSyntaxError) -> Expression {
+        let lhs = try parseAdditive()
+        let symbols: [String: Expression.BinaryOperator] = [
+            "==": .equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
+        ]
+        if case .symbol(let s) = current, let op = symbols[s] {
+            advance()
+            return .binary(op, lhs, try parseAdditive())
+        }
+        if accept(word: "contains") { return .binary(.contains, lhs, try parseAdditive()) }
+        if accept(word: "matches") { return .binary(.matches, lhs, try parseAdditive()) }
+        if accept(word: "in") { return .binary(.in, lhs, try parseAdditive()) }
+        if case .identifier("not") = current, position + 1 < tokens.count {
+            let next = tokens[position + 1].token
+            if next == .identifier("in") || next == .identifier("contains") || next == .identifier("matches") {
+                advance(); advance()
+                let op: Expression.BinaryOperator = next == .identifier("in") ? .in : next == .identifier("contains") ? .contains : .matches
+                return .unary(.not, .binary(op, lhs, try parseAdditive()))
+            }
+        }
+        return lhs
+    }
+
+    private mutating func parseAdditive() throws(ExpressionSyntaxError) -> Expression {
+        var lhs = try parseMultiplicative()
+        while true {
+            if accept(symbol: "+") { lhs = .binary(.add, lhs, try parseMultiplicative()) }
+            else if accept(symbol: "-") { lhs = .binary(.subtract, lhs, try parseMultiplicative()) }
+            else { return lhs }
+        }
+    }
+
+    private mutating func parseMultiplicative() throws(ExpressionSyntaxError) -> Expression {
+        var lhs = try parseUnary()
+        while true {
+            if accept(symbol: "*") { lhs = .binary(.multiply, lhs, try parseUnary()) }
+            else if accept(symbol: "/") { lhs = .binary(.divide, lhs, try parseUnary()) }
+            else if accept(symbol: "%") { lhs = .binary(.remainder, lhs, try parseUnary()) }
+            else { return lhs }
+        }
+    }
+
+    private mutating func parseUnary() throws(ExpressionSyntaxError) -> Expression {
+        if accept(symbol: "-") {
+            try enter(); defer { depth -= 1 }
+            return .unary(.negate, try parseUnary())
+        }
+        return try parsePostfix()
+    }
+
+    private mutating func parsePostfix() throws(ExpressionSyntaxError) -> Expression {
+        var base = try parsePrimary()
+        while true {
+            if accept(symbol: ".") {
+                guard case .identifier(let name) = current else {
+                    throw ExpressionSyntaxError(offset: currentOffset, message: "expected a name after '.', found \(describe(current))")
+                }
+                advance()
+                base = .member(base, name)
+            } else if accept(symbol: "[") {
+                let index = try parseOr()
+                try expect(symbol: "]", "']'")
+                base = .index(base, index)
+            } else if case .symbol("(") = current, let name = base.dottedName {
+                advance()
+                var args: [Expression] = []
+                if !accept(symbol: ")") {
+                    repeat { args.append(try parseOr()) } while accept(symbol: ",")
+                    try expect(symbol: ")", "',' or ')' to close the arguments of \(name)")
+                }
+                base = .call(name, args)
+            } else {
+                return base
+            }
+        }
+    }
+
+    private mutating func parsePrimary() throws(ExpressionSyntaxError) -> Expression {
+        let offset = currentOffset
+        switch current {
+        case .number(let n):
+            advance()
+            return .literal(n)
+        case .string(let s):
+            advance()
+            return .literal(.string(s))
+        case .identifier(let name):
+            advance()
+            switch name {
+            case "true": return .literal(.bool(true))
+            case "false": return .literal(.bool(false))
+            case "null", "nil": return .literal(.null)
+            case "and", "or", "contains", "matches", "in":
+                throw ExpressionSyntaxError(offset: offset, message: "expected a value before '\(name)'")
+            default: return .variable(name)
+            }
+        case .symbol("("):
+            advance()
+            try enter(); defer { depth -= 1 }
+            let inner = try parseOr()
+            try expect(symbol: ")", "')'")
+            return inner
+        case .symbol("["):
+            advance()
+            try enter(); defer { depth -= 1 }
+            var items: [Expression] = []
+            if !accept(symbol: "]") {
+                repeat { items.append(try parseOr()) } while accept(symbol: ",")
+                try expect(symbol: "]", "',' or ']' to close the list")
+            }
+            return .list(items)
+        default:
+            throw ExpressionSyntaxError(offset: offset, message: "expected a value, found \(describe(current))")
+        }
+    }
+}

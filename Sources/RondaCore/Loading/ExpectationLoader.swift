@@ -1,0 +1,180 @@
+import Foundation
+
+/// Reads `expect:` and `capture:`.
+enum ExpectationLoader {
+    static let expectKeys = ["status", "headers", "json", "body", "schema", "response_time", "that"]
+    static let typeNames = ["string", "number", "integer", "boolean", "array", "object", "null"]
+
+    static func read(_ node: SourceNode, reader: inout NodeReader) -> Expectation {
+        var expectation = Expectation()
+        guard let entries = reader.mapping(node, "expect", allowed: expectKeys) else { return expectation }
+        for (key, _, value) in entries {
+            switch key {
+            case "status":
+                expectation.status = readStatus(value, reader: &reader)
+            case "headers":
+                for (name, _, v) in reader.mapping(value, "expect.headers") ?? [] {
+                    if let m = matcher(v, reader: &reader) { expectation.headers.append((name, m)) }
+                }
+            case "json":
+                for (path, keyNode, v) in reader.mapping(value, "expect.json (JSON path: expected value)") ?? [] {
+                    do {
+                        let parsed = try JSONPath(parsing: path)
+                        if let m = matcher(v, reader: &reader) { expectation.json.append((parsed, m)) }
+                    } catch {
+                        reader.fail(keyNode, "invalid JSON path '\(path)': \(error.message)")
+                    }
+                }
+            case "body":
+                expectation.body = matcher(value, reader: &reader)
+            case "schema":
+                expectation.schema = readSchema(value, reader: &reader)
+            case "response_time":
+                expectation.responseTime = matcher(value, durationsInMilliseconds: true, reader: &reader)
+            default:
+                let nodes = value.items ?? [value]
+                for item in nodes {
+                    if let (e, source) = reader.expression(item, "expect.that") { expectation.conditions.append((e, source)) }
+                }
+            }
+        }
+        return expectation
+    }
+
+    static func readStatus(_ node: SourceNode, reader: inout NodeReader) -> [Int]? {
+        let nodes = node.items ?? [node]
+        var codes: [Int] = []
+        for item in nodes {
+            if let code = reader.int(item, "a status code", range: 100...599) { codes.append(code) }
+        }
+        if node.items?.isEmpty == true { reader.fail(node, "expected at least one status code") }
+        return codes.isEmpty ? nil : codes
+    }
+
+    static func readSchema(_ node: SourceNode, reader: inout NodeReader) -> JSONValue? {
+        let schema = node.plainValue
+        guard case .object = schema else {
+            reader.fail(node, "expected a JSON Schema as a mapping, got \(node.kindDescription)")
+            return nil
+        }
+        do {
+            _ = try JSONSchemaValidator(schema: schema)
+        } catch {
+            reader.fail(node, "invalid JSON Schema: \(error)")
+            return nil
+        }
+        return schema
+    }
+
+    /// A mapping whose keys are all operators is a set of checks; anything else is an expected value.
+    static func matcher(_ node: SourceNode, durationsInMilliseconds: Bool = false, reader: inout NodeReader) -> Matcher? {
+        if let pairs = node.pairs, !pairs.isEmpty, pairs.allSatisfy({ $0.key.scalarText.map(Matcher.operators.contains) ?? false }) {
+            var checks: [Matcher.Check] = []
+            for (keyNode, value) in pairs {
+                let op = keyNode.scalarText ?? ""
+                switch op {
+                case "exists":
+                    if let b = reader.bool(value, "exists") { checks.append(.exists(b)) }
+                case "type":
+                    if let t = reader.string(value, "type") {
+                        if typeNames.contains(t) { checks.append(.type(t)) }
+                        else { reader.fail(value, "expected a type (\(typeNames.joined(separator: ", "))), got '\(t)'") }
+                    }
+                case "length":
+                    if let inner = matcher(value, reader: &reader) { checks.append(.length(inner)) }
+                case "schema":
+                    if let s = readSchema(value, reader: &reader) { checks.append(.schema(s)) }
+                case "matches":
+                    if let pattern = value.scalarText, !pattern.contains("{{"), (try? NSRegularExpression(pattern: pattern)) == nil {
+                        reader.fail(value, "invalid regular expression '\(pattern)'")
+                    } else if let v = expected(value, durationsInMilliseconds, reader: &reader) {
+                        checks.append(.compare(op, v))
+                    }
+                default:
+                    if let v = expected(value, durationsInMilliseconds, reader: &reader) { checks.append(.compare(op, v)) }
+                }
+            }
+            return Matcher(checks)
+        }
+        return expected(node, durationsInMilliseconds, reader: &reader).map { Matcher([.compare("==", $0)]) }
+    }
+
+    static func expected(_ node: SourceNode, _ durationsInMilliseconds: Bool, reader: inout NodeReader) -> TemplateValue? {
+        if durationsInMilliseconds {
+            guard let text = node.scalarText, let seconds = NodeReader.parseDuration(text) else {
+                reader.fail(node, "expected a duration like '2s' or '500ms' (a plain number means milliseconds), got \(node.kindDescription)")
+                return nil
+            }
+            let plainNumber = Double(text.trimmingCharacters(in: .whitespaces)) != nil
+            return .value(.double(plainNumber ? seconds : seconds * 1000))
+        }
+        return reader.templateValue(node)
+    }
+
+    static func readCaptures(_ node: SourceNode, reader: inout NodeReader) -> [Capture] {
+        guard let entries = reader.mapping(node, "capture (name: source)") else { return [] }
+        var captures: [Capture] = []
+        let sources = ["json", "regex", "header", "cookie", "status", "body"]
+        for (name, keyNode, value) in entries {
+            guard isIdentifier(name) else {
+                reader.fail(keyNode, "a capture name is used as a variable: letters, digits and _ only, not starting with a digit; got '\(name)'")
+                continue
+            }
+            if let text = value.scalarText {
+                guard text.hasPrefix("$") else {
+                    reader.fail(value, "expected a JSON path starting with '$' or a mapping like {json: '$.id'}, {header: Location}, {regex: '…'}, got '\(text)'")
+                    continue
+                }
+                do { captures.append(Capture(name: name, source: .json(try JSONPath(parsing: text)), location: value.location)) }
+                catch { reader.fail(value, "invalid JSON path '\(text)': \(error.message)") }
+                continue
+            }
+            guard let fields = reader.mapping(value, "the capture \(name)", allowed: sources + ["optional", "group"]) else { continue }
+            var source: Capture.Source?
+            var optional = false
+            var group: Int?
+            for (key, k, v) in fields {
+                switch key {
+                case "optional": optional = reader.bool(v, "optional") ?? false
+                case "group": group = reader.int(v, "group", range: 0...99)
+                default:
+                    if source != nil { reader.fail(k, "a capture has one source; '\(key)' is a second one"); continue }
+                    source = captureSource(key, v, reader: &reader)
+                }
+            }
+            if let g = group, case .regex(let p, _)? = source { source = .regex(p, group: g) }
+            if let source { captures.append(Capture(name: name, source: source, optional: optional, location: value.location)) }
+            else if !fields.contains(where: { sources.contains($0.key) }) {
+                reader.fail(value, "the capture \(name) needs a source: one of \(sources.joined(separator: ", "))")
+            }
+        }
+        return captures
+    }
+
+    static func captureSource(_ key: String, _ v: SourceNode, reader: inout NodeReader) -> Capture.Source? {
+        switch key {
+        case "json":
+            guard let text = reader.string(v, "a JSON path") else { return nil }
+            do { return .json(try JSONPath(parsing: text)) } catch {
+                reader.fail(v, "invalid JSON path '\(text)': \(error.message)")
+                return nil
+            }
+        case "regex":
+            guard let text = reader.string(v, "a regular expression") else { return nil }
+            guard (try? NSRegularExpression(pattern: text)) != nil else {
+                reader.fail(v, "invalid regular expression '\(text)'")
+                return nil
+            }
+            return .regex(text, group: nil)
+        case "header": return reader.nonEmptyString(v, "a header name").map(Capture.Source.header)
+        case "cookie": return reader.nonEmptyString(v, "a cookie name").map(Capture.Source.cookie)
+        case "status": return .status
+        default: return .body
+        }
+    }
+
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import RondaCore
+
+/// What the engine needs to run scenarios against one target.
+public struct EngineConfiguration: Sendable {
+    /// Step paths are joined to this.
+    public var baseURL: String
+    public var verifyTLS: Bool
+    public var caBundle: String?
+    /// Headers sent with every request (templates allowed, e.g. an API key from the environment).
+    public var defaultHeaders: [TemplateField]
+    public var requestTimeout: Double
+    public var connectTimeout: Double
+    /// Budget for teardown once the steps are over (after a timeout too), seconds.
+    public var teardownTimeout: Double
+    public var bodyCap: Int
+    public var followRedirects: Bool
+    public var maxRedirects: Int
+    /// Roles for `as:`.
+    public var roles: [String: RondaConfig.Role]
+    /// Environment variables whose values are secrets even if no template reads them.
+    public var secretNames: [String]
+    /// Reads environment variables (injectable for tests).
+    public var environment: @Sendable (String) -> String?
+    /// Fixes fake data (for reproducing a run); `nil` for random.
+    public var fakeSeed: UInt64?
+    /// Request excerpts keep at most this many body characters.
+    public var requestExcerptLimit: Int = 2_048
+    /// Response excerpts keep at most this many body characters.
+    public var responseExcerptLimit: Int = 4_096
+
+    public init(
+        baseURL: String, verifyTLS: Bool = true, caBundle: String? = nil, defaultHeaders: [TemplateField] = [],
+        requestTimeout: Double = 30, connectTimeout: Double = 10, teardownTimeout: Double = 30,
+        bodyCap: Int = 1 << 20, followRedirects: Bool = true, maxRedirects: Int = 10,
+        roles: [String: RondaConfig.Role] = [:], secretNames: [String] = [],
+        environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] },
+        fakeSeed: UInt64? = nil
+    ) {
+        self.baseURL = baseURL
+        self.verifyTLS = verifyTLS
+        self.caBundle = caBundle
+        self.defaultHeaders = defaultHeaders
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.teardownTimeout = teardownTimeout
+        self.bodyCap = bodyCap
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.roles = roles
+        self.secretNames = secretNames
+        self.environment = environment
+        self.fakeSeed = fakeSeed
+    }
+
+    /// The engine configuration for a loaded `ronda.yml` and a base URL.
+    public init(config: RondaConfig, baseURL: String, environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }) {
+        self.init(
+            baseURL: baseURL, verifyTLS: config.target.verifyTLS, caBundle: config.target.caBundle,
+            defaultHeaders: config.target.headers, requestTimeout: config.defaults.requestTimeout,
+            connectTimeout: config.defaults.connectTimeout, teardownTimeout: config.defaults.teardownTimeout,
+            bodyCap: config.defaults.bodyCap, followRedirects: config.defaults.followRedirects,
+            maxRedirects: config.defaults.maxRedirects, roles: config.roles, secretNames: config.secretNames,
+            environment: environment
+        )
+    }
+}

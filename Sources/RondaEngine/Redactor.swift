@@ -1,0 +1,116 @@
+import Foundation
+
+/// Removes secrets from everything Ronda records: step excerpts, URLs, messages, captures, logs.
+///
+/// Three rules: (1) the values of secrets (environment variables read by templates, configured
+/// secret names) are replaced wherever they appear; (2) sensitive headers (`Authorization`,
+/// `Cookie`, `Set-Cookie`, …) and JSON/form fields whose names contain password, token, secret,
+/// card, cvc, … are masked; (3) anything shaped like a payment card number (13–19 digits that
+/// pass the Luhn check) is masked.
+public struct Redactor: Sendable {
+    public static let mask = "[REDACTED]"
+    public static let sensitiveHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
+        "stripe-signature", "x-signature", "x-event-checksum",
+    ]
+    public static let sensitiveWords = ["password", "passwd", "token", "secret", "card", "cvc", "cvv", "api_key", "apikey", "authorization", "checksum", "signature"]
+
+    /// Secret values, longest first so that a secret containing another is masked whole.
+    private var secrets: [String] = []
+
+    public init(secrets: some Sequence<String> = []) {
+        add(secrets)
+    }
+
+    /// Adds secret values. Values shorter than 3 characters are ignored (masking them would mask everything).
+    public mutating func add(_ values: some Sequence<String>) {
+        var set = Set(secrets)
+        for v in values where v.count >= 3 { set.insert(v) }
+        secrets = set.sorted { $0.count > $1.count }
+    }
+
+    /// `true` when a header's value must never be recorded.
+    public static func isSensitiveHeader(_ name: String) -> Bool {
+        sensitiveHeaders.contains(name.lowercased())
+    }
+
+    /// `true` for a field (JSON key, form field, capture) whose value must never be recorded.
+    public static func isSensitiveName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return sensitiveWords.contains { lower.contains($0) }
+    }
+
+    /// A header line's value as it may be recorded.
+    public func header(_ name: String, _ value: String) -> String {
+        Redactor.isSensitiveHeader(name) ? Redactor.mask : text(value)
+    }
+
+    /// Any text: secrets, sensitive JSON and form fields, and card numbers masked.
+    public func text(_ input: String) -> String {
+        var out = input
+        for secret in secrets where out.contains(secret) {
+            out = out.replacingOccurrences(of: secret, with: Redactor.mask)
+        }
+        out = Redactor.maskFields(out)
+        out = Redactor.maskCardNumbers(out)
+        return out
+    }
+
+    // MARK: Rules
+
+    private static let jsonField: NSRegularExpression = {
+        let words = sensitiveWords.joined(separator: "|")
+        // "key": "value" | "key": 123 | "key": true  — key containing a sensitive word.
+        // swiftlint:disable:next force_try
+        return try! NSRegularExpression(pattern: "(\"[^\"]*(?:\(words))[^\"]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+-]*|true|false)", options: [.caseInsensitive])
+    }()
+
+    private static let formField: NSRegularExpression = {
+        let words = sensitiveWords.joined(separator: "|")
+        // name=value in query strings and urlencoded bodies.
+        // swiftlint:disable:next force_try
+        return try! NSRegularExpression(pattern: "((?:^|[?&\\s])[^=&\\s\"]*(?:\(words))[^=&\\s\"]*=)([^&\\s\"]*)", options: [.caseInsensitive])
+    }()
+
+    private static let cardCandidate: NSRegularExpression = {
+        // swiftlint:disable:next force_try
+        try! NSRegularExpression(pattern: "(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
+    }()
+
+    static func maskFields(_ input: String) -> String {
+        var out = input
+        let range = NSRange(out.startIndex..., in: out)
+        out = jsonField.stringByReplacingMatches(in: out, range: range, withTemplate: "$1\"\(mask)\"")
+        let range2 = NSRange(out.startIndex..., in: out)
+        out = formField.stringByReplacingMatches(in: out, range: range2, withTemplate: "$1\(mask)")
+        return out
+    }
+
+    static func maskCardNumbers(_ input: String) -> String {
+        let ns = input as NSString
+        let matches = cardCandidate.matches(in: input, range: NSRange(location: 0, length: ns.length))
+        guard !matches.isEmpty else { return input }
+        var out = ""
+        var last = 0
+        for match in matches {
+            let candidate = ns.substring(with: match.range)
+            let digits = candidate.filter(\.isNumber)
+            guard (13...19).contains(digits.count), luhn(digits) else { continue }
+            out += ns.substring(with: NSRange(location: last, length: match.range.location - last))
+            out += "[REDACTED-CARD]"
+            last = match.range.location + match.range.length
+        }
+        out += ns.substring(from: last)
+        return out
+    }
+
+    static func luhn(_ digits: String) -> Bool {
+        var sum = 0
+        for (i, c) in digits.reversed().enumerated() {
+            guard var d = c.wholeNumberValue else { return false }
+            if i % 2 == 1 { d *= 2; if d > 9 { d -= 9 } }
+            sum += d
+        }
+        return sum % 10 == 0
+    }
+}

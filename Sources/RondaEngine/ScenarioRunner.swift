@@ -1,0 +1,221 @@
+import Foundation
+import Logging
+import RondaCore
+import RondaHTTP
+
+/// Runs one scenario against a base URL and returns its result.
+///
+/// Login steps (`as:`), `vars`, the steps (once per `cases:` row), then teardown — which
+/// always runs, after a failure, an error or a timeout, with its own budget. The scenario's
+/// `timeout` bounds every request and every retry wait; nothing outlives it but teardown.
+public struct ScenarioRunner: Sendable {
+    public var configuration: EngineConfiguration
+    public var logger: Logger
+    let executor: CurlExecutor
+
+    public init(configuration: EngineConfiguration, logger: Logger = Logger(label: "ronda.engine"), executor: CurlExecutor = .shared) {
+        self.configuration = configuration
+        self.logger = logger
+        self.executor = executor
+    }
+
+    /// Runs the scenario. Never throws: every problem ends up in the result.
+    /// - Parameter onStep: called after each step, with its (redacted) result.
+    public func run(
+        _ scenario: Scenario, runID: String = "", worker: String = "", attempt: Int = 1,
+        onStep: (@Sendable (StepResult) -> Void)? = nil
+    ) async -> ScenarioResult {
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let session = HTTPSession(executor: executor)
+        defer { session.close() }
+
+        var context = EvaluationContext(
+            environment: configuration.environment,
+            fake: FakeData(seed: configuration.fakeSeed),
+            strict: true
+        )
+        var execution = Execution(
+            scenario: scenario, configuration: configuration, session: session, logger: logger,
+            deadline: start.advanced(by: .seconds(scenario.timeout)), onStep: onStep
+        )
+        for name in configuration.secretNames {
+            if let value = configuration.environment(name) { execution.redactor.add([value]) }
+        }
+
+        await execution.runMain(&context)
+        await execution.runTeardown(&context)
+
+        let duration = start.duration(to: clock.now)
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let timed = execution.steps.compactMap(\.timings?.total)
+        var result = ScenarioResult(
+            runID: runID, scenario: scenario.name, module: scenario.module, priority: scenario.priority,
+            tags: scenario.tags, status: execution.outcome, attempt: attempt, worker: worker,
+            stepsExecuted: execution.steps.filter { $0.outcome != .skipped }.count,
+            stepsPassed: execution.steps.filter { $0.outcome == .passed }.count,
+            failingStep: execution.failure?.step, errorKind: execution.failure?.kind,
+            errorMessage: execution.failure?.message, trace: execution.failure?.trace,
+            startedAt: startedAt, completedAt: Date(), duration: seconds,
+            responseTime: timed.isEmpty ? 0 : timed.reduce(0, +) / Double(timed.count),
+            steps: execution.steps
+        )
+        result.errorMessage = result.errorMessage.map(execution.redactor.text)
+        result.trace = result.trace.map(execution.redactor.text)
+        return result
+    }
+}
+
+/// Why a scenario did not pass.
+struct Failure {
+    var step: String
+    var kind: ErrorKind
+    var message: String
+    var trace: String?
+    var outcome: ScenarioOutcome
+}
+
+/// The state of one scenario while it runs.
+struct Execution {
+    let scenario: Scenario
+    let configuration: EngineConfiguration
+    let session: HTTPSession
+    let logger: Logger
+    /// When the scenario's own budget runs out.
+    let deadline: ContinuousClock.Instant
+    let onStep: (@Sendable (StepResult) -> Void)?
+    var redactor = Redactor()
+    var steps: [StepResult] = []
+    var failure: Failure?
+
+    init(
+        scenario: Scenario, configuration: EngineConfiguration, session: HTTPSession, logger: Logger,
+        deadline: ContinuousClock.Instant, onStep: (@Sendable (StepResult) -> Void)?
+    ) {
+        self.scenario = scenario
+        self.configuration = configuration
+        self.session = session
+        self.logger = logger
+        self.deadline = deadline
+        self.onStep = onStep
+    }
+
+    var outcome: ScenarioOutcome { failure?.outcome ?? .pass }
+
+    mutating func runMain(_ context: inout EvaluationContext) async {
+        for field in scenario.vars {
+            do {
+                context.variables[field.key] = try field.value.render(in: &context)
+            } catch {
+                fail(step: "vars", kind: .template, message: "var '\(field.key)': \(error.message)", outcome: .error)
+                return
+            }
+        }
+        redactor.add(context.secretValues)
+        if let roleName = scenario.role {
+            guard let role = configuration.roles[roleName] else {
+                fail(step: "login", kind: .configuration, message: "as: \(roleName) — no such role in the configuration", outcome: .error)
+                return
+            }
+            var roleObject: [String: JSONValue] = ["name": .string(roleName)]
+            for field in role.fields {
+                do { roleObject[field.key] = try field.value.render(in: &context) } catch {
+                    fail(step: "login as \(roleName)", kind: .configuration, message: "role \(roleName), \(field.key): \(error.message)", outcome: .error)
+                    return
+                }
+            }
+            redactor.add(context.secretValues)
+            context.variables["role"] = .object(roleObject)
+            for field in role.login.vars {
+                do { context.variables[field.key] = try field.value.render(in: &context) } catch {
+                    fail(step: "login as \(roleName)", kind: .template, message: "login var '\(field.key)': \(error.message)", outcome: .error)
+                    return
+                }
+            }
+            for step in role.login.steps {
+                if await !runStep(step, phase: .login, caseLabel: nil, context: &context) { return }
+            }
+        }
+        let rows: [ScenarioCase?] = scenario.cases.map { $0.map(Optional.some) } ?? [nil]
+        for row in rows {
+            if let row {
+                var caseObject: [String: JSONValue] = ["name": .string(row.label)]
+                for field in row.values {
+                    do {
+                        let value = try field.value.render(in: &context)
+                        context.variables[field.key] = value
+                        caseObject[field.key] = value
+                    } catch {
+                        fail(step: row.label, kind: .template, message: "case '\(row.label)', \(field.key): \(error.message)", outcome: .error)
+                        return
+                    }
+                }
+                context.variables["case"] = .object(caseObject)
+            }
+            for step in scenario.steps {
+                if await !runStep(step, phase: .main, caseLabel: row?.label, context: &context) { return }
+            }
+        }
+    }
+
+    mutating func runTeardown(_ context: inout EvaluationContext) async {
+        guard !scenario.teardown.isEmpty else { return }
+        let clock = ContinuousClock()
+        let budgetEnd = clock.now.advanced(by: .seconds(configuration.teardownTimeout))
+        context.strict = false
+        for step in scenario.teardown {
+            _ = await runStep(step, phase: .teardown, caseLabel: nil, context: &context, deadline: budgetEnd)
+        }
+    }
+
+    mutating func fail(step: String, kind: ErrorKind, message: String, trace: String? = nil, outcome: ScenarioOutcome) {
+        guard failure == nil else { return }
+        failure = Failure(step: step, kind: kind, message: redactor.text(message), trace: trace.map(redactor.text), outcome: outcome)
+    }
+
+    /// Runs a step and records it. Returns `false` when the scenario must stop.
+    mutating func runStep(_ step: Step, phase: StepPhase, caseLabel: String?, context: inout EvaluationContext, deadline: ContinuousClock.Instant? = nil) async -> Bool {
+        var executor = StepExecutor(
+            step: step, phase: phase, caseLabel: caseLabel, index: steps.count, session: session,
+            configuration: configuration, redactor: redactor, deadline: deadline ?? self.deadline
+        )
+        let outcome = await executor.execute(context: &context)
+        redactor = executor.redactor
+        var record = executor.record
+        record.requestExcerpt = record.requestExcerpt.map(redactor.text)
+        record.responseExcerpt = record.responseExcerpt.map(redactor.text)
+        record.url = redactor.text(record.url)
+        record.error = record.error.map(redactor.text)
+        record.captures = record.captures.reduce(into: [:]) { out, pair in
+            out[pair.key] = Redactor.isSensitiveName(pair.key) ? Redactor.mask : redactor.text(pair.value)
+        }
+        record.assertions = record.assertions.map {
+            var a = $0
+            a.expected = redactor.text(a.expected)
+            a.actual = redactor.text(a.actual)
+            return a
+        }
+        steps.append(record)
+        onStep?(record)
+        logStep(record)
+        if let problem = outcome {
+            let prefix = phase == .teardown ? "teardown step" : phase == .login ? "login step" : "step"
+            let label = caseLabel.map { " [\($0)]" } ?? ""
+            fail(step: step.name, kind: problem.kind, message: "\(prefix) '\(step.name)'\(label): \(problem.message)", trace: problem.trace, outcome: problem.outcome)
+            return false
+        }
+        return true
+    }
+
+    func logStep(_ record: StepResult) {
+        var metadata: Logger.Metadata = [
+            "scenario": .string(scenario.name), "step": .string(record.name), "outcome": .string(record.outcome.rawValue),
+        ]
+        if !record.method.isEmpty { metadata["request"] = .string("\(record.method) \(record.url)") }
+        if let status = record.status { metadata["status"] = .stringConvertible(status) }
+        if let total = record.timings?.total { metadata["ms"] = .stringConvertible(Int(total * 1000)) }
+        if let error = record.error { metadata["error"] = .string(error) }
+        logger.debug("step", metadata: metadata)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import RondaCore
+import RondaHTTP
+
+/// Why a step stopped the scenario.
+struct StepProblem {
+    var kind: ErrorKind
+    var message: String
+    var trace: String?
+    var outcome: ScenarioOutcome
+}
+
+/// Runs one step: condition, request (with retry-until), checks, captures.
+struct StepExecutor {
+    let step: Step
+    let phase: StepPhase
+    let caseLabel: String?
+    let session: HTTPSession
+    let configuration: EngineConfiguration
+    var redactor: Redactor
+    let deadline: ContinuousClock.Instant
+    var record: StepResult
+    let clock = ContinuousClock()
+
+    init(
+        step: Step, phase: StepPhase, caseLabel: String?, index: Int, session: HTTPSession,
+        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant
+    ) {
+        self.step = step
+        self.phase = phase
+        self.caseLabel = caseLabel
+        self.session = session
+        self.configuration = configuration
+        self.redactor = redactor
+        self.deadline = deadline
+        self.record = StepResult(index: index, name: step.name, phase: phase, caseLabel: caseLabel, outcome: .passed, method: step.method)
+    }
+
+    var secondsLeft: Double {
+        let d = clock.now.duration(to: deadline)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    mutating func execute(context: inout EvaluationContext) async -> StepProblem? {
+        if let condition = step.condition {
+            let wasStrict = context.strict
+            context.strict = false
+            defer { context.strict = wasStrict }
+            do {
+                if try !context.isTrue(condition) {
+                    record.outcome = .skipped
+                    return nil
+                }
+            } catch {
+                return errored(.template, "if: \(step.conditionSource ?? ""): \(error.message)")
+            }
+        }
+        let request: RenderedRequest
+        do {
+            request = try RequestBuilder.render(step, configuration: configuration, context: &context)
+        } catch {
+            redactor.add(context.secretValues)
+            return errored(.template, error.message)
+        }
+        redactor.add(context.secretValues)
+        record.method = request.method
+        record.url = request.url
+        record.requestExcerpt = requestExcerpt(request)
+
+        var response: HTTPResponse
+        var retryExhausted: String?
+        let retryEnd = step.retry.map { clock.now.advanced(by: .seconds($0.timeout)) }
+        while true {
+            let left = secondsLeft
+            if left <= 0 { return timedOut() }
+            record.attempts += 1
+            do {
+                response = try await send(request, timeout: min(step.timeout ?? configuration.requestTimeout, left))
+            } catch {
+                if error.code == .timeout, secondsLeft <= 0.001 { return timedOut() }
+                let kind: ErrorKind = error.code == .timeout ? .timeout : .transport
+                return errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
+            }
+            record.status = response.status
+            record.timings = Timings(dns: response.timings.dns, connect: response.timings.connect, tls: response.timings.tls, firstByte: response.timings.firstByte, total: response.timings.total)
+            guard let retry = step.retry, let retryEnd else { break }
+            let view = await responseView(response)
+            let saved = context.variables
+            context.variables.merge(view.variables) { _, new in new }
+            let wasStrict = context.strict
+            context.strict = false
+            let satisfied = (try? context.isTrue(retry.until)) ?? false
+            context.variables = saved
+            context.strict = wasStrict
+            if satisfied { break }
+            let now = clock.now
+            if now.advanced(by: .seconds(retry.interval)) > retryEnd || retry.maxAttempts.map({ record.attempts >= $0 }) == true {
+                retryExhausted = "still false after \(record.attempts) attempt\(record.attempts == 1 ? "" : "s") in \(format(retry.timeout))"
+                break
+            }
+            if now.advanced(by: .seconds(retry.interval)) > deadline { return timedOut() }
+            do { try await Task.sleep(for: .seconds(retry.interval)) } catch { return errored(.transport, "cancelled") }
+        }
+        record.responseExcerpt = responseExcerpt(response)
+
+        let view = await responseView(response)
+        var assertions: [AssertionResult] = []
+        if step.expect.status == nil {
+            assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
+        }
+        do {
+            assertions += try step.expect.check(view, context: &context)
+        } catch {
+            record.assertions = assertions
+            return errored(.template, "in expect: \(error.message)")
+        }
+        if let retryExhausted, let retry = step.retry {
+            assertions.append(AssertionResult(subject: "retry until '\(retry.untilSource)'", op: "is", expected: "true", actual: retryExhausted, passed: false))
+        }
+        if response.bodyTruncated, assertions.contains(where: { !$0.passed }) {
+            record.error = "the response body was \(response.bodyBytesTotal) bytes; checks saw the first \(response.body.count)"
+        }
+        record.assertions = assertions
+        let failed = assertions.filter { !$0.passed }
+
+        var captureProblem: CaptureError?
+        for capture in step.captures {
+            do {
+                let value = try capture.extract(from: view)
+                context.variables[capture.name] = value
+                record.captures[capture.name] = value.interpolated
+            } catch {
+                if captureProblem == nil { captureProblem = error }
+            }
+        }
+        if !failed.isEmpty {
+            record.outcome = .failed
+            let more = failed.count > 1 ? " (and \(failed.count - 1) more)" : ""
+            return StepProblem(kind: .assertion, message: failed[0].message + more, outcome: .fail)
+        }
+        if let captureProblem {
+            return errored(.capture, captureProblem.description)
+        }
+        return nil
+    }
+
+    mutating func send(_ request: RenderedRequest, timeout: Double) async throws(HTTPClientError) -> HTTPResponse {
+        var options = HTTPRequestOptions()
+        options.followRedirects = step.followRedirects ?? configuration.followRedirects
+        options.maxRedirects = step.maxRedirects ?? configuration.maxRedirects
+        options.connectTimeout = min(configuration.connectTimeout, timeout)
+        options.totalTimeout = max(0.001, timeout)
+        options.verifyTLS = configuration.verifyTLS
+        options.caBundlePath = configuration.caBundle
+        options.bodyCap = configuration.bodyCap
+        return try await session.send(HTTPRequest(method: request.method, url: request.url, headers: request.headers, body: request.body, options: options))
+    }
+
+    func responseView(_ response: HTTPResponse) async -> ResponseView {
+        var cookies: [String: String] = [:]
+        if step.captures.contains(where: { if case .cookie = $0.source { return true } else { return false } }) {
+            for cookie in await session.cookies() { cookies[cookie.name] = cookie.value }
+        }
+        return ResponseView(
+            status: response.status, headers: response.headers.map { ($0.name, $0.value) }, body: response.body,
+            duration: response.timings.total, cookies: cookies
+        )
+    }
+
+    mutating func errored(_ kind: ErrorKind, _ message: String, trace: String? = nil) -> StepProblem {
+        record.outcome = .errored
+        record.error = message
+        return StepProblem(kind: kind, message: message, trace: trace, outcome: .error)
+    }
+
+    mutating func timedOut() -> StepProblem {
+        let what = phase == .teardown ? "teardown budget" : "scenario timeout"
+        let limit = phase == .teardown ? configuration.teardownTimeout : nil
+        return errored(.timeout, "timed out: the \(what)\(limit.map { " of \(format($0))" } ?? "") ran out")
+    }
+
+    func format(_ seconds: Double) -> String {
+        seconds >= 1 && seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.3g s", seconds)
+    }
+
+    func requestExcerpt(_ request: RenderedRequest) -> String {
+        var lines = ["\(request.method) \(request.url)"]
+        for header in request.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
+        if let body = request.body, !body.isEmpty {
+            lines.append("")
+            lines.append(Excerpt.text(body, limit: configuration.requestExcerptLimit))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func responseExcerpt(_ response: HTTPResponse) -> String {
+        var lines = ["HTTP \(response.status)"]
+        for header in response.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
+        lines.append("")
+        var body = Excerpt.text(response.body, limit: configuration.responseExcerptLimit)
+        if response.bodyTruncated { body += "\n… (\(response.bodyBytesTotal) bytes in all; \(response.body.count) kept)" }
+        lines.append(body)
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Capped, printable excerpts of bodies.
+enum Excerpt {
+    static func text(_ bytes: [UInt8], limit: Int) -> String {
+        let slice = bytes.prefix(limit * 4)
+        var text = String(decoding: slice, as: UTF8.self)
+        if text.count > limit { text = String(text.prefix(limit)) + "… (\(bytes.count) bytes)" }
+        else if slice.count < bytes.count { text += "… (\(bytes.count) bytes)" }
+        return text
+    }
+}

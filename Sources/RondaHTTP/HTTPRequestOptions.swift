@@ -1,0 +1,38 @@
+/// Per-request transport settings: redirects, time limits, TLS and how much
+/// of the response body is kept.
+public struct HTTPRequestOptions: Sendable, Hashable {
+    /// Follow `Location` on 3xx responses. When `false`, the 3xx response itself is returned.
+    public var followRedirects: Bool = true
+    /// Redirects followed before the request fails with ``HTTPClientError/Code/tooManyRedirects``.
+    public var maxRedirects: Int = 10
+    /// Seconds allowed to establish the connection (DNS, TCP and TLS). `0` or less means curl's default (300 s).
+    public var connectTimeout: Double = 10
+    /// Seconds allowed for the whole request, redirects included. `0` or less means no limit.
+    public var totalTimeout: Double = 30
+    /// Verify the server's certificate chain and host name. Turn off only for test servers with self-signed certificates.
+    public var verifyTLS: Bool = true
+    /// A PEM file of CA certificates to trust instead of the system bundle.
+    public var caBundlePath: String? = nil
+    /// Bytes of the decoded response body kept in ``HTTPResponse/body``. The rest is read,
+    /// counted in ``HTTPResponse/bodyBytesTotal`` and dropped, so a huge body costs no memory.
+    public var bodyCap: Int = 1 << 20
+
+    /// Creates options; every argument has the default documented on its property.
+    public init(
+        followRedirects: Bool = true,
+        maxRedirects: Int = 10,
+        connectTimeout: Double = 10,
+        totalTimeout: Double = 30,
+        verifyTLS: Bool = true,
+        caBundlePath: String? = nil,
+        bodyCap: Int = 1 << 20
+    ) {
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.verifyTLS = verifyTLS
+        self.caBundlePath = caBundlePath
+        self.bodyCap = bodyCap
+    }
+}

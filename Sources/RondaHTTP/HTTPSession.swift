@@ -1,0 +1,130 @@
+import CCurl
+import Synchronization
+
+/// A client that behaves like one browser tab: it owns one libcurl easy handle
+/// for its whole life, so it keeps its own cookie jar and its kept-alive
+/// connections across requests.
+///
+/// Requests on one session run one at a time: a second concurrent ``send(_:)``
+/// waits for the first to finish. Use one session per simulated user; sessions
+/// share nothing, so cookies set for one are never sent by another.
+///
+/// ```swift
+/// let session = HTTPSession()
+/// defer { session.close() }
+/// let response = try await session.send(HTTPRequest(url: "http://127.0.0.1:8080/login"))
+/// ```
+public final class HTTPSession: Sendable {
+    private struct State {
+        var handle: CurlEasy?
+        var closed = false
+        /// A request (or a cookie read) holds the handle.
+        var busy = false
+        /// Callers waiting for the handle, in arrival order.
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let executor: CurlExecutor
+    private let state: Mutex<State>
+
+    /// Creates a session with an empty cookie jar whose transfers run on `executor`.
+    public init(executor: CurlExecutor = .shared) {
+        self.executor = executor
+        self.state = Mutex(State(handle: CurlEasy.make()))
+    }
+
+    deinit {
+        // No request can be in flight: each one keeps the session alive.
+        state.withLock { $0.handle.take() }?.cleanup()
+    }
+
+    /// Sends `request` and returns the final response (after redirects, if followed).
+    ///
+    /// The blocking transfer runs on the session's ``CurlExecutor``; the calling task
+    /// only suspends. Cancelling the task aborts the transfer.
+    /// - Throws: ``HTTPClientError``: `.timeout`, `.connectFailed`, `.dns`, `.tls`,
+    ///   `.tooManyRedirects`, `.invalidURL`, `.invalidRequest`, `.decoding`,
+    ///   `.cancelled` (also after ``close()``) or `.transport`.
+    public func send(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
+        guard let handle = await acquire() else {
+            throw HTTPClientError(
+                code: .cancelled,
+                message: "cannot send \(request.method) \(request.url): the session was closed"
+            )
+        }
+        defer { release() }
+        if Task.isCancelled { throw HTTPClientError.cancelled(request) }
+        let transfer = Transfer(request)
+        let result = await withTaskCancellationHandler {
+            await executor.run { transfer.perform(on: handle) }
+        } onCancel: {
+            transfer.cancel()
+        }
+        return try result.get()
+    }
+
+    /// The cookies in the session's jar (CURLINFO_COOKIELIST), expired ones included
+    /// until curl next prunes them. Empty after ``close()``.
+    public func cookies() async -> [HTTPCookie] {
+        guard let handle = await acquire() else { return [] }
+        defer { release() }
+        // Reading the in-memory jar does no I/O, so it does not need an executor thread.
+        return handle.stringList(CURLINFO_COOKIELIST).compactMap(HTTPCookie.init(netscapeLine:))
+    }
+
+    /// Frees the easy handle, its connections and cookies. Idempotent; a request in
+    /// flight finishes first, and later ``send(_:)`` calls fail with `.cancelled`.
+    public func close() {
+        let handle: CurlEasy? = state.withLock { state in
+            state.closed = true
+            return state.busy ? nil : state.handle.take()
+        }
+        handle?.cleanup()
+    }
+
+    // MARK: One request at a time
+
+    /// Waits for the handle; `nil` once the session is closed.
+    private func acquire() async -> CurlEasy? {
+        let free = state.withLock { state in
+            guard !state.busy else { return false }
+            state.busy = true
+            return true
+        }
+        if !free {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let granted = state.withLock { state in
+                    if state.busy {
+                        state.waiters.append(continuation)
+                        return false
+                    }
+                    state.busy = true
+                    return true
+                }
+                if granted { continuation.resume() }
+            }
+        }
+        // Now the caller holds the handle (busy == true) and must call release().
+        let handle = state.withLock { $0.closed ? nil : $0.handle }
+        if handle == nil { release() }
+        return handle
+    }
+
+    /// Hands the handle to the next waiter, or frees it if the session was closed meanwhile.
+    private func release() {
+        enum Next { case resume(CheckedContinuation<Void, Never>), cleanup(CurlEasy), nothing }
+        let next: Next = state.withLock { state in
+            if !state.waiters.isEmpty {
+                return .resume(state.waiters.removeFirst())  // stays busy: ownership passes on
+            }
+            state.busy = false
+            if state.closed, let handle = state.handle.take() { return .cleanup(handle) }
+            return .nothing
+        }
+        switch next {
+        case .resume(let continuation): continuation.resume()
+        case .cleanup(let handle): handle.cleanup()
+        case .nothing: break
+        }
+    }
+}

@@ -1,0 +1,280 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// One request in flight: sets the easy handle's options, runs the blocking
+/// perform, and collects the final response's status line, headers and capped
+/// body through curl's callbacks.
+///
+/// The callbacks are `@convention(c)` closures; they find this object through
+/// the WRITEDATA / HEADERDATA / XFERINFODATA pointers (`Unmanaged`, unretained:
+/// the object outlives `perform`, and the options are reset before it returns).
+final class Transfer: @unchecked Sendable {
+    // Why @unchecked Sendable is safe: the mutable stored properties (`body`,
+    // `bodyBytesTotal`, `headers`) are touched only by `perform(on:)` and the
+    // callbacks curl invokes from inside it, all on the one executor thread that
+    // runs `perform`; the response is built there too, before the continuation
+    // resumes. The only state shared with other threads is `cancelFlag`, an atomic.
+    let request: HTTPRequest
+    private let cancelFlag = Atomic<Bool>(false)
+    private let cap: Int
+    private var body: [UInt8] = []
+    private var bodyBytesTotal = 0
+    private var headers: [HTTPHeader] = []
+    /// CURLOPT_ERRORBUFFER storage; curl writes a NUL-terminated message here.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// A copy of the request body (CURLOPT_POSTFIELDS does not copy it); `nil` when
+    /// nothing is posted. Never a null pointer, even for an empty body.
+    private let postBody: UnsafeMutableRawPointer?
+    private let postBodyCount: Int
+
+    init(_ request: HTTPRequest) {
+        self.request = request
+        self.cap = max(0, request.options.bodyCap)
+        let errorSize = max(256, ccurl_error_size())
+        errorBuffer = .allocate(capacity: errorSize)
+        errorBuffer.initialize(repeating: 0, count: errorSize)
+        let method = request.method.uppercased()
+        if method != "HEAD", request.body != nil || method == "POST" {
+            let bytes = request.body ?? []
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { copy.copyMemory(from: base, byteCount: source.count) }
+            }
+            postBody = copy
+            postBodyCount = bytes.count
+        } else {
+            postBody = nil
+            postBodyCount = 0
+        }
+    }
+
+    deinit {
+        errorBuffer.deallocate()
+        postBody?.deallocate()
+    }
+
+    /// Asks the transfer to stop; curl aborts at its next callback. Any thread.
+    func cancel() { cancelFlag.store(true, ordering: .relaxed) }
+
+    var isCancelled: Bool { cancelFlag.load(ordering: .relaxed) }
+
+    /// Configures `easy` from scratch, runs the request and reads the result.
+    /// Blocks the calling thread: call it only on a ``CurlExecutor`` thread.
+    func perform(on easy: CurlEasy) -> Result<HTTPResponse, HTTPClientError> {
+        if isCancelled { return .failure(.cancelled(request)) }
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer {
+            // Drop every pointer into this object and the header list before they go away.
+            easy.reset()
+            curl_slist_free_all(headerList)
+        }
+        easy.reset()
+        do {
+            try configure(easy, headerList: &headerList)
+        } catch {
+            return .failure(error)
+        }
+        let code = easy.perform()
+        if isCancelled { return .failure(.cancelled(request, curlCode: Int(code.rawValue))) }
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            return .failure(.fromCurl(Int(code.rawValue), detail: detail, request: request))
+        }
+        return .success(response(from: easy))
+    }
+
+    // MARK: Options
+
+    private func configure(_ easy: CurlEasy, headerList: inout UnsafeMutablePointer<curl_slist>?) throws(HTTPClientError) {
+        let options = request.options
+        try validate()
+        func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
+            guard code == CURLE_OK else {
+                let reason = String(cString: curl_easy_strerror(code))
+                throw HTTPClientError(
+                    code: .transport,
+                    message: "could not set \(what) for \(request.url): \(reason)",
+                    curlCode: Int(code.rawValue)
+                )
+            }
+        }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+
+        try check(easy.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer), "the error buffer")
+        try check(easy.set(CURLOPT_NOSIGNAL, true), "NOSIGNAL")
+        try check(easy.set(CURLOPT_URL, string: request.url), "the URL")
+        try check(easy.set(CURLOPT_PROTOCOLS_STR, string: "http,https"), "the allowed protocols")
+        try check(easy.set(CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https"), "the redirect protocols")
+        // Enables the cookie engine without reading a file; the jar lives in the handle.
+        try check(easy.set(CURLOPT_COOKIEFILE, string: ""), "the cookie engine")
+
+        try check(easy.set(CURLOPT_FOLLOWLOCATION, options.followRedirects), "FOLLOWLOCATION")
+        try check(easy.set(CURLOPT_MAXREDIRS, max(0, options.maxRedirects)), "the redirect limit")
+        try check(easy.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(options.connectTimeout)), "the connect timeout")
+        try check(easy.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(options.totalTimeout)), "the total timeout")
+
+        try check(easy.set(CURLOPT_SSL_VERIFYPEER, options.verifyTLS), "TLS peer verification")
+        try check(easy.set(CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0), "TLS host verification")
+        if let path = options.caBundlePath {
+            try check(easy.set(CURLOPT_CAINFO, string: path), "the CA bundle")
+        }
+
+        // "" = every encoding this libcurl decodes (gzip, deflate, ...).
+        try check(easy.set(CURLOPT_ACCEPT_ENCODING, string: ""), "Accept-Encoding")
+        headerList = buildHeaderList()
+        try check(easy.set(CURLOPT_HTTPHEADER, pointer: headerList), "the request headers")
+        if !request.headers.contains(where: { $0.matches("User-Agent") }) {
+            try check(easy.set(CURLOPT_USERAGENT, string: "Ronda/0.1"), "the User-Agent")
+        }
+        try configureMethod(easy, check: check)
+
+        try check(easy.set(CURLOPT_WRITEFUNCTION, dataCallback: { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        }), "the body callback")
+        try check(easy.set(CURLOPT_WRITEDATA, pointer: context), "the body callback data")
+        try check(easy.set(CURLOPT_HEADERFUNCTION, dataCallback: { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+        }), "the header callback")
+        try check(easy.set(CURLOPT_HEADERDATA, pointer: context), "the header callback data")
+        try check(easy.set(CURLOPT_XFERINFOFUNCTION, progressCallback: { context, _, _, _, _ in
+            guard let context else { return 1 }
+            return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
+        }), "the progress callback")
+        try check(easy.set(CURLOPT_XFERINFODATA, pointer: context), "the progress callback data")
+        try check(easy.set(CURLOPT_NOPROGRESS, false), "NOPROGRESS")
+    }
+
+    /// HEAD uses NOBODY; a body (or POST) goes through POSTFIELDS, which makes curl
+    /// send POST and switch to GET on 301/302/303 like browsers; any other method
+    /// is sent with CUSTOMREQUEST.
+    private func configureMethod(
+        _ easy: CurlEasy, check: (CURLcode, String) throws(HTTPClientError) -> Void
+    ) throws(HTTPClientError) {
+        let method = request.method
+        if method.uppercased() == "HEAD" {
+            try check(easy.set(CURLOPT_NOBODY, true), "HEAD")
+            if method != "HEAD" { try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method") }
+            return
+        }
+        if let postBody {
+            try check(easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(postBodyCount)), "the body size")
+            try check(easy.set(CURLOPT_POSTFIELDS, pointer: postBody), "the body")
+            if method != "POST" { try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method") }
+        } else if method != "GET" {
+            try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method")
+        }
+    }
+
+    private func buildHeaderList() -> UnsafeMutablePointer<curl_slist>? {
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for header in request.headers {
+            // curl drops "Name:" and sends "Name;" as an empty header.
+            let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+            list = curl_slist_append(list, line)
+        }
+        if !request.headers.contains(where: { $0.matches("Expect") }) {
+            list = curl_slist_append(list, "Expect:")  // no 100-continue round trip
+        }
+        return list
+    }
+
+    private func validate() throws(HTTPClientError) {
+        if request.url.utf8.contains(where: { $0 < 0x21 || $0 == 0x7F }) {
+            throw HTTPClientError(
+                code: .invalidURL,
+                message: "\(request.url.debugDescription) is not a valid URL: it contains spaces or control characters",
+                curlCode: 3
+            )
+        }
+        if request.method.isEmpty || !request.method.utf8.allSatisfy(Self.isTokenByte) {
+            throw HTTPClientError(
+                code: .invalidRequest,
+                message: "\(request.method.debugDescription) is not a valid HTTP method for \(request.url)"
+            )
+        }
+        for header in request.headers {
+            let nameOK = !header.name.isEmpty && header.name.utf8.allSatisfy(Self.isTokenByte)
+            let valueOK = !header.value.utf8.contains { $0 == 0 || $0 == 0x0A || $0 == 0x0D }
+            if !nameOK || !valueOK {
+                throw HTTPClientError(
+                    code: .invalidRequest,
+                    message: "header \(header.name.debugDescription) for \(request.url) has characters HTTP does not allow (empty name, separators, CR, LF or NUL)"
+                )
+            }
+        }
+    }
+
+    /// RFC 9110 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    /// Seconds to curl's milliseconds; `0` (no limit) for non-positive or non-finite values.
+    static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return max(1, Int(min(seconds * 1000, Double(Int32.max))))
+    }
+
+    // MARK: Callbacks (on the executor thread, inside perform)
+
+    private func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {
+        if isCancelled { return 0 }  // aborts the transfer
+        bodyBytesTotal += chunk.count
+        let room = cap - body.count
+        if room > 0 {
+            body.append(contentsOf: chunk.prefix(room))
+        }
+        return chunk.count
+    }
+
+    private func receiveHeader(_ chunk: UnsafeRawBufferPointer) -> Int {
+        var line = String(decoding: chunk, as: UTF8.self)
+        while let last = line.last, last == "\r" || last == "\n" || last == "\r\n" { line.removeLast() }
+        if line.hasPrefix("HTTP/") {
+            // A new response (after a redirect or 1xx): only the final one is reported.
+            headers.removeAll(keepingCapacity: true)
+        } else if let first = line.first, first == " " || first == "\t", !headers.isEmpty {
+            // obs-fold continuation line
+            let more = line.trimmingCharacters(in: .whitespaces)
+            headers[headers.count - 1].value += headers[headers.count - 1].value.isEmpty ? more : " " + more
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers.append(HTTPHeader(name, value))
+        }
+        return chunk.count
+    }
+
+    // MARK: Result
+
+    private func response(from easy: CurlEasy) -> HTTPResponse {
+        let timings = HTTPTimings(
+            dns: easy.seconds(CURLINFO_NAMELOOKUP_TIME_T),
+            connect: easy.seconds(CURLINFO_CONNECT_TIME_T),
+            tls: easy.seconds(CURLINFO_APPCONNECT_TIME_T),
+            firstByte: easy.seconds(CURLINFO_STARTTRANSFER_TIME_T),
+            total: easy.seconds(CURLINFO_TOTAL_TIME_T)
+        )
+        return HTTPResponse(
+            status: easy.long(CURLINFO_RESPONSE_CODE),
+            headers: headers,
+            body: body,
+            bodyBytesTotal: bodyBytesTotal,
+            bodyTruncated: bodyBytesTotal > body.count,
+            effectiveURL: easy.string(CURLINFO_EFFECTIVE_URL) ?? request.url,
+            redirectCount: easy.long(CURLINFO_REDIRECT_COUNT),
+            timings: timings.ordered(),
+            newConnections: easy.long(CURLINFO_NUM_CONNECTS)
+        )
+    }
+}

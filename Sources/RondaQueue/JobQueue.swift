@@ -1,0 +1,73 @@
+import Foundation
+
+/// One scenario of one run, as a worker receives it. Stateless workers need nothing else:
+/// the job carries a snapshot of the scenario file and the run's variables.
+public struct Job: Sendable, Hashable, Codable {
+    /// `RUN_ID/SCENARIO`: the same job has the same id on every delivery.
+    public var id: String
+    public var runID: String
+    public var scenario: String
+    /// The scenario file's text when the run was created (a later edit does not change a running run).
+    public var source: String
+    /// Where the scenario file was, for messages.
+    public var file: String
+    /// Variables the run gives every scenario (for example the base URL it targets).
+    public var variables: [String: String]
+
+    public init(runID: String, scenario: String, source: String, file: String, variables: [String: String] = [:]) {
+        self.id = "\(runID)/\(scenario)"
+        self.runID = runID
+        self.scenario = scenario
+        self.source = source
+        self.file = file
+        self.variables = variables
+    }
+}
+
+/// A job handed to one consumer until it is acknowledged or released.
+public struct Lease: Sendable, Hashable {
+    public var job: Job
+    /// The queue's handle for this delivery (a stream entry id in Redis).
+    public var token: String
+    /// How many times the job has been delivered, this one included.
+    public var deliveries: Int
+
+    public init(job: Job, token: String, deliveries: Int) {
+        self.job = job
+        self.token = token
+        self.deliveries = deliveries
+    }
+}
+
+/// Counts an operator looks at.
+public struct QueueStats: Sendable, Hashable {
+    public var pending: Int
+    public var inFlight: Int
+    public var deadLetters: Int
+
+    public init(pending: Int = 0, inFlight: Int = 0, deadLetters: Int = 0) {
+        self.pending = pending
+        self.inFlight = inFlight
+        self.deadLetters = deadLetters
+    }
+}
+
+/// Where jobs wait for workers. The in-process queue (embedded mode) and Redis Streams
+/// (distributed mode) implement the same protocol: lease, then acknowledge only after the
+/// result is committed, so a crash re-delivers and the store's unique key absorbs the duplicate.
+public protocol JobQueue: Sendable {
+    /// Adds jobs at the end of the queue.
+    func enqueue(_ jobs: [Job]) async throws
+
+    /// Leases the next job for `consumer`, waiting up to `wait` for one. Returns `nil` when
+    /// nothing came in time, or when the queue is closed and empty.
+    func lease(consumer: String, wait: Duration) async throws -> Lease?
+
+    /// Removes a leased job for good (its result is committed).
+    func acknowledge(_ lease: Lease) async throws
+
+    /// Gives a leased job back to be delivered again (the worker is stopping before running it).
+    func release(_ lease: Lease) async throws
+
+    func stats() async throws -> QueueStats
+}

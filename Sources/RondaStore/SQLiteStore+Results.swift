@@ -1,0 +1,119 @@
+import Foundation
+import RondaCore
+import SQLiteNIO
+
+extension SQLiteStore {
+    public func recordResult(_ result: ScenarioResult) async throws -> Bool {
+        try await exclusive("recording result of '\(result.scenario)' in run \(result.runID)") {
+            // Encode before the transaction: a value that cannot be stored writes nothing.
+            let tags = try JSONColumn.text(result.tags)
+            let steps = try result.steps.map { step in
+                (step, try JSONColumn.text(step.assertions), try JSONColumn.text(step.captures))
+            }
+            let resultID = UUID().uuidString.lowercased()
+            return try await transaction {
+                let run = try await query("SELECT id FROM runs WHERE id = ?1", [.string(result.runID)])
+                guard !run.isEmpty else {
+                    throw StoreError(
+                        .unknownRun,
+                        "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
+                            + "(deleted by retention, or created in another database)")
+                }
+                let inserted = try await query(
+                    """
+                    INSERT INTO scenario_results (id, run_id, scenario, module, priority, tags, status, attempt, worker,
+                        steps_executed, steps_passed, failing_step, error_kind, error_message, trace,
+                        started_at, completed_at, duration, response_time)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                    ON CONFLICT (run_id, scenario) DO NOTHING
+                    RETURNING id
+                    """,
+                    [
+                        .string(resultID), .string(result.runID), .string(result.scenario), .string(result.module),
+                        .string(result.priority.rawValue), .string(tags), .string(result.status.rawValue),
+                        .int(result.attempt), .string(result.worker), .int(result.stepsExecuted),
+                        .int(result.stepsPassed), .string(result.failingStep), .string(result.errorKind?.rawValue),
+                        .string(result.errorMessage), .string(result.trace), .date(result.startedAt),
+                        .date(result.completedAt), .double(result.duration), .double(result.responseTime),
+                    ])
+                guard !inserted.isEmpty else { return false }
+                for (seq, (step, assertions, captures)) in steps.enumerated() {
+                    try await insertStep(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures)
+                }
+                return true
+            }
+        }
+    }
+
+    private func insertStep(
+        _ step: StepResult, seq: Int, resultID: String, assertions: String, captures: String
+    ) async throws {
+        try await execute(
+            """
+            INSERT INTO step_results (scenario_result_id, seq, idx, name, phase, case_label, outcome, method, url,
+                status, dns, connect, tls, first_byte, total, attempts, assertions, captures,
+                request_excerpt, response_excerpt, error, started_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+            """,
+            [
+                .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),
+                .string(step.caseLabel), .string(step.outcome.rawValue), .string(step.method), .string(step.url),
+                .int(step.status), .double(step.timings?.dns), .double(step.timings?.connect),
+                .double(step.timings?.tls), .double(step.timings?.firstByte), .double(step.timings?.total),
+                .int(step.attempts), .string(assertions), .string(captures), .string(step.requestExcerpt),
+                .string(step.responseExcerpt), .string(step.error), .date(step.startedAt),
+            ])
+    }
+
+    public func results(runID: String) async throws -> [ScenarioResult] {
+        try await exclusive("reading results of run \(runID)") {
+            // One transaction so the results and their steps are one consistent snapshot.
+            try await transaction(readOnly: true) {
+                let resultRows = try await query(
+                    "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario", [.string(runID)])
+                let stepRows = try await query(
+                    """
+                    SELECT s.* FROM step_results s
+                    JOIN scenario_results r ON r.id = s.scenario_result_id
+                    WHERE r.run_id = ?1
+                    ORDER BY s.scenario_result_id, s.seq
+                    """,
+                    [.string(runID)])
+                var steps: [String: [StepResult]] = [:]
+                for row in stepRows {
+                    let columns = Columns(row, table: "step_results")
+                    steps[try columns.string("scenario_result_id"), default: []].append(try StepResult(columns))
+                }
+                return try resultRows.map { row in
+                    let columns = Columns(row, table: "scenario_results")
+                    var result = try ScenarioResult(columns)
+                    result.steps = steps[try columns.string("id")] ?? []
+                    return result
+                }
+            }
+        }
+    }
+
+    public func scenariosWithResults(runID: String) async throws -> Set<String> {
+        try await exclusive("reading scenarios with results in run \(runID)") {
+            let rows = try await query("SELECT scenario FROM scenario_results WHERE run_id = ?1", [.string(runID)])
+            return Set(try rows.map { try Columns($0, table: "scenario_results").string("scenario") })
+        }
+    }
+
+    /// Row count of one of the store's tables (for `ronda stats` and tests).
+    func rowCount(_ table: StoreTable) async throws -> Int {
+        try await exclusive("counting \(table.rawValue)") {
+            try await query("SELECT COUNT(*) AS n FROM \(table.rawValue)")
+                .first.map { try Columns($0, table: table.rawValue).int("n") } ?? 0
+        }
+    }
+}
+
+/// The tables of the store's schema.
+enum StoreTable: String, Sendable, CaseIterable {
+    case runs
+    case scenarioResults = "scenario_results"
+    case stepResults = "step_results"
+    case schemaMigrations = "schema_migrations"
+}

@@ -1,0 +1,90 @@
+import Foundation
+import RondaCore
+import SQLiteNIO
+
+extension SQLiteStore {
+    public func createRun(_ run: RunRecord) async throws -> Bool {
+        try await exclusive("creating run \(run.id)") {
+            // No conflict target: a repeated id or (schedule, slot) both leave the first row alone.
+            let inserted = try await query(
+                """
+                INSERT INTO runs (id, trigger, schedule, slot, status, scenarios, passed, failed, errored, skipped,
+                                  errors_found, started_at, completed_at, execution_time, deadline)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """,
+                [
+                    .string(run.id), .string(run.trigger.rawValue), .string(run.schedule), .date(run.slot),
+                    .string(run.status.rawValue), .int(run.totals.scenarios), .int(run.totals.passed),
+                    .int(run.totals.failed), .int(run.totals.errored), .int(run.totals.skipped),
+                    .int(run.errorsFound), .date(run.startedAt), .date(run.completedAt),
+                    .double(run.executionTime), .date(run.deadline),
+                ])
+            return !inserted.isEmpty
+        }
+    }
+
+    public func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
+        try await exclusive("finalizing run \(id)") {
+            try await transaction { () async throws -> RunRecord? in
+                let running = try await query(
+                    "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'", [.string(id)])
+                guard let row = running.first else { return nil }
+                let startedAt = try Columns(row, table: "runs").date("started_at")
+                let executionTime = max(0, date.timeIntervalSince(startedAt))
+                // The guard on status makes a second finalizer (here or in another process) a no-op.
+                let updated = try await query(
+                    """
+                    UPDATE runs SET
+                        status = 'completed',
+                        passed = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'pass'),
+                        failed = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'fail'),
+                        errored = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'error'),
+                        skipped = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'skip'),
+                        errors_found = (SELECT COUNT(*) FROM scenario_results r
+                                        WHERE r.run_id = runs.id AND r.status IN ('fail', 'error')),
+                        scenarios = (SELECT CASE WHEN COUNT(*) > runs.scenarios THEN COUNT(*) ELSE runs.scenarios END
+                                     FROM scenario_results r WHERE r.run_id = runs.id),
+                        completed_at = ?2,
+                        execution_time = ?3
+                    WHERE id = ?1 AND status = 'running'
+                    RETURNING *
+                    """,
+                    [.string(id), .date(date), .double(executionTime)])
+                return try updated.first.map { try RunRecord(Columns($0, table: "runs")) }
+            }
+        }
+    }
+
+    public func run(id: String) async throws -> RunRecord? {
+        try await exclusive("reading run \(id)") {
+            try await query("SELECT * FROM runs WHERE id = ?1", [.string(id)])
+                .first.map { try RunRecord(Columns($0, table: "runs")) }
+        }
+    }
+
+    public func recentRuns(limit: Int) async throws -> [RunRecord] {
+        guard limit > 0 else { return [] }
+        return try await exclusive("reading recent runs") {
+            try await query("SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?1", [.int(limit)])
+                .map { try RunRecord(Columns($0, table: "runs")) }
+        }
+    }
+
+    public func deleteRuns(startedBefore date: Date) async throws -> Int {
+        try await exclusive("deleting runs started before \(Timestamp.text(date))") {
+            // Results and steps go with their run (ON DELETE CASCADE; foreign keys are on).
+            let deleted = try await transaction {
+                try await query("DELETE FROM runs WHERE started_at < ?1 RETURNING id", [.date(date)]).count
+            }
+            if deleted > 0 {
+                logger.info("deleted old runs", metadata: [
+                    "path": .string(path), "count": .stringConvertible(deleted),
+                    "before": .string(Timestamp.text(date)),
+                ])
+            }
+            return deleted
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RondaCore
+import RondaEngine
+import RondaStore
+import RondaTestSupport
+import Testing
+
+/// Secrets never reach the store or the logs: run a scenario full of them, store its result in SQLite,
+/// capture every log line at trace level, then search the database file's bytes and the log for them.
+@Suite struct SecretLeakTests {
+    static let token = "tok_live_Q7xK9mP2vL8nR4"
+    static let password = "Hunter2-Correct-Horse"
+    static let apiKey = "ak-9f8e7d6c5b4a"
+    static let card = "4242424242424242"
+    static let environment = ["SECRET_TOKEN": token, "USER_PASSWORD": password, "PARTNER_API_KEY": apiKey]
+
+    static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
+        router.post("/login") { request, _ -> Response in
+            let seen = try await log.record(request)
+            // Echo everything back, the Authorization header included.
+            return jsonResponse(#"{"ok":true,"you_sent":"\#(seen.bodyText)","auth":"\#(seen.header("authorization") ?? "")"}"#,
+                                headers: [.setCookie: "session=\(token); Path=/"])
+        }
+        router.post("/pay") { request, _ -> Response in
+            let seen = try await log.record(request)
+            return jsonResponse(#"{"charged":true,"echo":\#(seen.bodyText),"last_used":"\#(card)"}"#)
+        }
+        router.get("/profile") { request, _ -> Response in
+            try await log.record(request)
+            return textResponse("debug: partner key \(apiKey) and token \(token) for card \(card)")
+        }
+    }
+
+    static let scenario = """
+        scenario: Secrets everywhere
+        vars:
+          pw: "{{ env.USER_PASSWORD }}"
+        steps:
+          - name: Log in
+            post: /login
+            headers: { Authorization: "Bearer {{ env.SECRET_TOKEN }}", X-Partner: "{{ env.PARTNER_API_KEY }}" }
+            form: { username: ana, password: "{{ pw }}" }
+            expect: { status: 200 }
+            capture: { echoed: "$.you_sent", auth_seen: "$.auth" }
+          - name: Pay
+            post: "/pay?ref={{ env.SECRET_TOKEN }}&card=\(card)"
+            json: { card_number: "\(card)", amount: 4990, holder: "Ana", note: "card \(card) pw {{ pw }}" }
+            expect: { json: { $.charged: true } }
+            capture: { last_used: "$.last_used" }
+          - name: Profile
+            get: /profile
+            expect:
+              body: { not_contains: "{{ env.SECRET_TOKEN }}" }
+              that: "body contains 'nothing-like-this'"
+        teardown:
+          - name: Log out
+            post: "/login?token={{ env.SECRET_TOKEN }}"
+            json: { password: "{{ pw }}", card: "\(card)" }
+        """
+
+    static let forbidden = [token, password, apiKey, card]
+
+    static func leaks(in text: String) -> [String] {
+        forbidden.filter { text.contains($0) }
+    }
+
+    static func leaks(in bytes: [UInt8]) -> [String] {
+        forbidden.filter { secret in
+            let needle = Array(secret.utf8)
+            guard bytes.count >= needle.count else { return false }
+            return (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+        }
+    }
+
+    @Test func secretsAndCardNumbersAppearNeitherInTheStoreNorInTheLogs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let capture = LogCapture()
+        try await withServer(Self.routes) { server, log in
+            var configuration = engineConfiguration(server.baseURL, environment: Self.environment)
+            configuration.secretNames = ["PARTNER_API_KEY"]
+            let runner = ScenarioRunner(configuration: configuration, logger: capture.logger(label: "ronda.engine", level: .trace))
+            let result = await runner.run(try parseScenario(Self.scenario), runID: "run-secrets", worker: "w1")
+
+            // The scenario did what it says: the server saw the real secrets, and it failed on the Profile step.
+            #expect(result.status == .fail)
+            #expect(result.failingStep == "Profile")
+            #expect(result.steps.count == 4)
+            #expect(log.to("/login").first?.header("authorization") == "Bearer \(Self.token)")
+            #expect(log.to("/login").first?.bodyText.contains(Self.password) == true)
+            #expect(log.to("/pay").first?.bodyText.contains(Self.card) == true)
+            #expect(!capture.lines.isEmpty, "the engine logged its steps")
+
+            // Nothing in the result itself.
+            let encoded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+            #expect(Self.leaks(in: encoded).isEmpty, "result leaks \(Self.leaks(in: encoded))")
+
+            // Nothing in the database file (or its write-ahead log) after storing the result.
+            let dbPath = directory.path("ronda.sqlite")
+            let store = try await SQLiteStore.open(path: dbPath, logger: capture.logger(label: "ronda.store", level: .trace))
+            try await store.migrate()
+            _ = try await store.createRun(RunRecord(id: "run-secrets", trigger: .manual, deadline: Date().addingTimeInterval(600)))
+            #expect(try await store.recordResult(result))
+            var bytes: [UInt8] = []
+            for path in [dbPath, dbPath + "-wal"] where FileManager.default.fileExists(atPath: path) {
+                bytes += Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+            #expect(Self.leaks(in: bytes).isEmpty, "database leaks \(Self.leaks(in: bytes))")
+            #expect(bytes.count > 0)
+            // The stored result is really in those bytes (so the search above means something).
+            let stepName = Array("Secrets everywhere".utf8)
+            #expect((0...(bytes.count - stepName.count)).contains { bytes[$0..<($0 + stepName.count)].elementsEqual(stepName) })
+            let stored = try await store.results(runID: "run-secrets")
+            #expect(stored.first?.steps.count == 4)
+            try await store.close()
+            let closedBytes = Array(try Data(contentsOf: URL(fileURLWithPath: dbPath)))
+            #expect(Self.leaks(in: closedBytes).isEmpty, "database leaks \(Self.leaks(in: closedBytes)) after checkpoint")
+        }
+        let lines = capture.lines.map(\.description)
+        for line in lines {
+            let found = Self.leaks(in: line)
+            #expect(found.isEmpty, "log line leaks \(found): \(line)")
+        }
+    }
+
+    @Test func theRecordedStepsStillSayWhatHappened() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let result = try await runScenario(Self.scenario, baseURL: server.baseURL, environment: Self.environment)
+            let login = try #require(result.step("Log in"))
+            let request = try #require(login.requestExcerpt)
+            #expect(request.contains("Authorization: [REDACTED]"), "\(request)")
+            #expect(request.contains("username=ana"), "non-secret fields stay readable: \(request)")
+            #expect(login.captures["auth_seen"]?.contains(Self.token) == false)
+            let pay = try #require(result.step("Pay"))
+            #expect(pay.requestExcerpt?.contains(#""amount":4990"#) == true, "\(pay.requestExcerpt ?? "")")
+            #expect(pay.captures["last_used"] != nil)
+            #expect(result.errorMessage?.hasPrefix("step 'Profile'") == true, "\(result.errorMessage ?? "")")
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RondaCore
+import RondaEngine
+import RondaTestSupport
+import Testing
+
+@Suite struct TimeoutTests {
+    static func healthyRoutes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
+        router.post("/cleanup") { request, _ -> Response in
+            try await log.record(request)
+            return textResponse("cleaned")
+        }
+        router.get("/status") { request, _ -> Response in
+            try await log.record(request)
+            return jsonResponse(#"{"ready":false}"#)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aServerThatNeverAnswersTimesOutTheScenarioAndTeardownStillRuns() async throws {
+        let silent = try SilentServer()
+        defer { silent.stop() }
+        try await withServer(Self.healthyRoutes) { healthy, log in
+            let result = try await runScenario("""
+                scenario: Hanging target
+                timeout: 1s
+                steps:
+                  - name: Ask the silent server
+                    get: \(silent.baseURL)/anything
+                  - name: Never reached
+                    get: /status
+                teardown:
+                  - name: Clean up
+                    post: /cleanup
+                    json: { reason: timeout }
+                """, baseURL: healthy.baseURL)
+            #expect(result.status == .error)
+            #expect(result.errorKind == .timeout)
+            #expect(result.failingStep == "Ask the silent server")
+            #expect(result.errorMessage?.contains("step 'Ask the silent server'") == true, "\(result.errorMessage ?? "")")
+            #expect(silent.connectionCount >= 1, "the request reached the silent server")
+            // The step after the timeout did not run; teardown did, against the healthy server.
+            #expect(log.count("/status") == 0)
+            #expect(log.count("/cleanup") == 1)
+            #expect(log.to("/cleanup").first?.bodyText == #"{"reason":"timeout"}"#)
+            let teardown = try #require(result.step("Clean up"))
+            #expect(teardown.phase == .teardown)
+            #expect(teardown.outcome == .passed)
+            #expect(teardown.status == 200)
+        }
+    }
+
+    /// The retry would wait 10 minutes between attempts; the scenario has 2 seconds. The engine must
+    /// end the step with a timeout instead of sleeping (the time limit catches a sleeping engine).
+    @Test(.timeLimit(.minutes(1)))
+    func aRetryIntervalLongerThanTheRemainingTimeEndsWithATimeout() async throws {
+        try await withServer(Self.healthyRoutes) { server, log in
+            let result = try await runScenario("""
+                scenario: Slow retry
+                timeout: 2s
+                steps:
+                  - name: Wait until ready
+                    get: /status
+                    retry: { until: "json.ready == true", timeout: 3600s, interval: 600s }
+                teardown:
+                  - name: Clean up
+                    post: /cleanup
+                """, baseURL: server.baseURL)
+            #expect(result.status == .error)
+            #expect(result.errorKind == .timeout)
+            #expect(result.failingStep == "Wait until ready")
+            #expect(result.errorMessage?.contains("timed out") == true, "\(result.errorMessage ?? "")")
+            #expect(log.count("/status") == 1, "one attempt, then no wait")
+            #expect(result.step("Wait until ready")?.attempts == 1)
+            #expect(log.count("/cleanup") == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aStepTimeoutShorterThanTheScenarioIsAnErrorOfKindTimeout() async throws {
+        let silent = try SilentServer()
+        defer { silent.stop() }
+        let result = try await runScenario("""
+            scenario: Step timeout
+            timeout: 60s
+            steps:
+              - name: Quick ask
+                get: /slow
+                timeout: 500ms
+            """, baseURL: silent.baseURL)
+        #expect(result.status == .error)
+        #expect(result.errorKind == .timeout)
+        #expect(result.failingStep == "Quick ask")
+    }
+}
+
+@Suite struct LargeBodyTests {
+    static let size = 50 * 1024 * 1024
+
+    static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
+        router.get("/big") { _, _ in
+            let chunkSize = 1024 * 1024
+            let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: chunkSize)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain"],
+                body: ResponseBody(contentLength: size) { writer in
+                    for _ in 0..<(size / chunkSize) { try await writer.write(chunk) }
+                    try await writer.finish(nil)
+                }
+            )
+        }
+    }
+
+    @Test func aFiftyMegabyteBodyCompletesWithACappedExcerptAndBoundedMemory() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let before = residentBytes()
+            let result = try await runScenario("""
+                scenario: Big download
+                steps:
+                  - name: Download
+                    get: /big
+                    expect:
+                      status: 200
+                      body: { contains: xxxx }
+                """, baseURL: server.baseURL)
+            let grown = residentBytes() - before
+            #expect(result.status == .pass, "\(result.errorMessage ?? "")")
+            let step = try #require(result.step("Download"))
+            let excerpt = try #require(step.responseExcerpt)
+            #expect(excerpt.utf8.count < 16 * 1024, "response excerpt is \(excerpt.utf8.count) bytes")
+            #expect(excerpt.contains("\(Self.size)"), "the excerpt says how big the body was")
+            #expect(grown < 25 * 1024 * 1024, "resident size grew by \(grown) bytes for a 50 MB body")
+        }
+    }
+}

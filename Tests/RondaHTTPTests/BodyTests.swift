@@ -1,0 +1,104 @@
+import Foundation
+import RondaHTTP
+import Testing
+
+@Suite struct BodyTests {
+    @Test func hugeBodyIsCountedButOnlyTheCapIsKept() async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let session = HTTPSession()
+        let cap = 256 * 1024
+        let before = residentBytes()
+        let response = try await session.send(ClientRequest(url: server.url("/big"), options: .init(bodyCap: cap)))
+        let grown = residentBytes() - before
+        #expect(response.status == 200)
+        #expect(response.body.count == cap)
+        #expect(response.bodyBytesTotal == TestRoutes.bigBodySize)
+        #expect(response.bodyTruncated)
+        #expect(grown < 16 * 1024 * 1024, "resident size grew by \(grown) bytes for a 50 MB body")
+        session.close()
+        await server.stop()
+    }
+
+    @Test func smallBodyIsNotTruncated() async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let session = HTTPSession()
+        let response = try await session.send(ClientRequest(url: server.url("/ok")))
+        #expect(response.body == Array("ok".utf8))
+        #expect(response.bodyBytesTotal == 2)
+        #expect(!response.bodyTruncated)
+        session.close()
+        await server.stop()
+    }
+
+    @Test func invalidUTF8BytesAreReturnedUnchanged() async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let session = HTTPSession()
+        let response = try await session.send(ClientRequest(url: server.url("/bytes")))
+        #expect(response.body == TestRoutes.invalidUTF8)
+        session.close()
+        await server.stop()
+    }
+
+    @Test func gzipBodyIsDecoded() async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let session = HTTPSession()
+        let response = try await session.send(ClientRequest(url: server.url("/gzip")))
+        #expect(response.header("Content-Encoding") == "gzip")
+        #expect(response.bodyText == TestRoutes.gzipText)
+        #expect(response.bodyBytesTotal == TestRoutes.gzipText.utf8.count)
+        session.close()
+        await server.stop()
+    }
+
+    @Test func postSendsJSONBodyAndCustomHeaders() async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let session = HTTPSession()
+        let json = #"{"name":"Ana","modules":[1,2]}"#
+        let request = ClientRequest(
+            method: "POST",
+            url: server.url("/echo"),
+            headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("X-Request-Id", "r-42")],
+            body: Array(json.utf8)
+        )
+        let response = try await session.send(request)
+        #expect(response.status == 200)
+        let echo = try JSONDecoder().decode(TestRoutes.Echo.self, from: Data(response.body))
+        #expect(echo.method == "POST")
+        #expect(echo.body == json)
+        #expect(echo.headers["Content-Type"] == "application/json")
+        #expect(echo.headers["X-Request-Id"] == "r-42")
+        #expect(echo.headers["User-Agent"] == "Ronda/0.1")
+        #expect(echo.headers["Expect"] == nil)
+        session.close()
+        await server.stop()
+    }
+
+    @Test(arguments: ["PUT", "DELETE"])
+    func otherMethodsAreSentAsWritten(method: String) async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let session = HTTPSession()
+        let request = ClientRequest(
+            method: method, url: server.url("/echo"),
+            headers: [HTTPHeader("User-Agent", "custom-agent")],
+            body: method == "PUT" ? Array("payload".utf8) : nil
+        )
+        let response = try await session.send(request)
+        let echo = try JSONDecoder().decode(TestRoutes.Echo.self, from: Data(response.body))
+        #expect(echo.method == method)
+        #expect(echo.body == (method == "PUT" ? "payload" : ""))
+        #expect(echo.headers["User-Agent"] == "custom-agent")
+        session.close()
+        await server.stop()
+    }
+
+    @Test func headReturnsHeadersWithoutABody() async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let session = HTTPSession()
+        let response = try await session.send(ClientRequest(method: "HEAD", url: server.url("/head")))
+        #expect(response.status == 200)
+        #expect(response.header("x-head") == "yes")
+        #expect(response.body.isEmpty)
+        session.close()
+        await server.stop()
+    }
+}

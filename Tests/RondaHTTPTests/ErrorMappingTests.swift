@@ -1,0 +1,57 @@
+@testable import RondaHTTP
+import Testing
+
+/// Pure checks of how curl's results become Ronda's types; no sockets.
+@Suite struct ErrorMappingTests {
+    static let table: [(Int, HTTPClientError.Code)] = [
+        (28, .timeout), (7, .connectFailed), (6, .dns), (47, .tooManyRedirects), (3, .invalidURL),
+        (61, .decoding), (35, .tls), (51, .tls), (58, .tls), (60, .tls), (77, .tls), (83, .tls),
+        (90, .tls), (91, .tls), (42, .cancelled), (56, .transport), (52, .transport),
+    ]
+
+    @Test(arguments: table)
+    func curlCodeMapsToCode(curlCode: Int, expected: HTTPClientError.Code) {
+        let request = HTTPRequest(url: "http://127.0.0.1:5000/x")
+        let error = HTTPClientError.fromCurl(curlCode, detail: "detail", request: request)
+        #expect(error.code == expected)
+        #expect(error.curlCode == curlCode)
+        #expect(error.message.contains("http://127.0.0.1:5000/x"))
+    }
+
+    @Test func timeoutMessagesNameTheLimitThatRanOut() {
+        let request = HTTPRequest(url: "http://10.0.0.1/slow", options: .init(connectTimeout: 2, totalTimeout: 30))
+        let connect = HTTPClientError.fromCurl(28, detail: "Connection timed out after 2001 milliseconds", request: request)
+        #expect(connect.message == "timed out after 2.0 s connecting to http://10.0.0.1/slow (connectTimeout)")
+        let total = HTTPClientError.fromCurl(28, detail: "Operation timed out after 30000 milliseconds with 0 bytes received", request: request)
+        #expect(total.message == "timed out after 30.0 s waiting for http://10.0.0.1/slow (totalTimeout)")
+        #expect(total.description.hasPrefix("timeout: "))
+    }
+
+    @Test func timingsAreMadeCumulative() {
+        let plainHTTP = HTTPTimings(dns: 0.001, connect: 0.002, tls: 0, firstByte: 0.010, total: 0.011).ordered()
+        #expect(plainHTTP.tls == 0.002)
+        let reused = HTTPTimings(dns: 0, connect: 0, tls: 0, firstByte: 0.004, total: 0.005).ordered()
+        #expect(reused == HTTPTimings(dns: 0, connect: 0, tls: 0, firstByte: 0.004, total: 0.005))
+    }
+
+    @Test func secondsBecomeCurlMilliseconds() {
+        #expect(Transfer.milliseconds(0.5) == 500)
+        #expect(Transfer.milliseconds(0.0001) == 1)
+        #expect(Transfer.milliseconds(0) == 0)
+        #expect(Transfer.milliseconds(-3) == 0)
+        #expect(Transfer.milliseconds(.infinity) == 0)
+        #expect(Transfer.milliseconds(.nan) == 0)
+        #expect(Transfer.milliseconds(1e300) == Int(Int32.max))
+    }
+
+    @Test func headerLookupIsCaseInsensitiveAndTakesTheLast() {
+        let response = HTTPResponse(
+            status: 200,
+            headers: [HTTPHeader("Set-Cookie", "a=1"), HTTPHeader("set-cookie", "b=2"), HTTPHeader("X", "y")],
+            effectiveURL: "http://h/"
+        )
+        #expect(response.header("SET-COOKIE") == "b=2")
+        #expect(response.headers(named: "Set-Cookie") == ["a=1", "b=2"])
+        #expect(response.header("missing") == nil)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A raw POSIX TCP server on 127.0.0.1 that accepts connections and never
+/// sends a byte: requests to it hang until the client gives up.
+final class SilentServer: Sendable {
+    let port: Int
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    private let listener: Int32
+    private let connections: AsyncStream<Void>
+    private let accepted: Accepted
+
+    struct SocketError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Accepted sockets, kept open (never answered) until ``stop()``.
+    private final class Accepted: @unchecked Sendable {
+        // Safe: every access to `fds` holds `lock`.
+        private let lock = NSLock()
+        private var fds: [Int32] = []
+        func add(_ fd: Int32) { lock.withLock { fds.append(fd) } }
+        func closeAll() { lock.withLock { fds.forEach { _ = close($0) }; fds.removeAll() } }
+    }
+
+    init() throws {
+        let (fd, port) = try Self.bindLoopback(listen: true)
+        self.listener = fd
+        self.port = port
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
+        self.connections = stream
+        let accepted = Accepted()
+        self.accepted = accepted
+        let thread = Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
+                accepted.add(client)
+                continuation.yield()
+            }
+            continuation.finish()
+        }
+        thread.name = "ronda.test.silent-server"
+        thread.start()
+    }
+
+    /// Returns once the server has accepted its next connection.
+    func waitForConnection() async {
+        for await _ in connections { return }
+    }
+
+    /// Stops accepting and closes every connection.
+    func stop() {
+        _ = shutdown(listener, Int32(SHUT_RDWR))
+        _ = close(listener)
+        accepted.closeAll()
+    }
+
+    /// A socket bound to 127.0.0.1 on an ephemeral port, listening or not; returns (fd, port).
+    /// A bound socket that does not listen refuses connections: a port for "connection refused".
+    static func bindLoopback(listen shouldListen: Bool) throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(description: "socket() failed: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw SocketError(description: "bind() failed: errno \(errno)")
+        }
+        if shouldListen, listen(fd, 64) != 0 {
+            close(fd)
+            throw SocketError(description: "listen() failed: errno \(errno)")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else {
+            close(fd)
+            throw SocketError(description: "getsockname() failed: errno \(errno)")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+}
