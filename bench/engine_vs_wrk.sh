@@ -10,6 +10,8 @@
 #   1. wrk -t1 -cC -dD         (the reference: keep-alive, C connections)
 #   2. Ronda, scenario mode    (ScenarioRunner.run of a one-step GET scenario in C loops)
 #   3. Ronda, raw mode         (HTTPSession.send alone, one session per loop)
+#   4. Ronda, raw, fresh       (HTTPSession.send with a new session per request — the
+#                               connection pattern of one scenario run; a diagnostic)
 # and prints each req/s and the ratios ronda/wrk and raw/wrk. Nothing asserts a time.
 #
 # Environment: CONCURRENCY (8), DURATION (5, seconds), WARMUP (2, seconds),
@@ -82,9 +84,14 @@ echo "== ronda raw: $BIN client ${CLIENT_ARGS[*]} --raw"
 timeout $((DURATION + 60)) "$BIN" client "${CLIENT_ARGS[@]}" --raw | tee "$WORK/raw.txt" || echo "(the raw client reported failures)"
 RAW_RPS="$(sed -n 's/^RESULT mode=raw rps=\([0-9.]*\).*/\1/p' "$WORK/raw.txt")"
 
+echo "== ronda raw, new session per request: $BIN client ${CLIENT_ARGS[*]} --raw --fresh-session"
+timeout $((DURATION + 60)) "$BIN" client "${CLIENT_ARGS[@]}" --raw --fresh-session | tee "$WORK/fresh.txt" || echo "(the raw client reported failures)"
+FRESH_RPS="$(sed -n 's/^RESULT mode=raw-fresh rps=\([0-9.]*\).*/\1/p' "$WORK/fresh.txt")"
+
 ratio() { [ -n "$1" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo "n/a"; }
 echo
 echo "== summary (C=$CONCURRENCY, D=${DURATION}s, $CORES cores shared by server, wrk and client)"
 printf "   %-34s %10s req/s\n" "wrk -t1 -c$CONCURRENCY" "$WRK_RPS"
 printf "   %-34s %10s req/s   ronda/wrk = %s   (goal >= 0.5)\n" "ronda ScenarioRunner (scenario)" "${SCENARIO_RPS:-n/a}" "$(ratio "$SCENARIO_RPS" "$WRK_RPS")"
 printf "   %-34s %10s req/s   raw/wrk   = %s\n" "ronda HTTPSession.send (raw)" "${RAW_RPS:-n/a}" "$(ratio "$RAW_RPS" "$WRK_RPS")"
+printf "   %-34s %10s req/s   fresh/wrk = %s\n" "  same, new session per request" "${FRESH_RPS:-n/a}" "$(ratio "$FRESH_RPS" "$WRK_RPS")"

@@ -12,6 +12,8 @@ struct ClientSettings: Sendable {
     var warmup: Double
     /// Measure `HTTPSession.send` alone (one session per loop) instead of whole scenarios.
     var raw: Bool
+    /// Raw mode only: a new session (easy handle, so a new connection) for every request — a diagnostic.
+    var freshSession: Bool = false
     /// A dedicated `CurlExecutor` with this many threads; `nil` = `CurlExecutor.shared` (what `ronda` uses).
     var curlThreads: Int?
 }
@@ -66,7 +68,8 @@ enum BenchClient {
         logger.logLevel = .info  // ronda's default level: step lines are debug, so not printed
         let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: baseURL), logger: logger, executor: executor)
 
-        let mode = settings.raw ? "raw HTTPSession.send" : "ScenarioRunner.run (one-step GET scenario)"
+        let mode = !settings.raw ? "ScenarioRunner.run (one-step GET scenario)"
+            : settings.freshSession ? "raw HTTPSession.send, a new session per request" : "raw HTTPSession.send, one session per loop"
         print("mode: \(mode)")
         print("url: \(settings.url)  concurrency: \(settings.concurrency)  duration: \(settings.duration) s  warm-up: \(settings.warmup) s")
         print("curl threads: \(threadsNote)  cores: \(ProcessInfo.processInfo.activeProcessorCount)")
@@ -74,7 +77,8 @@ enum BenchClient {
         let work: @Sendable (ContinuousClock.Instant) async -> LoopStats
         if settings.raw {
             let url = settings.url
-            work = { end in await rawLoop(url: url, executor: executor, until: end) }
+            let fresh = settings.freshSession
+            work = { end in await rawLoop(url: url, executor: executor, freshSession: fresh, until: end) }
         } else {
             work = { end in await scenarioLoop(runner: runner, scenario: scenario, until: end) }
         }
@@ -108,7 +112,7 @@ enum BenchClient {
         print(String(format: "elapsed: %.3f s", elapsed))
         print(String(format: "requests/s: %.1f", rps))
         print(String(format: "RESULT mode=%@ rps=%.1f requests=%d failures=%d new_connections=%d",
-                     settings.raw ? "raw" : "scenario", rps, total.requests, total.failures, total.newConnections))
+                     settings.raw ? (settings.freshSession ? "raw-fresh" : "raw") : "scenario", rps, total.requests, total.failures, total.newConnections))
         return total.failures == 0 && total.requests > 0
     }
 
@@ -149,14 +153,19 @@ enum BenchClient {
     }
 
     /// One loop of bare requests on one session (kept-alive connection), to separate engine cost from libcurl's.
-    static func rawLoop(url: String, executor: CurlExecutor, until end: ContinuousClock.Instant) async -> LoopStats {
+    /// With `freshSession`, each request gets its own session, as each scenario run does.
+    static func rawLoop(url: String, executor: CurlExecutor, freshSession: Bool, until end: ContinuousClock.Instant) async -> LoopStats {
         var stats = LoopStats()
         let clock = ContinuousClock()
-        let session = HTTPSession(executor: executor)
+        var session = HTTPSession(executor: executor)
         defer { session.close() }
         let request = HTTPRequest(url: url)
         let expected = Array(#"{"ok":true}"#.utf8)
         while clock.now < end {
+            if freshSession, stats.requests > 0 {
+                session.close()
+                session = HTTPSession(executor: executor)
+            }
             stats.requests += 1
             do {
                 let response = try await session.send(request)

@@ -4,18 +4,19 @@ import Foundation
 ///
 ///     EngineThroughput serve  --port P
 ///     EngineThroughput client --url http://127.0.0.1:P/ping --duration S --concurrency C [--raw]
-///                             [--warmup S] [--curl-threads N]
+///                             [--fresh-session] [--warmup S] [--curl-threads N]
 ///
 /// `serve` answers `GET /ping` with `{"ok":true}` on 127.0.0.1 (keep-alive). `client`
 /// runs a one-step GET scenario through `ScenarioRunner` in C concurrent loops for S
-/// seconds and prints requests/s; `--raw` measures `HTTPSession.send` alone instead.
+/// seconds and prints requests/s; `--raw` measures `HTTPSession.send` alone instead (one
+/// session per loop; with `--fresh-session`, a new session per request, as each scenario run has).
 /// `bench/engine_vs_wrk.sh` runs both against one server, next to wrk. Nothing here
 /// asserts a time: it measures and prints.
 @main
 struct EngineThroughput {
     static let usage = """
         usage: EngineThroughput serve --port P
-               EngineThroughput client --url URL [--duration S] [--concurrency C] [--raw]
+               EngineThroughput client --url URL [--duration S] [--concurrency C] [--raw [--fresh-session]]
                                        [--warmup S] [--curl-threads N]
         """
 
@@ -41,6 +42,7 @@ struct EngineThroughput {
                 concurrency: max(1, options.int("--concurrency") ?? 8),
                 warmup: max(0, options.double("--warmup") ?? 1),
                 raw: options.flag("--raw"),
+                freshSession: options.flag("--fresh-session"),
                 curlThreads: options.int("--curl-threads")
             )
             options.finish()

@@ -15,11 +15,14 @@ struct AccessTokens: Sendable {
     /// Tokens are valid this long, seconds.
     static let lifetime = 3600
 
-    private let key: SymmetricKey
+    /// The signing key's bytes (`SymmetricKey` itself is not `Sendable`).
+    private let keyBytes: [UInt8]
 
-    init(key: SymmetricKey = SymmetricKey(size: .bits256)) {
-        self.key = key
+    init(keyBytes: [UInt8]? = nil) {
+        self.keyBytes = keyBytes ?? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
     }
+
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// A signed token for `email` with `role`.
     func issue(email: String, role: String, now: Date = Date()) -> String {

@@ -19,8 +19,9 @@ public enum DemoApp {
         host: String = "127.0.0.1", port: Int = 0, users: DemoUsers = .fromEnvironment(), logger: Logger? = nil
     ) async throws -> RunningDemo {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = makeApplication(host: host, port: port, users: users, logger: logger ?? quietLogger()) { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
+        // Stopping cancels the server, which Hummingbird reports at error level: by default log nothing less than critical.
+        let app = makeApplication(host: host, port: port, users: users, logger: logger ?? quietLogger(.critical)) { bound in
+            portContinuation.yield(bound)
             portContinuation.finish()
         }
         let task = Task {
@@ -45,10 +46,10 @@ public enum DemoApp {
         onListening: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws {
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        let app = makeApplication(host: host, port: port, users: users, logger: logger ?? quietLogger()) { channel in
-            onListening("http://\(shownHost):\(channel.localAddress?.port ?? port)")
+        let app = makeApplication(host: host, port: port, users: users, logger: logger ?? quietLogger()) { bound in
+            onListening("http://\(shownHost):\(bound)")
         }
-        try await app.runService(gracefulShutdownSignals: [.sigint, .sigterm])
+        try await app.runService()  // stops gracefully on SIGTERM and SIGINT
     }
 
     /// The routes, for in-process tests with HummingbirdTesting or a custom server.
@@ -65,19 +66,19 @@ public enum DemoApp {
 
     static func makeApplication(
         host: String, port: Int, users: DemoUsers, logger: Logger,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void
-    ) -> some ApplicationProtocol {
+        onListening: @escaping @Sendable (_ port: Int) -> Void
+    ) -> Application<RouterResponder<BasicRequestContext>> {
         Application(
             router: makeRouter(users: users),
             configuration: .init(address: .hostname(host, port: port), serverName: "ronda-demo-target"),
-            onServerRunning: onServerRunning,
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             logger: logger
         )
     }
 
-    static func quietLogger() -> Logger {
+    static func quietLogger(_ level: Logger.Level = .error) -> Logger {
         var logger = Logger(label: "ronda.demo-target")
-        logger.logLevel = .error
+        logger.logLevel = level
         return logger
     }
 }

@@ -53,7 +53,9 @@ struct OpticaRoutes: Sendable {
     // MARK: Login
 
     func loginPage(request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
-        let token = request.cookies["csrftoken"]?.value ?? HTTPReply.randomHex(bytes: 16)
+        // Keep the browser's token when it is one of ours (32 hex digits); anything else gets a fresh one.
+        let sent = request.cookies["csrftoken"]?.value ?? ""
+        let token = sent.count == 32 && sent.allSatisfy(\.isHexDigit) ? sent : HTTPReply.randomHex(bytes: 16)
         let message = error.map { "<p class=\"error\">\(HTTPReply.escape($0))</p>\n" } ?? ""
         var response = HTTPReply.html(status, """
             <!doctype html>

@@ -128,6 +128,10 @@ struct StepExecutor {
             do {
                 let value = try capture.extract(from: view)
                 context.variables[capture.name] = value
+                if case .cookie = capture.source {
+                    // A cookie's value is a session credential: never recorded anywhere.
+                    redactor.add([value.interpolated])
+                }
                 record.captures[capture.name] = value.interpolated
             } catch {
                 if captureProblem == nil { captureProblem = error }

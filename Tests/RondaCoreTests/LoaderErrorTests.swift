@@ -41,7 +41,7 @@ struct LoaderErrorTests {
         single("scenario: X\nsteps:\n  - name: a\n    get: /\n    expect: { stauts: 200 }\n", line: 5, column: 15, "unknown key 'stauts'", "did you mean 'status'?")
         single(
             "scenario: X\nsteps:\n  - name: a\n    post: /\n    json: {}\n    webhook: { provider: stripe, secret: \"{{ env.S }}\", secrte: x }\n",
-            line: 6, column: 58, "unknown key 'secrte'", "did you mean 'secret'?")
+            line: 6, column: 57, "unknown key 'secrte'", "did you mean 'secret'?")
     }
 
     @Test func missingScenarioName() {
@@ -86,7 +86,7 @@ struct LoaderErrorTests {
     @Test func zeroTimeoutsAndBadRetryDurations() {
         single("scenario: X\ntimeout: 0s\n" + Self.step, line: 2, column: 10, "must be more than 0")
         single("scenario: X\nsteps:\n  - name: a\n    get: /\n    timeout: 0\n", line: 5, column: 14, "the step timeout must be more than 0")
-        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    retry: { until: \"true\", interval: later }\n", line: 5, column: 40, "retry.interval", "'later'")
+        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    retry: { until: \"true\", interval: later }\n", line: 5, column: 39, "retry.interval", "'later'")
     }
 
     @Test(arguments: [("700", 700), ("99", 99), ("abc", 0), ("2.5", 0)])
@@ -103,13 +103,13 @@ struct LoaderErrorTests {
     }
 
     @Test func badJSONPathInCaptures() {
-        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { id: { json: \"$.a[\" } }\n", line: 5, column: 30, "invalid JSON path '$.a['", "not closed")
-        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { id: results.id }\n", line: 5, column: 21, "starting with '$'")
+        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { id: { json: \"$.a[\" } }\n", line: 5, column: 28, "invalid JSON path '$.a['", "not closed")
+        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { id: results.id }\n", line: 5, column: 20, "starting with '$'")
     }
 
     @Test func badRegexInCaptureAndExpect() {
-        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { t: { regex: \"([a-z\" } }\n", line: 5, column: 29, "invalid regular expression '([a-z'")
-        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    expect: { body: { matches: \"(\" } }\n", line: 5, column: 33, "invalid regular expression '('")
+        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { t: { regex: \"([a-z\" } }\n", line: 5, column: 28, "invalid regular expression '([a-z'")
+        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    expect: { body: { matches: \"(\" } }\n", line: 5, column: 32, "invalid regular expression '('")
     }
 
     @Test func unterminatedTemplatePointsAtTheBraces() {
@@ -172,19 +172,23 @@ struct LoaderErrorTests {
     @Test func captureProblems() {
         single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { 1id: $.id }\n", line: 5, column: 16, "letters, digits and _", "'1id'")
         single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { id: { optional: true } }\n", line: 5, column: 20, "needs a source")
-        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { id: { json: $.a, header: X } }\n", line: 5, column: 34, "one source")
+        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    capture: { id: { json: $.a, header: X } }\n", line: 5, column: 33, "one source")
     }
 
     @Test func otherValueProblems() {
         single("scenario: X\nsteps:\n  - name: a\n    get: /\n    follow_redirects: yes\n", line: 5, column: 23, "true or false", "follow_redirects")
         single("scenario: X\nsteps:\n  - name: a\n    get: /\n    max_redirects: 500\n", line: 5, column: 20, "0 to 100")
         single("scenario: X\nsteps:\n  - name: a\n    post: /\n    form: [a, b]\n", line: 5, column: 11, "form fields as a mapping")
-        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    expect: { json: { \"$.a\": { type: text } } }\n", line: 5, column: 37, "expected a type", "'text'")
+        single("scenario: X\nsteps:\n  - name: a\n    get: /\n    expect: { json: { \"$.a\": { type: text } } }\n", line: 5, column: 38, "expected a type", "'text'")
         single("scenario: X\nsteps:\n  - name: a\n    get: /\n    expect: { schema: [1] }\n", line: 5, column: 23, "JSON Schema as a mapping")
         single("scenario: X\ncases: []\n" + Self.step, line: 2, column: 8, "at least one row")
-        single("scenario: \"  \"\n" + Self.step, line: 1, column: 11, "must not be empty")
         single("- a\n- b\n", line: 1, column: 1, "expected a scenario as a mapping", "a list")
         single("scenario: X\nsteps:\n  - get /\n", line: 3, column: 5, "expected a step as a mapping")
+    }
+
+    @Test func blankScenarioNameIsOneIssue() {
+        // The key is there: only "must not be empty" applies, not also "missing 'scenario:'".
+        single("scenario: \"  \"\n" + Self.step, line: 1, column: 11, "the scenario name must not be empty")
     }
 
     @Test func yamlSyntaxError() {

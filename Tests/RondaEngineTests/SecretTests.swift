@@ -75,6 +75,12 @@ import Testing
         }
     }
 
+    @Test func theLeakSearchFindsWhatItLooksFor() {
+        #expect(Self.leaks(in: "x \(Self.card) y") == [Self.card])
+        #expect(Self.leaks(in: Array("--\(Self.token)--".utf8)) == [Self.token])
+        #expect(Self.leaks(in: Array("nothing".utf8)).isEmpty)
+    }
+
     @Test func secretsAndCardNumbersAppearNeitherInTheStoreNorInTheLogs() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -138,6 +144,133 @@ import Testing
             #expect(pay.requestExcerpt?.contains(#""amount":4990"#) == true, "\(pay.requestExcerpt ?? "")")
             #expect(pay.captures["last_used"] != nil)
             #expect(result.errorMessage?.hasPrefix("step 'Profile'") == true, "\(result.errorMessage ?? "")")
+        }
+    }
+}
+
+/// Excerpts are capped; the cap must not cut a secret or a card number in two and leave the first part readable.
+@Suite struct ExcerptBoundaryTests {
+    static let token = "tok_live_Q7xK9mP2vL8nR4"
+    static let card = "4242424242424242"
+
+    static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
+        // The default response excerpt keeps 4096 characters: put the secrets across that line.
+        router.get("/card-at-cap") { _, _ in
+            textResponse(String(repeating: "x", count: 4096 - 12) + card + " and more text after it")
+        }
+        router.get("/token-at-cap") { _, _ in
+            textResponse(String(repeating: "y", count: 4096 - 12) + token + " and more text after it")
+        }
+    }
+
+    @Test func aCardNumberAcrossTheExcerptCapIsNotPartlyRecorded() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let result = try await runScenario("""
+                scenario: Card at the cap
+                steps:
+                  - name: Read
+                    get: /card-at-cap
+                """, baseURL: server.baseURL)
+            let excerpt = try #require(result.step("Read")?.responseExcerpt)
+            let leaked = excerpt.contains(String(Self.card.prefix(12)))
+            #expect(!leaked, "12 of 16 card digits are recorded: …\(excerpt.suffix(80))")
+        }
+    }
+
+    @Test func aSecretAcrossTheExcerptCapIsNotPartlyRecorded() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let result = try await runScenario("""
+                scenario: Token at the cap
+                steps:
+                  - name: Read
+                    get: /token-at-cap
+                    headers: { Authorization: "Bearer {{ env.SECRET_TOKEN }}" }
+                """, baseURL: server.baseURL, environment: ["SECRET_TOKEN": Self.token])
+            let excerpt = try #require(result.step("Read")?.responseExcerpt)
+            let leaked = excerpt.contains(String(Self.token.prefix(12)))
+            #expect(!leaked, "half the token is recorded: …\(excerpt.suffix(80))")
+        }
+    }
+}
+
+/// A bearer token that a login step receives and later steps send in `Authorization` is a credential
+/// even when the application calls it `access` (Django REST framework SimpleJWT, many OAuth servers).
+@Suite struct BearerTokenTests {
+    static let access = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjo3fQ.c2lnbmF0dXJl"
+    static let refresh = "eyJhbGciOiJIUzI1NiJ9.eyJyZWZyZXNoIjoxfQ.b3RoZXJzaWc"
+
+    static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
+        router.post("/api/token") { request, _ -> Response in
+            try await log.record(request)
+            return jsonResponse(#"{"access":"\#(access)","refresh":"\#(refresh)"}"#)
+        }
+        router.get("/api/me") { request, _ -> Response in
+            let seen = try await log.record(request)
+            return seen.header("authorization") == "Bearer \(access)" ? jsonResponse(#"{"id":7}"#) : jsonResponse("{}", status: .unauthorized)
+        }
+    }
+
+    @Test func aTokenUsedAsABearerCredentialIsNotRecorded() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let result = try await runScenario("""
+                scenario: JWT login
+                steps:
+                  - name: Get token
+                    post: /api/token
+                    json: { username: ana, password: "{{ env.PASSWORD }}" }
+                    capture: { access: "$.access", refresh: "$.refresh" }
+                  - name: Me
+                    get: /api/me
+                    headers: { Authorization: "Bearer {{ access }}" }
+                    expect: { status: 200 }
+                """, baseURL: server.baseURL, environment: ["PASSWORD": "pw-Zx81-secret"])
+            #expect(result.status == .pass, "\(result.errorMessage ?? "")")
+            let encoded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+            let accessRecorded = encoded.contains(Self.access)
+            let refreshRecorded = encoded.contains(Self.refresh)
+            #expect(!accessRecorded, "the bearer token is stored in the step results (response excerpt / captures)")
+            #expect(!refreshRecorded, "the refresh token is stored in the step results (response excerpt / captures)")
+        }
+    }
+}
+
+/// Secrets are often base64 (`+`, `/`, `=`): sent in a query string or a form they are percent-encoded,
+/// and the encoded form is the same credential.
+@Suite struct EncodedSecretTests {
+    static let key = "Zm9v+YmFy/cXV4=="
+
+    static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
+        router.get("/search") { request, _ -> Response in
+            try await log.record(request)
+            return textResponse("ok")
+        }
+        router.post("/partner") { request, _ -> Response in
+            try await log.record(request)
+            return textResponse("ok")
+        }
+    }
+
+    @Test func aPercentEncodedSecretIsNotRecorded() async throws {
+        try await withServer(Self.routes) { server, log in
+            let result = try await runScenario("""
+                scenario: Encoded secret
+                steps:
+                  - name: Search with key
+                    get: /search
+                    query: { q: ana, key: "{{ env.PARTNER_KEY }}" }
+                  - name: Partner form
+                    post: /partner
+                    form: { account: "7", pin: "{{ env.PARTNER_KEY }}" }
+                """, baseURL: server.baseURL, environment: ["PARTNER_KEY": Self.key])
+            #expect(result.status == .pass, "\(result.errorMessage ?? "")")
+            // The server got the real key, decoded.
+            #expect(log.to("/search").first?.queryItems.first { $0.name == "key" }?.value == Self.key)
+            let encodedKey = try #require(Self.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let stored = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+            let rawRecorded = stored.contains(Self.key)
+            let encodedRecorded = stored.contains(encodedKey)
+            #expect(!rawRecorded)
+            #expect(!encodedRecorded, "the percent-encoded key \(encodedKey) is recorded in the step URL / request excerpt")
         }
     }
 }

@@ -112,7 +112,8 @@ struct WorkerTests {
         let result = try #require(try await store.results(runID: "r1").first)
         #expect(result.status == .error)
         #expect(result.errorKind == .configuration)
-        #expect(result.errorMessage?.contains("broken.yml:1:") == true)
+        #expect(result.errorMessage?.contains("broken.yml:") == true)
+        #expect(result.errorMessage?.contains("invalid YAML") == true)
         try await store.close()
     }
 
