@@ -63,6 +63,7 @@ CORES="$(nproc)"
 echo "== machine: $CORES cores ($(uname -srm)); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo "   NOTE: server, wrk and the Ronda client all share these $CORES cores (loopback); every figure"
 echo "   below is throughput under that contention, not the capacity of any one of them."
+echo "   load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the machine skew every figure)"
 echo "== server: $URL (pid $SERVER_PID)   concurrency C=$CONCURRENCY   duration D=${DURATION}s"
 
 echo "== warm-up: wrk -t1 -c$CONCURRENCY -d${WARMUP}s"

@@ -75,7 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw error
         }
         print(Reports.summary(run: outcome.run, results: outcome.results))
-        try writeReports(outcome)
+        try Reports.write(outcome, junit: junit, json: json)
         if outcome.run.totals.allPassed {
             print("\nAll \(outcome.run.totals.scenarios) scenarios passed. Read them in \(Self.shown(folder))/; serve the app with 'ronda demo-target --port 8080' and run them with 'ronda run'.")
         } else {
@@ -147,16 +147,4 @@ struct DemoCommand: AsyncParsableCommand {
         return logger
     }
 
-    func writeReports(_ outcome: EmbeddedRun.Outcome) throws {
-        if let junit {
-            do { try Reports.junit(run: outcome.run, results: outcome.results).write(toFile: junit, atomically: true, encoding: .utf8) } catch {
-                throw CLIError(.usage, "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
-            }
-        }
-        if let json {
-            do { try Reports.json(run: outcome.run, results: outcome.results).write(to: URL(fileURLWithPath: json)) } catch {
-                throw CLIError(.usage, "cannot write the JSON report to \(json): \(error.localizedDescription)")
-            }
-        }
-    }
 }

@@ -100,4 +100,18 @@ enum Reports {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(Document(run: run, results: results))
     }
+
+    /// Writes the JUnit and JSON reports that were asked for.
+    static func write(_ outcome: EmbeddedRun.Outcome, junit: String?, json: String?) throws {
+        if let junit {
+            do { try Reports.junit(run: outcome.run, results: outcome.results).write(toFile: junit, atomically: true, encoding: .utf8) } catch {
+                throw CLIError(.usage, "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+            }
+        }
+        if let json {
+            do { try Reports.json(run: outcome.run, results: outcome.results).write(to: URL(fileURLWithPath: json)) } catch {
+                throw CLIError(.usage, "cannot write the JSON report to \(json): \(error.localizedDescription)")
+            }
+        }
+    }
 }

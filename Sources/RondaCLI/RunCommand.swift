@@ -79,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = try await embedded.execute()
         progress.finish()
         print(Reports.summary(run: outcome.run, results: outcome.results))
-        try writeReports(outcome)
+        try Reports.write(outcome, junit: junit, json: json)
         if !outcome.run.totals.allPassed { throw ExitCode(1) }
     }
 
@@ -95,18 +95,6 @@ struct RunCommand: AsyncParsableCommand {
         return Selection(modules: modules, names: Set(scenario), priorities: priorities, tags: Set(tag))
     }
 
-    func writeReports(_ outcome: EmbeddedRun.Outcome) throws {
-        if let junit {
-            do { try Reports.junit(run: outcome.run, results: outcome.results).write(toFile: junit, atomically: true, encoding: .utf8) } catch {
-                throw CLIError(.usage, "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
-            }
-        }
-        if let json {
-            do { try Reports.json(run: outcome.run, results: outcome.results).write(to: URL(fileURLWithPath: json)) } catch {
-                throw CLIError(.usage, "cannot write the JSON report to \(json): \(error.localizedDescription)")
-            }
-        }
-    }
 }
 
 /// Live progress: one redrawn line on a terminal, one line a scenario otherwise.

@@ -106,6 +106,6 @@ struct SchemaCommand: ParsableCommand {
     )
 
     func run() throws {
-        print(ScenarioSchema.text, terminator: "")
+        print(ScenarioSchema.value.jsonText(pretty: true))
     }
 }

@@ -51,9 +51,36 @@ public struct Redactor: Sendable {
         for secret in secrets where out.contains(secret) {
             out = out.replacingOccurrences(of: secret, with: Redactor.mask)
         }
-        out = Redactor.maskFields(out)
-        out = Redactor.maskCardNumbers(out)
+        if Redactor.mayHaveSensitiveField(out) { out = Redactor.maskFields(out) }
+        if Redactor.mayHaveCardNumber(out) { out = Redactor.maskCardNumbers(out) }
         return out
+    }
+
+    /// A cheap test before the field expressions: does any sensitive word occur at all?
+    /// (The expressions are case-insensitive; so is this, for ASCII, which is all the words are.)
+    static func mayHaveSensitiveField(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return sensitiveWords.contains { lower.contains($0) }
+    }
+
+    /// A cheap test before the card expression: is there a run of 13 or more digits, allowing
+    /// single spaces or dashes between them?
+    static func mayHaveCardNumber(_ text: String) -> Bool {
+        var run = 0
+        var lastWasSeparator = false
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                run += 1
+                if run >= 13 { return true }
+                lastWasSeparator = false
+            } else if (byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-")) && run > 0 && !lastWasSeparator {
+                lastWasSeparator = true
+            } else {
+                run = 0
+                lastWasSeparator = false
+            }
+        }
+        return false
     }
 
     // MARK: Rules

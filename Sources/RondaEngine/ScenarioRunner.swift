@@ -178,7 +178,8 @@ struct Execution {
     mutating func runStep(_ step: Step, phase: StepPhase, caseLabel: String?, context: inout EvaluationContext, deadline: ContinuousClock.Instant? = nil) async -> Bool {
         var executor = StepExecutor(
             step: step, phase: phase, caseLabel: caseLabel, index: steps.count, session: session,
-            configuration: configuration, redactor: redactor, deadline: deadline ?? self.deadline
+            configuration: configuration, redactor: redactor, deadline: deadline ?? self.deadline,
+            scenarioTimeout: scenario.timeout
         )
         let outcome = await executor.execute(context: &context)
         redactor = executor.redactor

@@ -19,13 +19,16 @@ struct StepExecutor {
     let configuration: EngineConfiguration
     var redactor: Redactor
     let deadline: ContinuousClock.Instant
+    /// The scenario's own timeout, for messages.
+    let scenarioTimeout: Double
     var record: StepResult
     let clock = ContinuousClock()
 
     init(
         step: Step, phase: StepPhase, caseLabel: String?, index: Int, session: HTTPSession,
-        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant
+        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Double
     ) {
+        self.scenarioTimeout = scenarioTimeout
         self.step = step
         self.phase = phase
         self.caseLabel = caseLabel
@@ -179,8 +182,8 @@ struct StepExecutor {
 
     mutating func timedOut() -> StepProblem {
         let what = phase == .teardown ? "teardown budget" : "scenario timeout"
-        let limit = phase == .teardown ? configuration.teardownTimeout : nil
-        return errored(.timeout, "timed out: the \(what)\(limit.map { " of \(format($0))" } ?? "") ran out")
+        let limit = phase == .teardown ? configuration.teardownTimeout : scenarioTimeout
+        return errored(.timeout, "timed out: the \(what) of \(format(limit)) ran out")
     }
 
     func format(_ seconds: Double) -> String {

@@ -41,7 +41,9 @@ public final class HTTPSession: Sendable {
     /// Sends `request` and returns the final response (after redirects, if followed).
     ///
     /// The blocking transfer runs on the session's ``CurlExecutor``; the calling task
-    /// only suspends. Cancelling the task aborts the transfer.
+    /// only suspends. Cancelling the task aborts the transfer (curl checks at least
+    /// once a second); a send still waiting for an earlier one on this session waits
+    /// it out, then fails with `.cancelled` without sending.
     /// - Throws: ``HTTPClientError``: `.timeout`, `.connectFailed`, `.dns`, `.tls`,
     ///   `.tooManyRedirects`, `.invalidURL`, `.invalidRequest`, `.decoding`,
     ///   `.cancelled` (also after ``close()``) or `.transport`.

@@ -205,6 +205,15 @@ struct LoaderErrorTests {
         #expect(indentation.first?.message.contains("invalid YAML") == true)
     }
 
+    @Test func controlCharactersAreLocated() {
+        single("scenario: X\nmodule: ab\u{1}\n" + Self.step, line: 2, column: 11, "control characters are not allowed")
+    }
+
+    @Test func controlCharacterColumnsCountCharactersNotBytes() {
+        // "ñá" is two characters but four UTF-8 bytes.
+        single("scenario: X\nmodule: ñá\u{1}\n" + Self.step, line: 2, column: 11, "control characters are not allowed")
+    }
+
     @Test func duplicateKeysAreRejected() {
         let issues = T.issues("scenario: X\nscenario: Y\n" + Self.step)
         #expect(issues.count == 1)

@@ -225,7 +225,7 @@ struct LoaderFuzzTests {
     }
 
     static let shards = 5
-    static let casesPerShard = 2_100
+    static let casesPerShard = 4_000
 
     @Test(arguments: 0..<LoaderFuzzTests.shards)
     func mutationsNeverCrashAndAlwaysLocateIssues(shard: Int) throws {
@@ -233,6 +233,8 @@ struct LoaderFuzzTests {
         var accepted = 0
         var rejected = 0
         var failures: [String] = []
+        var outside = 0
+        var outsideExample = ""
         let started = Date()
         for n in 0..<Self.casesPerShard {
             var text = Self.seeds[(shard + n) % Self.seeds.count]
@@ -248,7 +250,16 @@ struct LoaderFuzzTests {
             } catch {
                 rejected += 1
                 if error.issues.isEmpty { failures.append("#\(n): rejected with no issues") }
+                // YAML line breaks: LF, CR, CRLF, NEL, LS, PS.
+                let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(omittingEmptySubsequences: false) {
+                    $0 == "\n" || $0 == "\r" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}"
+                }
                 for issue in error.issues {
+                    let l = issue.location.line
+                    if l > lines.count + 1 || (l <= lines.count && issue.location.column > lines[l - 1].count + 2) {
+                        outside += 1
+                        if outsideExample.isEmpty { outsideExample = "\(issue)\n---\n\(text)\n---" }
+                    }
                     if issue.location.line < 1 || issue.location.column < 1 || issue.message.isEmpty || issue.location.file != file {
                         failures.append("#\(n): bad issue \(issue.location.file):\(issue.location.line):\(issue.location.column) '\(issue.message)'\n---\n\(text)\n---")
                     }
@@ -256,7 +267,8 @@ struct LoaderFuzzTests {
             }
         }
         let elapsed = Date().timeIntervalSince(started)
-        print("LoaderFuzz shard \(shard): \(Self.casesPerShard) mutated files, \(accepted) accepted, \(rejected) rejected, \(String(format: "%.1f", elapsed)) s")
+        print("LoaderFuzz shard \(shard): \(Self.casesPerShard) mutated files, \(accepted) accepted, \(rejected) rejected, \(outside) issues past the end of their line, \(String(format: "%.1f", elapsed)) s")
+        if !outsideExample.isEmpty { print("LoaderFuzz shard \(shard) first issue past the end of its line: \(outsideExample)") }
         #expect(accepted + rejected == Self.casesPerShard)
         #expect(failures.isEmpty, "\(failures.count) failures; first ones:\n\(failures.prefix(5).joined(separator: "\n"))")
     }

@@ -65,10 +65,10 @@ import Testing
         let echo = try JSONDecoder().decode(TestRoutes.Echo.self, from: Data(response.body))
         #expect(echo.method == "POST")
         #expect(echo.body == json)
-        #expect(echo.headers["Content-Type"] == "application/json")
-        #expect(echo.headers["X-Request-Id"] == "r-42")
-        #expect(echo.headers["User-Agent"] == "Ronda/0.1")
-        #expect(echo.headers["Expect"] == nil)
+        #expect(echo.headers["content-type"] == "application/json")
+        #expect(echo.headers["x-request-id"] == "r-42")
+        #expect(echo.headers["user-agent"] == "Ronda/0.1")
+        #expect(echo.headers["expect"] == nil)
         session.close()
         await server.stop()
     }
@@ -86,7 +86,7 @@ import Testing
         let echo = try JSONDecoder().decode(TestRoutes.Echo.self, from: Data(response.body))
         #expect(echo.method == method)
         #expect(echo.body == (method == "PUT" ? "payload" : ""))
-        #expect(echo.headers["User-Agent"] == "custom-agent")
+        #expect(echo.headers["user-agent"] == "custom-agent")
         session.close()
         await server.stop()
     }

@@ -51,7 +51,7 @@ final class TLSServer: Sendable {
             }
         }
         guard let port else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw Failure(description: "openssl s_server did not start: \(String(decoding: seen, as: UTF8.self))")
         }
         self.port = port
@@ -59,7 +59,9 @@ final class TLSServer: Sendable {
 
     func stop() {
         if process.isRunning {
-            process.terminate()
+            // Not terminate(): the test runner's threads block SIGTERM and a spawned
+            // child inherits that mask, so s_server would ignore it and the wait hang.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)

@@ -15,7 +15,7 @@ enum TestRoutes {
     static let invalidUTF8: [UInt8] = [0x61, 0xff, 0xfe, 0x80, 0xc0, 0xaf, 0x00, 0xe2, 0x82, 0x62]
     static let bigBodySize = 50 * 1024 * 1024
 
-    /// The JSON `/echo` answers with.
+    /// The JSON `/echo` answers with; header names are lowercased.
     struct Echo: Decodable {
         var method: String
         var body: String
