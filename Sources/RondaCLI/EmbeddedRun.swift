@@ -3,6 +3,7 @@ import Logging
 import RondaCore
 import RondaCoordinator
 import RondaEngine
+import RondaHTTP
 import RondaQueue
 import RondaStore
 import RondaWorker
@@ -60,7 +61,7 @@ struct EmbeddedRun {
         await queue.close()
         let worker = Worker(
             name: "embedded-\(ProcessInfo.processInfo.processIdentifier)", queue: queue, store: store,
-            runner: ScenarioRunner(configuration: engine, logger: logger), delayBetween: delayBetween,
+            runner: ScenarioRunner(configuration: engine, logger: logger, executor: parallel <= 8 ? .shared : CurlExecutor(threads: parallel)), delayBetween: delayBetween,
             leaseWait: .seconds(1), logger: logger, onResult: onResult
         )
         await worker.run(concurrency: min(max(parallel, 1), max(scenarios.count, 1)))

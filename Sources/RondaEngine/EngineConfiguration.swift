@@ -16,6 +16,9 @@ public struct EngineConfiguration: Sendable {
     public var bodyCap: Int
     public var followRedirects: Bool
     public var maxRedirects: Int
+    /// Pool TCP/TLS connections across scenarios (each keeps its own cookies). Off: every
+    /// scenario opens its own connections, as a new browser would.
+    public var reuseConnections: Bool
     /// Roles for `as:`.
     public var roles: [String: RondaConfig.Role]
     /// Environment variables whose values are secrets even if no template reads them.
@@ -32,7 +35,7 @@ public struct EngineConfiguration: Sendable {
     public init(
         baseURL: String, verifyTLS: Bool = true, caBundle: String? = nil, defaultHeaders: [TemplateField] = [],
         requestTimeout: Double = 30, connectTimeout: Double = 10, teardownTimeout: Double = 30,
-        bodyCap: Int = 1 << 20, followRedirects: Bool = true, maxRedirects: Int = 10,
+        bodyCap: Int = 1 << 20, followRedirects: Bool = true, maxRedirects: Int = 10, reuseConnections: Bool = true,
         roles: [String: RondaConfig.Role] = [:], secretNames: [String] = [],
         environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] },
         fakeSeed: UInt64? = nil
@@ -47,6 +50,7 @@ public struct EngineConfiguration: Sendable {
         self.bodyCap = bodyCap
         self.followRedirects = followRedirects
         self.maxRedirects = maxRedirects
+        self.reuseConnections = reuseConnections
         self.roles = roles
         self.secretNames = secretNames
         self.environment = environment
@@ -60,7 +64,7 @@ public struct EngineConfiguration: Sendable {
             defaultHeaders: config.target.headers, requestTimeout: config.defaults.requestTimeout,
             connectTimeout: config.defaults.connectTimeout, teardownTimeout: config.defaults.teardownTimeout,
             bodyCap: config.defaults.bodyCap, followRedirects: config.defaults.followRedirects,
-            maxRedirects: config.defaults.maxRedirects, roles: config.roles, secretNames: config.secretNames,
+            maxRedirects: config.defaults.maxRedirects, reuseConnections: config.defaults.reuseConnections, roles: config.roles, secretNames: config.secretNames,
             environment: environment
         )
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RondaCore
 
 /// Removes secrets from everything Ronda records: step excerpts, URLs, messages, captures, logs.
 ///
@@ -13,7 +14,10 @@ public struct Redactor: Sendable {
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
         "stripe-signature", "x-signature", "x-event-checksum",
     ]
-    public static let sensitiveWords = ["password", "passwd", "token", "secret", "card", "cvc", "cvv", "api_key", "apikey", "authorization", "checksum", "signature"]
+    public static let sensitiveWords = [
+        "password", "passwd", "token", "secret", "card", "cvc", "cvv", "api_key", "apikey", "authorization", "checksum",
+        "signature", "access", "refresh", "jwt", "session", "bearer",
+    ]
 
     /// Secret values, longest first so that a secret containing another is masked whole.
     private var secrets: [String] = []
@@ -22,12 +26,48 @@ public struct Redactor: Sendable {
         add(secrets)
     }
 
-    /// Adds secret values. Values shorter than 3 characters are ignored (masking them would mask everything).
+    /// How many secret values (with their encoded forms) are known: grows as a run learns secrets.
+    public var secretCount: Int { secrets.count }
+
+    /// Adds secret values, with the forms they take on the wire: percent-encoded (query strings,
+    /// form bodies) and JSON-escaped. Values shorter than 3 characters are ignored (masking them
+    /// would mask everything).
     public mutating func add(_ values: some Sequence<String>) {
         var set = Set(secrets)
-        for v in values where v.count >= 3 { set.insert(v) }
-        secrets = set.sorted { $0.count > $1.count }
+        let before = set.count
+        for v in values where v.count >= 3 {
+            set.insert(v)
+            if let encoded = v.addingPercentEncoding(withAllowedCharacters: Redactor.unreserved), encoded != v { set.insert(encoded) }
+            var escaped = JSONValue.string(v).jsonText()
+            escaped.removeFirst()
+            escaped.removeLast()
+            if escaped != v { set.insert(escaped) }
+        }
+        if set.count != before { secrets = set.sorted { $0.count > $1.count } }
     }
+
+    /// Adds the credentials in a request header that must never be recorded: the whole value,
+    /// the token after an auth scheme (`Bearer x`), and each cookie value of a `Cookie` header.
+    public mutating func addCredentials(header name: String, value: String) {
+        guard Redactor.isSensitiveHeader(name) else { return }
+        var values = [value]
+        if let space = value.firstIndex(of: " ") { values.append(String(value[value.index(after: space)...])) }
+        if name.lowercased() == "cookie" {
+            for pair in value.split(separator: ";") {
+                if let eq = pair.firstIndex(of: "=") { values.append(String(pair[pair.index(after: eq)...])) }
+            }
+        }
+        add(values)
+    }
+
+    static let unreserved: CharacterSet = {
+        var set = CharacterSet.alphanumerics
+        set.insert(charactersIn: "-._~")
+        return set
+    }()
+
+    /// The longest secret, for callers that cut text and must not cut through one.
+    public var longestSecret: Int { secrets.first?.count ?? 0 }
 
     /// `true` when a header's value must never be recorded.
     public static func isSensitiveHeader(_ name: String) -> Bool {

@@ -46,6 +46,7 @@ public struct ScenarioRunner: Sendable {
 
         await execution.runMain(&context)
         await execution.runTeardown(&context)
+        execution.redactAgain()
 
         let duration = start.duration(to: clock.now)
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -87,6 +88,8 @@ struct Execution {
     let onStep: (@Sendable (StepResult) -> Void)?
     var redactor = Redactor()
     var steps: [StepResult] = []
+    /// For each step, how many secrets the redactor knew when the step was redacted.
+    var redactedWith: [Int] = []
     var failure: Failure?
 
     init(
@@ -183,7 +186,36 @@ struct Execution {
         )
         let outcome = await executor.execute(context: &context)
         redactor = executor.redactor
-        var record = executor.record
+        let record = redacted(executor.record)
+        steps.append(record)
+        redactedWith.append(redactor.secretCount)
+        onStep?(record)
+        logStep(record)
+        if let problem = outcome {
+            let prefix = phase == .teardown ? "teardown step" : phase == .login ? "login step" : "step"
+            let label = caseLabel.map { " [\($0)]" } ?? ""
+            fail(step: step.name, kind: problem.kind, message: "\(prefix) '\(step.name)'\(label): \(problem.message)", trace: problem.trace, outcome: problem.outcome)
+            return false
+        }
+        return true
+    }
+
+    /// Steps recorded before the run learned a secret (a token captured at login and used later
+    /// as a bearer credential) are redacted again with everything known at the end.
+    mutating func redactAgain() {
+        for i in steps.indices where redactedWith[i] < redactor.secretCount {
+            steps[i] = redacted(steps[i])
+            redactedWith[i] = redactor.secretCount
+        }
+        if var f = failure {
+            f.message = redactor.text(f.message)
+            f.trace = f.trace.map(redactor.text)
+            failure = f
+        }
+    }
+
+    func redacted(_ step: StepResult) -> StepResult {
+        var record = step
         record.requestExcerpt = record.requestExcerpt.map(redactor.text)
         record.responseExcerpt = record.responseExcerpt.map(redactor.text)
         record.url = redactor.text(record.url)
@@ -197,19 +229,11 @@ struct Execution {
             a.actual = redactor.text(a.actual)
             return a
         }
-        steps.append(record)
-        onStep?(record)
-        logStep(record)
-        if let problem = outcome {
-            let prefix = phase == .teardown ? "teardown step" : phase == .login ? "login step" : "step"
-            let label = caseLabel.map { " [\($0)]" } ?? ""
-            fail(step: step.name, kind: problem.kind, message: "\(prefix) '\(step.name)'\(label): \(problem.message)", trace: problem.trace, outcome: problem.outcome)
-            return false
-        }
-        return true
+        return record
     }
 
     func logStep(_ record: StepResult) {
+        guard logger.logLevel <= .debug else { return }
         var metadata: Logger.Metadata = [
             "scenario": .string(scenario.name), "step": .string(record.name), "outcome": .string(record.outcome.rawValue),
         ]

@@ -66,6 +66,7 @@ struct StepExecutor {
             return errored(.template, error.message)
         }
         redactor.add(context.secretValues)
+        for header in request.headers { redactor.addCredentials(header: header.name, value: header.value) }
         record.method = request.method
         record.url = request.url
         record.requestExcerpt = requestExcerpt(request)
@@ -160,6 +161,7 @@ struct StepExecutor {
         options.verifyTLS = configuration.verifyTLS
         options.caBundlePath = configuration.caBundle
         options.bodyCap = configuration.bodyCap
+        options.shareConnections = configuration.reuseConnections
         return try await session.send(HTTPRequest(method: request.method, url: request.url, headers: request.headers, body: request.body, options: options))
     }
 
@@ -195,7 +197,7 @@ struct StepExecutor {
         for header in request.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
         if let body = request.body, !body.isEmpty {
             lines.append("")
-            lines.append(Excerpt.text(body, limit: configuration.requestExcerptLimit))
+            lines.append(Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor))
         }
         return lines.joined(separator: "\n")
     }
@@ -204,7 +206,7 @@ struct StepExecutor {
         var lines = ["HTTP \(response.status)"]
         for header in response.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
         lines.append("")
-        var body = Excerpt.text(response.body, limit: configuration.responseExcerptLimit)
+        var body = Excerpt.text(response.body, limit: configuration.responseExcerptLimit, redactor: redactor)
         if response.bodyTruncated { body += "\n… (\(response.bodyBytesTotal) bytes in all; \(response.body.count) kept)" }
         lines.append(body)
         return lines.joined(separator: "\n")
@@ -213,11 +215,16 @@ struct StepExecutor {
 
 /// Capped, printable excerpts of bodies.
 enum Excerpt {
-    static func text(_ bytes: [UInt8], limit: Int) -> String {
-        let slice = bytes.prefix(limit * 4)
+    /// The first `limit` characters of the body, redacted before the cut so that a secret or
+    /// a card number that straddles the limit is masked whole rather than left in part.
+    static func text(_ bytes: [UInt8], limit: Int, redactor: Redactor) -> String {
+        let window = limit + redactor.longestSecret + 64
+        let slice = bytes.prefix(window * 4)
         var text = String(decoding: slice, as: UTF8.self)
-        if text.count > limit { text = String(text.prefix(limit)) + "… (\(bytes.count) bytes)" }
-        else if slice.count < bytes.count { text += "… (\(bytes.count) bytes)" }
-        return text
+        if text.count > window { text = String(text.prefix(window)) }
+        text = redactor.text(text)
+        let cut = text.count > limit || slice.count < bytes.count
+        if text.count > limit { text = String(text.prefix(limit)) }
+        return cut ? text + "… (\(bytes.count) bytes)" : text
     }
 }

@@ -21,8 +21,8 @@ import Synchronization
 /// so that trade is right here; a multi-interface executor could replace this
 /// type later without changing ``HTTPSession``'s API.
 public final class CurlExecutor: Sendable {
-    /// The process-wide executor: `max(4, 2 × cores)` threads.
-    public static let shared = CurlExecutor(threads: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
+    /// The process-wide executor: `max(8, 4 × cores)` threads (they wait on sockets, not on cores).
+    public static let shared = CurlExecutor(threads: max(8, 4 * ProcessInfo.processInfo.activeProcessorCount))
 
     private let queue: WorkQueue
 

@@ -106,6 +106,10 @@ final class Transfer: @unchecked Sendable {
         try check(easy.set(CURLOPT_URL, string: request.url), "the URL")
         try check(easy.set(CURLOPT_PROTOCOLS_STR, string: "http,https"), "the allowed protocols")
         try check(easy.set(CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https"), "the redirect protocols")
+        // Pooled connections (never cookies) through the process-wide share, or this handle's own.
+        let share = options.shareConnections ? ccurl_connection_share() : nil
+        try check(easy.set(CURLOPT_SHARE, pointer: share.map { UnsafeRawPointer($0) }), "the connection share")
+        if share != nil { try check(easy.set(CURLOPT_MAXCONNECTS, 64), "the connection pool size") }
         // Enables the cookie engine without reading a file; the jar lives in the handle.
         try check(easy.set(CURLOPT_COOKIEFILE, string: ""), "the cookie engine")
 

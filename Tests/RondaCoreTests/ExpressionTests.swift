@@ -126,17 +126,17 @@ struct ExpressionTests {
         #expect(evalError(text)?.code == .typeMismatch)
     }
 
-    @Test(.disabled("bug: Evaluator.swift Operators.arithmetic .divide evaluates `x % y` before excluding Int.min / -1, which traps"))
+    @Test
     func minIntDividedByMinusOne() throws {
         #expect(try eval("(small - 1) / -1") == .double(-Double(Int.min)))
     }
 
-    @Test(.disabled("bug: Evaluator.swift `.unary(.negate)` does `.int(-i)`, which traps for Int.min"))
+    @Test
     func negatingMinInt() throws {
         #expect(try eval("-(small - 1)") == .double(-Double(Int.min)))
     }
 
-    @Test(.disabled("bug: FakeDates.swift:19 `abs(offset)` traps when fake.date gets Int.min"))
+    @Test
     func fakeDateWithMinIntOffset() {
         #expect(evalError("fake.date(small - 1)")?.code == .fakeData)
     }
@@ -302,7 +302,7 @@ struct ExpressionTests {
     }
 
     @Test func moderatelyLongFlatChainsEvaluate() throws {
-        let terms = 500
+        let terms = 200
         var ctx = context()
         #expect(try ctx.evaluate(ExpressionParser.parse(Array(repeating: "1", count: terms).joined(separator: " + "))) == .int(terms))
         #expect(try ctx.evaluate(ExpressionParser.parse("obj" + String(repeating: ".a", count: terms))) == nil)
@@ -313,7 +313,7 @@ struct ExpressionTests {
         _ = try? ScenarioLoader.parse("scenario: X\nsteps:\n  - name: a\n    get: /\n    if: \"\(condition)\"\n", file: "x.yml")
     }
 
-    @Test(.disabled("bug: ExpressionParser.swift parseOr/parseAnd/parseAdditive/parseMultiplicative/parsePostfix loops build unbounded left-nested trees; Evaluator.evaluate recursion overflows the stack (SIGSEGV at ~1,500 terms in a debug build)"))
+    @Test
     func longFlatChainsDoNotCrash() throws {
         let terms = 20_000
         var ctx = context()

@@ -214,6 +214,10 @@ struct LoaderErrorTests {
         single("scenario: X\nmodule: ñá\u{1}\n" + Self.step, line: 2, column: 11, "control characters are not allowed")
     }
 
+    @Test func controlCharacterAfterNonASCIILines() {
+        single("scenario: Cita médica ñandú\nmodule: ab\u{1}\n" + Self.step, line: 2, column: 11, "control characters are not allowed")
+    }
+
     @Test func duplicateKeysAreRejected() {
         let issues = T.issues("scenario: X\nscenario: Y\n" + Self.step)
         #expect(issues.count == 1)
@@ -221,12 +225,19 @@ struct LoaderErrorTests {
         #expect((issues.first?.location.line ?? 0) >= 1)
     }
 
-    @Test func aliasesAreRejected() {
+    @Test func aliasesAreExpandedAsYAMLDefinesThem() throws {
         let text = "scenario: X\nvars:\n  a: &shared { x: 1 }\n  b: *shared\n" + Self.step
-        let issues = T.issues(text)
+        let scenario = try ScenarioLoader.parse(text, file: "x.yml")
+        #expect(scenario.vars.map(\.key) == ["a", "b"])
+        #expect(scenario.vars[0].value == scenario.vars[1].value)
+    }
+
+    @Test func aBillionLaughsFileIsRejectedNotExpanded() {
+        var text = "scenario: X\nvars:\n  l0: &l0 [a, a, a, a, a, a, a, a, a, a]\n"
+        for level in 1...9 { text += "  l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let issues = T.issues(text + Self.step)
         #expect(issues.count == 1)
-        #expect(issues.first?.message.contains("aliases") == true, "\(issues)")
-        #expect(issues.first?.location.line == 4, "\(issues)")
+        #expect(issues.first?.message.contains("too large") == true, "\(issues)")
     }
 
     @Test func nonUTF8FileIsRejected() throws {

@@ -13,6 +13,7 @@ public final class SilentServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     private let listener: Int32
     private let accepted: Accepted
+    private let connections: AsyncStream<Void>
 
     public struct SocketError: Error, CustomStringConvertible {
         public var description: String
@@ -35,6 +36,8 @@ public final class SilentServer: Sendable {
         self.port = port
         let accepted = Accepted()
         self.accepted = accepted
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
+        self.connections = stream
         let thread = Thread {
             while true {
                 let client = accept(fd, nil, nil)
@@ -43,10 +46,17 @@ public final class SilentServer: Sendable {
                     break
                 }
                 accepted.add(client)
+                continuation.yield()
             }
+            continuation.finish()
         }
         thread.name = "ronda.test.silent-server"
         thread.start()
+    }
+
+    /// Returns once the server has accepted its next connection (each accepted connection is reported once).
+    public func waitForConnection() async {
+        for await _ in connections { return }
     }
 
     /// Connections accepted so far.

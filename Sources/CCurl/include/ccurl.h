@@ -46,6 +46,11 @@ CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **out);
 /// `curl_easy_getinfo` for CURLINFO_SLIST values. Free the list with `curl_slist_free_all`.
 CURLcode ccurl_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **out);
 
+/// The process-wide share handle through which sessions pool connections, the DNS cache and
+/// TLS sessions (never cookies: each session keeps its own jar). Created once, thread-safe
+/// (one mutex per lock type), never freed. NULL if curl could not create it.
+CURLSH *ccurl_connection_share(void);
+
 /// Size of the buffer CURLOPT_ERRORBUFFER expects (CURL_ERROR_SIZE, a macro Swift cannot see).
 size_t ccurl_error_size(void);
 

@@ -20,10 +20,11 @@ extension RondaConfig {
         var config = RondaConfig()
         config.file = file
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return config }
-        let root: SourceNode
-        do { root = try SourceNode.parse(yaml: text, file: file) } catch let e as SourceFileError { throw e } catch {
+        let parsed: SourceNode?
+        do { parsed = try SourceNode.parseDocument(yaml: text, file: file) } catch let e as SourceFileError { throw e } catch {
             throw SourceFileError(issues: [SourceIssue(SourceLocation(file: file, line: 1, column: 1), "\(error)")])
         }
+        guard let root = parsed, !(root.scalarText == "" && !root.isQuoted) else { return config }
         var reader = NodeReader()
         for (key, _, value) in reader.mapping(root, "the configuration", allowed: topKeys) ?? [] {
             switch key {
@@ -96,7 +97,7 @@ extension RondaConfig {
     }
 
     static func readDefaults(_ node: SourceNode, into config: inout RondaConfig, reader: inout NodeReader) {
-        let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects"]
+        let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects", "reuse_connections"]
         for (key, _, value) in reader.mapping(node, "defaults", allowed: keys) ?? [] {
             switch key {
             case "timeout": if let t = reader.duration(value, "defaults.timeout"), t > 0 { config.defaults.scenarioTimeout = t }
@@ -107,6 +108,7 @@ extension RondaConfig {
             case "parallel": if let n = reader.int(value, "defaults.parallel", range: 1...1024) { config.defaults.parallel = n }
             case "body_cap": if let n = reader.int(value, "defaults.body_cap (bytes)", range: 1024...(1 << 30)) { config.defaults.bodyCap = n }
             case "follow_redirects": if let b = reader.bool(value, "defaults.follow_redirects") { config.defaults.followRedirects = b }
+            case "reuse_connections": if let b = reader.bool(value, "defaults.reuse_connections") { config.defaults.reuseConnections = b }
             default: if let n = reader.int(value, "defaults.max_redirects", range: 0...100) { config.defaults.maxRedirects = n }
             }
         }

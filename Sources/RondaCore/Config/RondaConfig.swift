@@ -51,6 +51,8 @@ public struct RondaConfig: Sendable {
         public var bodyCap: Int = 1 << 20
         public var followRedirects: Bool = true
         public var maxRedirects: Int = 10
+        /// Pool connections across scenarios (cookies stay per scenario).
+        public var reuseConnections: Bool = true
 
         public init() {}
     }

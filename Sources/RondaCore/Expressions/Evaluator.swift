@@ -52,7 +52,7 @@ enum Evaluator {
         case .unary(.negate, let operand):
             let value = try evaluate(operand, in: &context)
             switch value {
-            case .int(let i): return .int(-i)
+            case .int(let i): return i == .min ? .double(-Double(i)) : .int(-i)
             case .double(let d): return .double(-d)
             default: throw EvaluationError(.typeMismatch, "cannot negate \(value.typeName)")
             }
@@ -187,7 +187,7 @@ enum Operators {
                 if !o { return .int(v) }
             case .divide:
                 guard y != 0 else { throw EvaluationError(.invalidArgument, "division by zero") }
-                if x % y == 0, !(x == .min && y == -1) { return .int(x / y) }
+                if !(x == .min && y == -1), x % y == 0 { return .int(x / y) }
             default: break
             }
         }

@@ -22,6 +22,10 @@ public struct ExpressionParser {
     private var position = 0
     private let maxDepth = 64
     private var depth = 0
+    /// Operators, members, indexes and calls built so far: long chains (`a or b or …`) make
+    /// deep trees without nesting, so their length is bounded too.
+    private let maxOperations = 256
+    private var operations = 0
 
     /// Parses a whole expression.
     public static func parse(_ text: String) throws(ExpressionSyntaxError) -> Expression {
@@ -133,6 +137,13 @@ public struct ExpressionParser {
         }
     }
 
+    private mutating func count() throws(ExpressionSyntaxError) {
+        operations += 1
+        if operations > maxOperations {
+            throw ExpressionSyntaxError(offset: currentOffset, message: "the expression is too long (more than \(maxOperations) operations): split it")
+        }
+    }
+
     private mutating func enter() throws(ExpressionSyntaxError) {
         depth += 1
         if depth > maxDepth { throw ExpressionSyntaxError(offset: currentOffset, message: "the expression nests too deeply") }
@@ -142,6 +153,7 @@ public struct ExpressionParser {
         try enter(); defer { depth -= 1 }
         var lhs = try parseAnd()
         while accept(word: "or") || accept(symbol: "||") {
+            try count()
             lhs = .binary(.or, lhs, try parseAnd())
         }
         return lhs
@@ -150,6 +162,7 @@ public struct ExpressionParser {
     private mutating func parseAnd() throws(ExpressionSyntaxError) -> Expression {
         var lhs = try parseNot()
         while accept(word: "and") || accept(symbol: "&&") {
+            try count()
             lhs = .binary(.and, lhs, try parseNot())
         }
         return lhs
@@ -157,6 +170,7 @@ public struct ExpressionParser {
 
     private mutating func parseNot() throws(ExpressionSyntaxError) -> Expression {
         if accept(word: "not") || accept(symbol: "!") {
+            try count()
             try enter(); defer { depth -= 1 }
             return .unary(.not, try parseNot())
         }
@@ -189,6 +203,7 @@ public struct ExpressionParser {
     private mutating func parseAdditive() throws(ExpressionSyntaxError) -> Expression {
         var lhs = try parseMultiplicative()
         while true {
+            if case .symbol(let sym) = current, sym == "+" || sym == "-" { try count() }
             if accept(symbol: "+") { lhs = .binary(.add, lhs, try parseMultiplicative()) }
             else if accept(symbol: "-") { lhs = .binary(.subtract, lhs, try parseMultiplicative()) }
             else { return lhs }
@@ -198,6 +213,7 @@ public struct ExpressionParser {
     private mutating func parseMultiplicative() throws(ExpressionSyntaxError) -> Expression {
         var lhs = try parseUnary()
         while true {
+            if case .symbol(let sym) = current, sym == "*" || sym == "/" || sym == "%" { try count() }
             if accept(symbol: "*") { lhs = .binary(.multiply, lhs, try parseUnary()) }
             else if accept(symbol: "/") { lhs = .binary(.divide, lhs, try parseUnary()) }
             else if accept(symbol: "%") { lhs = .binary(.remainder, lhs, try parseUnary()) }
@@ -207,6 +223,7 @@ public struct ExpressionParser {
 
     private mutating func parseUnary() throws(ExpressionSyntaxError) -> Expression {
         if accept(symbol: "-") {
+            try count()
             try enter(); defer { depth -= 1 }
             return .unary(.negate, try parseUnary())
         }
@@ -216,6 +233,7 @@ public struct ExpressionParser {
     private mutating func parsePostfix() throws(ExpressionSyntaxError) -> Expression {
         var base = try parsePrimary()
         while true {
+            if case .symbol(let sym) = current, sym == "." || sym == "[" || sym == "(" { try count() }
             if accept(symbol: ".") {
                 guard case .identifier(let name) = current else {
                     throw ExpressionSyntaxError(offset: currentOffset, message: "expected a name after '.', found \(describe(current))")

@@ -16,7 +16,7 @@ extension FakeData {
         case "date":
             try Self.expectAtMost(1, name, arguments)
             let offset = try Self.intArgument(name, arguments, 0, default: 0)
-            guard abs(offset) <= 36_500 else { throw FakeDataError.argument(name, "day offset \(offset) is out of range") }
+            guard offset.magnitude <= 36_500 else { throw FakeDataError.argument(name, "day offset \(offset) is out of range") }
             return .string(dayString(offset: offset))
         case "next_weekday":
             try Self.expectNoArguments(name, arguments)

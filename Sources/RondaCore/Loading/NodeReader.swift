@@ -118,15 +118,21 @@ struct NodeReader {
             fail(node, "expected \(what) as an expression, got \(node.kindDescription)")
             return nil
         }
+        // Where `text` starts inside `rawText`, in characters, so error columns point into the file.
+        var lead = rawText.prefix { $0 == " " || $0 == "\t" }.count
         var text = rawText.trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("{{"), text.hasSuffix("}}"), text.count >= 4 {
             text = String(text.dropFirst(2).dropLast(2))
+            lead += 2
         }
         do {
             return (try ExpressionParser.parse(text), text.trimmingCharacters(in: .whitespaces))
         } catch {
             var location = node.location
-            if !rawText.contains("\n") { location.column += error.offset + (node.isQuoted ? 1 : 0) }
+            if !rawText.contains("\n") {
+                let offset = String(text.unicodeScalars.prefix(error.offset)).count
+                location.column += lead + offset + (node.isQuoted ? 1 : 0)
+            }
             issues.append(SourceIssue(location, "in \(what) '\(text)': \(error.message)"))
             return nil
         }

@@ -52,7 +52,8 @@ public enum ScenarioLoader {
         for (key, keyNode, value) in entries {
             switch key {
             case "scenario":
-                if let name = reader.nonEmptyString(value, "the scenario name") { scenario.name = name; sawName = true }
+                sawName = true
+                if let name = reader.nonEmptyString(value, "the scenario name") { scenario.name = name }
             case "description":
                 scenario.description = reader.string(value, "the description")
             case "module":

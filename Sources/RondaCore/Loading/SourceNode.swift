@@ -53,9 +53,17 @@ public struct SourceNode: Sendable {
     public var location: SourceLocation
 
     /// Parses YAML text into nodes. Throws a `SourceFileError` with the line and column of a
-    /// syntax error. Anchors and aliases are rejected, and so are documents of more than
-    /// `maxNodes` nodes or `maxDepth` levels.
+    /// syntax error. Aliases (`*name`) are expanded as YAML defines them; a document of more than
+    /// `maxNodes` values once expanded (a "billion laughs" file) or `maxDepth` levels is rejected.
     public static func parse(yaml: String, file: String, maxNodes: Int = 200_000, maxDepth: Int = 64) throws -> SourceNode {
+        guard let root = try parseDocument(yaml: yaml, file: file, maxNodes: maxNodes, maxDepth: maxDepth) else {
+            throw SourceFileError(issues: [SourceIssue(SourceLocation(file: file, line: 1, column: 1), "the file is empty: expected a mapping")])
+        }
+        return root
+    }
+
+    /// Like `parse`, but a file with no document (empty, only comments, only `---`) is `nil`.
+    public static func parseDocument(yaml: String, file: String, maxNodes: Int = 200_000, maxDepth: Int = 64) throws -> SourceNode? {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -64,9 +72,7 @@ public struct SourceNode: Sendable {
         } catch {
             throw SourceFileError(issues: [SourceIssue(SourceLocation(file: file, line: 1, column: 1), "cannot parse YAML: \(error)")])
         }
-        guard let root else {
-            throw SourceFileError(issues: [SourceIssue(SourceLocation(file: file, line: 1, column: 1), "the file is empty: expected a mapping")])
-        }
+        guard let root else { return nil }
         var budget = maxNodes
         return try convert(root, file: file, depth: 0, maxDepth: maxDepth, budget: &budget, parent: SourceLocation(file: file, line: 1, column: 1))
     }
@@ -100,7 +106,8 @@ public struct SourceNode: Sendable {
             }
             return SourceNode(kind: .mapping(pairs), location: location)
         case .alias:
-            throw SourceFileError(issues: [SourceIssue(location, "YAML aliases (*name) are not supported: write the value out")])
+            // Yams resolves aliases while composing; an unresolved one is a bad document.
+            throw SourceFileError(issues: [SourceIssue(location, "unresolved YAML alias: define the anchor (&name) before using it")])
         }
     }
 
@@ -133,9 +140,10 @@ public struct SourceNode: Sendable {
     static func lineAndColumn(ofUTF8Offset offset: Int, in text: String) -> (Int, Int) {
         var line = 1
         var column = 1
-        for (i, byte) in text.utf8.enumerated() {
+        // libyaml's reader offset counts characters (Unicode scalars), not bytes.
+        for (i, scalar) in text.unicodeScalars.enumerated() {
             if i >= offset { break }
-            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
         }
         return (line, column)
     }

@@ -42,7 +42,9 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
             do {
                 segments.append(.expression(try ExpressionParser.parse(inner), source: trimmed))
             } catch {
-                throw ExpressionSyntaxError(offset: openOffset + 2 + error.offset, message: error.message)
+                // The parser counts Unicode scalars; template offsets count characters.
+                let offset = String(inner.unicodeScalars.prefix(error.offset)).count
+                throw ExpressionSyntaxError(offset: openOffset + 2 + offset, message: error.message)
             }
             consumed = openOffset + 2 + inner.count + 2
             rest = afterOpen[close.upperBound...]

@@ -11,7 +11,8 @@ struct JSONTextParser {
         skipWhitespace()
         guard let value = parseValue() else { return nil }
         skipWhitespace()
-        return i == bytes.count ? value : nil
+        guard i == bytes.count else { return nil }
+        return value
     }
 
     private mutating func skipWhitespace() {
