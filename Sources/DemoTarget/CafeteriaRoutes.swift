@@ -15,6 +15,8 @@ import Hummingbird
 struct CafeteriaRoutes: Sendable {
     let store: CafeteriaStore
     let tokens: AccessTokens
+    /// The faults switched on (see `CafeteriaFaults`).
+    let faults: FaultSwitchboard
 
     typealias Handler = @Sendable (Request, BasicRequestContext, AccessTokens.Claims) async throws -> Response
 

@@ -53,10 +53,10 @@ public enum DemoApp {
     }
 
     /// The routes, for in-process tests with HummingbirdTesting or a custom server.
-    public static func makeRouter(users: DemoUsers = .fromEnvironment()) -> Router<BasicRequestContext> {
+    public static func makeRouter(users: DemoUsers = .fromEnvironment(), faults: FaultSwitchboard = FaultSwitchboard()) -> Router<BasicRequestContext> {
         let router = Router()
-        let optica = OpticaRoutes(store: OpticaStore(users: users))
-        let cafeteria = CafeteriaRoutes(store: CafeteriaStore(customers: users.customers), tokens: AccessTokens())
+        let optica = OpticaRoutes(store: OpticaStore(users: users), faults: faults)
+        let cafeteria = CafeteriaRoutes(store: CafeteriaStore(customers: users.customers), tokens: AccessTokens(), faults: faults)
         router.get("/") { _, _ in Response.redirect(to: "/login/") }
         router.get("/health") { _, _ in HTTPReply.json(.ok, ["status": "ok"]) }
         optica.register(on: router)

@@ -12,6 +12,8 @@ import Hummingbird
 /// | `POST /patients/create/`, `DELETE /patients/{id}/`, `POST /appointments/create/`, `POST /appointments/{id}/cancel/` | owner, receptionist |
 struct OpticaRoutes: Sendable {
     let store: OpticaStore
+    /// The faults switched on (see `OpticaFaults`).
+    let faults: FaultSwitchboard
 
     typealias Handler = @Sendable (Request, BasicRequestContext, DemoUsers.Account) async throws -> Response
 

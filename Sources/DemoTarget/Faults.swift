@@ -1,0 +1,52 @@
+import Synchronization
+
+/// A mistake real teams ship, which the demo target can be told to make.
+public struct DemoFault: Sendable, Hashable, CustomStringConvertible {
+    /// Kebab-case name, e.g. `order-total-off-by-one`.
+    public let name: String
+    /// One line: what goes wrong, as a user would see it.
+    public let summary: String
+
+    public init(_ name: String, _ summary: String) {
+        self.name = name
+        self.summary = summary
+    }
+
+    public var description: String { name }
+}
+
+/// Which faults are on. Shared by every route; switchable at runtime (admin endpoint).
+public final class FaultSwitchboard: Sendable {
+    private let state: Mutex<Set<String>>
+
+    /// Starts with `active` switched on. Unknown names are rejected by `DemoFaults.validate` before this.
+    public init(active: Set<String> = []) {
+        state = Mutex(active)
+    }
+
+    public func isOn(_ fault: DemoFault) -> Bool {
+        state.withLock { $0.contains(fault.name) }
+    }
+
+    /// The faults switched on, by name.
+    public var active: Set<String> {
+        state.withLock { $0 }
+    }
+
+    /// Replaces the set of faults switched on.
+    public func set(_ names: Set<String>) {
+        state.withLock { $0 = names }
+    }
+}
+
+/// Every fault the demo target knows.
+public enum DemoFaults {
+    /// All faults, cafeteria's then optica's, each name unique.
+    public static var all: [DemoFault] { CafeteriaFaults.all + OpticaFaults.all }
+
+    /// The names not in the catalogue (empty when all are known).
+    public static func unknown(_ names: some Sequence<String>) -> [String] {
+        let known = Set(all.map(\.name))
+        return names.filter { !known.contains($0) }
+    }
+}

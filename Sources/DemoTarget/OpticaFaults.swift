@@ -1,0 +1,4 @@
+/// Faults of the optica app.
+public enum OpticaFaults {
+    public static let all: [DemoFault] = []
+}
