@@ -9,7 +9,9 @@ if [ ! -f "$profdata" ] || [ -z "$test_bundle" ]; then
   echo "coverage: no profile data (run swift test --enable-code-coverage first)" >&2
   exit 1
 fi
-llvm_cov=$(command -v llvm-cov || echo /opt/swift/usr/bin/llvm-cov)
+# The toolchain's own llvm-cov reads the profile format its compiler wrote; a system one may not.
+llvm_cov="$(dirname "$(readlink -f "$(command -v swift)")")/llvm-cov"
+[ -x "$llvm_cov" ] || llvm_cov=$(command -v llvm-cov)
 "$llvm_cov" report "$test_bundle" -instr-profile="$profdata" \
   -ignore-filename-regex='(\.build|Tests|Benchmarks)/' "$(pwd)/Sources" | tail -n 1 |
   awk '{ printf "coverage: line coverage of Sources/ is %s (%s of %s lines missed)\n", $10, $9, $8 }'
