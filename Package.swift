@@ -160,6 +160,7 @@ let package = Package(
         .testTarget(
             name: "RondaHTTPTests",
             dependencies: [
+                "RondaTestSupport",
                 "RondaHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -1,4 +1,5 @@
 @testable import RondaHTTP
+import RondaTestSupport
 import Foundation
 import Testing
 

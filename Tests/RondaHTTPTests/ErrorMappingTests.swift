@@ -1,4 +1,5 @@
 @testable import RondaHTTP
+import RondaTestSupport
 import Testing
 
 /// Pure checks of how curl's results become Ronda's types; no sockets.

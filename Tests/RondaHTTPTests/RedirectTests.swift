@@ -1,3 +1,4 @@
+import RondaTestSupport
 import RondaHTTP
 import Foundation
 import Testing

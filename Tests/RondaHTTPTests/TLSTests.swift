@@ -1,3 +1,4 @@
+import RondaTestSupport
 import Foundation
 import RondaHTTP
 import Testing

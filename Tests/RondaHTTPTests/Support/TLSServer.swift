@@ -1,3 +1,4 @@
+import RondaTestSupport
 import Foundation
 
 /// `openssl s_server -www` on 127.0.0.1 with a fresh self-signed certificate
