@@ -29,6 +29,13 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // hiredis (Redis client), a system library: `apt-get install libhiredis-dev`.
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Sources/CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
 
         // Pure model: scenarios, templates, expressions, assertions, fake data, signing.
         .target(
@@ -54,10 +61,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // JobQueue protocol and the in-process queue.
+        // JobQueue protocol; the in-process queue and the Redis Streams queue; rate limiters.
         .target(
             name: "RondaQueue",
-            dependencies: ["RondaCore"],
+            dependencies: ["RondaCore", "CHiredis"],
             swiftSettings: swiftSettings
         ),
         // ResultStore protocol and the SQLite store.
@@ -170,6 +177,12 @@ let package = Package(
         .testTarget(
             name: "RondaRunTests",
             dependencies: ["RondaCore", "RondaQueue", "RondaStore", "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // The queue contract on the in-process and Redis queues; Redis tests start their own redis-server.
+        .testTarget(
+            name: "RondaQueueTests",
+            dependencies: ["RondaQueue", "RondaCore"],
             swiftSettings: swiftSettings
         ),
         // Tests against real servers started by the tests.

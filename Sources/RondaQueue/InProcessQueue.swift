@@ -94,6 +94,11 @@ public actor InProcessQueue: JobQueue {
         for w in all { w.continuation.resume() }
     }
 
+    /// In process a lease never expires: it holds until acknowledged or released.
+    public func renew(_ lease: Lease) -> Bool {
+        inFlight[lease.token] != nil
+    }
+
     public func acknowledge(_ lease: Lease) {
         inFlight[lease.token] = nil
         if closed { wakeAll() }

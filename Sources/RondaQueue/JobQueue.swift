@@ -63,11 +63,17 @@ public protocol JobQueue: Sendable {
     /// nothing came in time, or when the queue is closed and empty.
     func lease(consumer: String, wait: Duration) async throws -> Lease?
 
+    /// Extends a lease while its job runs (a heartbeat, called well within the lease time).
+    /// Returns `false` when the lease was lost — acknowledged, or reclaimed by another consumer
+    /// after it went too long without renewal — so the caller should stop treating it as its own.
+    func renew(_ lease: Lease) async throws -> Bool
+
     /// Removes a leased job for good (its result is committed).
     func acknowledge(_ lease: Lease) async throws
 
     /// Gives a leased job back to be delivered again (the worker is stopping before running it).
     func release(_ lease: Lease) async throws
 
+    /// Counts for operators: waiting, leased, dead-lettered.
     func stats() async throws -> QueueStats
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Testing
+import Synchronization
 
 @testable import RondaQueue
 
@@ -7,36 +7,89 @@ import Testing
 import Glibc
 #endif
 
-/// A throwaway redis-server (no persistence) on a free loopback port, and a minimal RESP
-/// connection to it over a plain socket.
+/// A throwaway redis-server (no persistence) on a free loopback port, optionally with a
+/// password. It can be killed (SIGKILL) and started again on the same port.
 final class TestRedis: Sendable {
-    let port: Int
-    let pid: Int32
+    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server") }
 
-    init() throws {
-        port = Int.random(in: 20_000...60_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        pid = process.processIdentifier
+    let port: Int
+    let password: String?
+    private let pid = Mutex<Int32>(0)
+
+    /// Starts the server and waits until it answers PING (up to about 5 s).
+    init(password: String? = nil) throws {
+        self.port = try Self.freePort()
+        self.password = password
+        try start()
+    }
+
+    deinit { stop() }
+
+    /// A configuration for the queue under test, with quick reconnect retries.
+    func configuration(password: String? = nil, retry: RedisConfiguration.Retry = .init(attempts: 8, initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(500))) -> RedisConfiguration {
+        RedisConfiguration(host: "127.0.0.1", port: port, password: password ?? self.password, commandTimeout: .seconds(5), retry: retry)
     }
 
     /// Connects, retrying while the server starts (up to about 5 s).
     func connect() throws -> RESPConnection {
         var lastError: (any Error)?
         for _ in 0..<500 {
-            do { return try RESPConnection(port: port) } catch { lastError = error }
+            do {
+                let connection = try RESPConnection(port: port)
+                if let password { _ = try connection.command(["AUTH", password]) }
+                return connection
+            } catch { lastError = error }
             Thread.sleep(forTimeInterval: 0.01)
         }
         throw lastError ?? RESPConnection.Failure(message: "redis-server did not start")
     }
 
+    /// SIGKILLs the server (no shutdown, no save) and reaps it.
     func stop() {
-        kill(pid, SIGKILL)
+        let old = pid.withLock { pid in defer { pid = 0 }; return pid }
+        guard old > 0 else { return }
+        kill(old, SIGKILL)
         var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        waitpid(old, &status, 0)
+    }
+
+    /// Kills the server and starts a new, empty one on the same port.
+    func restart() throws {
+        stop()
+        try start()
+    }
+
+    private func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        if let password { arguments += ["--requirepass", password] }
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        pid.withLock { $0 = process.processIdentifier }
+        let connection = try connect()
+        guard try connection.command(["PING"]) == .simple("PONG") else {
+            throw RESPConnection.Failure(message: "redis-server did not answer PING")
+        }
+    }
+
+    /// A port nothing listens on right now (bound to port 0, then closed).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw RESPConnection.Failure(message: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
@@ -112,35 +165,5 @@ final class RESPConnection {
             return .array(try (0..<max(0, count)).map { _ in try readReply() })
         default: throw Failure(message: "unexpected reply \(head)")
         }
-    }
-}
-
-/// The GCRA Lua script on a real redis-server.
-struct GCRARedisTests {
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server")))
-    func theScriptAllowsTheBurstThenRefusesWithARetryTime() throws {
-        let redis = try TestRedis()
-        defer { redis.stop() }
-        let connection = try redis.connect()
-        let gcra = GCRA(rate: 1, burst: 3)
-        var allowed = 0
-        var lastRetry = 0
-        for _ in 0..<5 {
-            let reply = try connection.command(["EVAL", GCRA.luaScript, "1", "ronda:rate:example.com", String(gcra.emissionInterval), String(gcra.tolerance)])
-            guard case .array(let items) = reply, items.count == 2, case .integer(let ok) = items[0], case .integer(let retry) = items[1] else {
-                Issue.record("unexpected reply \(reply)")
-                return
-            }
-            if ok == 1 { allowed += 1 } else { lastRetry = retry }
-        }
-        #expect(allowed == 3)
-        // Refused with about one emission interval (1 s) to wait, in microseconds.
-        #expect(lastRetry > 900_000 && lastRetry <= 1_000_000)
-        // The key expires by itself once idle.
-        guard case .integer(let ttl) = try connection.command(["PTTL", "ronda:rate:example.com"]) else {
-            Issue.record("PTTL did not answer an integer")
-            return
-        }
-        #expect(ttl > 0)
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A Redis lease token: `ENTRY-ID:DELIVERIES:CONSUMER`. Entry ids are `MS-SEQ` (no colon), so
+/// the consumer name may contain anything.
+struct RedisLeaseToken: Hashable {
+    var entryID: String
+    var deliveries: Int
+    var consumer: String
+
+    init(entryID: String, deliveries: Int, consumer: String) {
+        self.entryID = entryID
+        self.deliveries = deliveries
+        self.consumer = consumer
+    }
+
+    init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let deliveries = Int(parts[1]) else { return nil }
+        self.init(entryID: String(parts[0]), deliveries: deliveries, consumer: String(parts[2]))
+    }
+
+    var text: String { "\(entryID):\(deliveries):\(consumer)" }
+}
+
+extension RedisJobQueue {
+    @discardableResult
+    func promoteDueJobs(on connection: RedisConnection) async throws(RedisError) -> Int {
+        let reply = try await RedisQueueScripts.promote.run(
+            on: connection, keys: [options.delayedKey, options.streamKey], arguments: ["100"])
+        return reply.int ?? 0
+    }
+
+    /// Reclaims one job idle past the lease time (dead-lettering those delivered too often).
+    func reclaim(on connection: RedisConnection, consumer: String) async throws(RedisError) -> Lease? {
+        while true {
+            let reply = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
+                try await RedisQueueScripts.reclaim.run(
+                    on: connection, keys: [options.streamKey, options.deadLetterKey],
+                    arguments: [
+                        options.group, consumer, String(Int(options.leaseTime.seconds * 1000)), String(options.maxDeliveries),
+                    ])
+            }
+            guard let parts = reply.array else { return nil }
+            guard parts.count == 3, let id = parts[0].string, let deliveries = parts[2].int else {
+                throw RedisError(code: .unexpectedReply, message: "unexpected reply from the reclaim script")
+            }
+            if let lease = try await lease(id: id, fields: parts[1], deliveries: deliveries, consumer: consumer, on: connection) {
+                return lease
+            }
+        }
+    }
+
+    /// Reads one new job, blocking up to `block` (`nil`: do not block).
+    func readNew(on connection: RedisConnection, consumer: String, block: Duration?) async throws(RedisError) -> Lease? {
+        var command = ["XREADGROUP", "GROUP", options.group, consumer]
+        if let block { command += ["BLOCK", String(max(1, Int(block.seconds * 1000)))] }
+        command += ["COUNT", "1", "STREAMS", options.streamKey, ">"]
+        while true {
+            let reply = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
+                try await connection.send(command, extraTimeout: block ?? .zero)
+            }
+            // [[key, [[id, [field, value, …]]]]], or nil when the block time passed.
+            guard let streams = reply.array, let stream = streams.first?.array, stream.count == 2,
+                let entry = stream[1].array?.first?.array, entry.count == 2, let id = entry[0].string
+            else { return nil }
+            // `nil` here: the entry did not decode and went to the dead letters; read the next one.
+            if let lease = try await lease(id: id, fields: entry[1], deliveries: 1, consumer: consumer, on: connection) {
+                return lease
+            }
+        }
+    }
+
+    /// The lease for a delivered entry; an entry whose payload does not decode goes to the dead
+    /// letters (with the reason) and yields `nil`.
+    private func lease(
+        id: String, fields: RedisReply, deliveries: Int, consumer: String, on connection: RedisConnection
+    ) async throws(RedisError) -> Lease? {
+        let payload = Self.field("job", in: fields)
+        do {
+            guard let payload else { throw RedisError(code: .unexpectedReply, message: "no job field") }
+            let job = try Self.decode(payload)
+            return Lease(job: job, token: RedisLeaseToken(entryID: id, deliveries: deliveries, consumer: consumer).text, deliveries: deliveries)
+        } catch {
+            _ = try await RedisQueueScripts.deadLetter.run(
+                on: connection, keys: [options.streamKey, options.deadLetterKey],
+                arguments: [options.group, id, payload ?? "", "undecodable job: \(error)"])
+            return nil
+        }
+    }
+}
