@@ -49,4 +49,39 @@ public enum DemoFaults {
         let known = Set(all.map(\.name))
         return names.filter { !known.contains($0) }
     }
+
+    /// The fault called `name`, if the catalogue has it.
+    public static func named(_ name: String) -> DemoFault? {
+        all.first { $0.name == name }
+    }
+
+    /// Returns `names` as a set when every one is in the catalogue.
+    /// - Throws: `UnknownFaultError` naming the unknown ones and the known ones.
+    public static func validate(_ names: some Sequence<String>) throws(UnknownFaultError) -> Set<String> {
+        let list = Array(names)
+        let unknown = unknown(list)
+        guard unknown.isEmpty else { throw UnknownFaultError(unknown: unknown, known: all.map(\.name)) }
+        return Set(list)
+    }
+}
+
+/// Fault names the demo target does not know.
+public struct UnknownFaultError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The names asked for that are not in the catalogue, in the order given.
+    public var unknown: [String]
+    /// Every name in the catalogue.
+    public var known: [String]
+
+    public init(unknown: [String], known: [String]) {
+        self.unknown = unknown
+        self.known = known
+    }
+
+    /// "unknown fault 'x' (known: a, b, c)".
+    public var description: String {
+        let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
+        let noun = unknown.count == 1 ? "fault" : "faults"
+        let catalogue = known.isEmpty ? "the catalogue is empty" : "known: " + known.joined(separator: ", ")
+        return "unknown \(noun) \(names) (\(catalogue))"
+    }
 }

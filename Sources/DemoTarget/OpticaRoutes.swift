@@ -8,48 +8,94 @@ import Hummingbird
 /// | route | who |
 /// |---|---|
 /// | `GET /login/`, `POST /login/`, `POST /logout/` | anyone |
-/// | `GET /dashboard/`, `GET /patients/api/search/?q=`, `GET /appointments/availability/` | staff |
-/// | `POST /patients/create/`, `DELETE /patients/{id}/`, `POST /appointments/create/`, `POST /appointments/{id}/cancel/` | owner, receptionist |
+/// | `GET /dashboard/`, `GET /patients/api/search/?q=`, `GET /appointments/availability/?doctor=&date=` (or `/appointments/availability/{doctor}/?date=`), `GET /appointments/{id}/` | staff |
+/// | `POST /patients/create/`, `DELETE /patients/{id}/`, `POST /appointments/create/`, `POST /appointments/{id}/reschedule/`, `POST /appointments/{id}/cancel/` | owner, receptionist |
+/// | consultations, clinical history, refraction, prescriptions (`OpticaConsultationRoutes`) | owner, doctor |
+/// | clinics, marketplace, checkout, payments (`OpticaMarketplaceRoutes`, `OpticaPaymentRoutes`) | owner |
+/// | `POST /payments/webhooks/stripe/`, `POST /payments/webhooks/wompi/` | the gateways (signed) |
+///
+/// Writes (the routes registered with `writes: true`) answer 403 while the user's clinic is in an
+/// expired trial: it is read-only until it buys a plan.
 struct OpticaRoutes: Sendable {
     let store: OpticaStore
     /// The faults switched on (see `OpticaFaults`).
     let faults: FaultSwitchboard
 
-    typealias Handler = @Sendable (Request, BasicRequestContext, DemoUsers.Account) async throws -> Response
+    /// Who is asking: the account, its session and the clinic it works in.
+    struct StaffUser: Sendable {
+        var account: DemoUsers.Account
+        var session: String
+        var clinic: Clinic
+    }
+
+    typealias Handler = @Sendable (Request, BasicRequestContext, StaffUser) async throws -> Response
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/login/") { request, _ in loginPage(request: request, error: nil) }
         router.post("/login/") { request, _ in try await login(request) }
         router.post("/logout/") { request, _ in logout(request) }
-        router.get("/dashboard/", use: signedIn { _, _, account in dashboard(account) })
+        router.get("/dashboard/", use: signedIn { _, _, user in dashboard(user) })
         router.get("/patients/api/search/", use: signedIn { request, _, _ in
             let query = HTTPReply.query(request)["q"] ?? ""
             return HTTPReply.json(.ok, SearchResults(results: store.search(query)))
         })
-        router.post("/patients/create/", use: signedIn(roles: ["owner", "receptionist"]) { request, _, _ in try await createPatient(request) })
-        router.delete("/patients/:id/", use: signedIn(roles: ["owner", "receptionist"]) { _, context, _ in
+        router.post("/patients/create/", use: signedIn(roles: Self.frontDesk, writes: true) { request, _, _ in try await createPatient(request) })
+        router.delete("/patients/:id/", use: signedIn(roles: Self.frontDesk, writes: true) { _, context, _ in
             guard let id = context.parameters.get("id", as: Int.self) else { return HTTPReply.error(.notFound, "no such patient") }
             return store.deletePatient(id: id) ? HTTPReply.json(.ok, ["deleted": id]) : HTTPReply.error(.notFound, "no such patient")
         })
-        router.get("/appointments/availability/", use: signedIn { request, _, _ in availability(request) })
-        router.post("/appointments/create/", use: signedIn(roles: ["owner", "receptionist"]) { request, _, _ in try await book(request) })
-        router.post("/appointments/:id/cancel/", use: signedIn(roles: ["owner", "receptionist"]) { request, context, _ in
+        router.get("/appointments/availability/", use: signedIn { request, _, _ in
+            try await availability(request, doctor: HTTPReply.query(request)["doctor"])
+        })
+        router.get("/appointments/availability/:doctor/", use: signedIn { request, context, _ in
+            try await availability(request, doctor: context.parameters.get("doctor"))
+        })
+        router.post("/appointments/create/", use: signedIn(roles: Self.frontDesk, writes: true) { request, _, _ in try await book(request) })
+        router.get("/appointments/:id/", use: signedIn { _, context, _ in
+            guard let id = context.parameters.get("id", as: Int.self), let appointment = store.appointment(id: id) else {
+                return HTTPReply.error(.notFound, "no such appointment")
+            }
+            return HTTPReply.json(.ok, appointment)
+        })
+        router.post("/appointments/:id/reschedule/", use: signedIn(roles: Self.frontDesk, writes: true) { request, context, _ in
+            try await reschedule(request, id: context.parameters.get("id", as: Int.self))
+        })
+        router.post("/appointments/:id/cancel/", use: signedIn(roles: Self.frontDesk, writes: true) { request, context, _ in
             try await cancel(request, id: context.parameters.get("id", as: Int.self))
         })
+        registerConsultations(on: router)
+        registerMarketplace(on: router)
+        registerPayments(on: router)
     }
 
-    /// Runs `handler` for a signed-in user with one of `roles` (any role when empty).
-    func signedIn(roles: Set<String> = [], _ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
-        { [store] request, context in
-            guard let id = request.cookies["sessionid"]?.value, let account = store.account(session: id) else {
+    /// Roles that book and register: the front desk and the owner.
+    static let frontDesk: Set<String> = ["owner", "receptionist"]
+
+    /// Runs `handler` for a signed-in user with one of `roles` (any role when empty). A route
+    /// that `writes` is refused with 403 while the user's clinic is read-only (expired trial).
+    func signedIn(roles: Set<String> = [], writes: Bool = false, _ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+        { [store, faults] request, context in
+            guard let id = request.cookies["sessionid"]?.value, let signed = store.signedIn(session: id) else {
                 let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
                 return HTTPReply.redirect("/login/?next=\(next)")
             }
+            let (account, clinic) = signed
             if !roles.isEmpty, !roles.contains(account.role) {
                 return HTTPReply.error(.forbidden, "the \(account.role) role may not do this")
             }
-            return try await handler(request, context, account)
+            if writes, clinic.isReadOnly(), !faults.isOn(OpticaFaults.trialNeverReadOnly) {
+                return HTTPReply.json(.forbidden, ReadOnly(
+                    error: "the trial of \(clinic.name) has expired: the clinic is read-only until it buys a plan in /dashboard/modules/marketplace/"
+                ))
+            }
+            return try await handler(request, context, StaffUser(account: account, session: id, clinic: clinic))
         }
+    }
+
+    struct ReadOnly: Encodable {
+        var error: String
+        var readOnly = true
+        enum CodingKeys: String, CodingKey { case error, readOnly = "read_only" }
     }
 
     // MARK: Login
@@ -85,7 +131,9 @@ struct OpticaRoutes: Sendable {
             return loginPage(request: request, error: "Invalid credentials: check the username and password.")
         }
         var response = HTTPReply.redirect("/dashboard/")
-        response.setCookie(Cookie(name: "sessionid", value: session, path: "/", httpOnly: true, sameSite: .lax))
+        if !faults.isOn(OpticaFaults.sessionCookieDropped) {
+            response.setCookie(Cookie(name: "sessionid", value: session, path: "/", httpOnly: true, sameSite: .lax))
+        }
         return response
     }
 
@@ -96,7 +144,8 @@ struct OpticaRoutes: Sendable {
         return response
     }
 
-    func dashboard(_ account: DemoUsers.Account) -> Response {
+    func dashboard(_ user: StaffUser) -> Response {
+        let account = user.account
         let counts = store.counts()
         return HTTPReply.html(.ok, """
             <!doctype html>
@@ -104,6 +153,7 @@ struct OpticaRoutes: Sendable {
             <body>
             <h1>Bienvenido, \(HTTPReply.escape(account.displayName))</h1>
             <p id="role">Rol: \(account.role)</p>
+            <p id="clinic">Clínica: \(HTTPReply.escape(user.clinic.name))\(user.clinic.isReadOnly() ? " (solo lectura: la prueba gratuita terminó)" : "")</p>
             <ul>
               <li>Pacientes: <span id="patients">\(counts.patients)</span></li>
               <li>Citas programadas: <span id="appointments">\(counts.scheduled)</span></li>
@@ -163,11 +213,13 @@ struct OpticaRoutes: Sendable {
 
     // MARK: Appointments
 
-    func availability(_ request: Request) -> Response {
+    func availability(_ request: Request, doctor doctorText: String?) async throws -> Response {
         let query = HTTPReply.query(request)
-        guard let doctor = query["doctor"].flatMap({ Int($0) }) else { return HTTPReply.error(.badRequest, "doctor is required (a doctor id)") }
+        guard let doctor = doctorText.flatMap({ Int($0) }) else { return HTTPReply.error(.badRequest, "doctor is required (a doctor id)") }
         guard let date = query["date"], Self.isDate(date) else { return HTTPReply.error(.badRequest, "date is required as YYYY-MM-DD") }
-        guard let slots = store.availability(doctor: doctor, date: date) else { return HTTPReply.error(.notFound, "no such doctor") }
+        if faults.isOn(OpticaFaults.slowAvailability) { try await Task.sleep(for: .seconds(2)) }
+        guard var slots = store.availability(doctor: doctor, date: date) else { return HTTPReply.error(.notFound, "no such doctor") }
+        if faults.isOn(OpticaFaults.availabilityNoSlots) { slots = [] }
         return HTTPReply.json(.ok, Availability(doctor: doctor, date: date, slots: slots))
     }
 
@@ -198,6 +250,9 @@ struct OpticaRoutes: Sendable {
             return HTTPReply.error(.badRequest, "send JSON with patient_id, doctor_id, date (YYYY-MM-DD) and time (HH:MM)")
         }
         guard Self.isDate(body.date) else { return HTTPReply.error(.badRequest, "date must be YYYY-MM-DD") }
+        if faults.isOn(OpticaFaults.appointmentMonday500), Self.weekday(body.date) == 2 {
+            return HTTPReply.html(.internalServerError, "<!doctype html><title>Server Error (500)</title><h1>Server Error (500)</h1>")
+        }
         switch store.book(patient: body.patientID.value, doctor: body.doctorID.value, date: body.date, time: body.time) {
         case .booked(let a): return HTTPReply.json(.created, Booked(appointmentID: a.id, status: a.status.rawValue, date: a.date, time: a.time))
         case .noSuchPatient: return HTTPReply.error(.notFound, "no such patient")
@@ -216,11 +271,42 @@ struct OpticaRoutes: Sendable {
     func cancel(_ request: Request, id: Int?) async throws -> Response {
         let form = try await HTTPReply.form(request)
         guard let id else { return HTTPReply.error(.notFound, "no such appointment") }
-        switch store.cancel(appointment: id, reason: form["reason"] ?? "") {
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { return HTTPReply.error(.badRequest, "reason is required: say why the appointment is cancelled") }
+        switch store.cancel(appointment: id, reason: faults.isOn(OpticaFaults.cancelReasonLost) ? nil : String(reason.prefix(500))) {
         case .cancelled(let a): return HTTPReply.json(.ok, Cancelled(appointmentID: a.id, status: a.status.rawValue))
         case .notFound: return HTTPReply.error(.notFound, "no such appointment")
         case .alreadyCancelled: return HTTPReply.error(.badRequest, "the appointment is already cancelled")
         }
+    }
+
+    struct RescheduleRequest: Decodable {
+        var date: String
+        var time: String
+    }
+
+    func reschedule(_ request: Request, id: Int?) async throws -> Response {
+        guard let body = try await HTTPReply.decode(RescheduleRequest.self, from: request) else {
+            return HTTPReply.error(.badRequest, "send JSON with the new date (YYYY-MM-DD) and time (HH:MM)")
+        }
+        guard let id else { return HTTPReply.error(.notFound, "no such appointment") }
+        guard Self.isDate(body.date) else { return HTTPReply.error(.badRequest, "date must be YYYY-MM-DD") }
+        switch store.reschedule(appointment: id, date: body.date, time: body.time, leaveOldSlot: faults.isOn(OpticaFaults.rescheduleKeepsOldSlot)) {
+        case .moved(let a): return HTTPReply.json(.ok, a)
+        case .notFound: return HTTPReply.error(.notFound, "no such appointment")
+        case .notScheduled(let status): return HTTPReply.error(.badRequest, "only a scheduled appointment can be rescheduled; this one is \(status.rawValue)")
+        case .notASlot: return HTTPReply.error(.badRequest, "time must be one of the slots: \(OpticaStore.slots.joined(separator: ", "))")
+        case .slotTaken: return HTTPReply.error(.conflict, "that slot is already taken")
+        }
+    }
+
+    /// The weekday of a `YYYY-MM-DD` date, 1 = Sunday … 7 = Saturday.
+    static func weekday(_ text: String) -> Int? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        return calendar.component(.weekday, from: date)
     }
 
     /// `YYYY-MM-DD` with a plausible month and day.

@@ -31,7 +31,8 @@ struct Patient: Sendable, Hashable, Encodable {
 
 /// An appointment with a doctor.
 struct Appointment: Sendable, Hashable, Encodable {
-    enum Status: String, Sendable, Encodable { case scheduled, cancelled }
+    /// `completed` once the doctor finishes the consultation it led to.
+    enum Status: String, Sendable, Encodable { case scheduled, cancelled, completed }
 
     var id: Int
     var patientID: Int
@@ -40,22 +41,30 @@ struct Appointment: Sendable, Hashable, Encodable {
     var time: String
     var status: Status
     var cancelReason: String?
+    /// How many times it was moved.
+    var rescheduled = 0
 
     enum CodingKeys: String, CodingKey {
-        case id, date, time, status
+        case id, date, time, status, rescheduled
         case patientID = "patient_id", doctorID = "doctor_id", cancelReason = "cancel_reason"
     }
 }
 
-/// The optica's state: sessions, patients, appointments. Every operation takes the lock once,
-/// so a check and the change it allows happen together (no double booking under load).
+/// The optica's state: sessions, patients, appointments, and (in extensions in the other
+/// `Optica*Store` files) consultations, clinics and payments. Every operation takes the lock
+/// once, so a check and the change it allows happen together (no double booking under load).
+///
+/// Patients and appointments are shared by the demo's clinics (tenants); a clinic's plan only
+/// decides whether its users may write (an expired trial is read-only).
 final class OpticaStore: Sendable {
     /// Appointment times every doctor offers each day.
     static let slots: [String] = (9..<17).flatMap { hour in
         [String(format: "%02d:00", hour), String(format: "%02d:30", hour)]
     }
     /// Doctors by id.
-    static let doctors: [Int: String] = [1: "Dra. Laura Ríos", 2: "Dr. Andrés Mejía", 3: "Dra. Camila Ortiz"]
+    static let doctors: [Int: String] = [
+        1: "Dra. Laura Ríos", 2: "Dr. Andrés Mejía", 3: "Dra. Camila Ortiz", 4: "Dr. Felipe Arango", 5: "Dra. Sofía Vélez",
+    ]
     /// Sessions live this long.
     static let sessionLifetime: TimeInterval = 8 * 3600
     static let maxSessions = 10_000
@@ -63,6 +72,8 @@ final class OpticaStore: Sendable {
     struct Session {
         var account: DemoUsers.Account
         var created: Date
+        /// The clinic (tenant) the user is working in; the main clinic until they switch.
+        var clinicID = Clinic.mainID
     }
 
     struct State {
@@ -71,10 +82,13 @@ final class OpticaStore: Sendable {
         var nextPatientID = 1
         var appointments: [Int: Appointment] = [:]
         var nextAppointmentID = 1
+        var clinical = ClinicalState()
+        var billing = BillingState()
     }
 
     let users: DemoUsers
-    private let state = Mutex(State())
+    /// Internal so the store's extensions in the other `Optica*Store` files can use it.
+    let state = Mutex(State())
 
     init(users: DemoUsers) {
         self.users = users
@@ -165,6 +179,7 @@ final class OpticaStore: Sendable {
         state.withLock { s in
             guard s.patients.removeValue(forKey: id) != nil else { return false }
             s.appointments = s.appointments.filter { $0.value.patientID != id }
+            s.clinical.consultations = s.clinical.consultations.filter { $0.value.patientID != id }
             return true
         }
     }
@@ -210,7 +225,8 @@ final class OpticaStore: Sendable {
         case alreadyCancelled
     }
 
-    func cancel(appointment id: Int, reason: String) -> CancelOutcome {
+    /// Cancels a scheduled appointment, keeping `reason` (`nil` loses it: the `cancel-reason-lost` fault).
+    func cancel(appointment id: Int, reason: String?) -> CancelOutcome {
         state.withLock { s in
             guard var appointment = s.appointments[id] else { return .notFound }
             guard appointment.status == .scheduled else { return .alreadyCancelled }
@@ -218,6 +234,43 @@ final class OpticaStore: Sendable {
             appointment.cancelReason = reason
             s.appointments[id] = appointment
             return .cancelled(appointment)
+        }
+    }
+
+    func appointment(id: Int) -> Appointment? {
+        state.withLock { $0.appointments[id] }
+    }
+
+    enum RescheduleOutcome {
+        case moved(Appointment)
+        case notFound
+        case notScheduled(Appointment.Status)
+        case notASlot
+        case slotTaken
+    }
+
+    /// Moves a scheduled appointment to another day and time with the same doctor. With
+    /// `leaveOldSlot` (the `reschedule-keeps-old-slot` fault) a copy stays booked in the old slot.
+    func reschedule(appointment id: Int, date: String, time: String, leaveOldSlot: Bool = false) -> RescheduleOutcome {
+        guard Self.slots.contains(time) else { return .notASlot }
+        return state.withLock { s in
+            guard var appointment = s.appointments[id] else { return .notFound }
+            guard appointment.status == .scheduled else { return .notScheduled(appointment.status) }
+            let clash = s.appointments.values.contains {
+                $0.id != id && $0.doctorID == appointment.doctorID && $0.date == date && $0.time == time && $0.status == .scheduled
+            }
+            if clash { return .slotTaken }
+            if leaveOldSlot {
+                var ghost = appointment
+                ghost.id = s.nextAppointmentID
+                s.nextAppointmentID += 1
+                s.appointments[ghost.id] = ghost
+            }
+            appointment.date = date
+            appointment.time = time
+            appointment.rescheduled += 1
+            s.appointments[id] = appointment
+            return .moved(appointment)
         }
     }
 

@@ -13,19 +13,29 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Needs no servers and no setup. Starts the demo app (an optica with form login, and a cafeteria \
             API with bearer tokens) on a free loopback port, runs every scenario under scenarios/ with the \
-            roles in ronda.yml — the same embedded run as 'ronda run' — prints the summary and stops the app. \
-            Run it from the Ronda folder, where ronda.yml and scenarios/ are.
+            roles in ronda.yml — the same embedded run as 'ronda run' — prints the summary, writes a \
+            self-contained HTML report to .ronda/reports/run-<id>.html and stops the app. Run it from the \
+            Ronda folder, where ronda.yml and scenarios/ are.
 
-            The roles' passwords are read from RONDA_RECEPTIONIST_PASSWORD, RONDA_OWNER_PASSWORD, \
-            RONDA_DOCTOR_PASSWORD and RONDA_CUSTOMER_PASSWORD; when one is unset, the demo app's own \
-            password is used (set one to a wrong value to watch a login fail). Results go to the SQLite \
-            database like any run.
+            The suite's secrets reach the engine from the environment only, never from files: \
+            RONDA_<ROLE>_PASSWORD for each role (RONDA_RECEPTIONIST_PASSWORD, RONDA_CUSTOMER_PASSWORD, …) \
+            and the webhook secrets RONDA_STRIPE_WEBHOOK_SECRET, RONDA_WOMPI_EVENTS_SECRET and \
+            RONDA_MERCADOPAGO_SECRET. When one is unset, the demo app's own value is used (set one to a \
+            wrong value to watch a login or a signature check fail). Results go to the SQLite database \
+            like any run.
 
-            Exit status: 0 when every scenario passed, 1 when any failed or errored, 2 for usage or \
-            configuration errors.
+            Faults: --fault NAME switches one of the app's deliberate bugs on (repeatable; --list-faults \
+            lists them), to watch the suite catch it; the mutation score (faults caught / faults injected) is \
+            printed. --mutation runs the suite against a healthy app, then once per fault in the catalogue, \
+            each on a fresh app, and prints per fault whether it was caught and the first failure.
+
+            Exit status: 0 when every scenario passed (with --mutation: the healthy run passed and every \
+            fault was caught), 1 when any failed or errored (so 1 when injected faults are caught), 2 for \
+            usage or configuration errors, such as an unknown fault.
 
             Next: 'ronda demo-target --port 8080' serves the app on its own; then 'ronda run' runs the \
-            same suite against it.
+            same suite against it. docs/demo.md explains the app, its faults, and how to point Ronda at \
+            your own application.
             """
     )
 
@@ -43,14 +53,27 @@ struct DemoCommand: AsyncParsableCommand {
     var database: String?
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "warning"
-
-    /// The configuration's password variables, and the role whose demo password fills each when unset.
-    static let passwordVariables: [(variable: String, role: String)] = [
-        ("RONDA_RECEPTIONIST_PASSWORD", "receptionist"), ("RONDA_OWNER_PASSWORD", "owner"),
-        ("RONDA_DOCTOR_PASSWORD", "doctor"), ("RONDA_CUSTOMER_PASSWORD", "customer"),
-    ]
+    @Option(name: .long, help: ArgumentHelp("Switch this fault on in the demo app (repeatable; see --list-faults).", valueName: "name"))
+    var fault: [String] = []
+    @Flag(name: .long, help: "List the demo app's faults, one a line, and exit.")
+    var listFaults = false
+    @Flag(name: .long, help: "Mutation testing: run the suite against a healthy app, then once per fault, each on a fresh app, and print the score.")
+    var mutation = false
+    @Option(name: .long, help: ArgumentHelp("Folder for the HTML report run-<id>.html (default: .ronda/reports beside the configuration).", valueName: "dir"))
+    var report: String?
 
     func run() async throws {
+        if listFaults {
+            print(Self.faultList(), terminator: "")
+            return
+        }
+        if mutation && !fault.isEmpty {
+            throw CLIError(.usage, "--mutation injects every fault in turn by itself: leave out --fault")
+        }
+        let unknown = DemoFaults.unknown(fault)
+        if !unknown.isEmpty {
+            throw CLIError(.usage, UnknownFaultError(unknown: unknown, known: DemoFaults.all.map(\.name)).description + "; 'ronda demo --list-faults' lists them")
+        }
         let logger = try makeLogger()
         let config = try loadConfig()
         let folder = suite ?? config.resolve(config.suite)
@@ -61,14 +84,36 @@ struct DemoCommand: AsyncParsableCommand {
         guard !loaded.scenarios.isEmpty else { throw CLIError(.usage, "no scenarios under \(folder)") }
         let parallelism = parallel ?? config.defaults.parallel
         guard (1...1024).contains(parallelism) else { throw CLIError(.usage, "--parallel must be 1 to 1024") }
-
-        let demo: RunningDemo
-        do { demo = try await DemoApp.start() } catch {
-            throw CLIError(.usage, "cannot start the demo app: \(error)")
+        let runner = DemoRunner(
+            config: config, scenarios: loaded.scenarios, databasePath: database ?? config.resolve(config.database),
+            parallel: parallelism, logger: logger
+        )
+        let reportFolder = report ?? config.resolve(".ronda/reports")
+        if mutation {
+            try await runMutation(runner, folder: folder, reportFolder: reportFolder)
+        } else {
+            try await runOnce(runner, folder: folder, reportFolder: reportFolder)
         }
+    }
+
+    /// `ronda demo [--fault NAME…]`: one run, with its summary, reports and, with faults, the score.
+    func runOnce(_ runner: DemoRunner, folder: String, reportFolder: String) async throws {
+        let faults = Self.unique(fault)
+        let demo = try await DemoRunner.startDemo(faults: Set(faults))
         let outcome: EmbeddedRun.Outcome
         do {
-            outcome = try await runSuite(loaded.scenarios, config: config, demo: demo, folder: folder, parallel: parallelism, logger: logger)
+            let faultNote = faults.isEmpty ? "" : "\nFaults switched on: \(faults.joined(separator: ", "))"
+            let header = """
+                Demo app listening on \(demo.baseURL) (optica at /login/, cafeteria API at /api/v1/)\(faultNote)
+                Running \(runner.scenarios.count) scenarios from \(Self.shown(folder)), \(runner.parallel) at a time
+
+
+                """
+            // Unbuffered, like the progress lines that follow.
+            FileHandle.standardOutput.write(Data(header.utf8))
+            let progress = Progress(total: runner.scenarios.count)
+            outcome = try await runner.run(against: demo) { progress.record($0) }
+            progress.finish()
             await demo.stop()
         } catch {
             await demo.stop()
@@ -76,47 +121,82 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print(Reports.summary(run: outcome.run, results: outcome.results))
         try Reports.write(outcome, junit: junit, json: json)
+        let path = try HTMLReport.write(outcome, directory: reportFolder, title: "Ronda demo", faults: faults)
+        print("\nHTML report: \(Self.shown(path))")
+        if !faults.isEmpty {
+            // Faults injected together are caught together: the run caught them if it failed.
+            let mutant = DemoRunner.mutant(faults: faults, outcome: outcome)
+            print("")
+            for name in faults {
+                print("\(mutant.caught ? "caught     " : "NOT CAUGHT ") \(name)")
+            }
+            if let first = mutant.firstFailure { print("first failure: \(first)") }
+            print(DemoRunner.scoreLine(caught: mutant.caught ? faults.count : 0, injected: faults.count))
+        }
         if outcome.run.totals.allPassed {
-            print("\nAll \(outcome.run.totals.scenarios) scenarios passed. Read them in \(Self.shown(folder))/; serve the app with 'ronda demo-target --port 8080' and run them with 'ronda run'.")
+            if faults.isEmpty {
+                print("\nAll \(outcome.run.totals.scenarios) scenarios passed. Read them in \(Self.shown(folder))/; serve the app with 'ronda demo-target --port 8080' and run them with 'ronda run'.")
+            }
         } else {
             throw ExitCode(1)
         }
     }
 
-    func runSuite(
-        _ scenarios: [Scenario], config: RondaConfig, demo: RunningDemo, folder: String, parallel: Int, logger: Logger
-    ) async throws -> EmbeddedRun.Outcome {
-        // Unbuffered, like the progress lines that follow.
+    /// `ronda demo --mutation`: a healthy baseline, then one fresh app and run per fault.
+    func runMutation(_ runner: DemoRunner, folder: String, reportFolder: String) async throws {
+        let faults = DemoFaults.all
         let header = """
-            Demo app listening on \(demo.baseURL) (optica at /login/, cafeteria API at /api/v1/)
-            Running \(scenarios.count) scenarios from \(Self.shown(folder)), \(parallel) at a time
+            Mutation testing: \(runner.scenarios.count) scenarios from \(Self.shown(folder)), \(runner.parallel) at a time, \
+            against a healthy demo app, then once per fault (\(faults.count)), each on a fresh app
 
 
             """
         FileHandle.standardOutput.write(Data(header.utf8))
-        let environment = Self.environment(demo: demo)
-        let progress = Progress(total: scenarios.count)
-        let run = EmbeddedRun(
-            scenarios: scenarios, engine: EngineConfiguration(config: config, baseURL: demo.baseURL, environment: environment),
-            databasePath: database ?? config.resolve(config.database), parallel: parallel,
-            delayBetween: config.defaults.delayBetween, trigger: .manual, logger: logger,
-            onResult: { progress.record($0) }
+        let width = max(faults.map(\.name.count).max() ?? 0, 5)
+        let started = Date()
+        let result = try await runner.mutation(faults: faults) { mutant in
+            let name = mutant.faults.joined(separator: ",").padding(toLength: width, withPad: " ", startingAt: 0)
+            let line = mutant.caught
+                ? "caught      \(name)  \(mutant.failures) failed — \(mutant.firstFailure ?? "")\n"
+                : "NOT CAUGHT  \(name)  every scenario passed\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let baseline = result.baseline.run.totals
+        let score = DemoRunner.scoreLine(caught: result.caught, injected: result.mutants.count)
+        print("")
+        if baseline.allPassed {
+            print("baseline (no fault): \(baseline.passed)/\(baseline.scenarios) scenarios passed (run \(result.baseline.run.id))")
+        } else {
+            print("baseline (no fault): FAILED, \(baseline.failed) failed and \(baseline.errored) errored — a fault is only caught when the healthy app passes:")
+            print(Reports.summary(run: result.baseline.run, results: result.baseline.results))
+        }
+        print(score + String(format: " in %.1f s", Date().timeIntervalSince(started)))
+        let path = try HTMLReport.write(
+            result.baseline, directory: reportFolder, title: "Ronda demo mutation testing",
+            mutation: HTMLReport.Mutation(mutants: result.mutants, scoreLine: score)
         )
-        let outcome = try await run.execute()
-        progress.finish()
-        return outcome
+        print("HTML report: \(Self.shown(path))")
+        if faults.isEmpty { print("The demo app's fault catalogue is empty: nothing to inject.") }
+        if !result.perfect { throw ExitCode(1) }
     }
 
-    /// The process environment, with the demo app's passwords for the role variables that are unset.
+    /// The process environment, with the demo app's values for the suite's variables that are unset.
     static func environment(
         demo: RunningDemo, process: [String: String] = ProcessInfo.processInfo.environment
     ) -> @Sendable (String) -> String? {
-        var defaults: [String: String] = [:]
-        for (variable, role) in passwordVariables {
-            if let password = demo.users.password(forRole: role) { defaults[variable] = password }
-        }
-        let fallback = defaults
-        return { name in process[name] ?? fallback[name] }
+        DemoRunner.environment(demo: demo, process: process)
+    }
+
+    /// The catalogue, one fault a line: its name, padded, then its one-line summary.
+    static func faultList(_ faults: [DemoFault] = DemoFaults.all) -> String {
+        let width = faults.map(\.name.count).max() ?? 0
+        return faults.map { $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.summary + "\n" }.joined()
+    }
+
+    /// The names in their first order, without repeats.
+    static func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
     }
 
     /// A path relative to the current folder when it is below it.
