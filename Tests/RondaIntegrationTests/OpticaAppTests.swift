@@ -342,7 +342,7 @@ extension OpticaAppTests {
             let start = clock.now
             let slots = try await Self.slots(browser, date: "2031-05-05")
             #expect(slots.count == 16)
-            #expect(clock.now - start < .seconds(1))
+            #expect(clock.now - start < .milliseconds(1_800))  // the fault adds 2 s
         }
     }
 

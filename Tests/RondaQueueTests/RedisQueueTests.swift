@@ -59,12 +59,13 @@ struct RedisQueueTests {
         let queue = makeQueue(redis)
         defer { queue.close() }
         let start = ContinuousClock.now
-        try await queue.enqueue([job(1)], after: .milliseconds(400))
+        // Due in 3 s: long enough that a loaded machine cannot reach the due time before the checks below.
+        try await queue.enqueue([job(1)], after: .seconds(3))
         #expect(try await queue.lease(consumer: "w", wait: .zero) == nil)
         #expect(try await queue.promoteDueJobs() == 0)
-        let lease = try #require(try await queue.lease(consumer: "w", wait: .seconds(5)))
+        let lease = try #require(try await queue.lease(consumer: "w", wait: .seconds(10)))
         #expect(lease.job == job(1))
-        #expect(elapsed(since: start) >= .milliseconds(350))
+        #expect(elapsed(since: start) >= .milliseconds(2_900))
         #expect(try await queue.promoteDueJobs() == 0)
     }
 
