@@ -43,14 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
     var config: String = "ronda.yml"
     @Option(name: .long, help: ArgumentHelp("Scenario folder (default: the configuration's suite, scenarios/).", valueName: "dir"))
     var suite: String?
-    @Option(name: .long, help: ArgumentHelp("Scenarios run at once (default: the configuration's, 4).", valueName: "n"))
-    var parallel: Int?
-    @Option(name: .long, help: ArgumentHelp("Write the run and its results as JSON here.", valueName: "file"))
-    var json: String?
-    @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"))
-    var junit: String?
-    @Option(name: .long, help: ArgumentHelp("SQLite results database (default: the configuration's, .ronda/ronda.sqlite).", valueName: "file"))
-    var database: String?
+    @OptionGroup var output: RunOutputOptions
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "warning"
     @Option(name: .long, help: ArgumentHelp("Switch this fault on in the demo app (repeatable; see --list-faults).", valueName: "name"))
@@ -82,10 +75,9 @@ struct DemoCommand: AsyncParsableCommand {
             throw CLIError(.scenarios, "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
         }
         guard !loaded.scenarios.isEmpty else { throw CLIError(.usage, "no scenarios under \(folder)") }
-        let parallelism = parallel ?? config.defaults.parallel
-        guard (1...1024).contains(parallelism) else { throw CLIError(.usage, "--parallel must be 1 to 1024") }
+        let parallelism = try output.parallelism(default: config.defaults.parallel)
         let runner = DemoRunner(
-            config: config, scenarios: loaded.scenarios, databasePath: database ?? config.resolve(config.database),
+            config: config, scenarios: loaded.scenarios, databasePath: output.database ?? config.resolve(config.database),
             parallel: parallelism, logger: logger
         )
         let reportFolder = report ?? config.resolve(".ronda/reports")
@@ -120,7 +112,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw error
         }
         print(Reports.summary(run: outcome.run, results: outcome.results))
-        try Reports.write(outcome, junit: junit, json: json)
+        try output.writeReports(outcome)
         let path = try HTMLReport.write(outcome, directory: reportFolder, title: "Ronda demo", faults: faults)
         print("\nHTML report: \(Self.shown(path))")
         if !faults.isEmpty {
@@ -219,12 +211,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func makeLogger() throws -> Logger {
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw CLIError(.usage, "unknown --log-level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
-        }
-        var logger = Logger(label: "ronda") { StderrLogHandler(label: $0, json: false) }
-        logger.logLevel = level
-        return logger
+        try GlobalOptions.makeLogger(label: "ronda", level: logLevel, format: "text")
     }
 
 }

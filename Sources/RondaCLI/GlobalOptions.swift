@@ -39,6 +39,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeLogger(label: String) throws -> Logger {
+        try GlobalOptions.makeLogger(label: label, level: logLevel, format: logFormat)
+    }
+
+    /// A logger writing to standard error at `level`, as `text` or `json` lines.
+    static func makeLogger(label: String, level logLevel: String, format logFormat: String) throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw CLIError(.usage, "unknown --log-level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
         }

@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: RunOutputOptions
     @Option(name: .long, help: ArgumentHelp("Scenario folder or file (repeatable).", valueName: "dir"))
     var suite: [String] = []
     @Option(name: .long, help: ArgumentHelp("Only scenarios of this module (repeatable, or comma-separated).", valueName: "module"))
@@ -31,16 +32,8 @@ struct RunCommand: AsyncParsableCommand {
     var priority: [String] = []
     @Option(name: .long, help: ArgumentHelp("Only scenarios with this tag (repeatable).", valueName: "tag"))
     var tag: [String] = []
-    @Option(name: .long, help: ArgumentHelp("Scenarios run at once (default: the configuration's, 4).", valueName: "n"))
-    var parallel: Int?
     @Option(name: .long, help: ArgumentHelp("Pause between scenarios on one slot, e.g. 5s.", valueName: "duration"))
     var delayBetween: String?
-    @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"))
-    var junit: String?
-    @Option(name: .long, help: ArgumentHelp("Write the run and its results as JSON here.", valueName: "file"))
-    var json: String?
-    @Option(name: .long, help: ArgumentHelp("SQLite results database (default: the configuration's, .ronda/ronda.sqlite).", valueName: "file"))
-    var database: String?
 
     func run() async throws {
         let config = try global.loadConfig()
@@ -65,21 +58,20 @@ struct RunCommand: AsyncParsableCommand {
             }
             delay = d
         }
-        let parallelism = parallel ?? config.defaults.parallel
-        guard parallelism >= 1, parallelism <= 1024 else { throw CLIError(.usage, "--parallel must be 1 to 1024") }
+        let parallelism = try output.parallelism(default: config.defaults.parallel)
 
         let progress = Progress(total: scenarios.count)
         let environment = ProcessInfo.processInfo.environment
         let embedded = EmbeddedRun(
             scenarios: scenarios, engine: EngineConfiguration(config: config, baseURL: baseURL),
-            databasePath: database ?? config.database, parallel: parallelism, delayBetween: delay,
+            databasePath: output.database ?? config.database, parallel: parallelism, delayBetween: delay,
             trigger: environment["CI"] == "true" ? .ci : .manual, logger: logger,
             onResult: { progress.record($0) }
         )
         let outcome = try await embedded.execute()
         progress.finish()
         print(Reports.summary(run: outcome.run, results: outcome.results))
-        try Reports.write(outcome, junit: junit, json: json)
+        try output.writeReports(outcome)
         if !outcome.run.totals.allPassed { throw ExitCode(1) }
     }
 
