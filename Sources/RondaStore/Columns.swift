@@ -112,7 +112,9 @@ extension RunRecord {
             startedAt: try columns.date("started_at"),
             completedAt: try columns.optionalDate("completed_at"),
             executionTime: try columns.optionalDouble("execution_time"),
-            deadline: try columns.date("deadline"))
+            deadline: try columns.date("deadline"),
+            variables: try columns.optionalString("variables").map { _ in try columns.json("variables") } ?? [:],
+            enqueuedAt: try columns.optionalDate("enqueued_at"))
     }
 }
 

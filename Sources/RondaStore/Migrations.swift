@@ -110,5 +110,22 @@ extension Migration {
             // Steps by result: served by the primary key. `seq` is the position in the
             // result's step list (`idx` is the step's own index, which need not be unique).
         ]),
+        Migration(version: 2, name: "distributed runs: variables, enqueue mark and planned scenarios", sql: [
+            "ALTER TABLE runs ADD COLUMN variables TEXT NOT NULL DEFAULT '{}'",
+            // NULL until the run's creator has enqueued every job; the sweeper looks for these.
+            "ALTER TABLE runs ADD COLUMN enqueued_at TEXT",
+            "CREATE INDEX runs_status ON runs (status)",
+            // Each scenario a run expects, with the snapshot of its file the jobs carry: what
+            // finalization waits for and what the sweeper enqueues again when jobs vanished.
+            """
+            CREATE TABLE run_scenarios (
+                run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                scenario    TEXT NOT NULL,
+                file        TEXT NOT NULL,
+                source      TEXT NOT NULL,
+                PRIMARY KEY (run_id, scenario)
+            )
+            """,
+        ]),
     ]
 }

@@ -11,9 +11,22 @@ public protocol ResultStore: Sendable {
     /// Applies the migrations that have not been applied yet. Safe to call on every start.
     func migrate() async throws
 
-    /// Inserts a run. Returns `false` (and writes nothing) when a scheduled run for the
-    /// same (schedule, slot) exists already; manual runs always insert.
-    func createRun(_ run: RunRecord) async throws -> Bool
+    /// Inserts a run and the scenarios it expects, in one transaction. Returns `false` (and
+    /// writes nothing) when a scheduled run for the same (schedule, slot), or a run with the
+    /// same id, exists already; manual runs always insert.
+    func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool
+
+    /// Records that every job of the run was enqueued (the creator's last step).
+    func markEnqueued(runID: String, at date: Date) async throws
+
+    /// Runs still `running`, oldest first: what the coordinator finalizes and sweeps.
+    func runningRuns() async throws -> [RunRecord]
+
+    /// The scenarios a run expects with their snapshots, ordered by scenario name.
+    func plannedScenarios(runID: String) async throws -> [PlannedScenario]
+
+    /// Counts for `ronda stats` over runs started at or after `date`.
+    func summary(since date: Date) async throws -> StoreSummary
 
     /// Inserts a scenario result and its steps in one transaction, unless the run already
     /// has a result for that scenario. Returns `true` when this call inserted it.
@@ -42,4 +55,48 @@ public protocol ResultStore: Sendable {
 
     /// Releases connections and file handles.
     func close() async throws
+}
+
+extension ResultStore {
+    /// Inserts a run without planned scenarios (embedded runs, which hold their list in memory).
+    public func createRun(_ run: RunRecord) async throws -> Bool {
+        try await createRun(run, planned: [])
+    }
+}
+
+/// One scenario a run expects, with the snapshot of its file that the job carries.
+public struct PlannedScenario: Sendable, Hashable, Codable {
+    public var scenario: String
+    /// Where the scenario file was, for messages.
+    public var file: String
+    /// The file's text when the run was created.
+    public var source: String
+
+    public init(scenario: String, file: String, source: String) {
+        self.scenario = scenario
+        self.file = file
+        self.source = source
+    }
+}
+
+/// What `ronda stats` shows from the store.
+public struct StoreSummary: Sendable, Hashable, Codable {
+    /// Runs started in the window.
+    public var runs: Int
+    /// Of those, still running.
+    public var running: Int
+    /// Scenario results of those runs.
+    public var results: Int
+    /// Of those results, passed.
+    public var passed: Int
+
+    public init(runs: Int = 0, running: Int = 0, results: Int = 0, passed: Int = 0) {
+        self.runs = runs
+        self.running = running
+        self.results = results
+        self.passed = passed
+    }
+
+    /// Passed over results, or `nil` when there are none.
+    public var successRate: Double? { results == 0 ? nil : Double(passed) / Double(results) }
 }

@@ -3,14 +3,17 @@ import RondaCore
 import SQLiteNIO
 
 extension SQLiteStore {
-    public func createRun(_ run: RunRecord) async throws -> Bool {
-        try await exclusive("creating run \(run.id)") {
+    public func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool {
+        let variables = try JSONColumn.text(run.variables)
+        return try await exclusive("creating run \(run.id)") {
+          try await transaction {
             // No conflict target: a repeated id or (schedule, slot) both leave the first row alone.
             let inserted = try await query(
                 """
                 INSERT INTO runs (id, trigger, schedule, slot, status, scenarios, passed, failed, errored, skipped,
-                                  errors_found, started_at, completed_at, execution_time, deadline)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                  errors_found, started_at, completed_at, execution_time, deadline,
+                                  variables, enqueued_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
@@ -19,9 +22,63 @@ extension SQLiteStore {
                     .string(run.status.rawValue), .int(run.totals.scenarios), .int(run.totals.passed),
                     .int(run.totals.failed), .int(run.totals.errored), .int(run.totals.skipped),
                     .int(run.errorsFound), .date(run.startedAt), .date(run.completedAt),
-                    .double(run.executionTime), .date(run.deadline),
+                    .double(run.executionTime), .date(run.deadline), .string(variables), .date(run.enqueuedAt),
                 ])
-            return !inserted.isEmpty
+            guard !inserted.isEmpty else { return false }
+            for scenario in planned {
+                try await execute(
+                    "INSERT INTO run_scenarios (run_id, scenario, file, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                    [.string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)])
+            }
+            return true
+          }
+        }
+    }
+
+    public func markEnqueued(runID: String, at date: Date) async throws {
+        try await exclusive("marking run \(runID) enqueued") {
+            try await execute(
+                "UPDATE runs SET enqueued_at = ?2 WHERE id = ?1 AND enqueued_at IS NULL", [.string(runID), .date(date)])
+        }
+    }
+
+    public func runningRuns() async throws -> [RunRecord] {
+        try await exclusive("reading running runs") {
+            try await query("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id")
+                .map { try RunRecord(Columns($0, table: "runs")) }
+        }
+    }
+
+    public func plannedScenarios(runID: String) async throws -> [PlannedScenario] {
+        try await exclusive("reading planned scenarios of run \(runID)") {
+            try await query(
+                "SELECT scenario, file, source FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario", [.string(runID)]
+            ).map { row in
+                let columns = Columns(row, table: "run_scenarios")
+                return PlannedScenario(
+                    scenario: try columns.string("scenario"), file: try columns.string("file"),
+                    source: try columns.string("source"))
+            }
+        }
+    }
+
+    public func summary(since date: Date) async throws -> StoreSummary {
+        try await exclusive("summarizing runs since \(Timestamp.text(date))") {
+            let runs = try await query(
+                """
+                SELECT COUNT(*) AS runs, COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running
+                FROM runs WHERE started_at >= ?1
+                """, [.date(date)])
+            let results = try await query(
+                """
+                SELECT COUNT(*) AS results, COALESCE(SUM(CASE WHEN r.status = 'pass' THEN 1 ELSE 0 END), 0) AS passed
+                FROM scenario_results r JOIN runs ON runs.id = r.run_id WHERE runs.started_at >= ?1
+                """, [.date(date)])
+            let runColumns = runs.first.map { Columns($0, table: "runs") }
+            let resultColumns = results.first.map { Columns($0, table: "scenario_results") }
+            return StoreSummary(
+                runs: try runColumns?.int("runs") ?? 0, running: try runColumns?.int("running") ?? 0,
+                results: try resultColumns?.int("results") ?? 0, passed: try resultColumns?.int("passed") ?? 0)
         }
     }
 

@@ -254,12 +254,20 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var executionTime: Double?
     /// After this, missing results are recorded as lost and the run is finalized.
     public var deadline: Date
+    /// Variables the run gives every scenario (for example the base URL it targets).
+    public var variables: [String: String]
+    /// When the creator finished enqueueing the run's jobs; `nil` until then (a sweeper
+    /// enqueues runs left without it).
+    public var enqueuedAt: Date?
 
     public init(
         id: String, trigger: RunTrigger, schedule: String? = nil, slot: Date? = nil,
         status: RunStatus = .running, totals: RunTotals = RunTotals(), errorsFound: Int = 0,
-        startedAt: Date = Date(), completedAt: Date? = nil, executionTime: Double? = nil, deadline: Date
+        startedAt: Date = Date(), completedAt: Date? = nil, executionTime: Double? = nil, deadline: Date,
+        variables: [String: String] = [:], enqueuedAt: Date? = nil
     ) {
+        self.variables = variables
+        self.enqueuedAt = enqueuedAt
         self.id = id
         self.trigger = trigger
         self.schedule = schedule
