@@ -162,6 +162,9 @@ struct StepExecutor {
         options.caBundlePath = configuration.caBundle
         options.bodyCap = configuration.bodyCap
         options.shareConnections = configuration.reuseConnections
+        if let beforeRequest = configuration.beforeRequest {
+            await beforeRequest(URLComponents(string: request.url)?.host ?? "")
+        }
         return try await session.send(HTTPRequest(method: request.method, url: request.url, headers: request.headers, body: request.body, options: options))
     }
 

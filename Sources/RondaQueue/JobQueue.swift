@@ -14,6 +14,9 @@ public struct Job: Sendable, Hashable, Codable {
     /// Variables the run gives every scenario (for example the base URL it targets).
     public var variables: [String: String]
 
+    /// The variable holding the base URL the run targets (overrides the worker's configuration).
+    public static let baseURLVariable = "base_url"
+
     public init(runID: String, scenario: String, source: String, file: String, variables: [String: String] = [:]) {
         self.id = "\(runID)/\(scenario)"
         self.runID = runID

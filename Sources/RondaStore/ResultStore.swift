@@ -19,6 +19,9 @@ public protocol ResultStore: Sendable {
     /// Records that every job of the run was enqueued (the creator's last step).
     func markEnqueued(runID: String, at date: Date) async throws
 
+    /// The latest slot a run of `schedule` was created for, or `nil` when it never ran.
+    func latestSlot(schedule: String) async throws -> Date?
+
     /// Runs still `running`, oldest first: what the coordinator finalizes and sweeps.
     func runningRuns() async throws -> [RunRecord]
 

@@ -42,6 +42,13 @@ extension SQLiteStore {
         }
     }
 
+    public func latestSlot(schedule: String) async throws -> Date? {
+        try await exclusive("reading the latest slot of schedule \(schedule)") {
+            try await query("SELECT MAX(slot) AS slot FROM runs WHERE schedule = ?1", [.string(schedule)])
+                .first.flatMap { try Columns($0, table: "runs").optionalDate("slot") }
+        }
+    }
+
     public func runningRuns() async throws -> [RunRecord] {
         try await exclusive("reading running runs") {
             try await query("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id")

@@ -5,40 +5,65 @@ import RondaEngine
 import RondaQueue
 import RondaStore
 
-/// The worker loop: lease → engine → store → acknowledge.
+/// The worker loop: lease → rate limit → engine → store → acknowledge.
 ///
 /// A result is committed before its job is acknowledged, so a crash at any line re-delivers
-/// the job and the store's unique (run, scenario) key absorbs a second result.
+/// the job and the store's unique (run, scenario) key absorbs a second result. While a job
+/// runs, its lease is renewed; a lease found lost (another consumer reclaimed it) means this
+/// worker stops writing for it.
 public struct Worker: Sendable {
     public var name: String
     public let queue: any JobQueue
     public let store: any ResultStore
     public let runner: ScenarioRunner
+    /// Heartbeats and the pause switch; `nil` in embedded runs.
+    public var control: (any ControlPlane)?
+    /// Awaited before every HTTP request; `nil` for no limit.
+    public var rateLimiter: (any RateLimiter)?
     /// Pause between two scenarios of one slot.
     public var delayBetween: Double
     /// How long one lease call waits for a job.
     public var leaseWait: Duration
+    /// How often a running job's lease is renewed (well within the queue's lease time).
+    public var renewInterval: Duration
+    /// `true` (embedded): a slot stops when the queue has nothing more. `false` (distributed):
+    /// slots wait for jobs until `stop()` or cancellation.
+    public var exitWhenIdle: Bool
     public var logger: Logger
     /// Called with each result this worker recorded (for progress output).
     public var onResult: (@Sendable (ScenarioResult) -> Void)?
+    /// In-flight counts and the stop flag, shared by the copies of this worker.
+    public let state = WorkerState()
+    let pauseGate: PauseGate?
 
     public init(
         name: String, queue: any JobQueue, store: any ResultStore, runner: ScenarioRunner,
-        delayBetween: Double = 0, leaseWait: Duration = .seconds(1), logger: Logger = Logger(label: "ronda.worker"),
+        control: (any ControlPlane)? = nil, rateLimiter: (any RateLimiter)? = nil,
+        delayBetween: Double = 0, leaseWait: Duration = .seconds(1), renewInterval: Duration = .seconds(10),
+        exitWhenIdle: Bool = true, logger: Logger = Logger(label: "ronda.worker"),
         onResult: (@Sendable (ScenarioResult) -> Void)? = nil
     ) {
         self.name = name
         self.queue = queue
         self.store = store
         self.runner = runner
+        self.control = control
+        self.rateLimiter = rateLimiter
         self.delayBetween = delayBetween
         self.leaseWait = leaseWait
+        self.renewInterval = renewInterval
+        self.exitWhenIdle = exitWhenIdle
         self.logger = logger
         self.onResult = onResult
+        self.pauseGate = control.map { PauseGate(control: $0) }
     }
 
-    /// Runs `concurrency` slots until the queue has nothing more (embedded: closed and empty)
-    /// or the task is cancelled. Jobs leased but not started when cancelled are released.
+    /// Stops leasing: each slot finishes (records and acknowledges) the job it is running,
+    /// releases a job it leased but did not start, and returns.
+    public func stop() { state.requestStop() }
+
+    /// Runs `concurrency` slots until the queue has nothing more (when `exitWhenIdle`), `stop()`,
+    /// or cancellation. A job cancelled mid-run is released, not recorded.
     public func run(concurrency: Int) async {
         await withTaskGroup(of: Void.self) { group in
             for slot in 0..<max(1, concurrency) {
@@ -50,19 +75,31 @@ public struct Worker: Sendable {
     func runSlot(_ slot: Int) async {
         let consumer = "\(name)-\(slot)"
         var first = true
-        while !Task.isCancelled {
+        while !Task.isCancelled, !state.isStopping {
+            if let pauseGate, await pauseGate.isPaused(logger: logger) {
+                try? await Task.sleep(for: PauseGate.recheck)
+                continue
+            }
             let lease: Lease?
             do {
                 lease = try await queue.lease(consumer: consumer, wait: leaseWait)
             } catch {
-                logger.error("cannot lease a job", metadata: ["error": "\(error)"])
+                logger.error("cannot lease a job; retrying in 1 s", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
-            guard let lease else { return }
-            if Task.isCancelled {
-                try? await queue.release(lease)
+            guard let lease else {
+                if exitWhenIdle { return }
+                continue
+            }
+            // Stopping, cancelled or paused while waiting: give the job back unstarted.
+            if Task.isCancelled || state.isStopping {
+                await release(lease)
                 return
+            }
+            if let pauseGate, await pauseGate.isPaused(logger: logger) {
+                await release(lease)
+                continue
             }
             if !first, delayBetween > 0 {
                 try? await Task.sleep(for: .seconds(delayBetween))
@@ -72,36 +109,9 @@ public struct Worker: Sendable {
         }
     }
 
-    /// Runs one leased job and records its result; acknowledges only after the commit.
-    public func process(_ lease: Lease, consumer: String) async {
-        let result: ScenarioResult
-        do {
-            let scenario = try ScenarioLoader.parse(lease.job.source, file: lease.job.file)
-            result = await runner.run(scenario, runID: lease.job.runID, worker: consumer, attempt: lease.deliveries)
-        } catch {
-            result = ScenarioResult(
-                runID: lease.job.runID, scenario: lease.job.scenario, module: "unknown", priority: .p2, status: .error,
-                attempt: lease.deliveries, worker: consumer, errorKind: .configuration,
-                errorMessage: "the scenario snapshot in the job does not load: \(error.description)"
-            )
-        }
-        var backoff = 0.2
-        while true {
-            do {
-                let inserted = try await store.recordResult(result)
-                if inserted { onResult?(result) }
-                break
-            } catch {
-                logger.warning("cannot record the result; retrying", metadata: ["scenario": "\(result.scenario)", "error": "\(error)"])
-                if Task.isCancelled { return }
-                try? await Task.sleep(for: .seconds(backoff))
-                backoff = min(backoff * 2, 5)
-            }
-        }
-        do {
-            try await queue.acknowledge(lease)
-        } catch {
-            logger.warning("cannot acknowledge a recorded job (it will be re-delivered and absorbed)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+    func release(_ lease: Lease) async {
+        do { try await queue.release(lease) } catch {
+            logger.warning("cannot release a job (it is reclaimed after the lease time)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
         }
     }
 }

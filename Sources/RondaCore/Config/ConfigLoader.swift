@@ -1,7 +1,7 @@
 import Foundation
 
 extension RondaConfig {
-    static let topKeys = ["target", "roles", "defaults", "suite", "database", "secrets"]
+    static let topKeys = ["target", "roles", "defaults", "suite", "database", "secrets", "schedules", "rate_limit"]
 
     /// Reads `ronda.yml`. Every problem is reported with its line and column.
     public static func load(file path: String) throws(SourceFileError) -> RondaConfig {
@@ -33,6 +33,8 @@ extension RondaConfig {
             case "defaults": readDefaults(value, into: &config, reader: &reader)
             case "suite": if let s = reader.nonEmptyString(value, "suite") { config.suite = s }
             case "database": if let s = reader.nonEmptyString(value, "database") { config.database = s }
+            case "schedules": readSchedules(value, into: &config, reader: &reader)
+            case "rate_limit": readRateLimit(value, into: &config, reader: &reader)
             default: config.secretNames = reader.stringList(value, "secrets") ?? []
             }
         }

@@ -66,6 +66,10 @@ public struct RondaConfig: Sendable {
     public var database: String = ".ronda/ronda.sqlite"
     /// Extra environment variables whose values are redacted everywhere.
     public var secretNames: [String] = []
+    /// `schedules:` — recurring runs for the coordinator, in file order.
+    public var schedules: [ScheduleConfig] = []
+    /// `rate_limit:` — the per-host request rate every worker shares; `nil` for no limit.
+    public var rateLimit: RateLimitConfig?
     /// The file this was read from, if any.
     public var file: String?
 

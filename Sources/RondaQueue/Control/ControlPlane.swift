@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+
+/// What a live worker reports in its heartbeat (`ronda stats` lists these).
+public struct WorkerInfo: Sendable, Hashable, Codable {
+    public var name: String
+    public var host: String
+    public var pid: Int32
+    public var concurrency: Int
+    /// Scenarios running now.
+    public var inFlight: Int
+    /// Results this worker has recorded since it started.
+    public var processed: Int
+    public var startedAt: Date
+    public var seenAt: Date
+
+    public init(
+        name: String, host: String = ProcessInfo.processInfo.hostName, pid: Int32 = ProcessInfo.processInfo.processIdentifier,
+        concurrency: Int, inFlight: Int = 0, processed: Int = 0, startedAt: Date = Date(), seenAt: Date = Date()
+    ) {
+        self.name = name
+        self.host = host
+        self.pid = pid
+        self.concurrency = concurrency
+        self.inFlight = inFlight
+        self.processed = processed
+        self.startedAt = startedAt
+        self.seenAt = seenAt
+    }
+}
+
+/// The small shared state beside the queue: worker heartbeats, the pause switch, and the
+/// marks that say a run's jobs are in the queue. Redis keys in distributed mode, memory embedded.
+public protocol ControlPlane: Sendable {
+    /// Records that `worker` is alive for `ttl` (refresh well within it).
+    func heartbeat(_ worker: WorkerInfo, ttl: Duration) async throws
+    /// Removes a stopping worker's heartbeat.
+    func removeWorker(named name: String) async throws
+    /// Workers whose heartbeat has not expired, by name.
+    func liveWorkers() async throws -> [WorkerInfo]
+    /// The kill switch: while paused, workers start no new scenario.
+    func setPaused(_ paused: Bool) async throws
+    func isPaused() async throws -> Bool
+    /// Marks that the run's jobs are in the queue, for `ttl`. The mark disappears with the
+    /// queue's data, which is how the sweeper notices that Redis lost the jobs.
+    func markRunEnqueued(_ runID: String, ttl: Duration) async throws
+    func isRunEnqueued(_ runID: String) async throws -> Bool
+}
+
+/// The embedded mode's control plane, in memory.
+public final class InProcessControlPlane: ControlPlane {
+    private struct State {
+        var workers: [String: (info: WorkerInfo, expires: ContinuousClock.Instant)] = [:]
+        var paused = false
+        var runs: [String: ContinuousClock.Instant] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let clock = ContinuousClock()
+
+    public init() {}
+
+    public func heartbeat(_ worker: WorkerInfo, ttl: Duration) {
+        let expires = clock.now.advanced(by: ttl)
+        state.withLock { $0.workers[worker.name] = (worker, expires) }
+    }
+
+    public func removeWorker(named name: String) {
+        _ = state.withLock { $0.workers.removeValue(forKey: name) }
+    }
+
+    public func liveWorkers() -> [WorkerInfo] {
+        let now = clock.now
+        return state.withLock { state in
+            state.workers = state.workers.filter { $0.value.expires > now }
+            return state.workers.values.map(\.info).sorted { $0.name < $1.name }
+        }
+    }
+
+    public func setPaused(_ paused: Bool) {
+        state.withLock { $0.paused = paused }
+    }
+
+    public func isPaused() -> Bool {
+        state.withLock { $0.paused }
+    }
+
+    public func markRunEnqueued(_ runID: String, ttl: Duration) {
+        let expires = clock.now.advanced(by: ttl)
+        state.withLock { $0.runs[runID] = expires }
+    }
+
+    public func isRunEnqueued(_ runID: String) -> Bool {
+        let now = clock.now
+        return state.withLock { ($0.runs[runID] ?? now) > now }
+    }
+}

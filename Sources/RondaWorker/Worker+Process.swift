@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import RondaCore
+import RondaEngine
+import RondaQueue
+import RondaStore
+import Synchronization
+
+extension Worker {
+    /// Runs one leased job and records its result; acknowledges only after the commit.
+    /// The lease is renewed until then; if it is lost, nothing is written for the job.
+    public func process(_ lease: Lease, consumer: String) async {
+        state.started()
+        defer { state.finished() }
+        let lost = LeaseFlag()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.renewLoop(lease, lost: lost) }
+            await self.runAndRecord(lease, consumer: consumer, lost: lost)
+            group.cancelAll()
+        }
+    }
+
+    private func renewLoop(_ lease: Lease, lost: LeaseFlag) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: renewInterval) } catch { return }
+            do {
+                if try await !queue.renew(lease) {
+                    lost.set()
+                    logger.warning("lease lost: another worker took the job over; this worker will not record it", metadata: ["job": "\(lease.job.id)"])
+                    return
+                }
+            } catch {
+                // The queue is away; the lease may still be ours. Keep trying.
+                logger.warning("cannot renew a lease; retrying", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func runAndRecord(_ lease: Lease, consumer: String, lost: LeaseFlag) async {
+        let result = await execute(lease, consumer: consumer)
+        if Task.isCancelled {
+            // A hard stop in the middle of the scenario: the result is not trustworthy; re-deliver.
+            await release(lease)
+            return
+        }
+        var backoff = 0.2
+        while true {
+            if lost.isSet { return }
+            do {
+                let inserted = try await store.recordResult(result)
+                if inserted {
+                    state.recorded()
+                    onResult?(result)
+                }
+                break
+            } catch {
+                logger.warning("cannot record the result; retrying", metadata: ["scenario": "\(result.scenario)", "error": "\(error)"])
+                if Task.isCancelled { return }
+                try? await Task.sleep(for: .seconds(backoff))
+                backoff = min(backoff * 2, 5)
+            }
+        }
+        do {
+            try await queue.acknowledge(lease)
+        } catch {
+            logger.warning("cannot acknowledge a recorded job (it will be re-delivered and absorbed)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Loads the job's snapshot and runs it with the run's variables; never throws.
+    func execute(_ lease: Lease, consumer: String) async -> ScenarioResult {
+        let job = lease.job
+        do {
+            let scenario = try ScenarioLoader.parse(job.source, file: job.file)
+            var runner = self.runner
+            if let baseURL = job.variables[Job.baseURLVariable] { runner.configuration.baseURL = baseURL }
+            if let limiter = rateLimiter {
+                let logger = self.logger
+                runner.configuration.beforeRequest = { host in
+                    do { try await limiter.acquire(host: host) } catch {
+                        if !Task.isCancelled {
+                            logger.warning("rate limiter unavailable; sending without it", metadata: ["host": "\(host)", "error": "\(error)"])
+                        }
+                    }
+                }
+            }
+            return await runner.run(scenario, runID: job.runID, worker: consumer, attempt: lease.deliveries)
+        } catch {
+            return ScenarioResult(
+                runID: job.runID, scenario: job.scenario, module: "unknown", priority: .p2, status: .error,
+                attempt: lease.deliveries, worker: consumer, errorKind: .configuration,
+                errorMessage: "the scenario snapshot in the job does not load: \(error.description)"
+            )
+        }
+    }
+}
+
+/// Set once a job's lease is found lost.
+final class LeaseFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
+}
