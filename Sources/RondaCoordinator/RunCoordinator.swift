@@ -19,17 +19,32 @@ public struct ScenarioSnapshot: Sendable, Hashable {
         self.scenario = scenario
         self.source = try String(contentsOfFile: scenario.file, encoding: .utf8)
     }
+
+    var planned: PlannedScenario { PlannedScenario(scenario: scenario.name, file: scenario.file, source: source) }
 }
 
 /// Creates runs, enqueues one job per scenario, and finalizes runs exactly once.
+///
+/// Creating is idempotent per (schedule, slot) and only the creator enqueues: it inserts the
+/// run with its planned scenarios, enqueues their jobs, marks the run in the control plane
+/// (a mark that vanishes with the queue's data), then marks it enqueued in the store. A crash
+/// between those steps is repaired by `sweep`.
 public struct RunCoordinator: Sendable {
     public let store: any ResultStore
     public let queue: any JobQueue
+    /// Run marks; `nil` in embedded runs (the in-process queue cannot lose jobs).
+    public let control: (any ControlPlane)?
     public var logger: Logger
+    /// A run created this long ago and still not marked enqueued is enqueued by the sweeper.
+    public var enqueueGrace: Double = 30
 
-    public init(store: any ResultStore, queue: any JobQueue, logger: Logger = Logger(label: "ronda.coordinator")) {
+    public init(
+        store: any ResultStore, queue: any JobQueue, control: (any ControlPlane)? = nil,
+        logger: Logger = Logger(label: "ronda.coordinator")
+    ) {
         self.store = store
         self.queue = queue
+        self.control = control
         self.logger = logger
     }
 
@@ -37,19 +52,30 @@ public struct RunCoordinator: Sendable {
     /// (schedule, slot) exists already, returns `nil` and enqueues nothing: only the creator enqueues.
     public func startRun(
         _ scenarios: [ScenarioSnapshot], trigger: RunTrigger, schedule: String? = nil, slot: Date? = nil,
-        deadline: Date, variables: [String: String] = [:], id: String = UUID().uuidString.lowercased()
+        deadline: Date, variables: [String: String] = [:], id: String = UUID().uuidString.lowercased(), now: Date = Date()
     ) async throws -> RunRecord? {
         let run = RunRecord(
             id: id, trigger: trigger, schedule: schedule, slot: slot, status: .running,
-            totals: RunTotals(scenarios: scenarios.count), startedAt: Date(), deadline: deadline
+            totals: RunTotals(scenarios: scenarios.count), startedAt: now, deadline: deadline, variables: variables
         )
-        guard try await store.createRun(run) else { return nil }
-        let jobs = scenarios.map {
-            Job(runID: run.id, scenario: $0.scenario.name, source: $0.source, file: $0.scenario.file, variables: variables)
-        }
-        try await queue.enqueue(jobs)
+        guard try await store.createRun(run, planned: scenarios.map(\.planned)) else { return nil }
+        try await enqueue(run, scenarios.map(\.planned), now: now)
         logger.info("run started", metadata: ["run": "\(run.id)", "scenarios": "\(scenarios.count)", "trigger": "\(trigger.rawValue)"])
         return run
+    }
+
+    /// Enqueues jobs for `planned`, then marks the run enqueued (control plane, then store).
+    func enqueue(_ run: RunRecord, _ planned: [PlannedScenario], now: Date) async throws {
+        let jobs = planned.map {
+            Job(runID: run.id, scenario: $0.scenario, source: $0.source, file: $0.file, variables: run.variables)
+        }
+        try await queue.enqueue(jobs)
+        if let control {
+            // Kept a day past the deadline; the sweeper only asks while the run is running.
+            let ttl = max(60, run.deadline.timeIntervalSince(now) + 86_400)
+            try await control.markRunEnqueued(run.id, ttl: .seconds(ttl))
+        }
+        try await store.markEnqueued(runID: run.id, at: now)
     }
 
     /// Finalizes a run if its lifecycle says so: all results in, or the deadline passed (the

@@ -15,6 +15,8 @@ public struct Schedule: Sendable, Hashable {
     public var selection: Selection
     /// A slot missed by less than this still gets its run; older missed slots are skipped.
     public var startingDeadline: Double
+    /// Seconds a run has to finish; then its missing results are recorded as lost.
+    public var runTimeout: Double = 600
 
     public init(name: String, timing: Timing, timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, selection: Selection = Selection(), startingDeadline: Double = 300) {
         self.name = name

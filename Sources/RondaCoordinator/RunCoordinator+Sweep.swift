@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import RondaCore
+import RondaQueue
+import RondaStore
+
+/// What one sweep did.
+public struct SweepReport: Sendable, Hashable {
+    /// Runs found created but never enqueued, now enqueued.
+    public var enqueued: [String] = []
+    /// Runs whose jobs vanished from the queue (it lost its data), enqueued again.
+    public var requeued: [String] = []
+    /// Jobs enqueued by this sweep.
+    public var jobs = 0
+    /// Runs finalized by this sweep.
+    public var finalized: [RunRecord] = []
+
+    public init() {}
+}
+
+extension RunCoordinator {
+    /// Repairs and finishes running runs, safe to run from several coordinators at once:
+    /// - a run created but not marked enqueued after `enqueueGrace` gets its jobs enqueued
+    ///   (its creator crashed between the two steps);
+    /// - a run whose queue mark vanished (Redis lost its data) gets the jobs of scenarios
+    ///   without a result enqueued again;
+    /// - a run with every result in, or past its deadline, is finalized (missing ones lost).
+    /// A job enqueued twice is harmless: the store keeps one result per (run, scenario).
+    public func sweep(now: Date = Date()) async throws -> SweepReport {
+        var report = SweepReport()
+        for run in try await store.runningRuns() {
+            let planned = try await store.plannedScenarios(runID: run.id)
+            // Runs without planned scenarios are embedded runs: their process owns them.
+            guard !planned.isEmpty else { continue }
+            if now < run.deadline {
+                if run.enqueuedAt == nil {
+                    guard now.timeIntervalSince(run.startedAt) >= enqueueGrace else { continue }
+                    report.jobs += try await enqueueMissing(run, planned, now: now)
+                    report.enqueued.append(run.id)
+                    logger.warning("run was created but never enqueued (its coordinator stopped); enqueued now", metadata: ["run": "\(run.id)"])
+                } else if let control, try await !control.isRunEnqueued(run.id) {
+                    report.jobs += try await enqueueMissing(run, planned, now: now)
+                    report.requeued.append(run.id)
+                    logger.warning("the queue lost this run's jobs (Redis lost its data?); enqueued again", metadata: ["run": "\(run.id)"])
+                }
+            }
+            if let finalized = try await finalizeIfDue(runID: run.id, expected: planned.map(\.scenario), now: now) {
+                report.finalized.append(finalized)
+            }
+        }
+        return report
+    }
+
+    private func enqueueMissing(_ run: RunRecord, _ planned: [PlannedScenario], now: Date) async throws -> Int {
+        let done = try await store.scenariosWithResults(runID: run.id)
+        let missing = planned.filter { !done.contains($0.scenario) }
+        try await enqueue(run, missing, now: now)
+        return missing.count
+    }
+
+    /// Deletes runs started more than `retention` seconds before `now`. Returns how many.
+    public func cleanup(retention: Double, now: Date = Date()) async throws -> Int {
+        let deleted = try await store.deleteRuns(startedBefore: now.addingTimeInterval(-retention))
+        logger.info("cleanup", metadata: ["deleted_runs": "\(deleted)", "retention_days": "\(retention / 86_400)"])
+        return deleted
+    }
+}
