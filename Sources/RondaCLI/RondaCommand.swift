@@ -11,7 +11,11 @@ public struct RondaCommand: AsyncParsableCommand {
             (see docs/configuration.md). Credentials come from environment variables only.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, RunScenarioCommand.self, ValidateCommand.self, SchemaCommand.self, DemoCommand.self, DemoTargetCommand.self]
+        subcommands: [
+            RunCommand.self, RunScenarioCommand.self, ValidateCommand.self, SchemaCommand.self, DemoCommand.self, DemoTargetCommand.self,
+            CoordinatorCommand.self, WorkerCommand.self, MigrateCommand.self, StatsCommand.self, CleanupCommand.self,
+            PauseCommand.self, ResumeCommand.self,
+        ]
     )
 
     public init() {}

@@ -34,6 +34,11 @@ struct RunCommand: AsyncParsableCommand {
     var tag: [String] = []
     @Option(name: .long, help: ArgumentHelp("Pause between scenarios on one slot, e.g. 5s.", valueName: "duration"))
     var delayBetween: String?
+    @Flag(name: .long, help: "Enqueue the run for `ronda worker`s through Redis and PostgreSQL (RONDA_REDIS_URL, RONDA_DATABASE_URL) and wait for its verdict.")
+    var distributed = false
+    @Option(name: .long, help: ArgumentHelp("With --distributed: after this, scenarios without a result are recorded as lost and the run ends, e.g. 10m.", valueName: "duration"))
+    var deadline: String = "10m"
+    @OptionGroup var cluster: ClusterOptions
 
     func run() async throws {
         let config = try global.loadConfig()
@@ -68,7 +73,18 @@ struct RunCommand: AsyncParsableCommand {
             trigger: environment["CI"] == "true" ? .ci : .manual, logger: logger,
             onResult: { progress.record($0) }
         )
-        let outcome = try await embedded.execute()
+        let outcome: EmbeddedRun.Outcome
+        if distributed {
+            guard let seconds = CLIDuration.seconds(deadline), seconds >= 1 else {
+                throw CLIError(.usage, "--deadline '\(deadline)' is not a duration like 10m or 90s")
+            }
+            outcome = try await DistributedRun(
+                scenarios: scenarios, baseURL: baseURL, trigger: embedded.trigger, deadline: seconds, cluster: cluster,
+                logger: logger, onResult: { progress.record($0) }
+            ).execute()
+        } else {
+            outcome = try await embedded.execute()
+        }
         progress.finish()
         print(Reports.summary(run: outcome.run, results: outcome.results))
         try output.writeReports(outcome)

@@ -73,6 +73,11 @@ public final class RedisJobQueue: JobQueue {
         }
     }
 
+    /// Checks that Redis answers (with the configuration's reconnect retries).
+    public func ping() async throws(RedisError) {
+        _ = try await commands.send(["PING"]).checked()
+    }
+
     // MARK: JobQueue
 
     public func enqueue(_ jobs: [Job]) async throws {

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RondaCore
+import RondaQueue
+import RondaStore
+
+/// Where the distributed mode's servers are: `--redis-url` / `--database-url`, or
+/// RONDA_REDIS_URL / RONDA_DATABASE_URL.
+struct ClusterOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Redis URL, redis://[user:password@]host[:port][/db]; default RONDA_REDIS_URL. Prefer the variable: a password in arguments shows in ps.", valueName: "url"))
+    var redisURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Database URL, postgres://user:password@host[:port]/db; default RONDA_DATABASE_URL.", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("How long a leased job may go without renewal before another worker takes it over, e.g. 60s.", valueName: "duration"))
+    var leaseTime: String = "60s"
+
+    func leaseDuration() throws -> Double {
+        guard let seconds = CLIDuration.seconds(leaseTime), seconds >= 1 else {
+            throw CLIError(.usage, "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)")
+        }
+        return seconds
+    }
+
+    func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
+        guard let text = redisURL ?? environment["RONDA_REDIS_URL"], !text.isEmpty else {
+            throw CLIError(.configuration, "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)")
+        }
+        do { return try RedisConfiguration(url: text) } catch {
+            throw CLIError(.configuration, error.message + (redisURL != nil ? " (from --redis-url)" : ""))
+        }
+    }
+
+    func databaseURLText(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        guard let text = databaseURL ?? environment["RONDA_DATABASE_URL"], !text.isEmpty else {
+            throw CLIError(.configuration, "RONDA_DATABASE_URL is not set: the distributed mode needs PostgreSQL, e.g. RONDA_DATABASE_URL=postgres://ronda:PASSWORD@127.0.0.1:5432/ronda (or --database-url)")
+        }
+        return text
+    }
+
+    /// Opens the store and checks it answers; a clear error names the setting otherwise.
+    func openStore(logger: Logger) async throws -> any ResultStore {
+        let text = try databaseURLText()
+        do {
+            return try await StoreOpener.open(url: text, logger: logger)
+        } catch let error as StoreError {
+            throw CLIError(.storage, error.message)
+        }
+    }
+
+    /// Connects to Redis and checks it answers PING (retrying for a few seconds).
+    func connectRedis(logger: Logger) async throws -> Cluster {
+        let configuration = try redisConfiguration()
+        let options = RedisJobQueue.Options(leaseTime: .seconds(try leaseDuration()))
+        let queue = RedisJobQueue(configuration: configuration, options: options)
+        do {
+            try await queue.ping()
+        } catch {
+            queue.close()
+            throw CLIError(.configuration, "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
+        }
+        let control = RedisControlPlane(configuration: configuration)
+        return Cluster(redis: configuration, queue: queue, control: control)
+    }
+}
+
+/// The distributed mode's Redis side, connected.
+struct Cluster: Sendable {
+    let redis: RedisConfiguration
+    let queue: RedisJobQueue
+    let control: RedisControlPlane
+
+    func close() {
+        queue.close()
+        control.close()
+    }
+}
+
+/// Durations on the command line: `500ms`, `30s`, `5m`, `2h`, `30d`.
+enum CLIDuration {
+    static func seconds(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed.hasSuffix("d"), let days = Double(trimmed.dropLast()), days >= 0, days.isFinite { return days * 86_400 }
+        return NodeReaderBridge.duration(trimmed)
+    }
+}
+
+/// Opens the store a URL names. (Until the PostgreSQL store lands: SQLite paths only.)
+enum StoreOpener {
+    static func open(url: String, logger: Logger) async throws -> any ResultStore {
+        let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
+        return try await SQLiteStore.open(path: path, logger: logger)
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RondaCoordinator
+import RondaCore
+import RondaQueue
+import RondaStore
+import ServiceLifecycle
+
+/// `ronda coordinator`: schedules runs, repairs and finalizes them.
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Create scheduled runs, enqueue their jobs, and finalize runs (distributed mode).",
+        discussion: """
+            Schedules are the 'schedules:' section of ronda.yml (cron or every, timezone, and a selection by \
+            modules, priorities, tags). Several coordinators may run at once: a run is created once per \
+            (schedule, slot), and only its creator enqueues.
+            """,
+        subcommands: [ScheduleTickCommand.self, ServeCommand.self]
+    )
+}
+
+/// What both coordinator commands load and check before touching a server.
+struct CoordinatorSetup {
+    let config: RondaConfig
+    let schedules: [Schedule]
+    let snapshots: @Sendable () throws -> [ScenarioSnapshot]
+    let variables: [String: String]
+
+    init(global: GlobalOptions) throws {
+        config = try global.loadConfig()
+        var schedules: [Schedule] = []
+        for entry in config.schedules {
+            do { schedules.append(try Schedule(config: entry)) } catch { throw CLIError(.configuration, error.description) }
+        }
+        guard !schedules.isEmpty else {
+            throw CLIError(.configuration, "no schedules in \(global.config): add a 'schedules:' section (see docs/configuration.md)")
+        }
+        guard let baseURL = config.target.baseURL else {
+            throw CLIError(.configuration, "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
+        }
+        let config = self.config
+        let folder = config.file == nil ? config.suite : config.resolve(config.suite)
+        let loaded = Suite.load([folder], config: config)
+        if !loaded.issues.isEmpty {
+            throw CLIError(.scenarios, "scenario files have problems (no run was created):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+        }
+        for (entry, schedule) in zip(config.schedules, schedules) where loaded.select(schedule.selection).isEmpty {
+            throw CLIError(.configuration, "\(entry.location.file):\(entry.location.line):\(entry.location.column): schedules.\(entry.name) selects no scenario (\(loaded.scenarios.count) loaded from \(folder)); check its modules, priorities and tags")
+        }
+        self.schedules = schedules
+        self.variables = [RondaQueue.Job.baseURLVariable: baseURL]
+        // Re-read at each tick so an edited scenario applies to the next run.
+        snapshots = {
+            let suite = Suite.load([folder], config: config)
+            if !suite.issues.isEmpty {
+                throw CLIError(.scenarios, "scenario files have problems (no run was created):\n" + suite.issues.map(\.description).joined(separator: "\n"))
+            }
+            return try suite.scenarios.map { try ScenarioSnapshot(scenario: $0) }
+        }
+    }
+
+    func scheduler(store: any ResultStore, cluster: Cluster, logger: Logger) -> Scheduler {
+        let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
+        return Scheduler(coordinator: coordinator, schedules: schedules, variables: variables, suite: snapshots)
+    }
+}
+
+/// `ronda coordinator schedule`: one tick, for cron or a systemd timer.
+struct ScheduleTickCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "One coordinator tick: create due runs, repair and finalize running ones, then exit.",
+        discussion: """
+            Safe to run from cron every minute on several machines at once. Missed slots inside a schedule's \
+            starting_deadline collapse into one run; older ones are skipped and logged.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() async throws {
+        let setup = try CoordinatorSetup(global: global)
+        let logger = try global.makeLogger(label: "ronda.coordinator")
+        let connected = try await cluster.connectRedis(logger: logger)
+        defer { connected.close() }
+        let store = try await cluster.openStore(logger: logger)
+        let scheduler = setup.scheduler(store: store, cluster: connected, logger: logger)
+        do {
+            try await store.migrate()
+            let now = Date()
+            let tick = try await scheduler.tick(now: now)
+            let sweep = try await scheduler.coordinator.sweep(now: now)
+            print(CoordinatorReport.text(tick: tick, sweep: sweep))
+        } catch {
+            try? await store.close()
+            throw CLIError(.storage, "the tick failed: \(error)")
+        }
+        try? await store.close()
+    }
+}
+
+/// `ronda coordinator serve`: ticks in a loop, plus the daily cleanup.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Tick every few seconds, finalize runs, and delete old runs daily, until SIGTERM."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(name: .long, help: ArgumentHelp("Time between ticks, e.g. 5s.", valueName: "duration"))
+    var interval: String = "5s"
+
+    @Option(name: .long, help: ArgumentHelp("Delete runs older than this in the daily cleanup, e.g. 30d.", valueName: "duration"))
+    var retention: String = "30d"
+
+    @Option(name: .long, help: ArgumentHelp("When the cleanup runs, as a cron expression in the local time zone.", valueName: "cron"))
+    var cleanupAt: String = "0 3 * * *"
+
+    func run() async throws {
+        let setup = try CoordinatorSetup(global: global)
+        let logger = try global.makeLogger(label: "ronda.coordinator")
+        guard let every = CLIDuration.seconds(interval), every >= 0.1 else {
+            throw CLIError(.usage, "--interval '\(interval)' is not a duration of at least 100ms (like 5s)")
+        }
+        guard let keep = CLIDuration.seconds(retention), keep >= 3_600 else {
+            throw CLIError(.usage, "--retention '\(retention)' is not a duration of at least 1h (like 30d)")
+        }
+        let cleanup: CronExpression
+        do { cleanup = try CronExpression(cleanupAt) } catch { throw CLIError(.usage, "--cleanup-at: \(error)") }
+        let connected = try await cluster.connectRedis(logger: logger)
+        defer { connected.close() }
+        let store = try await cluster.openStore(logger: logger)
+        try await store.migrate()
+        let service = CoordinatorService(
+            scheduler: setup.scheduler(store: store, cluster: connected, logger: logger), interval: .milliseconds(Int(every * 1_000)),
+            retention: keep, cleanupTime: cleanup)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try? await store.close()
+    }
+}
+
+enum CoordinatorReport {
+    static func text(tick: TickReport, sweep: SweepReport) -> String {
+        var lines = tick.created.map { "created run \($0.id) for schedule \($0.schedule ?? "?") slot \(ISO8601DateFormatter().string(from: $0.slot ?? $0.startedAt)) (\($0.totals.scenarios) scenarios)" }
+        for (schedule, slots) in tick.missed.sorted(by: { $0.key < $1.key }) {
+            lines.append("schedule \(schedule): \(slots.count) missed slot(s) not run on their own")
+        }
+        lines += sweep.enqueued.map { "enqueued run \($0) (its creator stopped before enqueueing)" }
+        lines += sweep.requeued.map { "enqueued run \($0) again (the queue lost its jobs)" }
+        lines += sweep.finalized.map { "finalized run \($0.id): \($0.totals.passed) passed, \($0.totals.failed) failed, \($0.totals.errored) errored" }
+        return lines.isEmpty ? "nothing due" : lines.joined(separator: "\n")
+    }
+}

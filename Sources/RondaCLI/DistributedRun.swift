@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import RondaCoordinator
+import RondaCore
+import RondaQueue
+import RondaStore
+
+/// `ronda run --distributed`: a manual run through Redis and PostgreSQL. Enqueues one job per
+/// scenario for the workers, then waits for the verdict; it finalizes the run itself when every
+/// result is in or the deadline passed (finalization is exactly once, so a coordinator doing
+/// the same is harmless).
+struct DistributedRun {
+    var scenarios: [Scenario]
+    var baseURL: String
+    var trigger: RunTrigger
+    var deadline: Double
+    var cluster: ClusterOptions
+    var logger: Logger
+    var onResult: (@Sendable (ScenarioResult) -> Void)?
+
+    func execute() async throws -> EmbeddedRun.Outcome {
+        let connected = try await cluster.connectRedis(logger: logger)
+        defer { connected.close() }
+        let store = try await cluster.openStore(logger: logger)
+        do {
+            let outcome = try await execute(store: store, cluster: connected)
+            try? await store.close()
+            return outcome
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    private func execute(store: any ResultStore, cluster: Cluster) async throws -> EmbeddedRun.Outcome {
+        try await store.migrate()
+        var snapshots: [ScenarioSnapshot] = []
+        for scenario in scenarios {
+            do { snapshots.append(try ScenarioSnapshot(scenario: scenario)) } catch {
+                throw CLIError(.scenarios, "cannot read \(scenario.file) again to snapshot it: \(error.localizedDescription)")
+            }
+        }
+        let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
+        guard let run = try await coordinator.startRun(
+            snapshots, trigger: trigger, deadline: Date().addingTimeInterval(deadline), variables: [RondaQueue.Job.baseURLVariable: baseURL])
+        else {
+            throw CLIError(.storage, "the run could not be created")
+        }
+        let expected = snapshots.map(\.scenario.name)
+        var reported = Set<String>()
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                if let onResult {
+                    let names = try await store.scenariosWithResults(runID: run.id)
+                    if names.count > reported.count {
+                        for result in try await store.results(runID: run.id) where !reported.contains(result.scenario) {
+                            reported.insert(result.scenario)
+                            onResult(result)
+                        }
+                    }
+                }
+                _ = try await coordinator.finalizeIfDue(runID: run.id, expected: expected)
+                if let current = try await store.run(id: run.id), current.status != .running {
+                    return EmbeddedRun.Outcome(run: current, results: try await store.results(runID: run.id))
+                }
+                backoff = .milliseconds(100)
+            } catch {
+                logger.warning("waiting for the run's results; the database did not answer", metadata: ["error": "\(error)"])
+                backoff = min(backoff * 2, .seconds(5))
+            }
+            try await Task.sleep(for: backoff)
+        }
+    }
+}

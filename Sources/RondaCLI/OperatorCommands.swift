@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import RondaCoordinator
+import RondaCore
+import RondaQueue
+import RondaStore
+
+/// `ronda migrate`: bring the database's schema up to date.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply the database migrations that have not been applied (safe to run repeatedly and concurrently).",
+        discussion: "Uses RONDA_DATABASE_URL (or --database-url): postgres://… for PostgreSQL, sqlite:PATH for a SQLite file."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() async throws {
+        let logger = try global.makeLogger(label: "ronda.migrate")
+        let store = try await cluster.openStore(logger: logger)
+        do { try await store.migrate() } catch {
+            try? await store.close()
+            throw CLIError(.storage, "migration failed: \(error)")
+        }
+        try? await store.close()
+        print("schema up to date (version \(Migration.all.last?.version ?? 0))")
+    }
+}
+
+/// `ronda stats`: what an operator looks at first.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Queue depth, jobs in flight, dead letters, live workers, and runs of the last 24 hours."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    struct Output: Codable {
+        var pending: Int
+        var inFlight: Int
+        var deadLetters: Int
+        var paused: Bool
+        var workers: [WorkerInfo]
+        var runs24h: Int
+        var running: Int
+        var results24h: Int
+        var successRate24h: Double?
+    }
+
+    func run() async throws {
+        let logger = try global.makeLogger(label: "ronda.stats")
+        let connected = try await cluster.connectRedis(logger: logger)
+        defer { connected.close() }
+        let store = try await cluster.openStore(logger: logger)
+        let queue = try await connected.queue.stats()
+        let workers = try await connected.control.liveWorkers()
+        let paused = try await connected.control.isPaused()
+        let summary = try await store.summary(since: Date().addingTimeInterval(-86_400))
+        try? await store.close()
+        let output = Output(
+            pending: queue.pending, inFlight: queue.inFlight, deadLetters: queue.deadLetters, paused: paused, workers: workers,
+            runs24h: summary.runs, running: summary.running, results24h: summary.results, successRate24h: summary.successRate)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            return
+        }
+        print(Self.text(output))
+    }
+
+    static func text(_ o: Output) -> String {
+        let rate = o.successRate24h.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
+        var lines = [
+            "queue:        \(o.pending) pending, \(o.inFlight) in flight, \(o.deadLetters) dead letters\(o.paused ? " — PAUSED (ronda resume)" : "")",
+            "workers:      \(o.workers.count) live",
+        ]
+        lines += o.workers.map { "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) busy  \($0.processed) done" }
+        lines.append("last 24 h:    \(o.runs24h) runs (\(o.running) running), \(o.results24h) results, success rate \(rate)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `ronda cleanup --older-than 30d`.
+struct CleanupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cleanup",
+        abstract: "Delete runs (with their results and steps) started before the retention window."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(name: .long, help: ArgumentHelp("Delete runs older than this, e.g. 30d or 12h.", valueName: "duration"))
+    var olderThan: String = "30d"
+
+    func run() async throws {
+        guard let seconds = CLIDuration.seconds(olderThan), seconds > 0 else {
+            throw CLIError(.usage, "--older-than '\(olderThan)' is not a duration like 30d or 12h")
+        }
+        let logger = try global.makeLogger(label: "ronda.cleanup")
+        let store = try await cluster.openStore(logger: logger)
+        let deleted: Int
+        do { deleted = try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-seconds)) } catch {
+            try? await store.close()
+            throw CLIError(.storage, "cleanup failed: \(error)")
+        }
+        try? await store.close()
+        print("deleted \(deleted) run(s) older than \(olderThan)")
+    }
+}
+
+/// `ronda pause` / `ronda resume`: the kill switch.
+struct PauseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause",
+        abstract: "Stop every worker from starting new scenarios (within a second); running ones finish."
+    )
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() async throws {
+        let connected = try await cluster.connectRedis(logger: try global.makeLogger(label: "ronda"))
+        defer { connected.close() }
+        try await connected.control.setPaused(true)
+        print("paused: workers start no new scenario until `ronda resume`")
+    }
+}
+
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Let workers start scenarios again after `ronda pause`."
+    )
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() async throws {
+        let connected = try await cluster.connectRedis(logger: try global.makeLogger(label: "ronda"))
+        defer { connected.close() }
+        try await connected.control.setPaused(false)
+        print("resumed")
+    }
+}
