@@ -182,7 +182,10 @@ let package = Package(
         // The run pipeline in process: lifecycle state machine, in-process queue, worker, CLI.
         .testTarget(
             name: "RondaRunTests",
-            dependencies: ["RondaCore", "RondaQueue", "RondaStore", "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaCLI"],
+            dependencies: [
+                "RondaCore", "RondaQueue", "RondaStore", "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaCLI",
+                "RondaTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The queue contract on the in-process and Redis queues; Redis tests start their own redis-server.

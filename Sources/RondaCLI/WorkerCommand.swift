@@ -41,7 +41,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1024).contains(concurrency) else {
-            throw CLIError(.usage, "--concurrency \(concurrency) is out of range: use 1 to 1024")
+            throw ValidationError("--concurrency \(concurrency) is out of range: use 1 to 1024")
         }
     }
 

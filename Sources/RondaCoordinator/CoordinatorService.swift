@@ -15,6 +15,8 @@ public struct CoordinatorService: Service {
     /// When the daily cleanup runs.
     public var cleanupTime: CronExpression
     public var cleanupTimeZone: TimeZone
+    /// The clock (tests move it).
+    public var now: @Sendable () -> Date = { Date() }
     /// Called after each pass (tests and progress output).
     public var onPass: (@Sendable (TickReport, SweepReport) -> Void)?
 
@@ -39,10 +41,10 @@ public struct CoordinatorService: Service {
     }
 
     private func loop(logger: Logger) async {
-        var nextCleanup = cleanupTime.next(after: Date(), in: cleanupTimeZone)
+        var nextCleanup = cleanupTime.next(after: now(), in: cleanupTimeZone)
         var failures = 0
             while !Task.isCancelled {
-                let now = Date()
+                let now = self.now()
                 do {
                     let tick = try await scheduler.tick(now: now)
                     let sweep = try await scheduler.coordinator.sweep(now: now)

@@ -21,7 +21,12 @@ actor FlakyStore: ResultStore {
     }
 
     func migrate() async throws { try await inner.migrate() }
-    func createRun(_ run: RunRecord) async throws -> Bool { try await inner.createRun(run) }
+    func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool { try await inner.createRun(run, planned: planned) }
+    func markEnqueued(runID: String, at date: Date) async throws { try await inner.markEnqueued(runID: runID, at: date) }
+    func latestSlot(schedule: String) async throws -> Date? { try await inner.latestSlot(schedule: schedule) }
+    func runningRuns() async throws -> [RunRecord] { try await inner.runningRuns() }
+    func plannedScenarios(runID: String) async throws -> [PlannedScenario] { try await inner.plannedScenarios(runID: runID) }
+    func summary(since date: Date) async throws -> StoreSummary { try await inner.summary(since: date) }
     func recordResult(_ result: ScenarioResult) async throws -> Bool {
         attempts += 1
         if failures > 0 {
