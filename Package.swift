@@ -136,6 +136,16 @@ let package = Package(
             path: "Benchmarks/EngineThroughput",
             swiftSettings: swiftSettings
         ),
+        // Benchmark: no-op jobs through the Redis queue, alone and with the PostgreSQL commit (see bench/distributed.sh).
+        .executableTarget(
+            name: "QueueThroughput",
+            dependencies: [
+                "RondaQueue", "RondaStore", "RondaCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/QueueThroughput",
+            swiftSettings: swiftSettings
+        ),
 
         // Test helpers shared by test targets: a Hummingbird test server, a silent raw-socket server, log capture.
         .target(
@@ -166,7 +176,7 @@ let package = Package(
         // SQLite store: schema, migrations, idempotent writes (temporary files only).
         .testTarget(
             name: "RondaStoreTests",
-            dependencies: ["RondaStore", "RondaCore"],
+            dependencies: ["RondaStore", "RondaCore", "RondaTestSupport"],
             swiftSettings: swiftSettings
         ),
         // RondaHTTP against real local servers (Hummingbird, raw sockets, openssl s_server).
@@ -200,6 +210,17 @@ let package = Package(
             dependencies: [
                 "RondaCore", "RondaHTTP", "RondaEngine", "RondaQueue", "RondaStore",
                 "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The distributed mode end to end: redis-server, PostgreSQL and `ronda worker` processes the tests start.
+        .testTarget(
+            name: "RondaDistributedTests",
+            dependencies: [
+                "RondaCore", "RondaQueue", "RondaStore", "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget",
+                "RondaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

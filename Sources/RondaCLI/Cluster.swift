@@ -44,7 +44,7 @@ struct ClusterOptions: ParsableArguments {
     func openStore(logger: Logger) async throws -> any ResultStore {
         let text = try databaseURLText()
         do {
-            return try await StoreOpener.open(url: text, logger: logger)
+            return try await StoreLocation.open(url: text, setting: databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL", logger: logger)
         } catch let error as StoreError {
             throw CLIError(.storage, error.message)
         }
@@ -84,13 +84,5 @@ enum CLIDuration {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if trimmed.hasSuffix("d"), let days = Double(trimmed.dropLast()), days >= 0, days.isFinite { return days * 86_400 }
         return NodeReaderBridge.duration(trimmed)
-    }
-}
-
-/// Opens the store a URL names. (Until the PostgreSQL store lands: SQLite paths only.)
-enum StoreOpener {
-    static func open(url: String, logger: Logger) async throws -> any ResultStore {
-        let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
-        return try await SQLiteStore.open(path: path, logger: logger)
     }
 }

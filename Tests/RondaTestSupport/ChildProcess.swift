@@ -39,6 +39,7 @@ public final class ChildProcess: Sendable {
         let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard result == 0 else { throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
         pidBox.withLock { $0 = pid }
+        ChildRegistry.add(pid)
     }
 
     public var pid: pid_t { pidBox.withLock { $0 } }
@@ -56,6 +57,7 @@ public final class ChildProcess: Sendable {
         let result = waitpid(pid, &status, WNOHANG)
         guard result == pid else { return nil }
         statusBox.withLock { $0 = status }
+        ChildRegistry.remove(pid)
         return status
     }
 
@@ -91,7 +93,29 @@ public final class ChildProcess: Sendable {
             kill(pid, SIGKILL)
             var status: Int32 = 0
             waitpid(pid, &status, 0)
+            ChildRegistry.remove(pid)
         }
+    }
+}
+
+/// Every child still running; killed when the test process exits, so no server or worker
+/// outlives the tests (a test that failed half-way included).
+enum ChildRegistry {
+    private static let pids = Mutex<Set<pid_t>>([])
+    private static let installed = Mutex(false)
+
+    static func add(_ pid: pid_t) {
+        pids.withLock { _ = $0.insert(pid) }
+        let first = installed.withLock { done in defer { done = true }; return !done }
+        if first { atexit { ChildRegistry.killAll() } }
+    }
+
+    static func remove(_ pid: pid_t) {
+        pids.withLock { _ = $0.remove(pid) }
+    }
+
+    static func killAll() {
+        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 }
 

@@ -52,6 +52,12 @@ public final class RedisJobQueue: JobQueue {
     let commands: RedisConnection
     private let idleReaders = Mutex<[RedisConnection]>([])
     private let groupReady = Mutex(false)
+    /// When a `lease` last moved delayed jobs and looked for reclaimable ones, and whether the
+    /// next one must look again (a job was just released or reclaimed here).
+    private let upkeep = Mutex<(last: ContinuousClock.Instant?, due: Bool)>((nil, true))
+    /// How often, at most, a busy `lease` runs the promote and reclaim scripts: between those,
+    /// a lease is one XREADGROUP. A waiting lease runs them on every poll.
+    static let upkeepInterval: Duration = .milliseconds(100)
 
     /// Connects lazily: the first command opens the connection and creates the group.
     public init(configuration: RedisConfiguration, options: Options = Options()) {
@@ -109,13 +115,22 @@ public final class RedisJobQueue: JobQueue {
         defer { checkIn(reader) }
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: wait)
+        var polled = false
         while true {
-            try await promoteDueJobs(on: reader)
-            if let lease = try await reclaim(on: reader, consumer: consumer) { return lease }
+            // Busy queues skip the scripts between upkeep intervals; an idle or non-blocking lease runs them.
+            if polled || wait == .zero || upkeepDue(at: clock.now) {
+                try await promoteDueJobs(on: reader)
+                if let lease = try await reclaim(on: reader, consumer: consumer) {
+                    upkeep.withLock { $0.due = true }
+                    return lease
+                }
+            }
             let remaining = clock.now.duration(to: end)
-            let block: Duration? = remaining >= .milliseconds(1) ? min(remaining, options.pollInterval) : nil
+            let cap = polled ? options.pollInterval : min(options.pollInterval, Self.upkeepInterval)
+            let block: Duration? = remaining >= .milliseconds(1) ? min(remaining, cap) : nil
             if let lease = try await readNew(on: reader, consumer: consumer, block: block) { return lease }
             if block == nil || clock.now >= end || Task.isCancelled { return nil }
+            polled = true
         }
     }
 
@@ -146,6 +161,16 @@ public final class RedisJobQueue: JobQueue {
             try await RedisQueueScripts.release.run(
                 on: commands, keys: [options.streamKey],
                 arguments: [options.group, token.consumer, token.entryID, String(token.deliveries), Self.releasedConsumer])
+        }
+        upkeep.withLock { $0.due = true }
+    }
+
+    /// Whether this lease should run the promote and reclaim scripts (and, if so, marks them run).
+    private func upkeepDue(at now: ContinuousClock.Instant) -> Bool {
+        upkeep.withLock { state in
+            guard state.due || state.last.map({ $0.duration(to: now) >= Self.upkeepInterval }) ?? true else { return false }
+            state = (now, false)
+            return true
         }
     }
 

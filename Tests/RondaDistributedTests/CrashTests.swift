@@ -1,0 +1,87 @@
+import Foundation
+import RondaCore
+import RondaQueue
+import RondaStore
+import RondaTestSupport
+import Testing
+
+@testable import RondaCoordinator
+
+/// Crashes and outages in the middle of runs: every scenario still ends with exactly one
+/// result, and the run is finalized once.
+@Suite(.serialized)
+struct CrashTests {
+    /// Every expected scenario has exactly one result and none was recorded as lost; the run
+    /// finalizes once with every scenario passed.
+    func expectCompleteAndFinalizedOnce(_ topology: Topology, _ run: RunRecord) async throws {
+        let results = try await topology.store.results(runID: run.id)
+        #expect(results.count == run.totals.scenarios)
+        #expect(Set(results.map(\.scenario)).count == results.count)
+        #expect(results.filter { $0.errorKind == .lost }.isEmpty)
+        #expect(results.filter { $0.status != .pass }.map { "\($0.scenario): \($0.errorMessage ?? "")" }.isEmpty)
+        let expected = results.map(\.scenario)
+        let finalized = try #require(try await topology.coordinator.finalizeIfDue(runID: run.id, expected: expected))
+        #expect(finalized.totals.passed == run.totals.scenarios)
+        #expect(try await topology.coordinator.finalizeIfDue(runID: run.id, expected: expected, force: true) == nil)
+    }
+
+    @Test func killingWorkersRepeatedlyDuringA2000JobRunLosesAndDoublesNothing() async throws {
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        defer { Task { await topology.shutDown() } }
+        for index in 1...3 { try topology.startWorker("w\(index)", concurrency: 8) }
+        let run = try await topology.startRun(try Topology.healthScenarios(2_000))
+        var generation = 3
+        var kills = 0
+        // Every 250 ms, kill -9 one worker in the middle of its scenarios and start a replacement.
+        while try await topology.store.scenariosWithResults(runID: run.id).count < 2_000, kills < 30 {
+            try await Task.sleep(for: .milliseconds(250))
+            let victim = "w\(generation - 2)"
+            await topology.worker(victim)?.kill9()
+            kills += 1
+            generation += 1
+            try topology.startWorker("w\(generation)", concurrency: 8)
+        }
+        #expect(kills >= 3, "the run ended before three workers were killed")
+        #expect(await topology.waitForResults(run) == 2_000)
+        try await expectCompleteAndFinalizedOnce(topology, run)
+        // Killed workers left deliveries behind that others reclaimed and absorbed.
+        #expect(try await topology.queue.stats() == QueueStats(pending: 0, inFlight: 0, deadLetters: 0))
+    }
+
+    @Test(arguments: [true, false])
+    func redisRestartedMidRunKeepingOrLosingItsData(keepData: Bool) async throws {
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        defer { Task { await topology.shutDown() } }
+        for index in 1...2 { try topology.startWorker("w\(index)", concurrency: 8) }
+        let run = try await topology.startRun(try Topology.healthScenarios(600, prefix: keepData ? "keep" : "lose"))
+        // Mid-run: some results in, some jobs still queued.
+        while try await topology.store.scenariosWithResults(runID: run.id).count < 100 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await topology.redis.restart(keepData: keepData)
+        #expect(await topology.waitForResults(run) == 600)
+        try await expectCompleteAndFinalizedOnce(topology, run)
+        // The workers reconnected (they are still the same processes) and keep serving.
+        #expect(topology.worker("w1")?.poll() == nil)
+        #expect(topology.worker("w2")?.poll() == nil)
+    }
+
+    @Test func postgresStoppedForTenSecondsMidRunLosesNothing() async throws {
+        let postgres = try TestPostgres()
+        let topology = try await Topology(databaseURL: try await postgres.makeDatabase())
+        defer { Task { await topology.shutDown(); try? await postgres.stop() } }
+        for index in 1...2 { try topology.startWorker("w\(index)", concurrency: 8) }
+        let run = try await topology.startRun(try Topology.healthScenarios(400, prefix: "pg"))
+        while try await topology.store.scenariosWithResults(runID: run.id).count < 50 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await postgres.stop()
+        // Ten seconds without PostgreSQL: workers keep their leases and retry their writes.
+        try await Task.sleep(for: .seconds(10))
+        try await postgres.start()
+        #expect(await topology.waitForResults(run) == 400)
+        try await expectCompleteAndFinalizedOnce(topology, run)
+        let log = topology.worker("w1")?.log ?? ""
+        #expect(log.contains("cannot record the result; retrying") || topology.worker("w2")?.log.contains("cannot record the result; retrying") == true)
+    }
+}

@@ -1,0 +1,126 @@
+import DemoTarget
+import Foundation
+import Logging
+import RondaCoordinator
+import RondaCore
+import RondaQueue
+import RondaStore
+import RondaTestSupport
+import Synchronization
+
+@testable import RondaCLI
+
+/// The distributed topology as plain processes on loopback: a redis-server and PostgreSQL the
+/// test starts, the demo app (in the test process), and `ronda worker` processes. The test
+/// plays the coordinator in process, with the same `RunCoordinator` code `ronda coordinator` runs.
+final class Topology: Sendable {
+    let directory: String
+    let redis: RedisProcess
+    let databaseURL: String
+    let demo: RunningDemo
+    let store: any ResultStore
+    let queue: RedisJobQueue
+    let control: RedisControlPlane
+    let coordinator: RunCoordinator
+    /// Worker lease time: short, so a killed worker's jobs come back quickly.
+    let leaseTime = "2s"
+    private let workers = Mutex<[String: ChildProcess]>([:])
+
+    init(databaseURL: String, name: String = #function) async throws {
+        directory = try Checkout.temporaryDirectory("ronda-topology")
+        redis = try await RedisProcess(directory: directory)
+        self.databaseURL = databaseURL
+        demo = try await DemoRunner.startDemo(faults: [])
+        store = try await StoreLocation.open(url: databaseURL, logger: Logger(label: "test.store"))
+        try await store.migrate()
+        let configuration = try RedisConfiguration(url: redis.url)
+        queue = RedisJobQueue(configuration: configuration, options: .init(leaseTime: .seconds(2)))
+        control = RedisControlPlane(configuration: configuration)
+        coordinator = RunCoordinator(store: store, queue: queue, control: control, logger: Logger(label: "test.coordinator"))
+    }
+
+    /// What a worker process gets: the servers, and the demo app's passwords and secrets.
+    var environment: [String: String] {
+        var environment = DemoRunner.demoValues(demo: demo)
+        environment["RONDA_REDIS_URL"] = redis.url
+        environment["RONDA_DATABASE_URL"] = databaseURL
+        environment["RONDA_BASE_URL"] = demo.baseURL
+        environment["PATH"] = "/usr/bin:/bin"
+        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] { environment["LLVM_PROFILE_FILE"] = profile }
+        return environment
+    }
+
+    /// Starts `ronda worker --name NAME` with the bundled ronda.yml (plus `config` lines appended, if any).
+    @discardableResult
+    func startWorker(_ name: String, concurrency: Int = 4, config extra: String = "") throws -> ChildProcess {
+        var config = Checkout.root + "/ronda.yml"
+        if !extra.isEmpty {
+            config = directory + "/ronda-\(name).yml"
+            let base = try String(contentsOfFile: Checkout.root + "/ronda.yml", encoding: .utf8)
+                .replacingOccurrences(of: "login: scenarios/", with: "login: \(Checkout.root)/scenarios/")
+            try (base + "\n" + extra + "\n").write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        let process = try ChildProcess(
+            Checkout.ronda,
+            ["worker", "--name", name, "--concurrency", String(concurrency), "--lease-time", leaseTime, "--config", config, "--log-level", "info"],
+            environment: environment, logPath: directory + "/\(name).log")
+        workers.withLock { $0[name] = process }
+        return process
+    }
+
+    func worker(_ name: String) -> ChildProcess? { workers.withLock { $0[name] } }
+
+    /// Creates a manual run of `scenarios` against the demo app and enqueues its jobs.
+    func startRun(_ scenarios: [ScenarioSnapshot], deadline: Double = 600) async throws -> RunRecord {
+        guard let run = try await coordinator.startRun(
+            scenarios, trigger: .manual, deadline: Date().addingTimeInterval(deadline),
+            variables: [Job.baseURLVariable: demo.baseURL])
+        else { throw ChildProcess.Failure(description: "the run was not created") }
+        return run
+    }
+
+    /// Waits until every expected scenario has a result, sweeping as `coordinator serve` does;
+    /// database errors while it waits (PostgreSQL stopped) are retried.
+    func waitForResults(_ run: RunRecord, timeout: Double = 240) async -> Int {
+        let end = Date().addingTimeInterval(timeout)
+        var count = 0
+        while Date() < end {
+            _ = try? await coordinator.sweep()
+            if let names = try? await store.scenariosWithResults(runID: run.id) {
+                count = names.count
+                if count >= run.totals.scenarios { return count }
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return count
+    }
+
+    /// Stops every worker (SIGKILL), the demo app and redis; closes connections.
+    func shutDown() async {
+        for process in workers.withLock({ Array($0.values) }) { await process.kill9() }
+        await demo.stop()
+        await redis.kill9()
+        queue.close()
+        control.close()
+        try? await store.close()
+    }
+
+    /// `count` copies of a quick scenario (two requests to the demo app's /health).
+    static func healthScenarios(_ count: Int, prefix: String = "load") throws -> [ScenarioSnapshot] {
+        try (0..<count).map { index in
+            let name = "\(prefix)-\(String(format: "%04d", index))"
+            let source = """
+                scenario: \(name)
+                module: load
+                steps:
+                  - name: Health
+                    get: /health
+                    expect: { status: 200 }
+                  - name: Health again
+                    get: /health
+                    expect: { status: 200 }
+                """
+            return ScenarioSnapshot(scenario: try ScenarioLoader.parse(source, file: "\(name).yml"), source: source)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import RondaCore
+import RondaQueue
+import RondaStore
+import RondaTestSupport
+import Synchronization
+import Testing
+
+@testable import RondaCoordinator
+
+/// A local target that records when each request arrived and which scenario sent it.
+final class Arrivals: Sendable {
+    private let entries = Mutex<[(name: String, at: Double)]>([])
+    func add(_ name: String) { entries.withLock { $0.append((name, Date().timeIntervalSince1970)) } }
+    var all: [(name: String, at: Double)] { entries.withLock { $0 } }
+    var names: [String] { all.map(\.name) }
+}
+
+func targetScenarios(_ count: Int, prefix: String, path: String, steps: Int = 1) throws -> [ScenarioSnapshot] {
+    try (0..<count).map { index in
+        let name = "\(prefix)-\(String(format: "%03d", index))"
+        let body = (1...steps).map { step in "  - name: Step \(step)\n    get: \(path)?name=\(name)\n    expect: { status: 200 }" }
+        let source = "scenario: \(name)\nmodule: target\ntimeout: 60s\nsteps:\n" + body.joined(separator: "\n") + "\n"
+        return ScenarioSnapshot(scenario: try ScenarioLoader.parse(source, file: "\(name).yml"), source: source)
+    }
+}
+
+@Suite(.serialized)
+struct WorkerProcessTests {
+    @Test func sigtermWithJobsInFlightLosesNothingAndDoublesNothing() async throws {
+        let arrivals = Arrivals()
+        let target = try await TestHTTPServer.start { router in
+            router.get("/slow") { request, _ -> String in
+                arrivals.add(request.uri.queryParameters.get("name") ?? "?")
+                try await Task.sleep(for: .seconds(1))
+                return "ok"
+            }
+        }
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        defer { Task { await topology.shutDown(); await target.stop() } }
+        let scenarios = try targetScenarios(12, prefix: "drain", path: "/slow")
+        let run = try await topology.coordinator.startRun(
+            scenarios, trigger: .manual, deadline: Date().addingTimeInterval(600), variables: [Job.baseURLVariable: target.baseURL])
+        let first = try topology.startWorker("first", concurrency: 4)
+        // Four scenarios in flight at the target, eight waiting in the queue.
+        #expect(await eventually { arrivals.all.count >= 4 })
+        first.signal(SIGTERM)
+        let status = await first.wait(timeout: .seconds(60))
+        #expect(first.exitCode == 0, "worker log:\n\(first.log)")
+        #expect(status != nil)
+        let drained = try await topology.store.scenariosWithResults(runID: try #require(run).id)
+        #expect(drained.count == 4, "the drained worker records exactly its in-flight scenarios")
+        #expect(first.log.contains("draining"))
+        // A second worker does the rest.
+        try topology.startWorker("second", concurrency: 4)
+        #expect(await topology.waitForResults(try #require(run)) == 12)
+        let results = try await topology.store.results(runID: try #require(run).id)
+        #expect(results.count == 12)
+        #expect(results.allSatisfy { $0.status == .pass })
+        // Every scenario reached the target exactly once: nothing ran twice.
+        #expect(arrivals.names.sorted() == scenarios.map(\.scenario.name).sorted())
+        #expect(Set(results.filter { drained.contains($0.scenario) }.map(\.worker)).allSatisfy { $0.hasPrefix("first") })
+    }
+
+    @Test func theRateLimitHoldsAcrossFourWorkersWithinFivePercent() async throws {
+        let arrivals = Arrivals()
+        let target = try await TestHTTPServer.start { router in
+            router.get("/hit") { request, _ -> String in
+                arrivals.add(request.uri.queryParameters.get("name") ?? "?")
+                return "ok"
+            }
+        }
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        defer { Task { await topology.shutDown(); await target.stop() } }
+        let rate = 40.0
+        for index in 1...4 {
+            try topology.startWorker("rl\(index)", concurrency: 4, config: "rate_limit:\n  requests_per_second: \(Int(rate))\n  burst: 1")
+        }
+        // 40 scenarios × 20 requests = 800 requests: 20 s of work at 40/s, more than any worker alone would take.
+        let scenarios = try targetScenarios(40, prefix: "rate", path: "/hit", steps: 20)
+        let run = try #require(try await topology.coordinator.startRun(
+            scenarios, trigger: .manual, deadline: Date().addingTimeInterval(600), variables: [Job.baseURLVariable: target.baseURL]))
+        #expect(await topology.waitForResults(run) == 40)
+        let times = arrivals.all.map(\.at).sorted()
+        #expect(times.count == 800)
+        // A 10 s window in the steady middle (skipping the first 2 s while workers start).
+        let start = try #require(times.first) + 2
+        let inWindow = times.filter { $0 >= start && $0 < start + 10 }.count
+        let expected = rate * 10
+        #expect(abs(Double(inWindow) - expected) <= expected * 0.05, "\(inWindow) requests in 10 s at \(rate)/s")
+        // Every worker took part.
+        let workers = Set(try await topology.store.results(runID: run.id).map { $0.worker.split(separator: "-").first.map(String.init) ?? "" })
+        #expect(workers.count == 4)
+    }
+}
+
+/// Polls `condition` every 20 ms for up to `seconds`; the tests assert what it returns.
+func eventually(_ seconds: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
