@@ -10,6 +10,7 @@ import Glibc
 public final class ChildProcess: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public let executable: String
