@@ -79,20 +79,27 @@ final class Topology: Sendable {
         return run
     }
 
-    /// Waits until every expected scenario has a result, sweeping as `coordinator serve` does;
-    /// database errors while it waits (PostgreSQL stopped) are retried.
-    func waitForResults(_ run: RunRecord, timeout: Double = 240) async -> Int {
+    /// Waits until every expected scenario has a result, sweeping as `coordinator serve` does
+    /// (so the sweeps finalize the run); database errors while it waits (PostgreSQL stopped) are
+    /// retried. Returns how many results the run has, and how many sweeps finalized it.
+    @discardableResult
+    func waitForResults(_ run: RunRecord, timeout: Double = 240) async -> (results: Int, finalizations: Int) {
         let end = Date().addingTimeInterval(timeout)
         var count = 0
+        var finalizations = 0
         while Date() < end {
-            _ = try? await coordinator.sweep()
-            if let names = try? await store.scenariosWithResults(runID: run.id) {
-                count = names.count
-                if count >= run.totals.scenarios { return count }
+            if let report = try? await coordinator.sweep() {
+                finalizations += report.finalized.filter { $0.id == run.id }.count
             }
+            if let names = try? await store.scenariosWithResults(runID: run.id) { count = names.count }
+            if count >= run.totals.scenarios, finalizations > 0 { break }
             try? await Task.sleep(for: .milliseconds(200))
         }
-        return count
+        // More sweeps after the finalization must not finalize it again.
+        for _ in 0..<3 {
+            if let report = try? await coordinator.sweep() { finalizations += report.finalized.filter { $0.id == run.id }.count }
+        }
+        return (count, finalizations)
     }
 
     /// Stops every worker (SIGKILL), the demo app and redis; closes connections.

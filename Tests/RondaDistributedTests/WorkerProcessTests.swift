@@ -54,7 +54,7 @@ struct WorkerProcessTests {
         #expect(first.log.contains("draining"))
         // A second worker does the rest.
         try topology.startWorker("second", concurrency: 4)
-        #expect(await topology.waitForResults(try #require(run)) == 12)
+        #expect(await topology.waitForResults(try #require(run)).results == 12)
         let results = try await topology.store.results(runID: try #require(run).id)
         #expect(results.count == 12)
         #expect(results.allSatisfy { $0.status == .pass })
@@ -81,7 +81,7 @@ struct WorkerProcessTests {
         let scenarios = try targetScenarios(40, prefix: "rate", path: "/hit", steps: 20)
         let run = try #require(try await topology.coordinator.startRun(
             scenarios, trigger: .manual, deadline: Date().addingTimeInterval(600), variables: [Job.baseURLVariable: target.baseURL]))
-        #expect(await topology.waitForResults(run) == 40)
+        #expect(await topology.waitForResults(run).results == 40)
         let times = arrivals.all.map(\.at).sorted()
         #expect(times.count == 800)
         // A 10 s window in the steady middle (skipping the first 2 s while workers start).
