@@ -1,11 +1,60 @@
 import Foundation
+import PostgresNIO
 import RondaCore
 import SQLiteNIO
+
+/// One column's value as the store reads it, whichever database it came from.
+enum ColumnValue {
+    case null
+    case text(String)
+    case integer(Int64)
+    case real(Double)
+    /// A type the store never writes (e.g. a BLOB or a PostgreSQL `numeric`), described for the error.
+    case unsupported(String)
+}
+
+/// A result row whose columns can be read by name: implemented by SQLite's and PostgreSQL's
+/// rows, so `Columns` (and the record decoders below) are written once for both stores.
+protocol ColumnReading {
+    /// The column's value, or `nil` when the row has no such column.
+    func columnValue(_ name: String) -> ColumnValue?
+}
+
+extension SQLiteRow: ColumnReading {
+    func columnValue(_ name: String) -> ColumnValue? {
+        guard let data = column(name) else { return nil }
+        switch data {
+        case .null: return .null
+        case .text(let text): return .text(text)
+        case .integer(let number): return .integer(Int64(number))
+        case .float(let number): return .real(number)
+        case .blob: return .unsupported(data.description)
+        }
+    }
+}
+
+extension PostgresRandomAccessRow: ColumnReading {
+    func columnValue(_ name: String) -> ColumnValue? {
+        guard contains(name) else { return nil }
+        let cell = self[name]
+        guard cell.bytes != nil else { return .null }
+        do {
+            switch cell.dataType {
+            case .text, .varchar, .name, .bpchar: return .text(try cell.decode(String.self))
+            case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+            case .float4, .float8: return .real(try cell.decode(Double.self))
+            default: return .unsupported("a value of type \(cell.dataType)")
+            }
+        } catch {
+            return .unsupported("an undecodable \(cell.dataType)")
+        }
+    }
+}
 
 /// Typed reads of one row's columns. A missing or malformed value is a `.decoding` error
 /// that names the table and column, never a crash.
 struct Columns {
-    let row: SQLiteRow
+    let row: any ColumnReading
     let table: String
 
     init(_ row: SQLiteRow, table: String) {
@@ -13,13 +62,27 @@ struct Columns {
         self.table = table
     }
 
-    private func value(_ name: String) -> SQLiteData? {
-        guard let data = row.column(name), !data.isNull else { return nil }
-        return data
+    init(_ row: PostgresRow, table: String) {
+        self.row = row.makeRandomAccess()
+        self.table = table
+    }
+
+    private func value(_ name: String) -> ColumnValue? {
+        guard let value = row.columnValue(name) else { return nil }
+        if case .null = value { return nil }
+        return value
     }
 
     private func invalid(_ name: String, _ expected: String) -> StoreError {
-        let found = row.column(name).map(\.description) ?? "no such column"
+        let found: String
+        switch row.columnValue(name) {
+        case nil: found = "no such column"
+        case .null: found = "null"
+        case .text(let text): found = "'\(text.prefix(80))'"
+        case .integer(let number): found = String(number)
+        case .real(let number): found = String(number)
+        case .unsupported(let description): found = description
+        }
         return StoreError(.decoding, "column \(table).\(name) should hold \(expected), found \(found)")
     }
 
@@ -48,7 +111,7 @@ struct Columns {
     func optionalDouble(_ name: String) throws -> Double? {
         switch value(name) {
         case nil: return nil
-        case .float(let number): return number
+        case .real(let number): return number
         case .integer(let number): return Double(number)
         default: throw invalid(name, "a number")
         }

@@ -56,13 +56,7 @@ extension SQLiteStore {
     }
 
     private func createMigrationsTable() async throws {
-        try await execute("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version     INTEGER PRIMARY KEY,
-                name        TEXT NOT NULL,
-                applied_at  TEXT NOT NULL
-            )
-            """)
+        try await execute(StoreSQL.createMigrationsTable)
     }
 
     /// Applies one migration unless it is recorded already. The check is inside the

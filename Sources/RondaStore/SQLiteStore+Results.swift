@@ -20,14 +20,7 @@ extension SQLiteStore {
                             + "(deleted by retention, or created in another database)")
                 }
                 let inserted = try await query(
-                    """
-                    INSERT INTO scenario_results (id, run_id, scenario, module, priority, tags, status, attempt, worker,
-                        steps_executed, steps_passed, failing_step, error_kind, error_message, trace,
-                        started_at, completed_at, duration, response_time)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-                    ON CONFLICT (run_id, scenario) DO NOTHING
-                    RETURNING id
-                    """,
+                    StoreSQL.insertResult,
                     [
                         .string(resultID), .string(result.runID), .string(result.scenario), .string(result.module),
                         .string(result.priority.rawValue), .string(tags), .string(result.status.rawValue),
@@ -49,12 +42,7 @@ extension SQLiteStore {
         _ step: StepResult, seq: Int, resultID: String, assertions: String, captures: String
     ) async throws {
         try await execute(
-            """
-            INSERT INTO step_results (scenario_result_id, seq, idx, name, phase, case_label, outcome, method, url,
-                status, dns, connect, tls, first_byte, total, attempts, assertions, captures,
-                request_excerpt, response_excerpt, error, started_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
-            """,
+            StoreSQL.insertStep,
             [
                 .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),
                 .string(step.caseLabel), .string(step.outcome.rawValue), .string(step.method), .string(step.url),
@@ -72,12 +60,7 @@ extension SQLiteStore {
                 let resultRows = try await query(
                     "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario", [.string(runID)])
                 let stepRows = try await query(
-                    """
-                    SELECT s.* FROM step_results s
-                    JOIN scenario_results r ON r.id = s.scenario_result_id
-                    WHERE r.run_id = ?1
-                    ORDER BY s.scenario_result_id, s.seq
-                    """,
+                    StoreSQL.resultSteps,
                     [.string(runID)])
                 var steps: [String: [StepResult]] = [:]
                 for row in stepRows {

@@ -7,16 +7,8 @@ extension SQLiteStore {
         let variables = try JSONColumn.text(run.variables)
         return try await exclusive("creating run \(run.id)") {
           try await transaction {
-            // No conflict target: a repeated id or (schedule, slot) both leave the first row alone.
             let inserted = try await query(
-                """
-                INSERT INTO runs (id, trigger, schedule, slot, status, scenarios, passed, failed, errored, skipped,
-                                  errors_found, started_at, completed_at, execution_time, deadline,
-                                  variables, enqueued_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-                ON CONFLICT DO NOTHING
-                RETURNING id
-                """,
+                StoreSQL.insertRun,
                 [
                     .string(run.id), .string(run.trigger.rawValue), .string(run.schedule), .date(run.slot),
                     .string(run.status.rawValue), .int(run.totals.scenarios), .int(run.totals.passed),
@@ -27,7 +19,7 @@ extension SQLiteStore {
             guard !inserted.isEmpty else { return false }
             for scenario in planned {
                 try await execute(
-                    "INSERT INTO run_scenarios (run_id, scenario, file, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                    StoreSQL.insertPlanned,
                     [.string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)])
             }
             return true
@@ -38,7 +30,7 @@ extension SQLiteStore {
     public func markEnqueued(runID: String, at date: Date) async throws {
         try await exclusive("marking run \(runID) enqueued") {
             try await execute(
-                "UPDATE runs SET enqueued_at = ?2 WHERE id = ?1 AND enqueued_at IS NULL", [.string(runID), .date(date)])
+                StoreSQL.markEnqueued, [.string(runID), .date(date)])
         }
     }
 
@@ -71,16 +63,8 @@ extension SQLiteStore {
 
     public func summary(since date: Date) async throws -> StoreSummary {
         try await exclusive("summarizing runs since \(Timestamp.text(date))") {
-            let runs = try await query(
-                """
-                SELECT COUNT(*) AS runs, COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running
-                FROM runs WHERE started_at >= ?1
-                """, [.date(date)])
-            let results = try await query(
-                """
-                SELECT COUNT(*) AS results, COALESCE(SUM(CASE WHEN r.status = 'pass' THEN 1 ELSE 0 END), 0) AS passed
-                FROM scenario_results r JOIN runs ON runs.id = r.run_id WHERE runs.started_at >= ?1
-                """, [.date(date)])
+            let runs = try await query(StoreSQL.summaryRuns, [.date(date)])
+            let results = try await query(StoreSQL.summaryResults, [.date(date)])
             let runColumns = runs.first.map { Columns($0, table: "runs") }
             let resultColumns = results.first.map { Columns($0, table: "scenario_results") }
             return StoreSummary(
@@ -97,24 +81,8 @@ extension SQLiteStore {
                 guard let row = running.first else { return nil }
                 let startedAt = try Columns(row, table: "runs").date("started_at")
                 let executionTime = max(0, date.timeIntervalSince(startedAt))
-                // The guard on status makes a second finalizer (here or in another process) a no-op.
                 let updated = try await query(
-                    """
-                    UPDATE runs SET
-                        status = 'completed',
-                        passed = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'pass'),
-                        failed = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'fail'),
-                        errored = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'error'),
-                        skipped = (SELECT COUNT(*) FROM scenario_results r WHERE r.run_id = runs.id AND r.status = 'skip'),
-                        errors_found = (SELECT COUNT(*) FROM scenario_results r
-                                        WHERE r.run_id = runs.id AND r.status IN ('fail', 'error')),
-                        scenarios = (SELECT CASE WHEN COUNT(*) > runs.scenarios THEN COUNT(*) ELSE runs.scenarios END
-                                     FROM scenario_results r WHERE r.run_id = runs.id),
-                        completed_at = ?2,
-                        execution_time = ?3
-                    WHERE id = ?1 AND status = 'running'
-                    RETURNING *
-                    """,
+                    StoreSQL.finalizeRun,
                     [.string(id), .date(date), .double(executionTime)])
                 return try updated.first.map { try RunRecord(Columns($0, table: "runs")) }
             }

@@ -27,13 +27,18 @@ public struct StoreError: Error, CustomStringConvertible {
         public static let unknownRun = Code("unknownRun")
         /// The store was used after `close()`.
         public static let closed = Code("closed")
+        /// The database server cannot be reached (down, refusing connections, or not answering
+        /// in time). Transient: retry later with backoff; the same store recovers by itself.
+        public static let unavailable = Code("unavailable")
+        /// A database URL (RONDA_DATABASE_URL, `--database-url`) is malformed or unsupported.
+        public static let invalidLocation = Code("invalidLocation")
 
         public var description: String { name }
     }
 
     public var code: Code
     public var message: String
-    /// The lower-level error, when there is one (an `SQLiteError`, a file system error).
+    /// The lower-level error, when there is one (an `SQLiteError`, a `PSQLError`, a file system error).
     public var underlying: (any Error)?
 
     public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {

@@ -1,5 +1,6 @@
 import Foundation
 import RondaCore
+import RondaTestSupport
 @testable import RondaStore
 
 /// A directory under the system temporary directory, removed by `remove()`.
@@ -75,4 +76,78 @@ func makeResult(
         errorMessage: status == .pass ? nil : "step 'Step 1': expected status 201, got 500",
         trace: status == .error ? "curl: (28) Operation timed out" : nil,
         startedAt: time(1.5), completedAt: time(9.75), duration: 8.25, responseTime: 0.375, steps: steps)
+}
+
+// MARK: - Both stores
+
+/// The store implementations the contract tests run against.
+enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    var description: String { rawValue }
+
+    /// SQLite always; PostgreSQL when its programs are installed (they are here and in CI;
+    /// `PostgresStoreTests` reports the reason when they are not).
+    static var available: [StoreKind] { TestPostgres.isAvailable ? [.sqlite, .postgres] : [.sqlite] }
+}
+
+/// What the contract tests use beyond `ResultStore` (internal API both stores have).
+protocol StoreUnderTest: ResultStore {
+    func rowCount(_ table: StoreTable) async throws -> Int
+    func migrate(using migrations: [Migration]) async throws
+    func appliedMigrations() async throws -> [AppliedMigration]
+}
+
+extension SQLiteStore: StoreUnderTest {}
+extension PostgresStore: StoreUnderTest {}
+
+/// A store under test and how to open another store on the same database (standing in for
+/// another process: its own connections and locks).
+struct StoreFixture: Sendable {
+    let kind: StoreKind
+    /// The SQLite file path or the PostgreSQL URL.
+    let location: String
+    let openAnother: @Sendable () async throws -> any StoreUnderTest
+}
+
+/// Short timeouts so a failing test fails quickly; generous enough for a loaded 2-core machine.
+let testPostgresOptions = PostgresStore.Options(connectTimeout: .seconds(5), operationTimeout: .seconds(10))
+
+/// Opens a PostgreSQL store on `url` (not migrated).
+func openPostgres(_ url: String, options: PostgresStore.Options = testPostgresOptions) async throws -> PostgresStore {
+    guard case .postgres(let location) = try StoreLocation(parsing: url) else {
+        throw StoreError(.invalidLocation, "not a PostgreSQL URL")
+    }
+    return try await PostgresStore.open(location, options: options)
+}
+
+/// Opens and migrates a fresh store of `kind` (a new SQLite file, or a new PostgreSQL
+/// database on the shared test cluster), runs `body`, then closes it (also when `body` throws).
+func withStore<T>(
+    _ kind: StoreKind, _ body: (any StoreUnderTest, StoreFixture) async throws -> T
+) async throws -> T {
+    let fixture: StoreFixture
+    var directory: TemporaryDirectory?
+    switch kind {
+    case .sqlite:
+        let temporary = try TemporaryDirectory()
+        directory = temporary
+        let path = temporary.path("data/ronda.sqlite")
+        fixture = StoreFixture(kind: kind, location: path) { try await SQLiteStore.open(path: path) }
+    case .postgres:
+        let url = try await TestPostgres.shared().makeDatabase()
+        fixture = StoreFixture(kind: kind, location: url) { try await openPostgres(url) }
+    }
+    defer { directory?.remove() }
+    let store = try await fixture.openAnother()
+    do {
+        try await store.migrate()
+        let value = try await body(store, fixture)
+        try await store.close()
+        return value
+    } catch {
+        try? await store.close()
+        throw error
+    }
 }

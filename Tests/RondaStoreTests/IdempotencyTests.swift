@@ -1,11 +1,13 @@
 import Foundation
 import RondaCore
+import RondaTestSupport
 import Testing
 @testable import RondaStore
 
 @Suite struct IdempotencyTests {
-    @Test func duplicateResultKeepsTheFirst() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func duplicateResultKeepsTheFirst(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             _ = try await store.createRun(makeRun(id: "r"))
             let first = makeResult(runID: "r", scenario: "s", status: .fail, worker: "w1")
             let second = makeResult(runID: "r", scenario: "s", status: .pass, worker: "w2", steps: [makeStep(9)])
@@ -16,8 +18,9 @@ import Testing
         }
     }
 
-    @Test func concurrentDuplicatesInsertExactlyOne() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func concurrentDuplicatesInsertExactlyOne(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             _ = try await store.createRun(makeRun(id: "r"))
             let inserted = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<50 {
@@ -33,10 +36,11 @@ import Testing
         }
     }
 
-    @Test func twoConnectionsToOneFileInsertExactlyOne() async throws {
-        try await withStore { store, directory async throws in
-            // A second store on the same file stands in for another process (own connection, own locks).
-            let other = try await SQLiteStore.open(path: directory.path("data/ronda.sqlite"))
+    @Test(arguments: StoreKind.available)
+    func twoStoresOnOneDatabaseInsertExactlyOne(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, fixture async throws in
+            // A second store on the same database stands in for another process (own connections, own locks).
+            let other = try await fixture.openAnother()
             try await other.migrate()
             _ = try await store.createRun(makeRun(id: "r"))
             let inserted = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -55,8 +59,9 @@ import Testing
         }
     }
 
-    @Test func resultForUnknownRunIsRejected() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func resultForUnknownRunIsRejected(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let error = await #expect(throws: StoreError.self) {
                 try await store.recordResult(makeResult(runID: "nope"))
             }
@@ -66,8 +71,9 @@ import Testing
         }
     }
 
-    @Test func scheduledRunIsUniquePerSlot() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func scheduledRunIsUniquePerSlot(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let slot = time(3600)
             #expect(try await store.createRun(makeRun(id: "a", trigger: .schedule, schedule: "hourly", slot: slot)))
             #expect(try await store.createRun(makeRun(id: "b", trigger: .schedule, schedule: "hourly", slot: slot)) == false)
@@ -84,8 +90,9 @@ import Testing
         }
     }
 
-    @Test func finalizeComputesTotalsOnce() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func finalizeComputesTotalsOnce(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let run = makeRun(id: "r", scenarios: 6, startedAt: time(0))
             _ = try await store.createRun(run)
             let outcomes: [ScenarioOutcome] = [.pass, .pass, .fail, .error, .skip]
@@ -106,8 +113,9 @@ import Testing
         }
     }
 
-    @Test func finalizeCountsMoreResultsThanExpected() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func finalizeCountsMoreResultsThanExpected(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             _ = try await store.createRun(makeRun(id: "r", scenarios: 1))
             for index in 0..<3 {
                 _ = try await store.recordResult(makeResult(runID: "r", scenario: "s\(index)", status: .fail))
@@ -118,8 +126,9 @@ import Testing
         }
     }
 
-    @Test func concurrentFinalizersFinalizeOnce() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func concurrentFinalizersFinalizeOnce(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             _ = try await store.createRun(makeRun(id: "r"))
             let finalized = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<10 {
@@ -131,8 +140,9 @@ import Testing
         }
     }
 
-    @Test func deleteRunsCascadesToResultsAndSteps() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func deleteRunsCascadesToResultsAndSteps(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             for (id, start) in [("old1", -7200.0), ("old2", -3600.0), ("new", 0.0)] {
                 _ = try await store.createRun(makeRun(id: id, startedAt: time(start)))
                 _ = try await store.recordResult(makeResult(runID: id, scenario: "a"))

@@ -1,11 +1,13 @@
 import Foundation
 import RondaCore
+import RondaTestSupport
 import Testing
 @testable import RondaStore
 
 @Suite struct MigrationTests {
-    @Test func migrateTwiceIsIdempotentAndRecordsVersions() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func migrateTwiceIsIdempotentAndRecordsVersions(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let applied = try await store.appliedMigrations()
             #expect(applied.map(\.version) == Migration.all.map(\.version))
             #expect(applied.map(\.name) == Migration.all.map(\.name))
@@ -24,8 +26,9 @@ import Testing
         #expect(versions.first == 1)
     }
 
-    @Test func newMigrationIsAppliedOnceOnTopOfExisting() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func newMigrationIsAppliedOnceOnTopOfExisting(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let extra = Migration(version: 1_000, name: "extra table", sql: ["CREATE TABLE extra (id TEXT PRIMARY KEY)"])
             try await store.migrate(using: Migration.all + [extra])
             try await store.migrate(using: Migration.all + [extra]) // CREATE TABLE would fail if re-run
@@ -33,8 +36,9 @@ import Testing
         }
     }
 
-    @Test func failedMigrationIsRolledBack() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func failedMigrationIsRolledBack(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let broken = Migration(version: 2_000, name: "broken", sql: [
                 "CREATE TABLE half_done (id TEXT)",
                 "THIS IS NOT SQL",
@@ -51,8 +55,9 @@ import Testing
         }
     }
 
-    @Test func newerSchemaThanKnownIsRefused() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func newerSchemaThanKnownIsRefused(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let future = Migration(version: 999, name: "from a newer Ronda", sql: ["CREATE TABLE future (id TEXT)"])
             try await store.migrate(using: Migration.all + [future])
             let error = await #expect(throws: StoreError.self) { try await store.migrate() }

@@ -1,11 +1,13 @@
 import Foundation
 import RondaCore
+import RondaTestSupport
 import Testing
 @testable import RondaStore
 
 @Suite struct RoundTripTests {
-    @Test func runRoundTripsEveryField() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func runRoundTripsEveryField(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let run = RunRecord(
                 id: "run-1", trigger: .schedule, schedule: "nightly", slot: time(-0.5), status: .running,
                 totals: RunTotals(scenarios: 7, passed: 1, failed: 2, errored: 3, skipped: 4), errorsFound: 5,
@@ -16,8 +18,9 @@ import Testing
         }
     }
 
-    @Test func resultsRoundTripWithSteps() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func resultsRoundTripWithSteps(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let run = makeRun(id: "run-1")
             #expect(try await store.createRun(run))
             let failing = makeResult(runID: "run-1", scenario: "login", status: .error)
@@ -44,8 +47,9 @@ import Testing
         }
     }
 
-    @Test func datesKeepSubMillisecondPrecision() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func datesKeepSubMillisecondPrecision(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let now = Date()
             var result = makeResult(runID: "r")
             result.startedAt = now
@@ -60,8 +64,9 @@ import Testing
         }
     }
 
-    @Test func recentRunsAreNewestFirstAndLimited() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available)
+    func recentRunsAreNewestFirstAndLimited(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             for index in 0..<5 {
                 _ = try await store.createRun(makeRun(id: "run-\(index)", startedAt: time(Double(index) * 60)))
             }
@@ -71,32 +76,31 @@ import Testing
         }
     }
 
-    @Test func reopenAfterCloseSeesTheData() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("ronda.sqlite")
-        let first = try await SQLiteStore.open(path: path)
-        try await first.migrate()
-        let run = makeRun(id: "kept")
-        let result = makeResult(runID: "kept")
-        _ = try await first.createRun(run)
-        _ = try await first.recordResult(result)
-        try await first.close()
+    @Test(arguments: StoreKind.available)
+    func reopenAfterCloseSeesTheData(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, fixture async throws in
+            let run = makeRun(id: "kept")
+            let result = makeResult(runID: "kept")
+            _ = try await store.createRun(run)
+            _ = try await store.recordResult(result)
+            try await store.close()
 
-        let second = try await SQLiteStore.open(path: path)
-        try await second.migrate()
-        #expect(try await second.run(id: "kept") == run)
-        #expect(try await second.results(runID: "kept") == [result])
-        try await second.close()
+            let second = try await fixture.openAnother()
+            try await second.migrate()
+            #expect(try await second.run(id: "kept") == run)
+            #expect(try await second.results(runID: "kept") == [result])
+            try await second.close()
+        }
     }
 
-    @Test func usingAClosedStoreFailsClearly() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try await SQLiteStore.open(path: directory.path("ronda.sqlite"))
-        try await store.close()
-        try await store.close() // closing twice is harmless
-        let error = await #expect(throws: StoreError.self) { try await store.run(id: "x") }
-        #expect(error?.code == .closed)
+    @Test(arguments: StoreKind.available)
+    func usingAClosedStoreFailsClearly(_ kind: StoreKind) async throws {
+        try await withStore(kind) { _, fixture async throws in
+            let store = try await fixture.openAnother()
+            try await store.close()
+            try await store.close() // closing twice is harmless
+            let error = await #expect(throws: StoreError.self) { try await store.run(id: "x") }
+            #expect(error?.code == .closed)
+        }
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import PostgresNIO
+import RondaCore
+
+extension PostgresStore {
+    public func recordResult(_ result: ScenarioResult) async throws -> Bool {
+        // Encode before the transaction: a value that cannot be stored writes nothing.
+        let tags = try JSONColumn.text(result.tags)
+        let steps = try result.steps.map { step in
+            (step, try JSONColumn.text(step.assertions), try JSONColumn.text(step.captures))
+        }
+        let resultID = UUID().uuidString.lowercased()
+        return try await inTransaction("recording result of '\(result.scenario)' in run \(result.runID)") { connection in
+            let run = try await Self.rows(connection, "SELECT id FROM runs WHERE id = ?1", [.string(result.runID)])
+            guard !run.isEmpty else {
+                throw StoreError(
+                    .unknownRun,
+                    "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
+                        + "(deleted by retention, or created in another database)")
+            }
+            // A concurrent duplicate waits for the first insert to commit, then inserts nothing.
+            let inserted = try await Self.rows(connection, StoreSQL.insertResult, [
+                .string(resultID), .string(result.runID), .string(result.scenario), .string(result.module),
+                .string(result.priority.rawValue), .string(tags), .string(result.status.rawValue),
+                .int(result.attempt), .string(result.worker), .int(result.stepsExecuted),
+                .int(result.stepsPassed), .string(result.failingStep), .string(result.errorKind?.rawValue),
+                .string(result.errorMessage), .string(result.trace), .date(result.startedAt),
+                .date(result.completedAt), .double(result.duration), .double(result.responseTime),
+            ])
+            guard !inserted.isEmpty else { return false }
+            for (seq, (step, assertions, captures)) in steps.enumerated() {
+                try await Self.execute(connection, StoreSQL.insertStep, [
+                    .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),
+                    .string(step.caseLabel), .string(step.outcome.rawValue), .string(step.method), .string(step.url),
+                    .int(step.status), .double(step.timings?.dns), .double(step.timings?.connect),
+                    .double(step.timings?.tls), .double(step.timings?.firstByte), .double(step.timings?.total),
+                    .int(step.attempts), .string(assertions), .string(captures), .string(step.requestExcerpt),
+                    .string(step.responseExcerpt), .string(step.error), .date(step.startedAt),
+                ])
+            }
+            return true
+        }
+    }
+
+    public func results(runID: String) async throws -> [ScenarioResult] {
+        try await withConnection("reading results of run \(runID)") { connection in
+            // One snapshot for the results and their steps.
+            try await Self.transaction(connection) { connection in
+                try await Self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                let resultRows = try await Self.rows(
+                    connection, "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario", [.string(runID)])
+                let stepRows = try await Self.rows(connection, StoreSQL.resultSteps, [.string(runID)])
+                var steps: [String: [StepResult]] = [:]
+                for row in stepRows {
+                    let columns = Columns(row, table: "step_results")
+                    steps[try columns.string("scenario_result_id"), default: []].append(try StepResult(columns))
+                }
+                return try resultRows.map { row in
+                    let columns = Columns(row, table: "scenario_results")
+                    var result = try ScenarioResult(columns)
+                    result.steps = steps[try columns.string("id")] ?? []
+                    return result
+                }
+            }
+        }
+    }
+
+    public func scenariosWithResults(runID: String) async throws -> Set<String> {
+        try await withConnection("reading scenarios with results in run \(runID)") { connection in
+            let rows = try await Self.rows(connection, "SELECT scenario FROM scenario_results WHERE run_id = ?1", [.string(runID)])
+            return Set(try rows.map { try Columns($0, table: "scenario_results").string("scenario") })
+        }
+    }
+
+    /// Row count of one of the store's tables (for `ronda stats` and tests).
+    func rowCount(_ table: StoreTable) async throws -> Int {
+        try await withConnection("counting \(table.rawValue)") { connection in
+            try await Self.rows(connection, "SELECT COUNT(*) AS n FROM \(table.rawValue)")
+                .first.map { try Columns($0, table: table.rawValue).int("n") } ?? 0
+        }
+    }
+}

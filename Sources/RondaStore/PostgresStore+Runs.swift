@@ -1,0 +1,121 @@
+import Foundation
+import PostgresNIO
+import RondaCore
+
+extension PostgresStore {
+    public func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool {
+        let variables = try JSONColumn.text(run.variables)
+        // ON CONFLICT DO NOTHING: of two coordinators inserting the same (schedule, slot) at
+        // once, the second waits for the first to commit and then inserts nothing.
+        return try await inTransaction("creating run \(run.id)") { connection in
+            let inserted = try await Self.rows(connection, StoreSQL.insertRun, [
+                .string(run.id), .string(run.trigger.rawValue), .string(run.schedule), .date(run.slot),
+                .string(run.status.rawValue), .int(run.totals.scenarios), .int(run.totals.passed),
+                .int(run.totals.failed), .int(run.totals.errored), .int(run.totals.skipped),
+                .int(run.errorsFound), .date(run.startedAt), .date(run.completedAt),
+                .double(run.executionTime), .date(run.deadline), .string(variables), .date(run.enqueuedAt),
+            ])
+            guard !inserted.isEmpty else { return false }
+            for scenario in planned {
+                try await Self.execute(connection, StoreSQL.insertPlanned, [
+                    .string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source),
+                ])
+            }
+            return true
+        }
+    }
+
+    public func markEnqueued(runID: String, at date: Date) async throws {
+        try await withConnection("marking run \(runID) enqueued") { connection in
+            try await Self.execute(connection, StoreSQL.markEnqueued, [.string(runID), .date(date)])
+        }
+    }
+
+    public func latestSlot(schedule: String) async throws -> Date? {
+        try await withConnection("reading the latest slot of schedule \(schedule)") { connection in
+            try await Self.rows(connection, "SELECT MAX(slot) AS slot FROM runs WHERE schedule = ?1", [.string(schedule)])
+                .first.flatMap { try Columns($0, table: "runs").optionalDate("slot") }
+        }
+    }
+
+    public func runningRuns() async throws -> [RunRecord] {
+        try await withConnection("reading running runs") { connection in
+            try await Self.rows(connection, "SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id")
+                .map { try RunRecord(Columns($0, table: "runs")) }
+        }
+    }
+
+    public func plannedScenarios(runID: String) async throws -> [PlannedScenario] {
+        try await withConnection("reading planned scenarios of run \(runID)") { connection in
+            try await Self.rows(
+                connection, "SELECT scenario, file, source FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario",
+                [.string(runID)]
+            ).map { row in
+                let columns = Columns(row, table: "run_scenarios")
+                return PlannedScenario(
+                    scenario: try columns.string("scenario"), file: try columns.string("file"),
+                    source: try columns.string("source"))
+            }
+        }
+    }
+
+    public func summary(since date: Date) async throws -> StoreSummary {
+        try await withConnection("summarizing runs since \(Timestamp.text(date))") { connection in
+            // REPEATABLE READ: both counts from one snapshot.
+            try await Self.transaction(connection) { connection in
+                try await Self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                let runs = try await Self.rows(connection, StoreSQL.summaryRuns, [.date(date)])
+                let results = try await Self.rows(connection, StoreSQL.summaryResults, [.date(date)])
+                let runColumns = runs.first.map { Columns($0, table: "runs") }
+                let resultColumns = results.first.map { Columns($0, table: "scenario_results") }
+                return StoreSummary(
+                    runs: try runColumns?.int("runs") ?? 0, running: try runColumns?.int("running") ?? 0,
+                    results: try resultColumns?.int("results") ?? 0, passed: try resultColumns?.int("passed") ?? 0)
+            }
+        }
+    }
+
+    public func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
+        try await inTransaction("finalizing run \(id)") { connection -> RunRecord? in
+            let running = try await Self.rows(
+                connection, "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'", [.string(id)])
+            guard let row = running.first else { return nil }
+            let startedAt = try Columns(row, table: "runs").date("started_at")
+            let executionTime = max(0, date.timeIntervalSince(startedAt))
+            // A concurrent finalizer blocks on the row lock; when the first commits, PostgreSQL
+            // re-checks `status = 'running'` and this UPDATE returns nothing.
+            let updated = try await Self.rows(
+                connection, StoreSQL.finalizeRun, [.string(id), .date(date), .double(executionTime)])
+            return try updated.first.map { try RunRecord(Columns($0, table: "runs")) }
+        }
+    }
+
+    public func run(id: String) async throws -> RunRecord? {
+        try await withConnection("reading run \(id)") { connection in
+            try await Self.rows(connection, "SELECT * FROM runs WHERE id = ?1", [.string(id)])
+                .first.map { try RunRecord(Columns($0, table: "runs")) }
+        }
+    }
+
+    public func recentRuns(limit: Int) async throws -> [RunRecord] {
+        guard limit > 0 else { return [] }
+        return try await withConnection("reading recent runs") { connection in
+            try await Self.rows(connection, "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?1", [.int(limit)])
+                .map { try RunRecord(Columns($0, table: "runs")) }
+        }
+    }
+
+    public func deleteRuns(startedBefore date: Date) async throws -> Int {
+        // Results, steps and planned scenarios go with their run (ON DELETE CASCADE).
+        let deleted = try await withConnection("deleting runs started before \(Timestamp.text(date))") { connection in
+            try await Self.rows(connection, "DELETE FROM runs WHERE started_at < ?1 RETURNING id", [.date(date)]).count
+        }
+        if deleted > 0 {
+            logger.info("deleted old runs", metadata: [
+                "database": .string(location.redacted), "count": .stringConvertible(deleted),
+                "before": .string(Timestamp.text(date)),
+            ])
+        }
+        return deleted
+    }
+}

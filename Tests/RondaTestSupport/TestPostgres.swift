@@ -1,0 +1,266 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A throwaway PostgreSQL cluster for tests: `initdb` into a temporary directory, a free
+/// port on 127.0.0.1 only, `fsync=off`, and a login role with a password checked by
+/// scram-sha-256 (so tests go through real authentication).
+///
+/// - `TestPostgres.shared()`: one cluster per test process, started on first use and stopped
+///   at exit; `makeDatabase()` gives each test a fresh database.
+/// - `TestPostgres()`: a dedicated cluster, for tests that `stop()` and `start()` the server
+///   (same port, same data directory). Stopped and deleted on `deinit` (and at exit).
+///
+/// PostgreSQL refuses to run as root: as root, `initdb`, `pg_ctl` and `postgres` run as the
+/// `postgres` user through `runuser`, on a directory chowned to it. Child processes are
+/// started with `posix_spawn` (output to a log file, no pipes) and reaped with `waitpid`.
+public final class TestPostgres: Sendable {
+    /// Where the PostgreSQL programs are: `RONDA_TEST_PG_BIN`, or Debian's PostgreSQL 15.
+    public static let binDirectory: String =
+        ProcessInfo.processInfo.environment["RONDA_TEST_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
+
+    /// Whether the PostgreSQL programs are installed (tests are skipped only when they are not).
+    public static var isAvailable: Bool {
+        ["initdb", "pg_ctl", "postgres", "psql"].allSatisfy {
+            FileManager.default.isExecutableFile(atPath: "\(binDirectory)/\($0)")
+        }
+    }
+
+    /// Why PostgreSQL tests cannot run here, for skip messages.
+    public static var unavailableReason: String {
+        "PostgreSQL 15 programs not found in \(binDirectory) (apt-get install postgresql-15, or set RONDA_TEST_PG_BIN)"
+    }
+
+    /// The role tests log in as, with a password that needs percent-encoding in a URL.
+    public static let user = "ronda_test"
+    public static let password = "s3cr:t/p@ss%word"
+
+    public let port: Int
+    /// The temporary directory: data, sockets, logs.
+    public let directory: String
+    private var dataDirectory: String { directory + "/data" }
+    private var logFile: String { directory + "/server.log" }
+    private let isRunning = Mutex(false)
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Creates and starts a dedicated cluster.
+    public init() throws {
+        guard Self.isAvailable else { throw Failure(description: Self.unavailableReason) }
+        self.port = try Self.freePort()
+        var template = Array("/tmp/ronda-pg-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw Failure(description: "mkdtemp failed: errno \(errno)")
+        }
+        self.directory = String(cString: made)
+        Self.registry.withLock { _ = $0.insert(directory) }
+        Self.registerExitHandler()
+        do {
+            try initialize()
+            try startServer()
+            try psql("CREATE ROLE \(Self.user) LOGIN CREATEDB PASSWORD '\(Self.password)'")
+        } catch {
+            destroy()
+            throw error
+        }
+    }
+
+    deinit { destroy() }
+
+    // MARK: - Shared instance
+
+    private static let sharedInstance = Mutex<Result<TestPostgres, Failure>?>(nil)
+
+    /// The cluster shared by every test of this process, started on first use.
+    public static func shared() async throws -> TestPostgres {
+        try await offCooperativePool {
+            try sharedInstance.withLock { instance in
+                if let instance { return try instance.get() }
+                let result: Result<TestPostgres, Failure>
+                do {
+                    result = .success(try TestPostgres())
+                } catch {
+                    result = .failure(error as? Failure ?? Failure(description: "\(error)"))
+                }
+                instance = result
+                return try result.get()
+            }
+        }
+    }
+
+    // MARK: - Databases
+
+    /// A URL for the login role and `database`, e.g. `postgres://ronda_test:…@127.0.0.1:PORT/db?sslmode=disable`.
+    public func url(database: String) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let user = Self.user.addingPercentEncoding(withAllowedCharacters: allowed)!
+        let password = Self.password.addingPercentEncoding(withAllowedCharacters: allowed)!
+        return "postgres://\(user):\(password)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+    }
+
+    /// Creates a fresh, empty database owned by the login role and returns its URL.
+    public func makeDatabase() async throws -> String {
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await Self.offCooperativePool { try self.psql("CREATE DATABASE \(name) OWNER \(Self.user)") }
+        return url(database: name)
+    }
+
+    // MARK: - Server
+
+    /// Stops the server (fast shutdown: sessions are disconnected) and waits until it is gone.
+    public func stop() async throws {
+        try await Self.offCooperativePool { try self.stopServer() }
+    }
+
+    /// Starts the server again on the same port and data directory, and waits until it accepts connections.
+    public func start() async throws {
+        try await Self.offCooperativePool { try self.startServer() }
+    }
+
+    private func initialize() throws {
+        let passwordFile = directory + "/superuser-password"
+        try "\(UUID().uuidString)\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        try chownToPostgres(directory)
+        try chownToPostgres(passwordFile)
+        try run(["initdb", "-D", dataDirectory, "-U", "postgres", "--pwfile=\(passwordFile)",
+                 "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"],
+                log: directory + "/initdb.log")
+        let settings = """
+
+            port = \(port)
+            listen_addresses = '127.0.0.1'
+            unix_socket_directories = '\(directory)'
+            fsync = off
+            synchronous_commit = off
+            full_page_writes = off
+            max_connections = 300
+            shared_buffers = 32MB
+            password_encryption = 'scram-sha-256'
+            """
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dataDirectory + "/postgresql.conf"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(settings.utf8))
+        try handle.close()
+    }
+
+    private func startServer() throws {
+        try run(["pg_ctl", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "start"], log: directory + "/pg_ctl.log")
+        isRunning.withLock { $0 = true }
+    }
+
+    private func stopServer() throws {
+        try run(["pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], log: directory + "/pg_ctl.log")
+        isRunning.withLock { $0 = false }
+    }
+
+    /// Stops the server if it runs and deletes the directory.
+    private func destroy() {
+        if isRunning.withLock({ $0 }) {
+            try? run(["pg_ctl", "-D", dataDirectory, "-m", "immediate", "-w", "stop"], log: "/dev/null")
+            isRunning.withLock { $0 = false }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        Self.registry.withLock { _ = $0.remove(directory) }
+    }
+
+    /// Runs SQL as the superuser over the Unix socket.
+    private func psql(_ sql: String) throws {
+        try run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port), "-U", "postgres",
+                 "-d", "postgres", "-c", sql], log: directory + "/psql.log", asPostgres: false)
+    }
+
+    // MARK: - Processes
+
+    /// Runs a PostgreSQL program to completion (as `postgres` when we are root), output appended to `log`.
+    private func run(_ arguments: [String], log: String, asPostgres: Bool = true) throws {
+        var argv = arguments
+        argv[0] = "\(Self.binDirectory)/\(argv[0])"
+        if asPostgres && getuid() == 0 {
+            // From /: the current directory may be unreadable to `postgres`.
+            argv = ["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/env", "-C", "/"] + argv
+        }
+        let status = try Self.spawnAndWait(argv, log: log)
+        guard status == 0 else {
+            let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
+            let serverLog = (try? String(contentsOfFile: logFile, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
+            throw Failure(description: "\(arguments[0]) exited with status \(status)\n\(tail)\nserver log:\n\(serverLog)")
+        }
+    }
+
+    private static func spawnAndWait(_ argv: [String], log: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw Failure(description: "waitpid failed: errno \(errno)") }
+        }
+        // WIFEXITED / WEXITSTATUS
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    private func chownToPostgres(_ path: String) throws {
+        guard getuid() == 0 else { return }
+        guard let entry = getpwnam("postgres") else { throw Failure(description: "no 'postgres' user to run PostgreSQL as") }
+        guard chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
+            throw Failure(description: "chown \(path) failed: errno \(errno)")
+        }
+    }
+
+    /// A port nothing listens on right now (bound to port 0, then closed).
+    static func freePort() throws -> Int {
+        let (fd, port) = try SilentServer.bindLoopback(listen: false)
+        close(fd)
+        return port
+    }
+
+    /// Runs blocking work (process spawning, waitpid) on its own thread, not the cooperative pool.
+    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.name = "ronda.test.postgres"
+            thread.start()
+        }
+    }
+
+    // MARK: - Cleanup at exit
+
+    private static let registry = Mutex<Set<String>>([])
+    private static let exitHandlerRegistered = Mutex(false)
+
+    private static func registerExitHandler() {
+        let first = exitHandlerRegistered.withLock { registered in
+            defer { registered = true }
+            return !registered
+        }
+        guard first else { return }
+        atexit {
+            TestPostgres.stopAllAtExit()
+        }
+    }
+
+    /// Stops every cluster still registered (the shared one, and any a test leaked) and deletes its directory.
+    private static func stopAllAtExit() {
+        let directories = registry.withLock { $0 }
+        for directory in directories {
+            var argv = ["\(binDirectory)/pg_ctl", "-D", directory + "/data", "-m", "immediate", "-w", "stop"]
+            if getuid() == 0 { argv = ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv }
+            _ = try? spawnAndWait(argv, log: "/dev/null")
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+}
