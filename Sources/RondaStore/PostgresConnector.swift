@@ -84,6 +84,7 @@ final class PostgresConnector: Sendable {
                 throw StoreError(.closed, "the result store at \(location.redacted) is closed (while \(what))")
             }
             if let storeError = error as? StoreError { throw storeError }
+            if error is CancellationError { throw error } // the caller was cancelled: not the database's fault
             if let reason = Self.unavailability(error, timeout: options.operationTimeout) {
                 state.withLock { state in
                     if state.current === generation { state.isSuspect = true }
