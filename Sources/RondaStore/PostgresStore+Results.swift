@@ -3,42 +3,66 @@ import PostgresNIO
 import RondaCore
 
 extension PostgresStore {
+    /// One round trip for a result without steps (a single INSERT, atomic on its own); a result
+    /// with steps is one transaction of three statements plus one multi-row INSERT per 500 steps.
+    /// The foreign key on `run_id` is what rejects a result for an unknown run.
     public func recordResult(_ result: ScenarioResult) async throws -> Bool {
-        // Encode before the transaction: a value that cannot be stored writes nothing.
+        // Encode before writing: a value that cannot be stored writes nothing.
         let tags = try JSONColumn.text(result.tags)
         let steps = try result.steps.map { step in
             (step, try JSONColumn.text(step.assertions), try JSONColumn.text(step.captures))
         }
         let resultID = UUID().uuidString.lowercased()
-        return try await inTransaction("recording result of '\(result.scenario)' in run \(result.runID)") { connection in
-            let run = try await Self.rows(connection, "SELECT id FROM runs WHERE id = ?1", [.string(result.runID)])
-            guard !run.isEmpty else {
-                throw StoreError(
-                    .unknownRun,
-                    "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
-                        + "(deleted by retention, or created in another database)")
+        let binds: [PostgresBind] = [
+            .string(resultID), .string(result.runID), .string(result.scenario), .string(result.module),
+            .string(result.priority.rawValue), .string(tags), .string(result.status.rawValue),
+            .int(result.attempt), .string(result.worker), .int(result.stepsExecuted),
+            .int(result.stepsPassed), .string(result.failingStep), .string(result.errorKind?.rawValue),
+            .string(result.errorMessage), .string(result.trace), .date(result.startedAt),
+            .date(result.completedAt), .double(result.duration), .double(result.responseTime),
+        ]
+        let unknownRun = StoreError(
+            .unknownRun,
+            "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
+                + "(deleted by retention, or created in another database)")
+        let what = "recording result of '\(result.scenario)' in run \(result.runID)"
+        guard !steps.isEmpty else {
+            return try await withConnection(what) { connection in
+                // A concurrent duplicate waits for the first insert to commit, then inserts nothing.
+                try await Self.mappingForeignKey(to: unknownRun) {
+                    !(try await Self.rows(connection, StoreSQL.insertResult, binds)).isEmpty
+                }
             }
-            // A concurrent duplicate waits for the first insert to commit, then inserts nothing.
-            let inserted = try await Self.rows(connection, StoreSQL.insertResult, [
-                .string(resultID), .string(result.runID), .string(result.scenario), .string(result.module),
-                .string(result.priority.rawValue), .string(tags), .string(result.status.rawValue),
-                .int(result.attempt), .string(result.worker), .int(result.stepsExecuted),
-                .int(result.stepsPassed), .string(result.failingStep), .string(result.errorKind?.rawValue),
-                .string(result.errorMessage), .string(result.trace), .date(result.startedAt),
-                .date(result.completedAt), .double(result.duration), .double(result.responseTime),
-            ])
-            guard !inserted.isEmpty else { return false }
-            for (seq, (step, assertions, captures)) in steps.enumerated() {
-                try await Self.execute(connection, StoreSQL.insertStep, [
-                    .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),
-                    .string(step.caseLabel), .string(step.outcome.rawValue), .string(step.method), .string(step.url),
-                    .int(step.status), .double(step.timings?.dns), .double(step.timings?.connect),
-                    .double(step.timings?.tls), .double(step.timings?.firstByte), .double(step.timings?.total),
-                    .int(step.attempts), .string(assertions), .string(captures), .string(step.requestExcerpt),
-                    .string(step.responseExcerpt), .string(step.error), .date(step.startedAt),
-                ])
+        }
+        return try await inTransaction(what) { connection in
+            try await Self.mappingForeignKey(to: unknownRun) {
+                guard !(try await Self.rows(connection, StoreSQL.insertResult, binds)).isEmpty else { return false }
+                var seq = 0
+                for chunk in stride(from: 0, to: steps.count, by: 500).map({ Array(steps[$0..<min($0 + 500, steps.count)]) }) {
+                    var values: [PostgresBind] = []
+                    values.reserveCapacity(chunk.count * 22)
+                    for (step, assertions, captures) in chunk {
+                        values += [
+                            .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),
+                            .string(step.caseLabel), .string(step.outcome.rawValue), .string(step.method), .string(step.url),
+                            .int(step.status), .double(step.timings?.dns), .double(step.timings?.connect),
+                            .double(step.timings?.tls), .double(step.timings?.firstByte), .double(step.timings?.total),
+                            .int(step.attempts), .string(assertions), .string(captures), .string(step.requestExcerpt),
+                            .string(step.responseExcerpt), .string(step.error), .date(step.startedAt),
+                        ]
+                        seq += 1
+                    }
+                    try await Self.execute(connection, StoreSQL.insertSteps(count: chunk.count), values)
+                }
+                return true
             }
-            return true
+        }
+    }
+
+    /// Runs `body`, turning a foreign-key violation (SQLSTATE 23503: the run is gone) into `error`.
+    static func mappingForeignKey<T>(to error: StoreError, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let failure as PSQLError where failure.serverInfo?[.sqlState] == "23503" {
+            throw error
         }
     }
 

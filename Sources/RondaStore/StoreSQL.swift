@@ -52,6 +52,19 @@ enum StoreSQL {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
         """
 
+    /// `count` steps in one INSERT: 22 parameters a row, numbered on from `?1`.
+    static func insertSteps(count: Int) -> String {
+        let rows = (0..<count).map { row in
+            "(" + (1...22).map { "?\(row * 22 + $0)" }.joined(separator: ", ") + ")"
+        }
+        return """
+            INSERT INTO step_results (scenario_result_id, seq, idx, name, phase, case_label, outcome, method, url,
+                status, dns, connect, tls, first_byte, total, attempts, assertions, captures,
+                request_excerpt, response_excerpt, error, started_at)
+            VALUES
+            """ + rows.joined(separator: ",\n")
+    }
+
     /// (id, completed_at, execution_time). Totals are computed from the results in the same
     /// statement; the guard on status makes a second finalizer (in this process or another) a no-op.
     static let finalizeRun = """

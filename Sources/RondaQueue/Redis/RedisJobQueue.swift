@@ -148,7 +148,10 @@ public final class RedisJobQueue: JobQueue {
         guard let token = RedisLeaseToken(lease.token) else {
             throw RedisError(code: .unexpectedReply, message: "not a Redis lease token: \(lease.token)")
         }
-        let replies = try await commands.pipeline([
+        // On a pooled connection: acknowledgements of many slots do not queue behind one thread.
+        let connection = checkOutReader()
+        defer { checkIn(connection) }
+        let replies = try await connection.pipeline([
             ["XACK", options.streamKey, options.group, token.entryID],
             ["XDEL", options.streamKey, token.entryID],
         ])
@@ -218,7 +221,8 @@ public final class RedisJobQueue: JobQueue {
 
     private func checkIn(_ reader: RedisConnection) {
         let kept = idleReaders.withLock { readers in
-            guard readers.count < 16 else { return false }
+            // Enough for every slot of a busy worker: closing and reopening a connection per lease costs more than an idle one.
+            guard readers.count < 256 else { return false }
             readers.append(reader)
             return true
         }

@@ -1,0 +1,83 @@
+import Foundation
+import RondaCore
+import RondaQueue
+import RondaStore
+import RondaTestSupport
+import Testing
+
+@testable import RondaCLI
+
+/// The operator's commands against real servers: migrate, stats, pause/resume, cleanup, and the
+/// coordinator's one-shot tick.
+@Suite(.serialized)
+struct OperatorCommandTests {
+    func cluster(_ topology: Topology) -> [String] {
+        ["--redis-url", topology.redis.url, "--database-url", topology.databaseURL]
+    }
+
+    @Test func pauseStopsEveryWorkerFromStartingAndResumeLetsThemGo() async throws {
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        defer { Task { await topology.shutDown() } }
+        #expect(await RondaCommand.main(arguments: ["pause"] + cluster(topology)) == 0)
+        #expect(try await topology.control.isPaused())
+        for index in 1...2 { try topology.startWorker("p\(index)", concurrency: 4) }
+        #expect(await eventually { (try? await topology.control.liveWorkers().count) == 2 })
+        let run = try await topology.startRun(try Topology.healthScenarios(20, prefix: "paused"))
+        // Paused workers read the switch every 250 ms; in 1.5 s nothing may start.
+        try await Task.sleep(for: .milliseconds(1_500))
+        #expect(try await topology.store.scenariosWithResults(runID: run.id).isEmpty)
+        #expect(try await topology.queue.stats() == QueueStats(pending: 20, inFlight: 0, deadLetters: 0))
+        #expect(await RondaCommand.main(arguments: ["resume"] + cluster(topology)) == 0)
+        #expect(await topology.waitForResults(run).results == 20)
+    }
+
+    @Test func statsListsTheQueueTheLiveWorkersAndTheLastDay() async throws {
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        defer { Task { await topology.shutDown() } }
+        try topology.startWorker("statsworker", concurrency: 3)
+        let run = try await topology.startRun(try Topology.healthScenarios(10, prefix: "stats"))
+        #expect(await topology.waitForResults(run).results == 10)
+        #expect(await eventually { (try? await topology.control.liveWorkers().first?.processed) == 10 })
+        let stats = try ChildProcess(
+            Checkout.ronda, ["stats", "--json"] + cluster(topology), environment: ["PATH": "/usr/bin:/bin"],
+            logPath: topology.directory + "/stats.json")
+        _ = await stats.wait(timeout: .seconds(30))
+        #expect(stats.exitCode == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(stats.log.utf8)) as? [String: Any]
+        #expect(object?["pending"] as? Int == 0)
+        #expect(object?["dead_letters"] as? Int == 0)
+        #expect(object?["runs24h"] as? Int == 1)
+        #expect(object?["success_rate24h"] as? Double == 1)
+        let workers = object?["workers"] as? [[String: Any]] ?? []
+        #expect(workers.map { $0["name"] as? String } == ["statsworker"])
+        #expect(workers.first?["concurrency"] as? Int == 3)
+        #expect(!stats.log.contains(TestPostgres.password))
+    }
+
+    @Test func migrateCleanupAndAOneShotTickWorkOnPostgres() async throws {
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        defer { Task { await topology.shutDown() } }
+        #expect(await RondaCommand.main(arguments: ["migrate"] + cluster(topology)) == 0)
+        let old = RunRecord(id: "old-run", trigger: .manual, startedAt: Date().addingTimeInterval(-40 * 86_400), deadline: Date())
+        #expect(try await topology.store.createRun(old))
+        #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "30d"] + cluster(topology)) == 0)
+        #expect(try await topology.store.run(id: "old-run") == nil)
+        #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "soon"] + cluster(topology)) == 2)
+
+        // A configuration with one schedule over the bundled suite's health module.
+        let config = topology.directory + "/ronda.yml"
+        let base = try String(contentsOfFile: Checkout.root + "/ronda.yml", encoding: .utf8)
+            .replacingOccurrences(of: "login: scenarios/", with: "login: \(Checkout.root)/scenarios/")
+            .replacingOccurrences(of: "\nsuite: scenarios", with: "\nsuite: \(Checkout.root)/scenarios")
+        try (base + "\nschedules:\n  health:\n    every: 1m\n    modules: [health]\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let arguments = ["coordinator", "schedule", "--config", config, "--base-url", topology.demo.baseURL] + cluster(topology)
+        #expect(await RondaCommand.main(arguments: arguments) == 0)
+        let runs = try await topology.store.recentRuns(limit: 10)
+        #expect(runs.map(\.schedule) == ["health"])
+        #expect(try await topology.queue.stats().pending == runs.first?.totals.scenarios)
+        // The same slot again: nothing new (unless the minute turned in between, which makes one more run).
+        #expect(await RondaCommand.main(arguments: arguments) == 0)
+        let again = try await topology.store.recentRuns(limit: 10)
+        #expect(Set(again.compactMap(\.slot)).count == again.count)
+    }
+}
