@@ -64,16 +64,16 @@ struct OperatorCommandTests {
         #expect(try await topology.store.run(id: "old-run") == nil)
         #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "soon"] + cluster(topology)) == 2)
 
-        // A configuration with one schedule over the bundled suite's health module.
+        // A configuration with one schedule over the bundled suite's products module.
         let config = topology.directory + "/ronda.yml"
         let base = try String(contentsOfFile: Checkout.root + "/ronda.yml", encoding: .utf8)
             .replacingOccurrences(of: "login: scenarios/", with: "login: \(Checkout.root)/scenarios/")
             .replacingOccurrences(of: "\nsuite: scenarios", with: "\nsuite: \(Checkout.root)/scenarios")
-        try (base + "\nschedules:\n  health:\n    every: 1m\n    modules: [health]\n").write(toFile: config, atomically: true, encoding: .utf8)
+        try (base + "\nschedules:\n  products:\n    every: 1m\n    modules: [products]\n").write(toFile: config, atomically: true, encoding: .utf8)
         let arguments = ["coordinator", "schedule", "--config", config, "--base-url", topology.demo.baseURL] + cluster(topology)
         #expect(await RondaCommand.main(arguments: arguments) == 0)
         let runs = try await topology.store.recentRuns(limit: 10)
-        #expect(runs.map(\.schedule) == ["health"])
+        #expect(runs.map(\.schedule) == ["products"])
         #expect(try await topology.queue.stats().pending == runs.first?.totals.scenarios)
         // The same slot again: nothing new (unless the minute turned in between, which makes one more run).
         #expect(await RondaCommand.main(arguments: arguments) == 0)
