@@ -95,14 +95,27 @@ func main() async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for slot in 0..<arguments.concurrency {
             group.addTask {
+                // As a worker slot does: the acknowledgement goes out with the next lease.
+                var pending: Lease?
                 while done.value < arguments.jobs {
-                    guard let lease = try await queue.lease(consumer: "bench-\(slot)", wait: .milliseconds(100)) else { continue }
+                    let lease: Lease?
+                    if let finished = pending {
+                        lease = try await queue.acknowledge(finished, thenLeaseFor: "bench-\(slot)", wait: .milliseconds(100))
+                        pending = nil
+                        done.increment()
+                    } else {
+                        lease = try await queue.lease(consumer: "bench-\(slot)", wait: .milliseconds(100))
+                    }
+                    guard let lease else { continue }
                     if let store = writer {
                         _ = try await store.recordResult(ScenarioResult(
                             runID: runID, scenario: lease.job.scenario, module: "bench", priority: .p2, status: .pass,
                             attempt: lease.deliveries, worker: "bench-\(slot)"))
                     }
-                    try await queue.acknowledge(lease)
+                    pending = lease
+                }
+                if let finished = pending {
+                    try await queue.acknowledge(finished)
                     done.increment()
                 }
             }

@@ -74,9 +74,21 @@ public protocol JobQueue: Sendable {
     /// Removes a leased job for good (its result is committed).
     func acknowledge(_ lease: Lease) async throws
 
+    /// Acknowledges `lease`, then leases the next job for `consumer` as `lease(consumer:wait:)`
+    /// does — in one round trip where the queue can (a busy worker's usual step).
+    func acknowledge(_ lease: Lease, thenLeaseFor consumer: String, wait: Duration) async throws -> Lease?
+
     /// Gives a leased job back to be delivered again (the worker is stopping before running it).
     func release(_ lease: Lease) async throws
 
     /// Counts for operators: waiting, leased, dead-lettered.
     func stats() async throws -> QueueStats
+}
+
+extension JobQueue {
+    /// Acknowledges, then leases: two calls.
+    public func acknowledge(_ lease: Lease, thenLeaseFor consumer: String, wait: Duration) async throws -> Lease? {
+        try await acknowledge(lease)
+        return try await self.lease(consumer: consumer, wait: wait)
+    }
 }

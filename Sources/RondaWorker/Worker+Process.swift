@@ -10,13 +10,22 @@ extension Worker {
     /// Runs one leased job and records its result; acknowledges only after the commit.
     /// The lease is renewed until then; if it is lost, nothing is written for the job.
     public func process(_ lease: Lease, consumer: String) async {
+        var recorded = await run(lease, consumer: consumer)
+        await acknowledge(&recorded)
+    }
+
+    /// Runs one leased job and records its result (renewing the lease meanwhile). Returns the
+    /// lease to acknowledge — the result is committed — or `nil` when the job was released or
+    /// its lease was lost.
+    func run(_ lease: Lease, consumer: String) async -> Lease? {
         state.started()
         defer { state.finished() }
         let lost = LeaseFlag()
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.renewLoop(lease, lost: lost) }
-            await self.runAndRecord(lease, consumer: consumer, lost: lost)
+            let recorded = await self.runAndRecord(lease, consumer: consumer, lost: lost)
             group.cancelAll()
+            return recorded ? lease : nil
         }
     }
 
@@ -36,16 +45,17 @@ extension Worker {
         }
     }
 
-    private func runAndRecord(_ lease: Lease, consumer: String, lost: LeaseFlag) async {
+    /// Returns `true` once the result is committed (inserted now or by an earlier delivery).
+    private func runAndRecord(_ lease: Lease, consumer: String, lost: LeaseFlag) async -> Bool {
         let result = await execute(lease, consumer: consumer)
         if Task.isCancelled {
             // A hard stop in the middle of the scenario: the result is not trustworthy; re-deliver.
             await release(lease)
-            return
+            return false
         }
         var backoff = 0.2
         while true {
-            if lost.isSet { return }
+            if lost.isSet { return false }
             do {
                 let inserted = try await store.recordResult(result)
                 if inserted {
@@ -55,16 +65,12 @@ extension Worker {
                 break
             } catch {
                 logger.warning("cannot record the result; retrying", metadata: ["scenario": "\(result.scenario)", "error": "\(error)"])
-                if Task.isCancelled { return }
+                if Task.isCancelled { return false }
                 try? await Task.sleep(for: .seconds(backoff))
                 backoff = min(backoff * 2, 5)
             }
         }
-        do {
-            try await queue.acknowledge(lease)
-        } catch {
-            logger.warning("cannot acknowledge a recorded job (it will be re-delivered and absorbed)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
-        }
+        return true
     }
 
     /// Loads the job's snapshot and runs it with the run's variables; never throws.

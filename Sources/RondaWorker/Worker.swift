@@ -75,27 +75,35 @@ public struct Worker: Sendable {
     func runSlot(_ slot: Int) async {
         let consumer = "\(name)-\(slot)"
         var first = true
+        // A recorded job whose acknowledgement goes out with the next lease (one round trip).
+        var pendingAck: Lease?
         while !Task.isCancelled, !state.isStopping {
             if let pauseGate, await pauseGate.isPaused(logger: logger) {
+                await acknowledge(&pendingAck)
                 try? await Task.sleep(for: PauseGate.recheck)
                 continue
             }
             let lease: Lease?
             do {
-                lease = try await queue.lease(consumer: consumer, wait: leaseWait)
+                if let done = pendingAck {
+                    pendingAck = nil
+                    lease = try await queue.acknowledge(done, thenLeaseFor: consumer, wait: leaseWait)
+                } else {
+                    lease = try await queue.lease(consumer: consumer, wait: leaseWait)
+                }
             } catch {
                 logger.error("cannot lease a job; retrying in 1 s", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
             guard let lease else {
-                if exitWhenIdle { return }
+                if exitWhenIdle { break }
                 continue
             }
             // Stopping, cancelled or paused while waiting: give the job back unstarted.
             if Task.isCancelled || state.isStopping {
                 await release(lease)
-                return
+                break
             }
             if let pauseGate, await pauseGate.isPaused(logger: logger) {
                 await release(lease)
@@ -105,7 +113,17 @@ public struct Worker: Sendable {
                 try? await Task.sleep(for: .seconds(delayBetween))
             }
             first = false
-            await process(lease, consumer: consumer)
+            pendingAck = await run(lease, consumer: consumer)
+        }
+        await acknowledge(&pendingAck)
+    }
+
+    /// Acknowledges a recorded job (if any) on its own.
+    func acknowledge(_ pending: inout Lease?) async {
+        guard let lease = pending else { return }
+        pending = nil
+        do { try await queue.acknowledge(lease) } catch {
+            logger.warning("cannot acknowledge a recorded job (it will be re-delivered and absorbed)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
         }
     }
 

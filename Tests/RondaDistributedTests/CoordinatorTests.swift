@@ -9,8 +9,8 @@ import Testing
 @testable import RondaCLI
 @testable import RondaCoordinator
 
-@Suite(.serialized)
-struct CoordinatorTests {
+extension Distributed {
+@Suite struct CoordinatorTests {
     @Test func twoCoordinatorsTickingTheSameSchedule500TimesCreateExactlyOneRunPerSlot() async throws {
         let url = try await TestPostgres.shared().makeDatabase()
         let directory = try Checkout.temporaryDirectory("ronda-coordinators")
@@ -92,4 +92,5 @@ struct CoordinatorTests {
         }
         return verdicts
     }
+}
 }

@@ -9,8 +9,8 @@ import Testing
 
 /// Crashes and outages in the middle of runs: every scenario still ends with exactly one
 /// result, and the run is finalized once.
-@Suite(.serialized)
-struct CrashTests {
+extension Distributed {
+@Suite struct CrashTests {
     /// Every expected scenario has exactly one result and none was recorded as lost; the run
     /// finalizes once with every scenario passed.
     func expectCompleteAndFinalizedOnce(_ topology: Topology, _ run: RunRecord, _ wait: (results: Int, finalizations: Int)) async throws {
@@ -89,4 +89,5 @@ struct CrashTests {
         let log = topology.worker("w1")?.log ?? ""
         #expect(log.contains("cannot record the result; retrying") || topology.worker("w2")?.log.contains("cannot record the result; retrying") == true)
     }
+}
 }

@@ -9,8 +9,8 @@ import Testing
 
 /// The operator's commands against real servers: migrate, stats, pause/resume, cleanup, and the
 /// coordinator's one-shot tick.
-@Suite(.serialized)
-struct OperatorCommandTests {
+extension Distributed {
+@Suite struct OperatorCommandTests {
     func cluster(_ topology: Topology) -> [String] {
         ["--redis-url", topology.redis.url, "--database-url", topology.databaseURL]
     }
@@ -80,4 +80,5 @@ struct OperatorCommandTests {
         let again = try await topology.store.recentRuns(limit: 10)
         #expect(Set(again.compactMap(\.slot)).count == again.count)
     }
+}
 }

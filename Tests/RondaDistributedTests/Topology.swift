@@ -131,3 +131,13 @@ final class Topology: Sendable {
         }
     }
 }
+
+/// Polls `condition` every 20 ms for up to `seconds`; the tests assert what it returns.
+func eventually(_ seconds: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}

@@ -50,22 +50,34 @@ extension RedisJobQueue {
         }
     }
 
-    /// Reads one new job, blocking up to `block` (`nil`: do not block).
-    func readNew(on connection: RedisConnection, consumer: String, block: Duration?) async throws(RedisError) -> Lease? {
+    /// The XREADGROUP command for one new job, blocking up to `block` (`nil`: do not block).
+    func readCommand(consumer: String, block: Duration?) -> [String] {
         var command = ["XREADGROUP", "GROUP", options.group, consumer]
         if let block { command += ["BLOCK", String(max(1, Int(block.seconds * 1000)))] }
-        command += ["COUNT", "1", "STREAMS", options.streamKey, ">"]
+        return command + ["COUNT", "1", "STREAMS", options.streamKey, ">"]
+    }
+
+    /// The lease in an XREADGROUP reply: `.none` when nothing was read, `.some(nil)` when the
+    /// entry did not decode (it went to the dead letters).
+    func lease(fromRead reply: RedisReply, consumer: String, on connection: RedisConnection) async throws(RedisError) -> Lease?? {
+        // [[key, [[id, [field, value, …]]]]], or nil when the block time passed.
+        guard let streams = reply.array, let stream = streams.first?.array, stream.count == 2,
+            let entry = stream[1].array?.first?.array, entry.count == 2, let id = entry[0].string
+        else { return .none }
+        return .some(try await lease(id: id, fields: entry[1], deliveries: 1, consumer: consumer, on: connection))
+    }
+
+    /// Reads one new job, blocking up to `block` (`nil`: do not block).
+    func readNew(on connection: RedisConnection, consumer: String, block: Duration?) async throws(RedisError) -> Lease? {
+        let command = readCommand(consumer: consumer, block: block)
         while true {
             let reply = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
                 try await connection.send(command, extraTimeout: block ?? .zero)
             }
-            // [[key, [[id, [field, value, …]]]]], or nil when the block time passed.
-            guard let streams = reply.array, let stream = streams.first?.array, stream.count == 2,
-                let entry = stream[1].array?.first?.array, entry.count == 2, let id = entry[0].string
-            else { return nil }
-            // `nil` here: the entry did not decode and went to the dead letters; read the next one.
-            if let lease = try await lease(id: id, fields: entry[1], deliveries: 1, consumer: consumer, on: connection) {
-                return lease
+            switch try await lease(fromRead: reply, consumer: consumer, on: connection) {
+            case .none: return nil
+            case .some(let lease?): return lease
+            case .some(nil): continue // did not decode: dead-lettered; read the next one
             }
         }
     }

@@ -168,6 +168,40 @@ public final class RedisJobQueue: JobQueue {
         upkeep.withLock { $0.due = true }
     }
 
+    /// XACK + XDEL + a non-blocking XREADGROUP in one pipeline on one connection; when nothing
+    /// new is there (or upkeep is due), continues as `lease(consumer:wait:)`.
+    public func acknowledge(_ lease: Lease, thenLeaseFor consumer: String, wait: Duration) async throws -> Lease? {
+        guard let token = RedisLeaseToken(lease.token) else {
+            throw RedisError(code: .unexpectedReply, message: "not a Redis lease token: \(lease.token)")
+        }
+        let due = upkeep.withLock { state in state.due || state.last.map { $0.duration(to: .now) >= Self.upkeepInterval } ?? true }
+        if due {
+            try await acknowledge(lease)
+            return try await self.lease(consumer: consumer, wait: wait)
+        }
+        let connection = checkOutReader()
+        let commands = [
+            ["XACK", options.streamKey, options.group, token.entryID],
+            ["XDEL", options.streamKey, token.entryID],
+            readCommand(consumer: consumer, block: nil),
+        ]
+        let next: Lease??
+        do {
+            let read = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
+                let replies = try await connection.pipeline(commands)
+                for reply in replies { _ = try reply.checked() }
+                return replies[2]
+            }
+            next = try await self.lease(fromRead: read, consumer: consumer, on: connection)
+        } catch {
+            checkIn(connection)
+            throw error
+        }
+        checkIn(connection)
+        if case .some(let leased?) = next { return leased }
+        return try await self.lease(consumer: consumer, wait: wait)
+    }
+
     /// Whether this lease should run the promote and reclaim scripts (and, if so, marks them run).
     private func upkeepDue(at now: ContinuousClock.Instant) -> Bool {
         upkeep.withLock { state in
