@@ -31,6 +31,24 @@ struct QueueContractTests {
     }
 
     @Test(arguments: QueueKind.allCases)
+    func acknowledgingAndLeasingTheNextInOneStep(_ kind: QueueKind) async throws {
+        guard let fixture = try QueueFixture.make(kind) else { return }
+        defer { fixture.tearDown() }
+        let queue = fixture.queue
+        try await queue.enqueue([job(1), job(2), job(3)])
+        let first = try #require(try await queue.lease(consumer: "w1", wait: .zero))
+        let second = try #require(try await queue.acknowledge(first, thenLeaseFor: "w1", wait: .zero))
+        #expect(second.job.scenario == "s2")
+        #expect(try await queue.stats() == QueueStats(pending: 1, inFlight: 1, deadLetters: 0))
+        #expect(try await queue.renew(first) == false)
+        #expect(try await queue.renew(second) == true)
+        let third = try #require(try await queue.acknowledge(second, thenLeaseFor: "w1", wait: .zero))
+        #expect(third.job.scenario == "s3")
+        #expect(try await queue.acknowledge(third, thenLeaseFor: "w1", wait: .milliseconds(50)) == nil)
+        #expect(try await queue.stats() == QueueStats(pending: 0, inFlight: 0, deadLetters: 0))
+    }
+
+    @Test(arguments: QueueKind.allCases)
     func aReleasedJobIsDeliveredAgainWithItsCount(_ kind: QueueKind) async throws {
         guard let fixture = try QueueFixture.make(kind) else { return }
         defer { fixture.tearDown() }
