@@ -16,10 +16,11 @@ extension PostgresStore {
                 .double(run.executionTime), .date(run.deadline), .string(variables), .date(run.enqueuedAt),
             ])
             guard !inserted.isEmpty else { return false }
-            for scenario in planned {
-                try await Self.execute(connection, StoreSQL.insertPlanned, [
-                    .string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source),
-                ])
+            for start in stride(from: 0, to: planned.count, by: StoreSQL.plannedChunk) {
+                let chunk = planned[start..<min(start + StoreSQL.plannedChunk, planned.count)]
+                try await Self.execute(connection, StoreSQL.insertPlanned(count: chunk.count), chunk.flatMap { scenario -> [PostgresBind] in
+                    [.string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)]
+                })
             }
             return true
         }

@@ -17,10 +17,11 @@ extension SQLiteStore {
                     .double(run.executionTime), .date(run.deadline), .string(variables), .date(run.enqueuedAt),
                 ])
             guard !inserted.isEmpty else { return false }
-            for scenario in planned {
-                try await execute(
-                    StoreSQL.insertPlanned,
-                    [.string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)])
+            for start in stride(from: 0, to: planned.count, by: StoreSQL.plannedChunk) {
+                let chunk = planned[start..<min(start + StoreSQL.plannedChunk, planned.count)]
+                try await execute(StoreSQL.insertPlanned(count: chunk.count), chunk.flatMap { scenario -> [SQLiteData] in
+                    [.string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)]
+                })
             }
             return true
           }

@@ -29,8 +29,15 @@ enum StoreSQL {
         RETURNING id
         """
 
-    static let insertPlanned =
-        "INSERT INTO run_scenarios (run_id, scenario, file, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"
+    /// `count` planned scenarios in one INSERT: 4 parameters a row (run id, scenario, file, source).
+    static func insertPlanned(count: Int) -> String {
+        let rows = (0..<count).map { row in "(?\(row * 4 + 1), ?\(row * 4 + 2), ?\(row * 4 + 3), ?\(row * 4 + 4))" }
+        return "INSERT INTO run_scenarios (run_id, scenario, file, source) VALUES "
+            + rows.joined(separator: ", ") + " ON CONFLICT DO NOTHING"
+    }
+
+    /// Rows a multi-row INSERT of planned scenarios carries at most (SQLite allows 32,766 parameters).
+    static let plannedChunk = 500
 
     static let markEnqueued = "UPDATE runs SET enqueued_at = ?2 WHERE id = ?1 AND enqueued_at IS NULL"
 

@@ -15,7 +15,8 @@ struct RedisQueueTests {
     @Test func aLeaseNotRenewedIsReclaimedByAnotherConsumer() async throws {
         let redis = try TestRedis()
         defer { redis.stop() }
-        let queue = makeQueue(redis, leaseTime: .milliseconds(200))
+        // Long enough that a loaded machine cannot pass it between the first two calls.
+        let queue = makeQueue(redis, leaseTime: .seconds(2))
         defer { queue.close() }
         try await queue.enqueue([job(1)])
         let start = ContinuousClock.now
@@ -23,11 +24,11 @@ struct RedisQueueTests {
         #expect(try await queue.lease(consumer: "other", wait: .zero) == nil)
         // Poll, bounded: the job comes back once it has been idle for the lease time.
         var reclaimed: Lease?
-        for _ in 0..<100 where reclaimed == nil {
+        for _ in 0..<600 where reclaimed == nil {
             reclaimed = try await queue.lease(consumer: "other", wait: .milliseconds(50))
         }
         let second = try #require(reclaimed)
-        #expect(elapsed(since: start) >= .milliseconds(200))
+        #expect(elapsed(since: start) >= .seconds(2))
         #expect(second.job == first.job)
         #expect(second.deliveries == 2)
         // The first holder learns it lost the lease; it cannot take it back by renewing.
@@ -40,13 +41,13 @@ struct RedisQueueTests {
     @Test func aRenewedLeaseIsNotReclaimed() async throws {
         let redis = try TestRedis()
         defer { redis.stop() }
-        let queue = makeQueue(redis, leaseTime: .milliseconds(300))
+        let queue = makeQueue(redis, leaseTime: .seconds(1))
         defer { queue.close() }
         try await queue.enqueue([job(1)])
         let lease = try #require(try await queue.lease(consumer: "busy", wait: .zero))
         let start = ContinuousClock.now
-        // Renew every ~100 ms for about three lease times; nobody else gets the job.
-        while elapsed(since: start) < .milliseconds(900) {
+        // Renew every ~100 ms for two and a half lease times; nobody else gets the job.
+        while elapsed(since: start) < .milliseconds(2_500) {
             #expect(try await queue.renew(lease) == true)
             #expect(try await queue.lease(consumer: "other", wait: .milliseconds(100)) == nil)
         }
