@@ -32,6 +32,11 @@ usage() {
   exit 2
 }
 
+help() {
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit 0
+}
+
 die() { srv_die "$@"; }
 note() { srv_note "$@"; }
 
@@ -492,6 +497,6 @@ case "$cmd" in
   start-postgres) cmd_start_postgres "$@" ;;
   status) cmd_status "$@" ;;
   down) cmd_down "$@" ;;
-  -h | --help | help) usage ;;
+  -h | --help | help) help ;;
   *) note "unknown command: $cmd"; usage ;;
 esac
