@@ -149,12 +149,19 @@ phase celery_e2e "Celery end to end ($JOBS jobs; prefork -c $(nproc) and threads
 # --- d: worker memory ----------------------------------------------------------------------------
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
+# group_field FIELD: a field of the consumer group `workers` on ronda:jobs (XINFO GROUPS).
+group_field() {
+  "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO GROUPS ronda:jobs 2>/dev/null |
+    awk -v f="$1" 'prev == f { print; exit } { prev = $0 }'
+}
+
+# queue_drained: every job the feeder put on ronda:jobs was read by the workers and acknowledged.
 queue_drained() {
-  local info
-  info=$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO GROUPS ronda:jobs 2>/dev/null | tr '\n' ' ')
-  [ -n "$info" ] || return 1
-  # "... pending 0 ... lag 0 ..."
-  [[ " $info " =~ \ pending\ 0\  ]] && [[ " $info " =~ \ lag\ 0\  ]]
+  local read pending lag
+  read=$(group_field entries-read)
+  pending=$(group_field pending)
+  lag=$(group_field lag)
+  [ -n "$read" ] && [ "$read" -ge "$FEED_JOBS" ] && [ "${pending:-1}" = 0 ] && [ "${lag:-1}" = 0 ]
 }
 
 if need "$RONDA" ronda; then
@@ -190,11 +197,24 @@ if need "$RONDA" ronda; then
         kb=$(rss_kb "$pid")
         [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
         samples=$((samples + 1))
-        if ! srv_pid "$PIDS" feeder >/dev/null && queue_drained; then break; fi
+        if ! srv_pid "$PIDS" feeder >/dev/null; then
+          queue_drained && break
+          # The feeder is done: its jobs must be on the stream the workers read.
+          added=$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO STREAM ronda:jobs 2>/dev/null |
+            awk 'prev == "entries-added" { print; exit } { prev = $0 }')
+          if [ "${added:-0}" -lt "$FEED_JOBS" ]; then
+            NOTE[rss_busy]="feeder's jobs not on ronda:jobs"
+            echo "   QueueThroughput --mode enqueue-only finished, but ronda:jobs holds fewer than $FEED_JOBS jobs: it enqueued elsewhere, so the worker had nothing to run (see $LOGS/feeder.log)" >&2
+            MISSING=1
+            break
+          fi
+        fi
         [ "$SECONDS" -lt "$deadline" ] || { NOTE[rss_busy]="the queue did not drain within ${PHASE_TIMEOUT}s"; break; }
         sleep 0.1
       done
-      if srv_pid "$PIDS" worker-rss >/dev/null; then
+      if [ -n "${NOTE[rss_busy]:-}" ]; then
+        :
+      elif srv_pid "$PIDS" worker-rss >/dev/null; then
         FIG[rss_busy]=$(awk -v kb="$peak" 'BEGIN {printf "%.1f", kb / 1024}')
         echo "   concurrency 32, $FEED_JOBS no-op jobs: peak ${FIG[rss_busy]} MB over $samples samples"
       else
@@ -224,7 +244,7 @@ verdict() {
 
 ratio() {
   if [ -z "$1" ] || [ -z "$2" ]; then echo "-"; return; fi
-  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "-" }'
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
 }
 
 row() { printf '| %-30s | %-23s | %-14s | %-24s | %-9s | %-17s |\n' "$@"; }
@@ -241,10 +261,10 @@ row() { printf '| %-30s | %-23s | %-14s | %-24s | %-9s | %-17s |\n' "$@"; }
     v1=$(verdict "$r" "$goal" higher)
     v2="-"
     [ -n "$r" ] && [ -n "$c" ] && v2=$(awk -v a="$r" -v b="$c" 'BEGIN { print (a >= 5 * b) ? "met" : "NOT met" }')
-    row "$title" "$(fmt "ronda_$mode")" "$(fmt "celery_$mode")" "≥ $goal and ≥ 5× Celery" "$(ratio "$r" "$c")" "$v1 / $v2"
+    row "$title" "$(fmt "ronda_$mode")" "$(fmt "celery_$mode")" ">= $goal and >= 5x Celery" "$(ratio "$r" "$c")" "$v1 / $v2"
   done
-  row "worker RSS idle (conc 1), MB" "$(fmt rss_idle)" "-" "≤ 30" "-" "$(verdict "${FIG[rss_idle]:-}" 30 lower)"
-  row "worker RSS peak (conc 32), MB" "$(fmt rss_busy)" "-" "≤ 60" "-" "$(verdict "${FIG[rss_busy]:-}" 60 lower)"
+  row "worker RSS idle (conc 1), MB" "$(fmt rss_idle)" "-" "<= 30" "-" "$(verdict "${FIG[rss_idle]:-}" 30 lower)"
+  row "worker RSS peak (conc 32), MB" "$(fmt rss_busy)" "-" "<= 60" "-" "$(verdict "${FIG[rss_busy]:-}" 60 lower)"
   echo
   echo "Celery: the faster of prefork (-c $(nproc)) and threads (-c $CONCURRENCY), prefetch 16, acks_late; details above and in bench/celery_reference/run.py."
 } | tee "$REPORT"
