@@ -61,6 +61,7 @@ DEMO_SECRETS=(
 load_state() {
   DIR=$1
   [ -f "$DIR/cluster.state" ] || die "$DIR holds no cluster (no cluster.state): run 'ops/cluster.sh up $DIR' first"
+  DIR=$(cd "$DIR" && pwd)
   # shellcheck source=/dev/null
   . "$DIR/cluster.state"
   PIDS=$DIR/pids
