@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# Distributed-mode benchmark: Ronda's Redis queue and worker against Celery on the same Redis and
+# PostgreSQL, measured in the same run, plus the worker's memory. See docs/performance.md.
+#
+#   bench/distributed.sh                        # a person at a terminal: release build first
+#   BUILD=0 bench/distributed.sh                # use the release binaries already built
+#   JOBS=50000 CONCURRENCY=32 bench/distributed.sh
+#
+# It starts its own redis-server and PostgreSQL 15 (temporary folder, free loopback ports; the
+# helpers are ops/lib/servers.sh, shared with ops/cluster.sh), then measures one after the other:
+#   a. Ronda queue only:  QueueThroughput --mode queue (lease → ack of N no-op jobs)
+#   b. Ronda end to end:  QueueThroughput --mode e2e (lease → INSERT result → commit → ack)
+#   c. Celery, the same two (bench/celery_reference/run.py: prefork and threads pools, the faster
+#      is the reference; it installs Celery into .build-bench/venv by itself)
+#   d. worker memory: `ronda worker --concurrency 1` idle for 3 s (VmRSS), then
+#      `ronda worker --concurrency 32` while `QueueThroughput --mode enqueue-only` feeds it N no-op
+#      jobs (peak VmRSS, sampled every 100 ms until the queue is drained)
+# and prints a table: each figure, its goal and the ratio to Celery. Goals: queue ≥ 25,000 jobs/s,
+# e2e ≥ 5,000 jobs/s, each ≥ 5× Celery; worker RSS idle ≤ 30 MB, at concurrency 32 ≤ 60 MB.
+# Nothing asserts a goal: exit 0 when every figure was measured (met or not), 1 when a measurement
+# could not run (e.g. a missing binary: the message says which and how to build it), 2 when the
+# servers could not start.
+#
+# BUILD (default: 1 when run from a terminal outside CI, else 0) runs
+# `swift build -c release --product ronda --product QueueThroughput` first. Automated callers
+# (CI, agents) pass BUILD=0 and build separately. RONDA_BIN and QT_BIN point at other binaries
+# (default .build/release/ronda and .build/release/QueueThroughput).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 2
+SRV_PROG=distributed.sh
+# shellcheck source=ops/lib/servers.sh
+. "$ROOT/ops/lib/servers.sh"
+
+JOBS=${JOBS:-20000}
+CONCURRENCY=${CONCURRENCY:-32}
+FEED_JOBS=${FEED_JOBS:-20000}
+PHASE_TIMEOUT=${PHASE_TIMEOUT:-600}
+if [ -z "${BUILD:-}" ]; then
+  if [ -t 0 ] && [ -z "${CI:-}" ]; then BUILD=1; else BUILD=0; fi
+fi
+BIN=$ROOT/.build/release
+RONDA=${RONDA_BIN:-$BIN/ronda}
+QT=${QT_BIN:-$BIN/QueueThroughput}
+
+if [ "$BUILD" = 1 ]; then
+  echo "== swift build -c release --product ronda --product QueueThroughput"
+  swift build -c release --product ronda --product QueueThroughput 2>&1 | tail -n 3 || {
+    echo "distributed.sh: the release build failed" >&2
+    exit 1
+  }
+fi
+
+WORK=$(mktemp -d /tmp/ronda-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=$WORK/pids
+LOGS=$WORK/logs
+mkdir -p "$PIDS" "$LOGS"
+OUT_DIR=$ROOT/bench/out
+mkdir -p "$OUT_DIR"
+REPORT=$OUT_DIR/distributed-$(date -u +%Y%m%dT%H%M%SZ).txt
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+  local n
+  for n in worker-rss feeder; do srv_stop "$PIDS" "$n" TERM 20 >/dev/null 2>&1 || true; done
+  if srv_pid "$PIDS" postgres >/dev/null 2>&1; then srv_pg_stop "$WORK/pg" fast; fi
+  if srv_pid "$PIDS" redis >/dev/null 2>&1; then
+    "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+    srv_stop "$PIDS" redis TERM 10 >/dev/null 2>&1 || true
+  fi
+  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "logs kept in $WORK/logs"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# --- servers ---------------------------------------------------------------------------------------
+srv_free_port REDIS_PORT
+srv_free_port PG_PORT
+(srv_redis_start "$PIDS" redis "$LOGS/redis.log" "$WORK/redis" "$REDIS_PORT" no) || exit 2
+PG_SUPER=$WORK/pg-superuser-password
+(umask 077 && srv_random_secret >"$PG_SUPER")
+PG_APP_PASSWORD=$(srv_random_secret)
+(srv_pg_init "$WORK/pg" "$PG_SUPER" && srv_pg_start "$PIDS" postgres "$LOGS/postgres.log" "$WORK/pg" "$PG_PORT" &&
+  srv_pg_create_app_db "$PG_PORT" "$PG_SUPER" bench "$PG_APP_PASSWORD" bench) || exit 2
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+DATABASE_URL=postgres://bench:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/bench
+export RONDA_REDIS_URL=$REDIS_URL RONDA_DATABASE_URL=$DATABASE_URL
+
+echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); redis $("$REDIS_SERVER" --version | awk '{print $3}'); jobs $JOBS, concurrency $CONCURRENCY"
+echo "   redis 127.0.0.1:$REDIS_PORT, postgres 127.0.0.1:$PG_PORT (temporary, $WORK)"
+
+MISSING=0
+declare -A FIG NOTE
+
+flush_redis() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" FLUSHALL >/dev/null; }
+
+# last_rate FILE: the float of the last `jobs_per_second=` line.
+last_rate() { grep -o 'jobs_per_second=[0-9.]*' "$1" | tail -n 1 | cut -d= -f2; }
+
+need() {
+  local bin=$1 product=$2
+  [ -x "$bin" ] && return 0
+  echo "distributed.sh: $bin is missing: build it with 'swift build -c release --product $product' (or run without BUILD=0)" >&2
+  MISSING=1
+  return 1
+}
+
+# phase KEY TITLE COMMAND...: runs one measurement with a time limit, shows its output, records
+# its jobs_per_second as FIG[KEY].
+phase() {
+  local key=$1 title=$2
+  shift 2
+  echo "== $title"
+  local log=$LOGS/$key.log
+  if timeout "$PHASE_TIMEOUT" "$@" >"$log" 2>&1; then
+    sed 's/^/   /' "$log" | tail -n 8
+    FIG[$key]=$(last_rate "$log")
+    [ -n "${FIG[$key]}" ] || { NOTE[$key]="no jobs_per_second= line"; MISSING=1; }
+  else
+    local rc=$?
+    sed 's/^/   /' "$log" | tail -n 12
+    NOTE[$key]="failed (exit $rc; see above)"
+    MISSING=1
+  fi
+}
+
+# --- a, b: Ronda ---------------------------------------------------------------------------------
+if need "$QT" QueueThroughput; then
+  flush_redis
+  phase ronda_queue "Ronda queue only ($JOBS jobs, concurrency $CONCURRENCY)" \
+    "$QT" --redis-url "$REDIS_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode queue
+  flush_redis
+  phase ronda_e2e "Ronda end to end ($JOBS jobs, concurrency $CONCURRENCY)" \
+    "$QT" --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode e2e
+else
+  NOTE[ronda_queue]="missing QueueThroughput"
+  NOTE[ronda_e2e]="missing QueueThroughput"
+fi
+
+# --- c: Celery -----------------------------------------------------------------------------------
+flush_redis
+phase celery_queue "Celery queue only ($JOBS jobs; prefork -c $(nproc) and threads -c $CONCURRENCY)" \
+  python3 bench/celery_reference/run.py --redis-url "$REDIS_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode queue
+flush_redis
+phase celery_e2e "Celery end to end ($JOBS jobs; prefork -c $(nproc) and threads -c $CONCURRENCY)" \
+  python3 bench/celery_reference/run.py --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode e2e
+
+# --- d: worker memory ----------------------------------------------------------------------------
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+
+# group_field FIELD: a field of the consumer group `workers` on ronda:jobs (XINFO GROUPS).
+group_field() {
+  "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO GROUPS ronda:jobs 2>/dev/null |
+    awk -v f="$1" 'prev == f { print; exit } { prev = $0 }'
+}
+
+# queue_drained: every job the feeder put on ronda:jobs was read by the workers and acknowledged.
+queue_drained() {
+  local read pending lag
+  read=$(group_field entries-read)
+  pending=$(group_field pending)
+  lag=$(group_field lag)
+  [ -n "$read" ] && [ "$read" -ge "$FEED_JOBS" ] && [ "${pending:-1}" = 0 ] && [ "${lag:-1}" = 0 ]
+}
+
+if need "$RONDA" ronda; then
+  flush_redis
+  echo "== worker memory"
+  if ! "$RONDA" migrate >"$LOGS/migrate.log" 2>&1; then
+    sed 's/^/   /' "$LOGS/migrate.log" | tail -n 5
+    NOTE[rss_idle]="ronda migrate failed"
+    NOTE[rss_busy]="ronda migrate failed"
+    MISSING=1
+  else
+    srv_spawn "$PIDS" worker-rss "$LOGS/worker-idle.log" "$RONDA" worker --concurrency 1 --name bench-idle
+    sleep 3
+    if pid=$(srv_pid "$PIDS" worker-rss); then
+      FIG[rss_idle]=$(awk -v kb="$(rss_kb "$pid")" 'BEGIN {printf "%.1f", kb / 1024}')
+      echo "   idle, concurrency 1, after 3 s: ${FIG[rss_idle]} MB"
+    else
+      NOTE[rss_idle]="the worker exited"
+      sed 's/^/   /' "$LOGS/worker-idle.log" | tail -n 5
+      MISSING=1
+    fi
+    srv_stop "$PIDS" worker-rss TERM 30
+
+    if need "$QT" QueueThroughput; then
+      flush_redis
+      srv_spawn "$PIDS" worker-rss "$LOGS/worker-busy.log" "$RONDA" worker --concurrency 32 --name bench-busy
+      sleep 1
+      srv_spawn "$PIDS" feeder "$LOGS/feeder.log" "$QT" --redis-url "$REDIS_URL" --jobs "$FEED_JOBS" --mode enqueue-only
+      peak=0
+      samples=0
+      deadline=$((SECONDS + PHASE_TIMEOUT))
+      while pid=$(srv_pid "$PIDS" worker-rss); do
+        kb=$(rss_kb "$pid")
+        [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
+        samples=$((samples + 1))
+        if ! srv_pid "$PIDS" feeder >/dev/null; then
+          queue_drained && break
+          # The feeder is done: its jobs must be on the stream the workers read.
+          added=$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO STREAM ronda:jobs 2>/dev/null |
+            awk 'prev == "entries-added" { print; exit } { prev = $0 }')
+          if [ "${added:-0}" -lt "$FEED_JOBS" ]; then
+            NOTE[rss_busy]="feeder's jobs not on ronda:jobs"
+            echo "   QueueThroughput --mode enqueue-only finished, but ronda:jobs holds fewer than $FEED_JOBS jobs: it enqueued elsewhere, so the worker had nothing to run (see $LOGS/feeder.log)" >&2
+            MISSING=1
+            break
+          fi
+        fi
+        [ "$SECONDS" -lt "$deadline" ] || { NOTE[rss_busy]="the queue did not drain within ${PHASE_TIMEOUT}s"; break; }
+        sleep 0.1
+      done
+      if [ -n "${NOTE[rss_busy]:-}" ]; then
+        :
+      elif srv_pid "$PIDS" worker-rss >/dev/null; then
+        FIG[rss_busy]=$(awk -v kb="$peak" 'BEGIN {printf "%.1f", kb / 1024}')
+        echo "   concurrency 32, $FEED_JOBS no-op jobs: peak ${FIG[rss_busy]} MB over $samples samples"
+      else
+        NOTE[rss_busy]="the worker exited"
+        sed 's/^/   /' "$LOGS/worker-busy.log" | tail -n 5
+        MISSING=1
+      fi
+      srv_stop "$PIDS" feeder TERM 10
+      srv_stop "$PIDS" worker-rss TERM 60
+    else
+      NOTE[rss_busy]="missing QueueThroughput"
+    fi
+  fi
+else
+  NOTE[rss_idle]="missing ronda"
+  NOTE[rss_busy]="missing ronda"
+fi
+
+# --- table ---------------------------------------------------------------------------------------
+fmt() { if [ -n "${FIG[$1]:-}" ]; then printf '%s' "${FIG[$1]}"; else printf '%s' "${NOTE[$1]:-n/a}"; fi; }
+
+# verdict VALUE GOAL higher|lower
+verdict() {
+  [ -n "$1" ] || { echo "-"; return; }
+  awk -v v="$1" -v g="$2" -v d="$3" 'BEGIN { ok = (d == "higher") ? (v >= g) : (v <= g); print ok ? "met" : "NOT met" }'
+}
+
+ratio() {
+  if [ -z "$1" ] || [ -z "$2" ]; then echo "-"; return; fi
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
+}
+
+row() { printf '| %-30s | %-23s | %-14s | %-24s | %-9s | %-17s |\n' "$@"; }
+
+{
+  echo
+  echo "Distributed benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, jobs $JOBS, concurrency $CONCURRENCY"
+  row "figure" "Ronda" "Celery" "goal" "vs Celery" "met?"
+  row "------------------------------" "-----------------------" "--------------" "------------------------" "---------" "-----------------"
+  for mode in queue e2e; do
+    if [ "$mode" = queue ]; then goal=25000; title="queue only, jobs/s"; else goal=5000; title="end to end, jobs/s"; fi
+    r=${FIG[ronda_$mode]:-}
+    c=${FIG[celery_$mode]:-}
+    v1=$(verdict "$r" "$goal" higher)
+    v2="-"
+    [ -n "$r" ] && [ -n "$c" ] && v2=$(awk -v a="$r" -v b="$c" 'BEGIN { print (a >= 5 * b) ? "met" : "NOT met" }')
+    row "$title" "$(fmt "ronda_$mode")" "$(fmt "celery_$mode")" ">= $goal and >= 5x Celery" "$(ratio "$r" "$c")" "$v1 / $v2"
+  done
+  row "worker RSS idle (conc 1), MB" "$(fmt rss_idle)" "-" "<= 30" "-" "$(verdict "${FIG[rss_idle]:-}" 30 lower)"
+  row "worker RSS peak (conc 32), MB" "$(fmt rss_busy)" "-" "<= 60" "-" "$(verdict "${FIG[rss_busy]:-}" 60 lower)"
+  echo
+  echo "Celery: the faster of prefork (-c $(nproc)) and threads (-c $CONCURRENCY), prefetch 16, acks_late; details above and in bench/celery_reference/run.py."
+} | tee "$REPORT"
+echo "(saved to ${REPORT#"$ROOT"/})"
+
+if [ "$MISSING" = 1 ]; then
+  echo "distributed.sh: some figures could not be measured (see the messages above)" >&2
+  exit 1
+fi
+exit 0

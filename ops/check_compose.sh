@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Validates Compose files without a Docker engine: the Compose Specification JSON Schema
+# (deploy/schema/compose-spec.json, Apache-2.0, source noted beside it) with jsonschema, plus
+# Ronda's rules (secrets only as ${VAR:?…}, published ports on loopback, a scalable worker, JSON
+# logs). See ops/lib/check_compose.py.
+#
+#   ops/check_compose.sh                 # docker-compose.yml and deploy/*compose*.yml
+#   ops/check_compose.sh FILE...         # these files
+#
+# Installs jsonschema and PyYAML into .build-tools/compose-check (idempotent). Exit 0 when every
+# file is valid, 1 when one is not (each problem printed as FILE: path: message), 2 for setup errors.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=$ROOT/.build-tools/compose-check
+REQUIREMENTS="jsonschema==4.26.0 PyYAML==6.0.3"
+
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$REQUIREMENTS" ]; then
+  echo "check_compose.sh: installing $REQUIREMENTS into $VENV" >&2
+  python3 -m venv "$VENV" || { echo "check_compose.sh: python3 -m venv failed (apt-get install python3-venv)" >&2; exit 2; }
+  # shellcheck disable=SC2086 # the list is word-split on purpose
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check $REQUIREMENTS ||
+    { echo "check_compose.sh: pip install failed" >&2; exit 2; }
+  echo "$REQUIREMENTS" >"$VENV/.requirements"
+fi
+
+files=("$@")
+if [ ${#files[@]} -eq 0 ]; then
+  cd "$ROOT"
+  files=(docker-compose.yml)
+  for f in deploy/*compose*.yml deploy/*compose*.yaml compose.yml compose.yaml; do
+    [ -e "$f" ] && files+=("$f")
+  done
+fi
+
+exec "$VENV/bin/python" "$ROOT/ops/lib/check_compose.py" "$ROOT/deploy/schema/compose-spec.json" "${files[@]}"
