@@ -64,7 +64,7 @@ REPORT=$OUT_DIR/distributed-$(date -u +%Y%m%dT%H%M%SZ).txt
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   local n
-  for n in worker-rss feeder; do srv_stop "$PIDS" "$n" TERM 20 >/dev/null 2>&1 || true; done
+  for n in worker-rss feeder demo-target; do srv_stop "$PIDS" "$n" TERM 20 >/dev/null 2>&1 || true; done
   if srv_pid "$PIDS" postgres >/dev/null 2>&1; then srv_pg_stop "$WORK/pg" fast; fi
   if srv_pid "$PIDS" redis >/dev/null 2>&1; then
     "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
@@ -187,9 +187,14 @@ if need "$RONDA" ronda; then
 
     if need "$QT" QueueThroughput; then
       flush_redis
+      # The jobs are real scenarios (GET /health) against the demo target, recorded in PostgreSQL.
+      DEMO_PORT=$(srv_free_port)
+      srv_spawn "$PIDS" demo-target "$LOGS/demo-target.log" "$RONDA" demo-target --port "$DEMO_PORT"
+      srv_wait_until 20 "the demo target" srv_port_listening "$DEMO_PORT" || true
       srv_spawn "$PIDS" worker-rss "$LOGS/worker-busy.log" "$RONDA" worker --concurrency 32 --name bench-busy
       sleep 1
-      srv_spawn "$PIDS" feeder "$LOGS/feeder.log" "$QT" --redis-url "$REDIS_URL" --jobs "$FEED_JOBS" --mode enqueue-only
+      srv_spawn "$PIDS" feeder "$LOGS/feeder.log" "$QT" --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" \
+        --base-url "http://127.0.0.1:$DEMO_PORT" --jobs "$FEED_JOBS" --mode enqueue-only
       peak=0
       samples=0
       deadline=$((SECONDS + PHASE_TIMEOUT))

@@ -2,7 +2,7 @@
 # Installs what Ronda needs to build, run and test on Debian 12. Idempotent: installs only what is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libhiredis-dev libsqlite3-dev redis-server postgresql wrk openssl gzip python3 pkg-config)
+packages=(libcurl4-openssl-dev libhiredis-dev libsqlite3-dev redis-server postgresql wrk openssl gzip python3 python3-venv pkg-config)
 
 missing=()
 for p in "${packages[@]}"; do

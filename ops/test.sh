@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, runs every test with code coverage,
-# and prints line coverage of Sources/. Tests start their own servers (HTTP, redis-server,
-# PostgreSQL) on loopback; nothing needs to be running before.
+# checks docker-compose.yml, and prints line coverage of Sources/. Tests start their own servers
+# (HTTP, redis-server, PostgreSQL, worker processes) on loopback; nothing needs to be running before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ops/setup.sh
 
-swift build --build-tests --enable-code-coverage
 status=0
+# docker-compose.yml against the Compose Specification and Ronda's rules (no Docker engine needed).
+ops/check_compose.sh || status=$?
+
+swift build --build-tests --enable-code-coverage
 # The distributed tests start worker processes, redis-server and PostgreSQL and measure rates:
 # they run on their own, after the rest, so neither disturbs the other's timing on a small machine.
 bin_dir="$(swift build --show-bin-path)"

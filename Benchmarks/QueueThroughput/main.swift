@@ -4,7 +4,8 @@
 //
 //   QueueThroughput --redis-url redis://127.0.0.1:6379 --jobs 20000 --concurrency 32 --mode queue
 //   QueueThroughput --redis-url … --database-url postgres://… --jobs 20000 --concurrency 32 --mode e2e
-//   QueueThroughput --redis-url … --jobs 20000 --mode enqueue-only
+//   QueueThroughput --redis-url … --database-url … --base-url http://127.0.0.1:8080 --jobs 20000 --mode enqueue-only
+//     (jobs for `ronda worker` on ronda:jobs: a one-step GET /health scenario, in a run it creates)
 import Foundation
 import Logging
 import RondaCore
@@ -18,6 +19,7 @@ struct Arguments {
     var jobs = 20_000
     var concurrency = 32
     var mode = "queue"
+    var baseURL: String?
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -26,6 +28,7 @@ struct Arguments {
             switch flag {
             case "--redis-url": redisURL = value
             case "--database-url": databaseURL = value
+            case "--base-url": baseURL = value
             case "--jobs": jobs = try Self.positive(value, flag)
             case "--concurrency": concurrency = try Self.positive(value, flag)
             case "--mode":
@@ -61,12 +64,13 @@ func seconds(_ duration: Duration) -> Double {
 
 func main() async throws {
     let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))
-    let stream = "ronda:bench:\(UUID().uuidString.prefix(8))"
+    // enqueue-only feeds real workers, which read ronda:jobs; the others use a stream of their own.
+    let stream = arguments.mode == "enqueue-only" ? "ronda:jobs" : "ronda:bench:\(UUID().uuidString.prefix(8))"
     let queue = RedisJobQueue(configuration: try RedisConfiguration(url: arguments.redisURL), options: .init(streamKey: stream))
     defer { queue.close() }
     var store: (any ResultStore)?
     let runID = UUID().uuidString.lowercased()
-    if let url = arguments.databaseURL, arguments.mode == "e2e" {
+    if let url = arguments.databaseURL, arguments.mode != "queue" {
         let opened = try await StoreLocation.open(url: url, logger: Logger(label: "bench"))
         try await opened.migrate()
         _ = try await opened.createRun(RunRecord(id: runID, trigger: .manual, deadline: Date().addingTimeInterval(3_600)))
@@ -75,8 +79,14 @@ func main() async throws {
     let clock = ContinuousClock()
     let enqueueStart = clock.now
     var batch: [Job] = []
+    var variables: [String: String] = [:]
+    if let baseURL = arguments.baseURL { variables[Job.baseURLVariable] = baseURL }
     for index in 0..<arguments.jobs {
-        batch.append(Job(runID: runID, scenario: "noop-\(index)", source: "", file: "noop.yml"))
+        let name = "noop-\(index)"
+        let source = arguments.mode == "enqueue-only"
+            ? "scenario: \(name)\nmodule: bench\nsteps:\n  - name: Health\n    get: /health\n"
+            : ""
+        batch.append(Job(runID: runID, scenario: name, source: source, file: "noop.yml", variables: variables))
         if batch.count == 1_000 {
             try await queue.enqueue(batch)
             batch.removeAll(keepingCapacity: true)

@@ -63,6 +63,10 @@ extension Worker {
                     onResult?(result)
                 }
                 break
+            } catch let error as StoreError where error.code == .unknownRun {
+                // The run is gone (deleted by retention): nothing will ever take this result.
+                logger.error("dropping a job whose run no longer exists", metadata: ["job": "\(lease.job.id)", "error": "\(error.message)"])
+                return true
             } catch {
                 logger.warning("cannot record the result; retrying", metadata: ["scenario": "\(result.scenario)", "error": "\(error)"])
                 if Task.isCancelled { return false }

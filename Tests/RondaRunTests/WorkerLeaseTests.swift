@@ -173,6 +173,18 @@ struct WorkerLeaseTests {
         try await store.close()
     }
 
+    @Test func aJobWhoseRunWasDeletedIsAcknowledgedWithoutAResult() async throws {
+        let store = try await storeWithRun("kept")
+        let queue = ObservedQueue()
+        try await queue.enqueue([Job(runID: "deleted", scenario: "Orphan", source: "scenario: [broken", file: "orphan.yml")])
+        await queue.inner.close()
+        await Worker(name: "w", queue: queue, store: store, runner: runner).run(concurrency: 1)
+        #expect(queue.acknowledged.withLock { $0 } == ["Orphan"])
+        #expect(try await store.results(runID: "deleted").isEmpty)
+        #expect(try await queue.stats() == QueueStats(pending: 0, inFlight: 0, deadLetters: 0))
+        try await store.close()
+    }
+
     @Test func theServiceHeartbeatsWhileRunningAndDrainsOnGracefulShutdown() async throws {
         let server = try SilentServer()
         defer { server.stop() }
