@@ -71,7 +71,9 @@ func main() async throws {
     var store: (any ResultStore)?
     let runID = UUID().uuidString.lowercased()
     if let url = arguments.databaseURL, arguments.mode != "queue" {
-        let opened = try await StoreLocation.open(url: url, logger: Logger(label: "bench"))
+        // A connection per slot, as `ronda worker --concurrency N` opens.
+        let opened = try await StoreLocation.open(
+            url: url, options: PostgresStore.Options(maximumConnections: max(10, arguments.concurrency)), logger: Logger(label: "bench"))
         try await opened.migrate()
         _ = try await opened.createRun(RunRecord(id: runID, trigger: .manual, deadline: Date().addingTimeInterval(3_600)))
         store = opened

@@ -41,10 +41,13 @@ struct ClusterOptions: ParsableArguments {
     }
 
     /// Opens the store and checks it answers; a clear error names the setting otherwise.
-    func openStore(logger: Logger) async throws -> any ResultStore {
+    /// PostgreSQL gets a pool of `connections` (a worker: one per slot, so no slot waits to commit).
+    func openStore(logger: Logger, connections: Int = 10) async throws -> any ResultStore {
         let text = try databaseURLText()
         do {
-            return try await StoreLocation.open(url: text, setting: databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL", logger: logger)
+            return try await StoreLocation.open(
+                url: text, setting: databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL",
+                options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger)
         } catch let error as StoreError {
             throw CLIError(.storage, error.message)
         }

@@ -29,8 +29,13 @@ extension PostgresStore {
         guard !steps.isEmpty else {
             return try await withConnection(what) { connection in
                 // A concurrent duplicate waits for the first insert to commit, then inserts nothing.
+                // A named prepared statement: each pooled connection parses and plans it once.
                 try await Self.mappingForeignKey(to: unknownRun) {
-                    !(try await Self.rows(connection, StoreSQL.insertResult, binds)).isEmpty
+                    var inserted = false
+                    for try await _ in try await connection.execute(InsertResultStatement(binds: binds), logger: Self.queryLogger) {
+                        inserted = true
+                    }
+                    return inserted
                 }
             }
         }
@@ -103,4 +108,20 @@ extension PostgresStore {
                 .first.map { try Columns($0, table: table.rawValue).int("n") } ?? 0
         }
     }
+}
+
+/// `StoreSQL.insertResult`, prepared once per connection (the worker's usual write).
+struct InsertResultStatement: PostgresPreparedStatement {
+    static let name = "ronda_insert_result_v2"
+    static let sql = StoreSQL.postgres(StoreSQL.insertResult)
+    typealias Row = Void
+    var binds: [PostgresBind]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds { bind.append(to: &bindings) }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
 }
