@@ -43,23 +43,23 @@ public struct CoordinatorService: Service {
     private func loop(logger: Logger) async {
         var nextCleanup = cleanupTime.next(after: now(), in: cleanupTimeZone)
         var failures = 0
-            while !Task.isCancelled {
-                let now = self.now()
-                do {
-                    let tick = try await scheduler.tick(now: now)
-                    let sweep = try await scheduler.coordinator.sweep(now: now)
-                    if let due = nextCleanup, now >= due {
-                        _ = try await scheduler.coordinator.cleanup(retention: retention, now: now)
-                        nextCleanup = cleanupTime.next(after: now, in: cleanupTimeZone)
-                    }
-                    onPass?(tick, sweep)
-                    failures = 0
-                } catch {
-                    failures += 1
-                    logger.error("coordinator pass failed; retrying", metadata: ["error": "\(error)", "failures": "\(failures)"])
+        while !Task.isCancelled {
+            let now = self.now()
+            do {
+                let tick = try await scheduler.tick(now: now)
+                let sweep = try await scheduler.coordinator.sweep(now: now)
+                if let due = nextCleanup, now >= due {
+                    _ = try await scheduler.coordinator.cleanup(retention: retention, now: now)
+                    nextCleanup = cleanupTime.next(after: now, in: cleanupTimeZone)
                 }
-                let pause = failures == 0 ? interval : min(interval * (1 << min(failures, 4)), .seconds(60))
-                try? await Task.sleep(for: pause)
+                onPass?(tick, sweep)
+                failures = 0
+            } catch {
+                failures += 1
+                logger.error("coordinator pass failed; retrying", metadata: ["error": "\(error)", "failures": "\(failures)"])
             }
+            let pause = failures == 0 ? interval : min(interval * (1 << min(failures, 4)), .seconds(60))
+            try? await Task.sleep(for: pause)
+        }
     }
 }

@@ -27,16 +27,9 @@ extension PostgresStore {
                 + "(deleted by retention, or created in another database)")
         let what = "recording result of '\(result.scenario)' in run \(result.runID)"
         guard !steps.isEmpty else {
-            return try await withConnection(what) { connection in
-                // A concurrent duplicate waits for the first insert to commit, then inserts nothing.
-                // A named prepared statement: each pooled connection parses and plans it once.
-                try await Self.mappingForeignKey(to: unknownRun) {
-                    var inserted = false
-                    for try await _ in try await connection.execute(InsertResultStatement(binds: binds), logger: Self.queryLogger) {
-                        inserted = true
-                    }
-                    return inserted
-                }
+            // A concurrent duplicate waits for the first insert to commit, then inserts nothing.
+            return try await batcher.submit(ResultBatcher.Entry(resultID: resultID, binds: binds, unknownRun: unknownRun)) { entries in
+                try await self.insertResults(entries)
             }
         }
         return try await inTransaction(what) { connection in
@@ -60,6 +53,28 @@ extension PostgresStore {
                     try await Self.execute(connection, StoreSQL.insertSteps(count: chunk.count), values)
                 }
                 return true
+            }
+        }
+    }
+
+    /// One INSERT for `entries` (a named prepared statement when there is one); the ids inserted.
+    func insertResults(_ entries: [ResultBatcher.Entry]) async throws -> Set<String> {
+        let what = entries.count == 1 ? "recording a result" : "recording \(entries.count) results"
+        // A foreign-key failure of a batch names the first entry's run; the batcher retries one by one.
+        let unknownRun = entries[0].unknownRun
+        return try await withConnection(what) { connection in
+            try await Self.mappingForeignKey(to: unknownRun) {
+                var inserted = Set<String>()
+                if entries.count == 1 {
+                    for try await id in try await connection.execute(InsertResultStatement(binds: entries[0].binds), logger: Self.queryLogger) {
+                        inserted.insert(id)
+                    }
+                } else {
+                    for row in try await Self.rows(connection, StoreSQL.insertResults(count: entries.count), entries.flatMap(\.binds)) {
+                        inserted.insert(try row.decode(String.self))
+                    }
+                }
+                return inserted
             }
         }
     }
@@ -112,9 +127,9 @@ extension PostgresStore {
 
 /// `StoreSQL.insertResult`, prepared once per connection (the worker's usual write).
 struct InsertResultStatement: PostgresPreparedStatement {
-    static let name = "ronda_insert_result_v2"
+    static let name = "ronda_insert_result_v3"
     static let sql = StoreSQL.postgres(StoreSQL.insertResult)
-    typealias Row = Void
+    typealias Row = String
     var binds: [PostgresBind]
 
     func makeBindings() throws -> PostgresBindings {
@@ -123,5 +138,5 @@ struct InsertResultStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws {}
+    func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
 }

@@ -39,6 +39,8 @@ public final class PostgresStore: ResultStore {
     public let location: PostgresLocation
     let connector: PostgresConnector
     let logger: Logger
+    /// Concurrent writes of results without steps share one INSERT.
+    let batcher = ResultBatcher()
     /// postgres-nio logs statements at debug level; results hold redacted but still private
     /// excerpts, so statements are not logged.
     static let queryLogger = Logger(label: "ronda.store.postgres.query", factory: { _ in SwiftLogNoOpLogHandler() })

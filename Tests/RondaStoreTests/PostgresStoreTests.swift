@@ -185,3 +185,44 @@ struct PostgresStoreTests {
         }
     }
 }
+
+/// Results without steps written concurrently share INSERTs (group commit); each caller still
+/// learns its own outcome, and one result of a deleted run fails alone.
+@Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)), .timeLimit(.minutes(2)))
+struct PostgresBatchTests {
+    @Test func concurrentResultsAreEachInsertedOnceAndTheOrphanFailsAlone() async throws {
+        let store = try await openPostgres(try await TestPostgres.shared().makeDatabase())
+        try await store.migrate()
+        _ = try await store.createRun(makeRun(id: "batch"))
+        // 200 distinct scenarios, 50 of them submitted twice, and one result for a run that does not exist.
+        let outcomes = await withTaskGroup(of: (String, Result<Bool, StoreError>).self) { group in
+            for index in 0..<250 {
+                let scenario = "s\(index % 200)"
+                group.addTask {
+                    do {
+                        return (scenario, .success(try await store.recordResult(makeResult(runID: "batch", scenario: scenario, steps: []))))
+                    } catch let error as StoreError { return (scenario, .failure(error)) } catch {
+                        return (scenario, .failure(StoreError(.query, "\(error)")))
+                    }
+                }
+            }
+            group.addTask {
+                do { return ("orphan", .success(try await store.recordResult(makeResult(runID: "gone", scenario: "orphan", steps: [])))) }
+                catch let error as StoreError { return ("orphan", .failure(error)) } catch { return ("orphan", .failure(StoreError(.query, "\(error)"))) }
+            }
+            var outcomes: [(String, Result<Bool, StoreError>)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let inserted = outcomes.filter { (try? $0.1.get()) == true }.map(\.0)
+        #expect(inserted.count == 200)
+        #expect(Set(inserted).count == 200)
+        #expect(outcomes.filter { (try? $0.1.get()) == false }.count == 50)
+        let failures = outcomes.compactMap { outcome -> StoreError? in
+            if case .failure(let error) = outcome.1 { return error } else { return nil }
+        }
+        #expect(failures.map(\.code) == [.unknownRun])
+        #expect(try await store.scenariosWithResults(runID: "batch").count == 200)
+        try await store.close()
+    }
+}
