@@ -163,7 +163,8 @@ struct StepExecutor {
         options.bodyCap = configuration.bodyCap
         options.shareConnections = configuration.reuseConnections
         if let beforeRequest = configuration.beforeRequest {
-            await beforeRequest(URLComponents(string: request.url)?.host ?? "")
+            // The host as written (Foundation's `host` would transcode IDNA through ICU on every request).
+            await beforeRequest(URLText.host(request.url) ?? "")
         }
         return try await session.send(HTTPRequest(method: request.method, url: request.url, headers: request.headers, body: request.body, options: options))
     }

@@ -118,8 +118,9 @@ extension RondaConfig {
 
     /// `true` for an absolute http(s) URL with a host.
     public static func isHTTPURL(_ text: String) -> Bool {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = url.host, !host.isEmpty
+        // The host is read from the text: Foundation's `host` would load ICU's IDNA data to decode it.
+        guard URLComponents(string: text) != nil, let scheme = URLText.scheme(text), scheme == "http" || scheme == "https",
+            URLText.host(text) != nil
         else { return false }
         return true
     }

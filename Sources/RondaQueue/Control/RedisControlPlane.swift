@@ -31,7 +31,7 @@ public final class RedisControlPlane: ControlPlane {
 
     public func heartbeat(_ worker: WorkerInfo, ttl: Duration) async throws {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .secondsSince1970 // not .iso8601: that loads ICU time-zone data into every worker
         let payload = String(decoding: try encoder.encode(worker), as: UTF8.self)
         _ = try await connection.send(["SET", workersPrefix + worker.name, payload, "PX", Self.milliseconds(ttl)]).checked()
     }
@@ -54,7 +54,7 @@ public final class RedisControlPlane: ControlPlane {
         guard !keys.isEmpty else { return [] }
         let values = try await connection.send(["MGET"] + keys).checked()
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .secondsSince1970
         // A key that expired between SCAN and MGET is nil; a value that does not decode is skipped.
         return (values.array ?? []).compactMap { $0.string }.compactMap { text in
             try? decoder.decode(WorkerInfo.self, from: Data(text.utf8))

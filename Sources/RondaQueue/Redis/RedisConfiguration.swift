@@ -1,4 +1,5 @@
 import Foundation
+import RondaCore
 
 /// Where Redis is and how to talk to it: parsed from `redis://[user:password@]host[:port][/db]`
 /// (the value of `RONDA_REDIS_URL`), with timeouts and the reconnect policy.
@@ -71,7 +72,8 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
         guard scheme == "redis" else {
             throw invalid(scheme == "rediss" ? "TLS (rediss://) is not supported" : "scheme '\(scheme)' instead of redis")
         }
-        guard let host = components.host, !host.isEmpty else { throw invalid("no host") }
+        // As written: `host` would load ICU's IDNA data (megabytes of a worker's memory) to decode it.
+        guard let host = URLText.host(trimmed)?.removingPercentEncoding, !host.isEmpty else { throw invalid("no host") }
         let port = components.port ?? 6379
         guard (1...65535).contains(port) else { throw invalid("port \(port) out of range") }
         var database = 0
