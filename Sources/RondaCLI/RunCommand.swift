@@ -7,11 +7,15 @@ import RondaEngine
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run scenarios against the target, in this process (embedded mode).",
+        abstract: "Run scenarios against the target: in this process, or through the workers with --distributed.",
         discussion: """
             Loads every scenario under the suite folder (default: the configuration's 'suite', or scenarios/), \
             keeps those matching the selection, runs them N at a time with an in-process queue, and records \
             results in SQLite (.ronda/ronda.sqlite unless --database says otherwise).
+
+            With --distributed, the run goes to Redis and PostgreSQL instead (RONDA_REDIS_URL, \
+            RONDA_DATABASE_URL): one job per scenario for `ronda worker`s; this command waits for the \
+            verdict and finalizes the run when every result is in or --deadline passed.
 
             Exit status: 0 when every scenario passed, 1 when any failed or errored, 2 for usage or \
             configuration errors (nothing is run then).
