@@ -34,12 +34,7 @@ struct DistributedRun {
 
     private func execute(store: any ResultStore, cluster: Cluster) async throws -> EmbeddedRun.Outcome {
         try await store.migrate()
-        var snapshots: [ScenarioSnapshot] = []
-        for scenario in scenarios {
-            do { snapshots.append(try ScenarioSnapshot(scenario: scenario)) } catch {
-                throw CLIError(.scenarios, "cannot read \(scenario.file) again to snapshot it: \(error.localizedDescription)")
-            }
-        }
+        let snapshots = try EmbeddedRun.snapshots(of: scenarios)
         let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
         guard let run = try await coordinator.startRun(
             snapshots, trigger: trigger, deadline: Date().addingTimeInterval(deadline), variables: [RondaQueue.Job.baseURLVariable: baseURL])

@@ -25,6 +25,15 @@ struct EmbeddedRun {
         var results: [ScenarioResult]
     }
 
+    /// Each scenario with its file's text as it is now (what the jobs carry).
+    static func snapshots(of scenarios: [Scenario]) throws -> [ScenarioSnapshot] {
+        try scenarios.map { scenario in
+            do { return try ScenarioSnapshot(scenario: scenario) } catch {
+                throw CLIError(.scenarios, "cannot read \(scenario.file) again to snapshot it: \(error.localizedDescription)")
+            }
+        }
+    }
+
     func execute() async throws -> Outcome {
         let store: SQLiteStore
         do {
@@ -46,12 +55,7 @@ struct EmbeddedRun {
     private func execute(store: SQLiteStore) async throws -> Outcome {
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
-        var snapshots: [ScenarioSnapshot] = []
-        for scenario in scenarios {
-            do { snapshots.append(try ScenarioSnapshot(scenario: scenario)) } catch {
-                throw CLIError(.scenarios, "cannot read \(scenario.file) again to snapshot it: \(error.localizedDescription)")
-            }
-        }
+        let snapshots = try EmbeddedRun.snapshots(of: scenarios)
         let longest = scenarios.map(\.timeout).max() ?? 300
         let waves = Double((scenarios.count + max(parallel, 1) - 1) / max(parallel, 1))
         let deadline = Date().addingTimeInterval(waves * (longest + engine.teardownTimeout + delayBetween) + 60)

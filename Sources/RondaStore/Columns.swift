@@ -206,6 +206,38 @@ extension ScenarioResult {
     }
 }
 
+extension PlannedScenario {
+    init(_ columns: Columns) throws {
+        self.init(
+            scenario: try columns.string("scenario"), file: try columns.string("file"), source: try columns.string("source"))
+    }
+}
+
+extension StoreSummary {
+    /// From the one row of `StoreSQL.summaryRuns` and of `StoreSQL.summaryResults` (none: zero).
+    init(runs: Columns?, results: Columns?) throws {
+        self.init(
+            runs: try runs?.int("runs") ?? 0, running: try runs?.int("running") ?? 0,
+            results: try results?.int("results") ?? 0, passed: try results?.int("passed") ?? 0)
+    }
+}
+
+extension ScenarioResult {
+    /// A run's results with their steps, from its `scenario_results` and `step_results` rows
+    /// (steps ordered by result and `seq`), in the order of `results`.
+    static func assemble(results: [Columns], steps stepRows: [Columns]) throws -> [ScenarioResult] {
+        var steps: [String: [StepResult]] = [:]
+        for columns in stepRows {
+            steps[try columns.string("scenario_result_id"), default: []].append(try StepResult(columns))
+        }
+        return try results.map { columns in
+            var result = try ScenarioResult(columns)
+            result.steps = steps[try columns.string("id")] ?? []
+            return result
+        }
+    }
+}
+
 extension StepResult {
     init(_ columns: Columns) throws {
         var timings: Timings?

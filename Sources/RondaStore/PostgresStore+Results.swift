@@ -94,17 +94,9 @@ extension PostgresStore {
                 let resultRows = try await Self.rows(
                     connection, "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario", [.string(runID)])
                 let stepRows = try await Self.rows(connection, StoreSQL.resultSteps, [.string(runID)])
-                var steps: [String: [StepResult]] = [:]
-                for row in stepRows {
-                    let columns = Columns(row, table: "step_results")
-                    steps[try columns.string("scenario_result_id"), default: []].append(try StepResult(columns))
-                }
-                return try resultRows.map { row in
-                    let columns = Columns(row, table: "scenario_results")
-                    var result = try ScenarioResult(columns)
-                    result.steps = steps[try columns.string("id")] ?? []
-                    return result
-                }
+                return try ScenarioResult.assemble(
+                    results: resultRows.map { Columns($0, table: "scenario_results") },
+                    steps: stepRows.map { Columns($0, table: "step_results") })
             }
         }
     }

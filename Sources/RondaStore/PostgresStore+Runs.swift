@@ -41,22 +41,15 @@ extension PostgresStore {
 
     public func runningRuns() async throws -> [RunRecord] {
         try await withConnection("reading running runs") { connection in
-            try await Self.rows(connection, "SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id")
+            try await Self.rows(connection, StoreSQL.runningRuns)
                 .map { try RunRecord(Columns($0, table: "runs")) }
         }
     }
 
     public func plannedScenarios(runID: String) async throws -> [PlannedScenario] {
         try await withConnection("reading planned scenarios of run \(runID)") { connection in
-            try await Self.rows(
-                connection, "SELECT scenario, file, source FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario",
-                [.string(runID)]
-            ).map { row in
-                let columns = Columns(row, table: "run_scenarios")
-                return PlannedScenario(
-                    scenario: try columns.string("scenario"), file: try columns.string("file"),
-                    source: try columns.string("source"))
-            }
+            try await Self.rows(connection, StoreSQL.plannedScenarios, [.string(runID)])
+                .map { try PlannedScenario(Columns($0, table: "run_scenarios")) }
         }
     }
 
@@ -67,11 +60,9 @@ extension PostgresStore {
                 try await Self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 let runs = try await Self.rows(connection, StoreSQL.summaryRuns, [.date(date)])
                 let results = try await Self.rows(connection, StoreSQL.summaryResults, [.date(date)])
-                let runColumns = runs.first.map { Columns($0, table: "runs") }
-                let resultColumns = results.first.map { Columns($0, table: "scenario_results") }
-                return StoreSummary(
-                    runs: try runColumns?.int("runs") ?? 0, running: try runColumns?.int("running") ?? 0,
-                    results: try resultColumns?.int("results") ?? 0, passed: try resultColumns?.int("passed") ?? 0)
+                return try StoreSummary(
+                    runs: runs.first.map { Columns($0, table: "runs") },
+                    results: results.first.map { Columns($0, table: "scenario_results") })
             }
         }
     }

@@ -44,21 +44,15 @@ extension SQLiteStore {
 
     public func runningRuns() async throws -> [RunRecord] {
         try await exclusive("reading running runs") {
-            try await query("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id")
+            try await query(StoreSQL.runningRuns)
                 .map { try RunRecord(Columns($0, table: "runs")) }
         }
     }
 
     public func plannedScenarios(runID: String) async throws -> [PlannedScenario] {
         try await exclusive("reading planned scenarios of run \(runID)") {
-            try await query(
-                "SELECT scenario, file, source FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario", [.string(runID)]
-            ).map { row in
-                let columns = Columns(row, table: "run_scenarios")
-                return PlannedScenario(
-                    scenario: try columns.string("scenario"), file: try columns.string("file"),
-                    source: try columns.string("source"))
-            }
+            try await query(StoreSQL.plannedScenarios, [.string(runID)])
+                .map { try PlannedScenario(Columns($0, table: "run_scenarios")) }
         }
     }
 
@@ -66,11 +60,9 @@ extension SQLiteStore {
         try await exclusive("summarizing runs since \(Timestamp.text(date))") {
             let runs = try await query(StoreSQL.summaryRuns, [.date(date)])
             let results = try await query(StoreSQL.summaryResults, [.date(date)])
-            let runColumns = runs.first.map { Columns($0, table: "runs") }
-            let resultColumns = results.first.map { Columns($0, table: "scenario_results") }
-            return StoreSummary(
-                runs: try runColumns?.int("runs") ?? 0, running: try runColumns?.int("running") ?? 0,
-                results: try resultColumns?.int("results") ?? 0, passed: try resultColumns?.int("passed") ?? 0)
+            return try StoreSummary(
+                runs: runs.first.map { Columns($0, table: "runs") },
+                results: results.first.map { Columns($0, table: "scenario_results") })
         }
     }
 

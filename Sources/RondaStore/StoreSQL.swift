@@ -91,6 +91,10 @@ enum StoreSQL {
         RETURNING *
         """
 
+    static let runningRuns = "SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id"
+
+    static let plannedScenarios = "SELECT scenario, file, source FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario"
+
     static let summaryRuns = """
         SELECT COUNT(*) AS runs, COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running
         FROM runs WHERE started_at >= ?1

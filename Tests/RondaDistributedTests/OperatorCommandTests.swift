@@ -65,11 +65,7 @@ extension Distributed {
         #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "soon"] + cluster(topology)) == 2)
 
         // A configuration with one schedule over the bundled suite's products module.
-        let config = topology.directory + "/ronda.yml"
-        let base = try String(contentsOfFile: Checkout.root + "/ronda.yml", encoding: .utf8)
-            .replacingOccurrences(of: "login: scenarios/", with: "login: \(Checkout.root)/scenarios/")
-            .replacingOccurrences(of: "\nsuite: scenarios", with: "\nsuite: \(Checkout.root)/scenarios")
-        try (base + "\nschedules:\n  products:\n    every: 1m\n    modules: [products]\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try topology.writeConfig("ronda.yml", adding: "schedules:\n  products:\n    every: 1m\n    modules: [products]")
         let arguments = ["coordinator", "schedule", "--config", config, "--base-url", topology.demo.baseURL] + cluster(topology)
         #expect(await RondaCommand.main(arguments: arguments) == 0)
         let runs = try await topology.store.recentRuns(limit: 10)

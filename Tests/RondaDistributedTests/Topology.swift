@@ -53,19 +53,24 @@ final class Topology: Sendable {
     /// Starts `ronda worker --name NAME` with the bundled ronda.yml (plus `config` lines appended, if any).
     @discardableResult
     func startWorker(_ name: String, concurrency: Int = 4, config extra: String = "") throws -> ChildProcess {
-        var config = Checkout.root + "/ronda.yml"
-        if !extra.isEmpty {
-            config = directory + "/ronda-\(name).yml"
-            let base = try String(contentsOfFile: Checkout.root + "/ronda.yml", encoding: .utf8)
-                .replacingOccurrences(of: "login: scenarios/", with: "login: \(Checkout.root)/scenarios/")
-            try (base + "\n" + extra + "\n").write(toFile: config, atomically: true, encoding: .utf8)
-        }
+        let config = extra.isEmpty ? Checkout.root + "/ronda.yml" : try writeConfig("ronda-\(name).yml", adding: extra)
         let process = try ChildProcess(
             Checkout.ronda,
             ["worker", "--name", name, "--concurrency", String(concurrency), "--lease-time", leaseTime, "--config", config, "--log-level", "info"],
             environment: environment, logPath: directory + "/\(name).log")
         workers.withLock { $0[name] = process }
         return process
+    }
+
+    /// Writes the bundled ronda.yml, its paths made absolute, plus `extra` lines, into the
+    /// topology's directory; returns its path.
+    func writeConfig(_ file: String, adding extra: String) throws -> String {
+        let path = directory + "/" + file
+        let base = try String(contentsOfFile: Checkout.root + "/ronda.yml", encoding: .utf8)
+            .replacingOccurrences(of: "login: scenarios/", with: "login: \(Checkout.root)/scenarios/")
+            .replacingOccurrences(of: "\nsuite: scenarios", with: "\nsuite: \(Checkout.root)/scenarios")
+        try (base + "\n" + extra + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     func worker(_ name: String) -> ChildProcess? { workers.withLock { $0[name] } }

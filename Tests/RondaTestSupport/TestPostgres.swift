@@ -39,7 +39,9 @@ public final class TestPostgres: Sendable {
     public static let user = "ronda_test"
     public static let password = "s3cr:t/p@ss%word"
 
-    public let port: Int
+    /// The loopback port (chosen again if another process took it while initdb ran).
+    public var port: Int { portBox.withLock { $0 } }
+    private let portBox: Mutex<Int>
     /// The temporary directory: data, sockets, logs.
     public let directory: String
     private var dataDirectory: String { directory + "/data" }
@@ -53,7 +55,7 @@ public final class TestPostgres: Sendable {
     /// Creates and starts a dedicated cluster.
     public init() throws {
         guard Self.isAvailable else { throw Failure(description: Self.unavailableReason) }
-        self.port = try Self.freePort()
+        self.portBox = Mutex(try Self.freePort())
         var template = Array("/tmp/ronda-pg-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw Failure(description: "mkdtemp failed: errno \(errno)")
@@ -63,7 +65,20 @@ public final class TestPostgres: Sendable {
         Self.registerExitHandler()
         do {
             try initialize()
-            try startServer()
+            // The port was free when chosen; in the seconds initdb takes, another test's server may
+            // have bound it. Then the server cannot start: choose another port and try again.
+            var attempt = 1
+            while true {
+                do {
+                    try startServer()
+                    break
+                } catch where attempt < 4 {
+                    attempt += 1
+                    let next = try Self.freePort()
+                    portBox.withLock { $0 = next }
+                    try appendSettings("port = \(next)")
+                }
+            }
             try psql("CREATE ROLE \(Self.user) LOGIN CREATEDB PASSWORD '\(Self.password)'")
         } catch {
             destroy()
@@ -143,9 +158,14 @@ public final class TestPostgres: Sendable {
             shared_buffers = 32MB
             password_encryption = 'scram-sha-256'
             """
+        try appendSettings(settings)
+    }
+
+    /// Appends to postgresql.conf (a later setting overrides an earlier one).
+    private func appendSettings(_ settings: String) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dataDirectory + "/postgresql.conf"))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data(settings.utf8))
+        try handle.write(contentsOf: Data(("\n" + settings + "\n").utf8))
         try handle.close()
     }
 

@@ -174,8 +174,7 @@ public final class RedisJobQueue: JobQueue {
         guard let token = RedisLeaseToken(lease.token) else {
             throw RedisError(code: .unexpectedReply, message: "not a Redis lease token: \(lease.token)")
         }
-        let due = upkeep.withLock { state in state.due || state.last.map { $0.duration(to: .now) >= Self.upkeepInterval } ?? true }
-        if due {
+        if upkeepDue(at: .now, claim: false) {
             try await acknowledge(lease)
             return try await self.lease(consumer: consumer, wait: wait)
         }
@@ -203,10 +202,11 @@ public final class RedisJobQueue: JobQueue {
     }
 
     /// Whether this lease should run the promote and reclaim scripts (and, if so, marks them run).
-    private func upkeepDue(at now: ContinuousClock.Instant) -> Bool {
+    /// With `claim` (a lease about to run them) it also marks them run.
+    private func upkeepDue(at now: ContinuousClock.Instant, claim: Bool = true) -> Bool {
         upkeep.withLock { state in
             guard state.due || state.last.map({ $0.duration(to: now) >= Self.upkeepInterval }) ?? true else { return false }
-            state = (now, false)
+            if claim { state = (now, false) }
             return true
         }
     }
