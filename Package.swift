@@ -29,7 +29,8 @@ let package = Package(
         // C shims.
         .target(
             name: "CCurl",
-            linkerSettings: [.linkedLibrary("curl")]
+            // libcurl is opened with dlopen on first use (see ccurl.h), not linked.
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // hiredis (Redis client), a system library: `apt-get install libhiredis-dev`.
         .systemLibrary(

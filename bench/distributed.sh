@@ -13,8 +13,11 @@
 #   c. Celery, the same two (bench/celery_reference/run.py: prefork and threads pools, the faster
 #      is the reference; it installs Celery into .build-bench/venv by itself)
 #   d. worker memory: `ronda worker --concurrency 1` idle for 3 s (VmRSS), then
-#      `ronda worker --concurrency 32` while `QueueThroughput --mode enqueue-only` feeds it N no-op
-#      jobs (peak VmRSS, sampled every 100 ms until the queue is drained)
+#      `ronda worker --concurrency 32` while `QueueThroughput --mode enqueue-only` feeds it N jobs
+#      (GET /health scenarios against the demo target; peak VmRSS, sampled every 100 ms until the
+#      queue is drained). The goal is for the worker as deployed — deploy/Dockerfile's build,
+#      Swift libraries linked statically (.build-static) —; the development build (.build) is
+#      measured the same way for comparison.
 # and prints a table: each figure, its goal and the ratio to Celery. Goals: queue ≥ 25,000 jobs/s,
 # e2e ≥ 5,000 jobs/s, each ≥ 5× Celery; worker RSS idle ≤ 30 MB, at concurrency 32 ≤ 60 MB.
 # Nothing asserts a goal: exit 0 when every figure was measured (met or not), 1 when a measurement
@@ -23,8 +26,10 @@
 #
 # BUILD (default: 1 when run from a terminal outside CI, else 0) runs
 # `swift build -c release --product ronda --product QueueThroughput` first. Automated callers
-# (CI, agents) pass BUILD=0 and build separately. RONDA_BIN and QT_BIN point at other binaries
-# (default .build/release/ronda and .build/release/QueueThroughput).
+# (CI, agents) pass BUILD=0 and build separately; BUILD=1 also builds the worker as deployed
+# (`ops/build-release.sh --build-path .build-static`).
+# RONDA_BIN, QT_BIN and WORKER_BIN point at other binaries (default .build/release/ronda,
+# .build/release/QueueThroughput and .build-static/release/ronda).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,11 +51,17 @@ fi
 BIN=$ROOT/.build/release
 RONDA=${RONDA_BIN:-$BIN/ronda}
 QT=${QT_BIN:-$BIN/QueueThroughput}
+WORKER=${WORKER_BIN:-$ROOT/.build-static/release/ronda}
 
 if [ "$BUILD" = 1 ]; then
   echo "== swift build -c release --product ronda --product QueueThroughput"
   swift build -c release --product ronda --product QueueThroughput 2>&1 | tail -n 3 || {
     echo "distributed.sh: the release build failed" >&2
+    exit 1
+  }
+  echo "== ops/build-release.sh --build-path .build-static (the worker as deploy/Dockerfile builds it)"
+  ops/build-release.sh --build-path .build-static 2>&1 | tail -n 3 || {
+    echo "distributed.sh: the static release build failed" >&2
     exit 1
   }
 fi
@@ -101,13 +112,17 @@ flush_redis() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" FLUSHALL >/dev/null; 
 # last_rate FILE: the float of the last `jobs_per_second=` line.
 last_rate() { grep -o 'jobs_per_second=[0-9.]*' "$1" | tail -n 1 | cut -d= -f2; }
 
+# need BIN PRODUCT [BUILD-COMMAND]: BIN exists, or a message says how to build it.
 need() {
-  local bin=$1 product=$2
+  local bin=$1 product=$2 build=${3:-swift build -c release --product $2}
   [ -x "$bin" ] && return 0
-  echo "distributed.sh: $bin is missing: build it with 'swift build -c release --product $product' (or run without BUILD=0)" >&2
+  echo "distributed.sh: $bin is missing: build it with '$build' (or run without BUILD=0)" >&2
   MISSING=1
   return 1
 }
+
+# rel PATH: PATH relative to the checkout, for messages.
+rel() { printf '%s' "${1#"$ROOT"/}"; }
 
 # phase KEY TITLE COMMAND...: runs one measurement with a time limit, shows its output, records
 # its jobs_per_second as FIG[KEY].
@@ -167,75 +182,90 @@ queue_drained() {
   [ -n "$read" ] && [ "$read" -ge "$FEED_JOBS" ] && [ "${pending:-1}" = 0 ] && [ "${lag:-1}" = 0 ]
 }
 
-if need "$RONDA" ronda; then
-  flush_redis
-  echo "== worker memory"
-  if ! "$RONDA" migrate >"$LOGS/migrate.log" 2>&1; then
+# measure_memory KEY BIN LABEL: FIG[KEY_idle] and FIG[KEY_busy] for the worker binary BIN.
+measure_memory() {
+  local key=$1 bin=$2 label=$3 pid peak samples deadline kb added
+  echo "== worker memory: $label"
+  if ! "$bin" migrate >"$LOGS/migrate.log" 2>&1; then
     sed 's/^/   /' "$LOGS/migrate.log" | tail -n 5
-    NOTE[rss_idle]="ronda migrate failed"
-    NOTE[rss_busy]="ronda migrate failed"
+    NOTE[${key}_idle]="ronda migrate failed"
+    NOTE[${key}_busy]="ronda migrate failed"
     MISSING=1
-  else
-    srv_spawn "$PIDS" worker-rss "$LOGS/worker-idle.log" "$RONDA" worker --concurrency 1 --name bench-idle
-    sleep 3
-    if pid=$(srv_pid "$PIDS" worker-rss); then
-      FIG[rss_idle]=$(awk -v kb="$(rss_kb "$pid")" 'BEGIN {printf "%.1f", kb / 1024}')
-      echo "   idle, concurrency 1, after 3 s: ${FIG[rss_idle]} MB"
-    else
-      NOTE[rss_idle]="the worker exited"
-      sed 's/^/   /' "$LOGS/worker-idle.log" | tail -n 5
-      MISSING=1
-    fi
-    srv_stop "$PIDS" worker-rss TERM 30
-
-    if need "$QT" QueueThroughput; then
-      flush_redis
-      # The jobs are real scenarios (GET /health) against the demo target, recorded in PostgreSQL.
-      srv_free_port DEMO_PORT
-      srv_spawn "$PIDS" demo-target "$LOGS/demo-target.log" "$RONDA" demo-target --port "$DEMO_PORT"
-      srv_wait_until 20 "the demo target" srv_port_listening "$DEMO_PORT" || true
-      srv_spawn "$PIDS" worker-rss "$LOGS/worker-busy.log" "$RONDA" worker --concurrency 32 --name bench-busy
-      sleep 1
-      srv_spawn "$PIDS" feeder "$LOGS/feeder.log" "$QT" --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" \
-        --base-url "http://127.0.0.1:$DEMO_PORT" --jobs "$FEED_JOBS" --mode enqueue-only
-      peak=0
-      samples=0
-      deadline=$((SECONDS + PHASE_TIMEOUT))
-      while pid=$(srv_pid "$PIDS" worker-rss); do
-        kb=$(rss_kb "$pid")
-        [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
-        samples=$((samples + 1))
-        if ! srv_pid "$PIDS" feeder >/dev/null; then
-          queue_drained && break
-          # The feeder is done: its jobs must be on the stream the workers read.
-          added=$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO STREAM ronda:jobs 2>/dev/null |
-            awk 'prev == "entries-added" { print; exit } { prev = $0 }')
-          if [ "${added:-0}" -lt "$FEED_JOBS" ]; then
-            NOTE[rss_busy]="feeder's jobs not on ronda:jobs"
-            echo "   QueueThroughput --mode enqueue-only finished, but ronda:jobs holds fewer than $FEED_JOBS jobs: it enqueued elsewhere, so the worker had nothing to run (see $LOGS/feeder.log)" >&2
-            MISSING=1
-            break
-          fi
-        fi
-        [ "$SECONDS" -lt "$deadline" ] || { NOTE[rss_busy]="the queue did not drain within ${PHASE_TIMEOUT}s"; break; }
-        sleep 0.1
-      done
-      if [ -n "${NOTE[rss_busy]:-}" ]; then
-        :
-      elif srv_pid "$PIDS" worker-rss >/dev/null; then
-        FIG[rss_busy]=$(awk -v kb="$peak" 'BEGIN {printf "%.1f", kb / 1024}')
-        echo "   concurrency 32, $FEED_JOBS no-op jobs: peak ${FIG[rss_busy]} MB over $samples samples"
-      else
-        NOTE[rss_busy]="the worker exited"
-        sed 's/^/   /' "$LOGS/worker-busy.log" | tail -n 5
-        MISSING=1
-      fi
-      srv_stop "$PIDS" feeder TERM 10
-      srv_stop "$PIDS" worker-rss TERM 60
-    else
-      NOTE[rss_busy]="missing QueueThroughput"
-    fi
+    return
   fi
+  flush_redis
+  srv_spawn "$PIDS" worker-rss "$LOGS/worker-idle-$key.log" "$bin" worker --concurrency 1 --name bench-idle
+  sleep 3
+  if pid=$(srv_pid "$PIDS" worker-rss); then
+    FIG[${key}_idle]=$(awk -v kb="$(rss_kb "$pid")" 'BEGIN {printf "%.1f", kb / 1024}')
+    echo "   idle, concurrency 1, after 3 s: ${FIG[${key}_idle]} MB"
+  else
+    NOTE[${key}_idle]="the worker exited"
+    sed 's/^/   /' "$LOGS/worker-idle-$key.log" | tail -n 5
+    MISSING=1
+  fi
+  srv_stop "$PIDS" worker-rss TERM 30
+
+  if ! need "$QT" QueueThroughput; then
+    NOTE[${key}_busy]="missing QueueThroughput"
+    return
+  fi
+  flush_redis
+  # The jobs are real scenarios (GET /health) against the demo target, recorded in PostgreSQL.
+  srv_free_port DEMO_PORT
+  srv_spawn "$PIDS" demo-target "$LOGS/demo-target.log" "$RONDA" demo-target --port "$DEMO_PORT"
+  srv_wait_until 20 "the demo target" srv_port_listening "$DEMO_PORT" || true
+  srv_spawn "$PIDS" worker-rss "$LOGS/worker-busy-$key.log" "$bin" worker --concurrency 32 --name bench-busy
+  sleep 1
+  srv_spawn "$PIDS" feeder "$LOGS/feeder.log" "$QT" --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" \
+    --base-url "http://127.0.0.1:$DEMO_PORT" --jobs "$FEED_JOBS" --mode enqueue-only
+  peak=0
+  samples=0
+  deadline=$((SECONDS + PHASE_TIMEOUT))
+  while pid=$(srv_pid "$PIDS" worker-rss); do
+    kb=$(rss_kb "$pid")
+    [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
+    samples=$((samples + 1))
+    if ! srv_pid "$PIDS" feeder >/dev/null; then
+      queue_drained && break
+      # The feeder is done: its jobs must be on the stream the workers read.
+      added=$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO STREAM ronda:jobs 2>/dev/null |
+        awk 'prev == "entries-added" { print; exit } { prev = $0 }')
+      if [ "${added:-0}" -lt "$FEED_JOBS" ]; then
+        NOTE[${key}_busy]="feeder's jobs not on ronda:jobs"
+        echo "   QueueThroughput --mode enqueue-only finished, but ronda:jobs holds fewer than $FEED_JOBS jobs: it enqueued elsewhere, so the worker had nothing to run (see $LOGS/feeder.log)" >&2
+        MISSING=1
+        break
+      fi
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || { NOTE[${key}_busy]="the queue did not drain within ${PHASE_TIMEOUT}s"; break; }
+    sleep 0.1
+  done
+  if [ -n "${NOTE[${key}_busy]:-}" ]; then
+    :
+  elif srv_pid "$PIDS" worker-rss >/dev/null; then
+    FIG[${key}_busy]=$(awk -v kb="$peak" 'BEGIN {printf "%.1f", kb / 1024}')
+    echo "   concurrency 32, $FEED_JOBS jobs: peak ${FIG[${key}_busy]} MB over $samples samples"
+  else
+    NOTE[${key}_busy]="the worker exited"
+    sed 's/^/   /' "$LOGS/worker-busy-$key.log" | tail -n 5
+    MISSING=1
+  fi
+  srv_stop "$PIDS" feeder TERM 10
+  srv_stop "$PIDS" worker-rss TERM 60
+  srv_stop "$PIDS" demo-target TERM 20
+}
+
+if need "$RONDA" ronda; then
+  # The goal is for the worker as deployed: deploy/Dockerfile's build (--static-swift-stdlib).
+  if need "$WORKER" "ronda (static)" "ops/build-release.sh --build-path .build-static"; then
+    measure_memory rss "$WORKER" "as deployed ($(rel "$WORKER"), Swift libraries linked statically)"
+  else
+    NOTE[rss_idle]="missing static ronda"
+    NOTE[rss_busy]="missing static ronda"
+  fi
+  # For comparison: the development build, which loads the Swift libraries as shared objects.
+  measure_memory dyn "$RONDA" "development build ($(rel "$RONDA"), shared Swift libraries)"
 else
   NOTE[rss_idle]="missing ronda"
   NOTE[rss_busy]="missing ronda"
@@ -273,6 +303,7 @@ row() { printf '| %-30s | %-23s | %-14s | %-24s | %-9s | %-17s |\n' "$@"; }
   done
   row "worker RSS idle (conc 1), MB" "$(fmt rss_idle)" "-" "<= 30" "-" "$(verdict "${FIG[rss_idle]:-}" 30 lower)"
   row "worker RSS peak (conc 32), MB" "$(fmt rss_busy)" "-" "<= 60" "-" "$(verdict "${FIG[rss_busy]:-}" 60 lower)"
+  row "  dev build, idle / peak, MB" "$(fmt dyn_idle) / $(fmt dyn_busy)" "-" "(none: not deployed)" "-" "-"
   echo
   echo "Celery: the faster of prefork (-c $(nproc)) and threads (-c $CONCURRENCY), prefetch 16, acks_late; details above and in bench/celery_reference/run.py."
 } | tee "$REPORT"

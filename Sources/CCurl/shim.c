@@ -1,52 +1,160 @@
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include "ccurl.h"
+
+#define CCURL_LIBRARY "libcurl.so.4"
+
+/* ---- Loading libcurl ---- */
+
+/* The libcurl functions Ronda calls, resolved with dlsym once. Written only inside
+ * pthread_once, read after it: pthread_once orders the writes before every read. */
+static struct {
+    CURLcode (*global_init)(long flags);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *handle, CURLoption option, ...);
+    CURLcode (*easy_getinfo)(CURL *handle, CURLINFO info, ...);
+    CURLcode (*easy_perform)(CURL *handle);
+    void (*easy_cleanup)(CURL *handle);
+    void (*easy_reset)(CURL *handle);
+    const char *(*easy_strerror)(CURLcode code);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *string);
+    void (*slist_free_all)(struct curl_slist *list);
+    CURLSH *(*share_init)(void);
+    CURLSHcode (*share_setopt)(CURLSH *share, CURLSHoption option, ...);
+    CURLSHcode (*share_cleanup)(CURLSH *share);
+} api;
 
 static pthread_once_t ccurl_once = PTHREAD_ONCE_INIT;
 static CURLcode ccurl_global_result = CURLE_FAILED_INIT;
+static int ccurl_loaded = 0;
+static char ccurl_error[512];
+
+#define CCURL_RESOLVE(field, symbol)                                                    \
+    do {                                                                                \
+        *(void **)(&api.field) = dlsym(library, symbol);                                \
+        if (api.field == NULL) {                                                        \
+            snprintf(ccurl_error, sizeof ccurl_error, "%s has no %s: it is not libcurl 7.x/8.x", \
+                     ccurl_library_name(), symbol);                                            \
+            return;                                                                     \
+        }                                                                               \
+    } while (0)
 
 static void ccurl_do_global_init(void) {
-    ccurl_global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    const char *name = ccurl_library_name();
+    void *library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *why = dlerror();
+        snprintf(ccurl_error, sizeof ccurl_error,
+                 "cannot load libcurl (%s); install it (Debian: apt-get install libcurl4) "
+                 "or point RONDA_LIBCURL at it",
+                 why ? why : name);
+        return;
+    }
+    CCURL_RESOLVE(global_init, "curl_global_init");
+    CCURL_RESOLVE(easy_init, "curl_easy_init");
+    CCURL_RESOLVE(easy_setopt, "curl_easy_setopt");
+    CCURL_RESOLVE(easy_getinfo, "curl_easy_getinfo");
+    CCURL_RESOLVE(easy_perform, "curl_easy_perform");
+    CCURL_RESOLVE(easy_cleanup, "curl_easy_cleanup");
+    CCURL_RESOLVE(easy_reset, "curl_easy_reset");
+    CCURL_RESOLVE(easy_strerror, "curl_easy_strerror");
+    CCURL_RESOLVE(slist_append, "curl_slist_append");
+    CCURL_RESOLVE(slist_free_all, "curl_slist_free_all");
+    CCURL_RESOLVE(share_init, "curl_share_init");
+    CCURL_RESOLVE(share_setopt, "curl_share_setopt");
+    CCURL_RESOLVE(share_cleanup, "curl_share_cleanup");
+    ccurl_global_result = api.global_init(CURL_GLOBAL_DEFAULT);
+    if (ccurl_global_result != CURLE_OK) {
+        snprintf(ccurl_error, sizeof ccurl_error, "curl_global_init failed: %s",
+                 api.easy_strerror(ccurl_global_result));
+        return;
+    }
+    ccurl_loaded = 1;
 }
 
 CURLcode ccurl_global_init_once(void) {
     pthread_once(&ccurl_once, ccurl_do_global_init);
-    return ccurl_global_result;
+    return ccurl_loaded ? CURLE_OK : CURLE_FAILED_INIT;
 }
 
+const char *ccurl_load_error(void) {
+    pthread_once(&ccurl_once, ccurl_do_global_init);
+    return ccurl_loaded ? NULL : ccurl_error;
+}
+
+const char *ccurl_library_name(void) {
+    const char *chosen = getenv("RONDA_LIBCURL");
+    return (chosen != NULL && chosen[0] != '\0') ? chosen : CCURL_LIBRARY;
+}
+
+/* ---- Plain calls (valid once ccurl_global_init_once returned CURLE_OK) ---- */
+
+CURL *ccurl_easy_init(void) {
+    return ccurl_global_init_once() == CURLE_OK ? api.easy_init() : NULL;
+}
+
+void ccurl_easy_reset(CURL *handle) {
+    api.easy_reset(handle);
+}
+
+CURLcode ccurl_easy_perform(CURL *handle) {
+    return api.easy_perform(handle);
+}
+
+void ccurl_easy_cleanup(CURL *handle) {
+    api.easy_cleanup(handle);
+}
+
+const char *ccurl_easy_strerror(CURLcode code) {
+    return ccurl_global_init_once() == CURLE_OK ? api.easy_strerror(code) : "libcurl is not loaded";
+}
+
+struct curl_slist *ccurl_slist_append(struct curl_slist *list, const char *string) {
+    return ccurl_global_init_once() == CURLE_OK ? api.slist_append(list, string) : NULL;
+}
+
+void ccurl_slist_free_all(struct curl_slist *list) {
+    if (list != NULL) api.slist_free_all(list);
+}
+
+/* ---- Variadic calls, once per argument type ---- */
+
 CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value) {
-    return curl_easy_setopt(handle, option, value);
+    return api.easy_setopt(handle, option, value);
 }
 
 CURLcode ccurl_setopt_pointer(CURL *handle, CURLoption option, const void *value) {
-    return curl_easy_setopt(handle, option, value);
+    return api.easy_setopt(handle, option, value);
 }
 
 CURLcode ccurl_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
-    return curl_easy_setopt(handle, option, value);
+    return api.easy_setopt(handle, option, value);
 }
 
 CURLcode ccurl_setopt_data_callback(CURL *handle, CURLoption option, ccurl_data_callback callback) {
-    return curl_easy_setopt(handle, option, callback);
+    return api.easy_setopt(handle, option, callback);
 }
 
 CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, CURLoption option, ccurl_xferinfo_callback callback) {
-    return curl_easy_setopt(handle, option, callback);
+    return api.easy_setopt(handle, option, callback);
 }
 
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out) {
-    return curl_easy_getinfo(handle, info, out);
+    return api.easy_getinfo(handle, info, out);
 }
 
 CURLcode ccurl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out) {
-    return curl_easy_getinfo(handle, info, out);
+    return api.easy_getinfo(handle, info, out);
 }
 
 CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **out) {
-    return curl_easy_getinfo(handle, info, out);
+    return api.easy_getinfo(handle, info, out);
 }
 
 CURLcode ccurl_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **out) {
-    return curl_easy_getinfo(handle, info, out);
+    return api.easy_getinfo(handle, info, out);
 }
 
 size_t ccurl_error_size(void) {
@@ -72,14 +180,14 @@ static void ccurl_share_unlock(CURL *handle, curl_lock_data data, void *userptr)
 static void ccurl_share_init(void) {
     if (ccurl_global_init_once() != CURLE_OK) return;
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&ccurl_share_locks[i], NULL);
-    CURLSH *share = curl_share_init();
+    CURLSH *share = api.share_init();
     if (share == NULL) return;
-    if (curl_share_setopt(share, CURLSHOPT_LOCKFUNC, ccurl_share_lock) != CURLSHE_OK ||
-        curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, ccurl_share_unlock) != CURLSHE_OK ||
-        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
-        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
-        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
-        curl_share_cleanup(share);
+    if (api.share_setopt(share, CURLSHOPT_LOCKFUNC, ccurl_share_lock) != CURLSHE_OK ||
+        api.share_setopt(share, CURLSHOPT_UNLOCKFUNC, ccurl_share_unlock) != CURLSHE_OK ||
+        api.share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+        api.share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+        api.share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+        api.share_cleanup(share);
         return;
     }
     ccurl_share = share;

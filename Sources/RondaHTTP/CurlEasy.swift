@@ -13,18 +13,18 @@ struct CurlEasy: @unchecked Sendable {
 
     /// Initializes libcurl once per process, then creates a handle; `nil` if curl cannot.
     static func make() -> CurlEasy? {
-        guard ccurl_global_init_once() == CURLE_OK, let raw = curl_easy_init() else { return nil }
+        guard ccurl_global_init_once() == CURLE_OK, let raw = ccurl_easy_init() else { return nil }
         return CurlEasy(raw: raw)
     }
 
     /// Resets every option to its default; keeps cookies, live connections and caches.
-    func reset() { curl_easy_reset(raw) }
+    func reset() { ccurl_easy_reset(raw) }
 
     /// Runs the transfer configured by the options; blocks the calling thread until it ends.
-    func perform() -> CURLcode { curl_easy_perform(raw) }
+    func perform() -> CURLcode { ccurl_easy_perform(raw) }
 
     /// Frees the handle, closing its connections. The value must not be used afterwards.
-    func cleanup() { curl_easy_cleanup(raw) }
+    func cleanup() { ccurl_easy_cleanup(raw) }
 
     // MARK: setopt
 
@@ -79,7 +79,7 @@ struct CurlEasy: @unchecked Sendable {
     func stringList(_ info: CURLINFO) -> [String] {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         guard ccurl_getinfo_slist(raw, info, &list) == CURLE_OK else { return [] }
-        defer { curl_slist_free_all(list) }
+        defer { ccurl_slist_free_all(list) }
         var lines: [String] = []
         var node = list
         while let current = node {

@@ -49,6 +49,13 @@ public final class HTTPSession: Sendable {
     ///   `.cancelled` (also after ``close()``) or `.transport`.
     public func send(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
         guard let handle = await acquire() else {
+            if let reason = ccurl_load_error() {
+                // libcurl is loaded on first use; without it no request can go out.
+                throw HTTPClientError(
+                    code: .transport,
+                    message: "cannot send \(request.method) \(request.url): \(String(cString: reason))"
+                )
+            }
             throw HTTPClientError(
                 code: .cancelled,
                 message: "cannot send \(request.method) \(request.url): the session was closed"

@@ -67,7 +67,7 @@ final class Transfer: @unchecked Sendable {
         defer {
             // Drop every pointer into this object and the header list before they go away.
             easy.reset()
-            curl_slist_free_all(headerList)
+            ccurl_slist_free_all(headerList)
         }
         easy.reset()
         do {
@@ -91,7 +91,7 @@ final class Transfer: @unchecked Sendable {
         try validate()
         func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
             guard code == CURLE_OK else {
-                let reason = String(cString: curl_easy_strerror(code))
+                let reason = String(cString: ccurl_easy_strerror(code))
                 throw HTTPClientError(
                     code: .transport,
                     message: "could not set \(what) for \(request.url): \(reason)",
@@ -179,10 +179,10 @@ final class Transfer: @unchecked Sendable {
         for header in request.headers {
             // curl drops "Name:" and sends "Name;" as an empty header.
             let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
-            list = curl_slist_append(list, line)
+            list = ccurl_slist_append(list, line)
         }
         if !request.headers.contains(where: { $0.matches("Expect") }) {
-            list = curl_slist_append(list, "Expect:")  // no 100-continue round trip
+            list = ccurl_slist_append(list, "Expect:")  // no 100-continue round trip
         }
         return list
     }

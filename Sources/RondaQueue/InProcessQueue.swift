@@ -1,4 +1,5 @@
 import Foundation
+import RondaCore
 
 /// The embedded mode's queue: jobs in memory, leased to the worker tasks of this process.
 ///
@@ -68,9 +69,8 @@ public actor InProcessQueue: JobQueue {
     private func waitForWork(until end: ContinuousClock.Instant) async {
         nextWaiter += 1
         let id = nextWaiter
-        let timer = Task { [weak self] in
-            try? await Task.sleep(until: end, clock: .continuous)
-            await self?.wake(id)
+        let timer = OneShotTimer(after: ContinuousClock.now.duration(to: end)) { [weak self] in
+            Task { await self?.wake(id) }
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

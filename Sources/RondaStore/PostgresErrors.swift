@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RondaCore
 import Synchronization
 
 /// Runs an operation with a time limit that holds even when the operation ignores
@@ -19,10 +20,9 @@ enum Deadline {
                 let work = Task {
                     do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
                 }
-                let timer = Task {
-                    do { try await Task.sleep(for: timeout) } catch { return }
-                    race.finish(.failure(Exceeded(timeout: timeout)))
-                }
+                // Not a sleeping Task: a cancelled `Task.sleep` holds its memory until its
+                // deadline, and most of these deadlines are cancelled (see `OneShotTimer`).
+                let timer = OneShotTimer(after: timeout) { race.finish(.failure(Exceeded(timeout: timeout))) }
                 race.track(work, timer)
             }
         } onCancel: {
@@ -36,7 +36,8 @@ enum Deadline {
             var continuation: CheckedContinuation<T, any Error>?
             var early: Result<T, any Error>?
             var done = false
-            var tasks: [Task<Void, Never>] = []
+            var work: Task<Void, Never>?
+            var timer: OneShotTimer?
         }
         private let state = Mutex(State())
 
@@ -49,23 +50,23 @@ enum Deadline {
             if let early { continuation.resume(with: early) }
         }
 
-        func track(_ work: Task<Void, Never>, _ timer: Task<Void, Never>) {
+        func track(_ work: Task<Void, Never>, _ timer: OneShotTimer) {
             let finished = state.withLock { state in
-                if !state.done { state.tasks = [work, timer] }
+                if !state.done { (state.work, state.timer) = (work, timer) }
                 return state.done
             }
             if finished { work.cancel(); timer.cancel() }
         }
 
         func finish(_ result: Result<T, any Error>) {
-            let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
-                guard !state.done else { return (nil, []) }
+            let (continuation, work, timer) = state.withLock { state in
+                guard !state.done else { return (CheckedContinuation<T, any Error>?.none, Task<Void, Never>?.none, OneShotTimer?.none) }
                 state.done = true
-                defer { state.continuation = nil; state.tasks = [] }
                 if state.continuation == nil { state.early = result }
-                return (state.continuation, state.tasks)
+                return (state.continuation.take(), state.work.take(), state.timer.take())
             }
-            for task in tasks { task.cancel() }
+            work?.cancel()
+            timer?.cancel()
             continuation?.resume(with: result)
         }
     }

@@ -31,7 +31,7 @@ extension Worker {
 
     private func renewLoop(_ lease: Lease, lost: LeaseFlag) async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: renewInterval) } catch { return }
+            do { try await cancellableSleep(for: renewInterval) } catch { return }
             do {
                 if try await !queue.renew(lease) {
                     lost.set()

@@ -1,9 +1,16 @@
-// CCurl — typed, non-variadic wrappers around libcurl's variadic calls.
+// CCurl — libcurl, loaded on first use, behind typed, non-variadic wrappers.
+//
+// libcurl is not linked: `ccurl_global_init_once` opens libcurl.so.4 with dlopen
+// the first time a request needs it. libcurl pulls in some twenty libraries
+// (OpenSSL, GnuTLS, Kerberos, LDAP, SSH, ...) whose loading and relocation cost
+// an idle `ronda worker` about 5 MB of resident memory; a process that never
+// sends a request (a coordinator, `ronda stats`, an idle worker) never loads them.
 //
 // Swift cannot call C variadic functions, so `curl_easy_setopt` and
-// `curl_easy_getinfo` are wrapped here once per argument type. Everything else
-// in <curl/curl.h> (curl_easy_init, curl_easy_perform, curl_slist_append, the
-// CURLoption / CURLINFO / CURLcode constants) is used from Swift directly.
+// `curl_easy_getinfo` are wrapped once per argument type. Only the types and
+// constants of <curl/curl.h> (CURLoption, CURLINFO, CURLcode, ...) are used from
+// Swift directly; every call goes through a `ccurl_` function below. Calling
+// libcurl's own functions from Swift would not link.
 #ifndef RONDA_CCURL_H
 #define RONDA_CCURL_H
 
@@ -20,10 +27,34 @@ typedef size_t (*ccurl_data_callback)(char *ptr, size_t size, size_t nmemb, void
 typedef int (*ccurl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
                                        curl_off_t ultotal, curl_off_t ulnow);
 
-/// Calls `curl_global_init(CURL_GLOBAL_DEFAULT)` exactly once per process
-/// (guarded by `pthread_once`) and returns its result; later calls return the
-/// first result without calling curl again. Safe from any thread.
+/// Loads libcurl and calls `curl_global_init(CURL_GLOBAL_DEFAULT)` exactly once per
+/// process (guarded by `pthread_once`) and returns its result; later calls return the
+/// first result without calling curl again. CURLE_FAILED_INIT when libcurl cannot be
+/// loaded (see `ccurl_load_error`). Safe from any thread. Call it (successfully) before
+/// any other `ccurl_` function.
 CURLcode ccurl_global_init_once(void);
+
+/// Why libcurl could not be loaded or initialized, or NULL when it was.
+const char *ccurl_load_error(void);
+
+/// The library `ccurl_global_init_once` opens: $RONDA_LIBCURL when set (a file name or path),
+/// else libcurl.so.4.
+const char *ccurl_library_name(void);
+
+/// `curl_easy_init`; NULL if libcurl is not loaded.
+CURL *ccurl_easy_init(void);
+/// `curl_easy_reset`.
+void ccurl_easy_reset(CURL *handle);
+/// `curl_easy_perform`; blocks the calling thread for the whole transfer.
+CURLcode ccurl_easy_perform(CURL *handle);
+/// `curl_easy_cleanup`.
+void ccurl_easy_cleanup(CURL *handle);
+/// `curl_easy_strerror`; a fixed text when libcurl is not loaded.
+const char *ccurl_easy_strerror(CURLcode code);
+/// `curl_slist_append`; NULL if libcurl is not loaded or out of memory.
+struct curl_slist *ccurl_slist_append(struct curl_slist *list, const char *string);
+/// `curl_slist_free_all`; accepts NULL.
+void ccurl_slist_free_all(struct curl_slist *list);
 
 /// `curl_easy_setopt` for options taking a `long`.
 CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value);
