@@ -114,7 +114,7 @@ last_rate() { grep -o 'jobs_per_second=[0-9.]*' "$1" | tail -n 1 | cut -d= -f2; 
 
 # need BIN PRODUCT [BUILD-COMMAND]: BIN exists, or a message says how to build it.
 need() {
-  local bin=$1 product=$2 build=${3:-swift build -c release --product $2}
+  local bin=$1 build=${3:-swift build -c release --product $2}
   [ -x "$bin" ] && return 0
   echo "distributed.sh: $bin is missing: build it with '$build' (or run without BUILD=0)" >&2
   MISSING=1
