@@ -213,6 +213,13 @@ extension PlannedScenario {
     }
 }
 
+extension AppliedMigration {
+    init(_ columns: Columns) throws {
+        self.init(
+            version: try columns.int("version"), name: try columns.string("name"), appliedAt: try columns.date("applied_at"))
+    }
+}
+
 extension StoreSummary {
     /// From the one row of `StoreSQL.summaryRuns` and of `StoreSQL.summaryResults` (none: zero).
     init(runs: Columns?, results: Columns?) throws {

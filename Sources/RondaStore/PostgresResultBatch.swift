@@ -13,7 +13,7 @@ import Synchronization
 final class ResultBatcher: Sendable {
     struct Entry: Sendable {
         var resultID: String
-        var binds: [PostgresBind]
+        var binds: [StoreValue]
         var unknownRun: StoreError
     }
 

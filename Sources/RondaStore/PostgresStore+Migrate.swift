@@ -18,13 +18,8 @@ extension PostgresStore {
         try await withConnection("reading applied migrations") { connection in
             try await Self.transaction(connection) { connection in
                 try await Self.lockAndCreateMigrationsTable(connection)
-                return try await Self.rows(connection, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
-                    .map { row in
-                        let columns = Columns(row, table: "schema_migrations")
-                        return AppliedMigration(
-                            version: try columns.int("version"), name: try columns.string("name"),
-                            appliedAt: try columns.date("applied_at"))
-                    }
+                return try await Self.rows(connection, StoreSQL.appliedMigrations)
+                    .map { try AppliedMigration(Columns($0, table: "schema_migrations")) }
             }
         }
     }
@@ -37,7 +32,7 @@ extension PostgresStore {
             do {
                 return try await Self.transaction(connection) { connection in
                     try await Self.lockAndCreateMigrationsTable(connection)
-                    return try await Self.rows(connection, "SELECT MAX(version) AS version FROM schema_migrations")
+                    return try await Self.rows(connection, StoreSQL.newestMigration)
                         .first.flatMap { try Columns($0, table: "schema_migrations").optionalInt("version") }
                 }
             } catch {

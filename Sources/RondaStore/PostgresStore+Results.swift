@@ -13,14 +13,7 @@ extension PostgresStore {
             (step, try JSONColumn.text(step.assertions), try JSONColumn.text(step.captures))
         }
         let resultID = UUID().uuidString.lowercased()
-        let binds: [PostgresBind] = [
-            .string(resultID), .string(result.runID), .string(result.scenario), .string(result.module),
-            .string(result.priority.rawValue), .string(tags), .string(result.status.rawValue),
-            .int(result.attempt), .string(result.worker), .int(result.stepsExecuted),
-            .int(result.stepsPassed), .string(result.failingStep), .string(result.errorKind?.rawValue),
-            .string(result.errorMessage), .string(result.trace), .date(result.startedAt),
-            .date(result.completedAt), .double(result.duration), .double(result.responseTime),
-        ]
+        let binds = StoreSQL.resultValues(result, id: resultID, tags: tags)
         let unknownRun = StoreError(
             .unknownRun,
             "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
@@ -37,17 +30,10 @@ extension PostgresStore {
                 guard !(try await Self.rows(connection, StoreSQL.insertResult, binds)).isEmpty else { return false }
                 var seq = 0
                 for chunk in stride(from: 0, to: steps.count, by: 500).map({ Array(steps[$0..<min($0 + 500, steps.count)]) }) {
-                    var values: [PostgresBind] = []
+                    var values: [StoreValue] = []
                     values.reserveCapacity(chunk.count * 22)
                     for (step, assertions, captures) in chunk {
-                        values += [
-                            .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),
-                            .string(step.caseLabel), .string(step.outcome.rawValue), .string(step.method), .string(step.url),
-                            .int(step.status), .double(step.timings?.dns), .double(step.timings?.connect),
-                            .double(step.timings?.tls), .double(step.timings?.firstByte), .double(step.timings?.total),
-                            .int(step.attempts), .string(assertions), .string(captures), .string(step.requestExcerpt),
-                            .string(step.responseExcerpt), .string(step.error), .date(step.startedAt),
-                        ]
+                        values += StoreSQL.stepValues(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures)
                         seq += 1
                     }
                     try await Self.execute(connection, StoreSQL.insertSteps(count: chunk.count), values)
@@ -122,7 +108,7 @@ struct InsertResultStatement: PostgresPreparedStatement {
     static let name = "ronda_insert_result_v3"
     static let sql = StoreSQL.postgres(StoreSQL.insertResult)
     typealias Row = String
-    var binds: [PostgresBind]
+    var binds: [StoreValue]
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: binds.count)

@@ -8,19 +8,11 @@ extension PostgresStore {
         // ON CONFLICT DO NOTHING: of two coordinators inserting the same (schedule, slot) at
         // once, the second waits for the first to commit and then inserts nothing.
         return try await inTransaction("creating run \(run.id)") { connection in
-            let inserted = try await Self.rows(connection, StoreSQL.insertRun, [
-                .string(run.id), .string(run.trigger.rawValue), .string(run.schedule), .date(run.slot),
-                .string(run.status.rawValue), .int(run.totals.scenarios), .int(run.totals.passed),
-                .int(run.totals.failed), .int(run.totals.errored), .int(run.totals.skipped),
-                .int(run.errorsFound), .date(run.startedAt), .date(run.completedAt),
-                .double(run.executionTime), .date(run.deadline), .string(variables), .date(run.enqueuedAt),
-            ])
+            let inserted = try await Self.rows(connection, StoreSQL.insertRun, StoreSQL.runValues(run, variables: variables))
             guard !inserted.isEmpty else { return false }
             for start in stride(from: 0, to: planned.count, by: StoreSQL.plannedChunk) {
                 let chunk = planned[start..<min(start + StoreSQL.plannedChunk, planned.count)]
-                try await Self.execute(connection, StoreSQL.insertPlanned(count: chunk.count), chunk.flatMap { scenario -> [PostgresBind] in
-                    [.string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)]
-                })
+                try await Self.execute(connection, StoreSQL.insertPlanned(count: chunk.count), StoreSQL.plannedValues(runID: run.id, chunk))
             }
             return true
         }

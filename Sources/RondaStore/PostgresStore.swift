@@ -122,7 +122,7 @@ public final class PostgresStore: ResultStore {
 
     /// Runs one statement (written with `?N` placeholders, as in `StoreSQL`) and returns its rows.
     static func rows(
-        _ connection: PostgresConnection, _ sql: String, _ binds: [PostgresBind] = []
+        _ connection: PostgresConnection, _ sql: String, _ binds: [StoreValue] = []
     ) async throws -> [PostgresRow] {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds { bind.append(to: &bindings) }
@@ -130,18 +130,13 @@ public final class PostgresStore: ResultStore {
         return try await connection.query(query, logger: queryLogger).collect()
     }
 
-    static func execute(_ connection: PostgresConnection, _ sql: String, _ binds: [PostgresBind] = []) async throws {
+    static func execute(_ connection: PostgresConnection, _ sql: String, _ binds: [StoreValue] = []) async throws {
         _ = try await rows(connection, sql, binds)
     }
 }
 
-/// A value bound to a `$N` parameter; `nil` binds SQL NULL.
-enum PostgresBind: Sendable {
-    case string(String?)
-    case int(Int?)
-    case double(Double?)
-    case date(Date?)
-
+extension StoreValue {
+    /// Binds the value to the next `$N` parameter.
     func append(to bindings: inout PostgresBindings) {
         switch self {
         case .string(let value): value.map { bindings.append($0) } ?? bindings.appendNull()

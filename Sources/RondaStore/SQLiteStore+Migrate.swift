@@ -20,13 +20,8 @@ extension SQLiteStore {
     public func appliedMigrations() async throws -> [AppliedMigration] {
         try await exclusive("reading applied migrations") {
             try await createMigrationsTable()
-            let rows = try await query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
-            return try rows.map { row in
-                let columns = Columns(row, table: "schema_migrations")
-                return AppliedMigration(
-                    version: try columns.int("version"), name: try columns.string("name"),
-                    appliedAt: try columns.date("applied_at"))
-            }
+            return try await query(StoreSQL.appliedMigrations)
+                .map { try AppliedMigration(Columns($0, table: "schema_migrations")) }
         }
     }
 
@@ -40,7 +35,7 @@ extension SQLiteStore {
                     .migrationFailed,
                     "cannot create schema_migrations in \(path): \(StoreError.explain(error))", underlying: error)
             }
-            let newest = try await query("SELECT MAX(version) AS version FROM schema_migrations")
+            let newest = try await query(StoreSQL.newestMigration)
                 .first?.column("version")?.integer
             let newestKnown = migrations.last?.version ?? 0
             if let newest, Int(newest) > newestKnown {

@@ -19,16 +19,7 @@ extension SQLiteStore {
                         "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
                             + "(deleted by retention, or created in another database)")
                 }
-                let inserted = try await query(
-                    StoreSQL.insertResult,
-                    [
-                        .string(resultID), .string(result.runID), .string(result.scenario), .string(result.module),
-                        .string(result.priority.rawValue), .string(tags), .string(result.status.rawValue),
-                        .int(result.attempt), .string(result.worker), .int(result.stepsExecuted),
-                        .int(result.stepsPassed), .string(result.failingStep), .string(result.errorKind?.rawValue),
-                        .string(result.errorMessage), .string(result.trace), .date(result.startedAt),
-                        .date(result.completedAt), .double(result.duration), .double(result.responseTime),
-                    ])
+                let inserted = try await query(StoreSQL.insertResult, StoreSQL.resultValues(result, id: resultID, tags: tags))
                 guard !inserted.isEmpty else { return false }
                 for (seq, (step, assertions, captures)) in steps.enumerated() {
                     try await insertStep(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures)
@@ -43,14 +34,7 @@ extension SQLiteStore {
     ) async throws {
         try await execute(
             StoreSQL.insertStep,
-            [
-                .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),
-                .string(step.caseLabel), .string(step.outcome.rawValue), .string(step.method), .string(step.url),
-                .int(step.status), .double(step.timings?.dns), .double(step.timings?.connect),
-                .double(step.timings?.tls), .double(step.timings?.firstByte), .double(step.timings?.total),
-                .int(step.attempts), .string(assertions), .string(captures), .string(step.requestExcerpt),
-                .string(step.responseExcerpt), .string(step.error), .date(step.startedAt),
-            ])
+            StoreSQL.stepValues(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures))
     }
 
     public func results(runID: String) async throws -> [ScenarioResult] {

@@ -7,21 +7,11 @@ extension SQLiteStore {
         let variables = try JSONColumn.text(run.variables)
         return try await exclusive("creating run \(run.id)") {
             try await transaction {
-                let inserted = try await query(
-                    StoreSQL.insertRun,
-                    [
-                        .string(run.id), .string(run.trigger.rawValue), .string(run.schedule), .date(run.slot),
-                        .string(run.status.rawValue), .int(run.totals.scenarios), .int(run.totals.passed),
-                        .int(run.totals.failed), .int(run.totals.errored), .int(run.totals.skipped),
-                        .int(run.errorsFound), .date(run.startedAt), .date(run.completedAt),
-                        .double(run.executionTime), .date(run.deadline), .string(variables), .date(run.enqueuedAt),
-                    ])
+                let inserted = try await query(StoreSQL.insertRun, StoreSQL.runValues(run, variables: variables))
                 guard !inserted.isEmpty else { return false }
                 for start in stride(from: 0, to: planned.count, by: StoreSQL.plannedChunk) {
                     let chunk = planned[start..<min(start + StoreSQL.plannedChunk, planned.count)]
-                    try await execute(StoreSQL.insertPlanned(count: chunk.count), chunk.flatMap { scenario -> [SQLiteData] in
-                        [.string(run.id), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)]
-                    })
+                    try await execute(StoreSQL.insertPlanned(count: chunk.count), StoreSQL.plannedValues(runID: run.id, chunk))
                 }
                 return true
             }

@@ -174,20 +174,25 @@ public actor SQLiteStore: ResultStore {
 
     /// Runs one statement and returns its rows. Parameters are written `?1`, `?2`, … (SQLite's
     /// numbered form, which binds by number; `$1` would bind by order of first appearance).
-    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
-        try await connection.query(sql, binds)
+    func query(_ sql: String, _ binds: [StoreValue] = []) async throws -> [SQLiteRow] {
+        try await connection.query(sql, binds.map(\.sqlite))
     }
 
-    func execute(_ sql: String, _ binds: [SQLiteData] = []) async throws {
-        _ = try await connection.query(sql, binds)
+    func execute(_ sql: String, _ binds: [StoreValue] = []) async throws {
+        _ = try await connection.query(sql, binds.map(\.sqlite))
     }
 }
 
 // MARK: - Binding values
 
-extension SQLiteData {
-    static func string(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
-    static func int(_ value: Int?) -> SQLiteData { value.map { .integer(SQLiteInt64($0)) } ?? .null }
-    static func double(_ value: Double?) -> SQLiteData { value.map { .float($0) } ?? .null }
-    static func date(_ value: Date?) -> SQLiteData { value.map { .text(Timestamp.text($0)) } ?? .null }
+extension StoreValue {
+    /// The value as SQLite binds it.
+    var sqlite: SQLiteData {
+        switch self {
+        case .string(let value): value.map { .text($0) } ?? .null
+        case .int(let value): value.map { .integer(SQLiteInt64($0)) } ?? .null
+        case .double(let value): value.map { .float($0) } ?? .null
+        case .date(let value): value.map { .text(Timestamp.text($0)) } ?? .null
+        }
+    }
 }

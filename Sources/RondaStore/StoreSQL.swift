@@ -112,6 +112,10 @@ enum StoreSQL {
         ORDER BY s.scenario_result_id, s.seq
         """
 
+    static let appliedMigrations = "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
+
+    static let newestMigration = "SELECT MAX(version) AS version FROM schema_migrations"
+
     static let createMigrationsTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version     INTEGER PRIMARY KEY,
