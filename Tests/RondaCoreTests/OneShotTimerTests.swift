@@ -13,8 +13,7 @@ struct OneShotTimerTests {
         let end = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < end {
             if condition() { return true }
-            await Task.yield()
-            usleep(1_000)
+            try? await Task.sleep(for: .milliseconds(1))
         }
         return condition()
     }

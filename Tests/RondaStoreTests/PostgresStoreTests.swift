@@ -105,7 +105,13 @@ struct PostgresStoreTests {
                 url: "postgres://ronda:hunter2@127.0.0.1:\(silent.port)/ronda?sslmode=disable", options: options)
         }
         #expect(error?.code == .unavailable)
-        #expect(error?.message == "cannot reach PostgreSQL at 127.0.0.1:\(silent.port) (RONDA_DATABASE_URL): connection timed out after 1 s")
+        // postgres-nio's own connect timeout (1 s) normally wins; the store's deadline (1 s later)
+        // wins when the cooperative pool is too busy to deliver that error in time — its timer
+        // does not wait for the pool. Either way the open gives up, naming the setting.
+        let message = error?.message ?? ""
+        #expect(message.hasPrefix("cannot reach PostgreSQL at 127.0.0.1:\(silent.port) (RONDA_DATABASE_URL): "))
+        #expect(message.hasSuffix("connection timed out after 1 s") || message.hasSuffix("no answer within 2 s"), "\(message)")
+        #expect(!message.contains("hunter2"))
     }
 
     @Test func wrongPasswordIsRefusedWithoutShowingAnyPassword() async throws {
