@@ -210,7 +210,7 @@ let package = Package(
             name: "RondaIntegrationTests",
             dependencies: [
                 "RondaCore", "RondaHTTP", "RondaEngine", "RondaQueue", "RondaStore",
-                "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget",
+                "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget", "RondaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

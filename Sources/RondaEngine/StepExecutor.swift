@@ -67,6 +67,7 @@ struct StepExecutor {
         }
         redactor.add(context.secretValues)
         for header in request.headers { redactor.addCredentials(header: header.name, value: header.value) }
+        learnCredentials(of: request)
         record.method = request.method
         record.url = request.url
         record.requestExcerpt = requestExcerpt(request)
@@ -105,9 +106,9 @@ struct StepExecutor {
             if now.advanced(by: .seconds(retry.interval)) > deadline { return timedOut() }
             do { try await Task.sleep(for: .seconds(retry.interval)) } catch { return errored(.transport, "cancelled") }
         }
-        record.responseExcerpt = responseExcerpt(response)
-
         let view = await responseView(response)
+        await learnCredentials(of: response, view)
+        record.responseExcerpt = responseExcerpt(response)
         var assertions: [AssertionResult] = []
         if step.expect.status == nil {
             assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
@@ -132,9 +133,17 @@ struct StepExecutor {
             do {
                 let value = try capture.extract(from: view)
                 context.variables[capture.name] = value
-                if case .cookie = capture.source {
+                switch capture.source {
+                case .cookie:
                     // A cookie's value is a session credential: never recorded anywhere.
                     redactor.add([value.interpolated])
+                case .header(let name) where Redactor.isSensitiveHeader(name):
+                    // `Set-Cookie`, `Authorization`: masked in the excerpt, so in the capture too.
+                    redactor.addCredentials(header: name, value: value.interpolated)
+                    record.captures[capture.name] = Redactor.mask
+                    continue
+                default:
+                    break
                 }
                 record.captures[capture.name] = value.interpolated
             } catch {
