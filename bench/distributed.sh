@@ -18,6 +18,11 @@
 #      queue is drained). The goal is for the worker as deployed — deploy/Dockerfile's build,
 #      Swift libraries linked statically (.build-static) —; the development build (.build) is
 #      measured the same way for comparison.
+#   e. worker memory over time (SOAK_SECONDS, default 1800; 0 skips it): the same worker at
+#      concurrency 32, fed SOAK_BATCH scenarios every 10 s for the whole soak, VmRSS sampled every
+#      10 s; it reports the RSS after the first 5 minutes (warm-up), at the end, and the slope of a
+#      least-squares line through the samples after warm-up, in MB per hour. Goal: flat (the
+#      slope under 1 MB/h and the end within 1 MB of the warm RSS).
 # and prints a table: each figure, its goal and the ratio to Celery. Goals: queue ≥ 25,000 jobs/s,
 # e2e ≥ 5,000 jobs/s, each ≥ 5× Celery; worker RSS idle ≤ 30 MB, at concurrency 32 ≤ 60 MB.
 # Nothing asserts a goal: exit 0 when every figure was measured (met or not), 1 when a measurement
@@ -44,6 +49,9 @@ JOBS=${JOBS:-20000}
 RONDA_JOBS=${RONDA_JOBS:-100000}
 CONCURRENCY=${CONCURRENCY:-32}
 FEED_JOBS=${FEED_JOBS:-20000}
+SOAK_SECONDS=${SOAK_SECONDS:-1800}
+SOAK_BATCH=${SOAK_BATCH:-2000}
+SOAK_WARMUP=${SOAK_WARMUP:-300}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-600}
 if [ -z "${BUILD:-}" ]; then
   if [ -t 0 ] && [ -z "${CI:-}" ]; then BUILD=1; else BUILD=0; fi
@@ -256,6 +264,46 @@ measure_memory() {
   srv_stop "$PIDS" demo-target TERM 20
 }
 
+
+# soak KEY BIN LABEL: RSS of a worker at concurrency 32 fed a steady load for SOAK_SECONDS.
+soak() {
+  local key=$1 bin=$2 label=$3 pid kb start now feeds=0
+  [ "$SOAK_SECONDS" -gt 0 ] || { NOTE[${key}_soak]="skipped (SOAK_SECONDS=0)"; return; }
+  need "$QT" QueueThroughput || { NOTE[${key}_soak]="missing QueueThroughput"; return; }
+  echo "== worker memory over ${SOAK_SECONDS}s: $label ($SOAK_BATCH scenarios every 10 s)"
+  flush_redis
+  srv_free_port DEMO_PORT
+  srv_spawn "$PIDS" demo-target "$LOGS/demo-target-soak.log" "$RONDA" demo-target --port "$DEMO_PORT"
+  srv_wait_until 20 "the demo target" srv_port_listening "$DEMO_PORT" || true
+  srv_spawn "$PIDS" worker-rss "$LOGS/worker-soak-$key.log" "$bin" worker --concurrency 32 --name bench-soak
+  : >"$LOGS/soak-$key.tsv"
+  start=$SECONDS
+  while [ $((SECONDS - start)) -lt "$SOAK_SECONDS" ]; do
+    pid=$(srv_pid "$PIDS" worker-rss) || { NOTE[${key}_soak]="the worker exited"; MISSING=1; break; }
+    "$QT" --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" --base-url "http://127.0.0.1:$DEMO_PORT" \
+      --jobs "$SOAK_BATCH" --mode enqueue-only >>"$LOGS/soak-feeder.log" 2>&1 && feeds=$((feeds + 1))
+    kb=$(rss_kb "$pid")
+    now=$((SECONDS - start))
+    [ -n "$kb" ] && printf '%s\t%s\n' "$now" "$kb" >>"$LOGS/soak-$key.tsv"
+    sleep 10
+  done
+  srv_stop "$PIDS" worker-rss TERM 60
+  srv_stop "$PIDS" demo-target TERM 20
+  [ -n "${NOTE[${key}_soak]:-}" ] && return
+  # warm RSS (first sample after warm-up), last RSS, least-squares slope after warm-up (MB/h).
+  FIG[${key}_soak]=$(awk -v w="$SOAK_WARMUP" '
+    $1 >= w { n++; x += $1; y += $2; xx += $1 * $1; xy += $1 * $2; if (!warm) warm = $2; last = $2 }
+    END {
+      if (n < 3) { print "too short"; exit }
+      slope = (n * xy - x * y) / (n * xx - x * x)      # kB per second
+      printf "%.1f -> %.1f MB, %+.2f MB/h", warm / 1024, last / 1024, slope * 3600 / 1024
+    }' "$LOGS/soak-$key.tsv")
+  FIG[${key}_soak_slope]=$(awk -v w="$SOAK_WARMUP" '
+    $1 >= w { n++; x += $1; y += $2; xx += $1 * $1; xy += $1 * $2; if (!warm) warm = $2; last = $2 }
+    END { if (n >= 3) printf "%.2f %.2f", ((n * xy - x * y) / (n * xx - x * x)) * 3600 / 1024, (last - warm) / 1024 }' "$LOGS/soak-$key.tsv")
+  echo "   $feeds batches fed; ${FIG[${key}_soak]} (samples: ${LOGS}/soak-$key.tsv)"
+}
+
 if need "$RONDA" ronda; then
   # The goal is for the worker as deployed: deploy/Dockerfile's build (--static-swift-stdlib).
   if need "$WORKER" "ronda (static)" "ops/build-release.sh --build-path .build-static"; then
@@ -266,6 +314,8 @@ if need "$RONDA" ronda; then
   fi
   # For comparison: the development build, which loads the Swift libraries as shared objects.
   measure_memory dyn "$RONDA" "development build ($(rel "$RONDA"), shared Swift libraries)"
+  # Memory over time, for the worker as deployed (the development build when that is missing).
+  if [ -x "$WORKER" ]; then soak rss "$WORKER" "as deployed"; else soak rss "$RONDA" "development build"; fi
 else
   NOTE[rss_idle]="missing ronda"
   NOTE[rss_busy]="missing ronda"
@@ -304,6 +354,12 @@ row() { printf '| %-30s | %-23s | %-14s | %-24s | %-9s | %-17s |\n' "$@"; }
   row "worker RSS idle (conc 1), MB" "$(fmt rss_idle)" "-" "<= 30" "-" "$(verdict "${FIG[rss_idle]:-}" 30 lower)"
   row "worker RSS peak (conc 32), MB" "$(fmt rss_busy)" "-" "<= 60" "-" "$(verdict "${FIG[rss_busy]:-}" 60 lower)"
   row "  dev build, idle / peak, MB" "$(fmt dyn_idle) / $(fmt dyn_busy)" "-" "(none: not deployed)" "-" "-"
+  soak_verdict="-"
+  if [ -n "${FIG[rss_soak_slope]:-}" ]; then
+    # shellcheck disable=SC2086 # two numbers
+    soak_verdict=$(awk -v s="${FIG[rss_soak_slope]% *}" -v d="${FIG[rss_soak_slope]#* }" 'BEGIN { print (s < 1 && s > -1 && d < 1 && d > -1) ? "met" : "NOT met" }')
+  fi
+  row "worker RSS over ${SOAK_SECONDS}s, conc 32" "$(fmt rss_soak)" "-" "flat: < 1 MB/h, end +-1 MB" "-" "$soak_verdict"
   echo
   echo "Celery: the faster of prefork (-c $(nproc)) and threads (-c $CONCURRENCY), prefetch 16, acks_late; details above and in bench/celery_reference/run.py."
 } | tee "$REPORT"
