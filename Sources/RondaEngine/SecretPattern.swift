@@ -7,8 +7,8 @@ struct SecretPattern: Sendable {
     let scalars: [Unicode.Scalar]
     /// Masked only where it stands as a whole value (see ``ValueBoundary``).
     var wholeValueOnly: Bool
-    /// The bytes a match can start with.
-    private let starts: Set<UInt8>
+    /// The bytes a match can start with, as a 256-bit table (this test runs on every byte).
+    private let starts: ByteTable
 
     init(_ value: String, wholeValueOnly: Bool) {
         bytes = Array(value.utf8)
@@ -17,7 +17,7 @@ struct SecretPattern: Sendable {
         var starts: Set<UInt8> = [UInt8(ascii: "%"), UInt8(ascii: "\\"), UInt8(ascii: "&")]
         if let first = bytes.first { starts.insert(first) }
         if scalars.first == " " { starts.insert(UInt8(ascii: "+")) }
-        self.starts = starts
+        self.starts = ByteTable(starts)
     }
 
     /// Every non-overlapping occurrence, left to right.
@@ -25,7 +25,7 @@ struct SecretPattern: Sendable {
         var out: [Range<Int>] = []
         var i = 0
         while i < text.count {
-            if starts.contains(text[i]), let end = match(0, i, text), end > i,
+            if starts[text[i]], let end = match(0, i, text), end > i,
                 !wholeValueOnly || ValueBoundary.isWholeValue(text, i..<end)
             {
                 out.append(i..<end)
@@ -181,5 +181,33 @@ enum Hex {
             v = v << 4 | UInt32(d)
         }
         return v
+    }
+}
+
+/// A set of bytes answered with one shift and mask.
+struct ByteTable: Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(_ bytes: some Sequence<UInt8>) {
+        for b in bytes {
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+    }
+
+    subscript(_ b: UInt8) -> Bool {
+        let word: UInt64
+        switch b >> 6 {
+        case 0: word = words.0
+        case 1: word = words.1
+        case 2: word = words.2
+        default: word = words.3
+        }
+        return word & (UInt64(1) << UInt64(b & 63)) != 0
     }
 }
