@@ -30,7 +30,8 @@
 # servers could not start.
 #
 # BUILD (default: 1 when run from a terminal outside CI, else 0) runs
-# `swift build -c release --product ronda --product QueueThroughput` first. Automated callers
+# `swift build -c release --product ronda` and `--product QueueThroughput` first (one product per
+# call: given two, SwiftPM builds only the last). Automated callers
 # (CI, agents) pass BUILD=0 and build separately; BUILD=1 also builds the worker as deployed
 # (`ops/build-release.sh --build-path .build-static`).
 # RONDA_BIN, QT_BIN and WORKER_BIN point at other binaries (default .build/release/ronda,
@@ -62,8 +63,8 @@ QT=${QT_BIN:-$BIN/QueueThroughput}
 WORKER=${WORKER_BIN:-$ROOT/.build-static/release/ronda}
 
 if [ "$BUILD" = 1 ]; then
-  echo "== swift build -c release --product ronda --product QueueThroughput"
-  swift build -c release --product ronda --product QueueThroughput 2>&1 | tail -n 3 || {
+  echo "== swift build -c release --product ronda; swift build -c release --product QueueThroughput"
+  { swift build -c release --product ronda && swift build -c release --product QueueThroughput; } 2>&1 | tail -n 3 || {
     echo "distributed.sh: the release build failed" >&2
     exit 1
   }
