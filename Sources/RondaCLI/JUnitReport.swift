@@ -10,8 +10,8 @@ extension Reports {
     /// each of its failed checks and whose text adds the (redacted) request and response
     /// excerpts; an errored step an `<error>`; a skipped step `<skipped>`. A scenario that failed
     /// outside any step (a template in `vars`, a missing role, a lost job) gets a test case of
-    /// its own named `(scenario)`. Jenkins and GitLab each show only the first `<failure>` of a
-    /// test case, which is why a step's checks share one element instead of one each.
+    /// its own named `(scenario)`. CI servers commonly show only the first `<failure>` of a test
+    /// case, which is why a step's checks share one element instead of one each.
     static func junit(run: RunRecord, results: [ScenarioResult]) -> String {
         var suites = ""
         var totals = (tests: 0, failures: 0, errors: 0)

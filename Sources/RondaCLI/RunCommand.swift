@@ -17,8 +17,11 @@ struct RunCommand: AsyncParsableCommand {
             RONDA_DATABASE_URL): one job per scenario for `ronda worker`s; this command waits for the \
             verdict and finalizes the run when every result is in or --deadline passed.
 
+            Before the first request, every env. variable the selected scenarios and their roles read must be \
+            set; the missing ones are named, each once (not checked with --distributed: workers read their own).
+
             Exit status: 0 when every scenario passed, 1 when any failed or errored, 2 for usage or \
-            configuration errors (nothing is run then).
+            configuration errors, unset variables included (nothing is run then).
 
             Example: ronda run --base-url https://staging.example.com --priority P0,P1 --parallel 8 --junit report.xml
             """

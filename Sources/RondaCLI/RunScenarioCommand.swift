@@ -8,7 +8,11 @@ struct RunScenarioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run-scenario",
         abstract: "Run one scenario file and print every request, response excerpt and timing.",
-        discussion: "Nothing is stored. Exit status: 0 passed, 1 failed or errored, 2 usage or configuration error."
+        discussion: """
+            Nothing is stored. No base URL is needed when every step's URL is absolute. Every env. variable the \
+            scenario and its role read must be set: the missing ones are named before any request. \
+            Exit status: 0 passed, 1 failed or errored, 2 usage or configuration error.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
