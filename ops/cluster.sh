@@ -159,9 +159,8 @@ ronda_common() {
 }
 
 run_migrate() {
-  local common
-  mapfile -t common < <(ronda_common)
-  if ! (cd "$WORKDIR" && timeout 180 "$RONDA" migrate "${common[@]}" </dev/null >>"$LOGS/migrate.log" 2>&1); then
+  # migrate reads no configuration: only the database URL and the log options.
+  if ! (cd "$WORKDIR" && timeout 180 "$RONDA" migrate --log-level "$LOG_LEVEL" --log-format "$LOG_FORMAT" </dev/null >>"$LOGS/migrate.log" 2>&1); then
     die "ronda migrate failed; last log lines:
 $(tail -n 10 "$LOGS/migrate.log" 2>/dev/null)"
   fi

@@ -21,3 +21,6 @@ if ! command -v swift >/dev/null 2>&1; then
   echo "ops/setup.sh: swift is not on PATH; install the Swift 6.3 toolchain (https://swift.org/install) and retry" >&2
   exit 2
 fi
+
+# The JUnit report's validator for the tests (xmlschema in .build-tools/junit-check, from PyPI).
+"$(dirname "$0")/check_junit.sh" --install

@@ -6,13 +6,11 @@ import RondaQueue
 import RondaStore
 
 /// Where the distributed mode's servers are: `--redis-url` / `--database-url`, or
-/// RONDA_REDIS_URL / RONDA_DATABASE_URL.
+/// RONDA_REDIS_URL / RONDA_DATABASE_URL; and the lease time of its jobs. Commands that need only
+/// one server take `RedisOptions` or `StoreOptions` alone, so their `--help` lists only that.
 struct ClusterOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Redis URL, redis://[user:password@]host[:port][/db]; default RONDA_REDIS_URL. Prefer the variable: a password in arguments shows in ps.", valueName: "url"))
-    var redisURL: String?
-
-    @Option(name: .long, help: ArgumentHelp("Database URL, postgres://user:password@host[:port]/db; default RONDA_DATABASE_URL.", valueName: "url"))
-    var databaseURL: String?
+    @OptionGroup var redis: RedisOptions
+    @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: ArgumentHelp("How long a leased job may go without renewal before another worker takes it over, e.g. 60s.", valueName: "duration"))
     var leaseTime: String = "60s"
@@ -25,6 +23,29 @@ struct ClusterOptions: ParsableArguments {
     }
 
     func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
+        try redis.redisConfiguration(environment: environment)
+    }
+
+    func databaseURLText(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        try store.databaseURLText(environment: environment)
+    }
+
+    func openStore(logger: Logger, connections: Int = 10) async throws -> any ResultStore {
+        try await store.openStore(logger: logger, connections: connections)
+    }
+
+    /// Connects to Redis with `--lease-time` and checks it answers PING.
+    func connectRedis(logger: Logger) async throws -> Cluster {
+        try await redis.connectRedis(logger: logger, leaseTime: try leaseDuration())
+    }
+}
+
+/// `--redis-url`, or RONDA_REDIS_URL.
+struct RedisOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Redis URL, redis://[user:password@]host[:port][/db]; default RONDA_REDIS_URL. Prefer the variable: a password in arguments shows in ps.", valueName: "url"))
+    var redisURL: String?
+
+    func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
         guard let text = redisURL ?? environment["RONDA_REDIS_URL"], !text.isEmpty else {
             throw CLIError(.configuration, "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)")
         }
@@ -32,6 +53,28 @@ struct ClusterOptions: ParsableArguments {
             throw CLIError(.configuration, error.message + (redisURL != nil ? " (from --redis-url)" : ""))
         }
     }
+
+    /// Connects to Redis and checks it answers PING (retrying for a few seconds). `leaseTime`
+    /// matters only to commands that lease or reclaim jobs.
+    func connectRedis(logger: Logger, leaseTime: Double = 60) async throws -> Cluster {
+        let configuration = try redisConfiguration()
+        let options = RedisJobQueue.Options(leaseTime: .seconds(leaseTime))
+        let queue = RedisJobQueue(configuration: configuration, options: options)
+        do {
+            try await queue.ping()
+        } catch {
+            queue.close()
+            throw CLIError(.configuration, "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
+        }
+        let control = RedisControlPlane(configuration: configuration)
+        return Cluster(redis: configuration, queue: queue, control: control)
+    }
+}
+
+/// `--database-url`, or RONDA_DATABASE_URL.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Database URL, postgres://user:password@host[:port]/db or sqlite:PATH; default RONDA_DATABASE_URL.", valueName: "url"))
+    var databaseURL: String?
 
     func databaseURLText(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         guard let text = databaseURL ?? environment["RONDA_DATABASE_URL"], !text.isEmpty else {
@@ -42,30 +85,19 @@ struct ClusterOptions: ParsableArguments {
 
     /// Opens the store and checks it answers; a clear error names the setting otherwise.
     /// PostgreSQL gets a pool of `connections` (a worker: one per slot, so no slot waits to commit).
-    func openStore(logger: Logger, connections: Int = 10) async throws -> any ResultStore {
-        let text = try databaseURLText()
+    func openStore(logger: Logger, connections: Int = 10, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any ResultStore {
+        let text = try databaseURLText(environment: environment)
+        let setting = databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL"
+        let location: StoreLocation
+        do { location = try StoreLocation(parsing: text, setting: setting) } catch let error as StoreError {
+            throw CLIError(.configuration, error.message)
+        }
         do {
             return try await StoreLocation.open(
-                url: text, setting: databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL",
-                options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger)
+                location, setting: setting, options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger)
         } catch let error as StoreError {
             throw CLIError(.storage, error.message)
         }
-    }
-
-    /// Connects to Redis and checks it answers PING (retrying for a few seconds).
-    func connectRedis(logger: Logger) async throws -> Cluster {
-        let configuration = try redisConfiguration()
-        let options = RedisJobQueue.Options(leaseTime: .seconds(try leaseDuration()))
-        let queue = RedisJobQueue(configuration: configuration, options: options)
-        do {
-            try await queue.ping()
-        } catch {
-            queue.close()
-            throw CLIError(.configuration, "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
-        }
-        let control = RedisControlPlane(configuration: configuration)
-        return Cluster(redis: configuration, queue: queue, control: control)
     }
 }
 

@@ -148,9 +148,9 @@ struct ServeCommand: AsyncParsableCommand {
 
 enum CoordinatorReport {
     static func text(tick: TickReport, sweep: SweepReport) -> String {
-        var lines = tick.created.map { "created run \($0.id) for schedule \($0.schedule ?? "?") slot \(ISO8601DateFormatter().string(from: $0.slot ?? $0.startedAt)) (\($0.totals.scenarios) scenarios)" }
+        var lines = tick.created.map { "created run \($0.id) for schedule \($0.schedule ?? "?") slot \(ISO8601DateFormatter().string(from: $0.slot ?? $0.startedAt)) (\(Terminal.count($0.totals.scenarios, "scenario")))" }
         for (schedule, slots) in tick.missed.sorted(by: { $0.key < $1.key }) {
-            lines.append("schedule \(schedule): \(slots.count) missed slot(s) not run on their own")
+            lines.append("schedule \(schedule): \(Terminal.count(slots.count, "missed slot")) not run on their own")
         }
         lines += sweep.enqueued.map { "enqueued run \($0) (its creator stopped before enqueueing)" }
         lines += sweep.requeued.map { "enqueued run \($0) again (the queue lost its jobs)" }

@@ -97,7 +97,7 @@ struct DemoCommand: AsyncParsableCommand {
             let faultNote = faults.isEmpty ? "" : "\nFaults switched on: \(faults.joined(separator: ", "))"
             let header = """
                 Demo app listening on \(demo.baseURL) (optica at /login/, cafeteria API at /api/v1/)\(faultNote)
-                Running \(runner.scenarios.count) scenarios from \(Self.shown(folder)), \(runner.parallel) at a time
+                Running \(Terminal.count(runner.scenarios.count, "scenario")) from \(Self.shown(folder)), \(runner.parallel) at a time
 
 
                 """
@@ -111,7 +111,7 @@ struct DemoCommand: AsyncParsableCommand {
             await demo.stop()
             throw error
         }
-        print(Reports.summary(run: outcome.run, results: outcome.results))
+        print(Reports.summary(run: outcome.run, results: outcome.results, terminal: .standardOutput()))
         try output.writeReports(outcome)
         let path = try HTMLReport.write(outcome, directory: reportFolder, title: "Ronda demo", faults: faults)
         print("\nHTML report: \(Self.shown(path))")
@@ -122,12 +122,12 @@ struct DemoCommand: AsyncParsableCommand {
             for name in faults {
                 print("\(mutant.caught ? "caught     " : "NOT CAUGHT ") \(name)")
             }
-            if let first = mutant.firstFailure { print("first failure: \(first)") }
+            if let first = mutant.firstFailure { print("first failure: \(Terminal.safe(first))") }
             print(DemoRunner.scoreLine(caught: mutant.caught ? faults.count : 0, injected: faults.count))
         }
         if outcome.run.totals.allPassed {
             if faults.isEmpty {
-                print("\nAll \(outcome.run.totals.scenarios) scenarios passed. Read them in \(Self.shown(folder))/; serve the app with 'ronda demo-target --port 8080' and run them with 'ronda run'.")
+                print("\n\(outcome.run.totals.scenarios == 1 ? "The scenario" : "All \(outcome.run.totals.scenarios) scenarios") passed. Read them in \(Self.shown(folder))/; serve the app with 'ronda demo-target --port 8080' and run them with 'ronda run'.")
             }
         } else {
             throw ExitCode(1)
@@ -138,7 +138,7 @@ struct DemoCommand: AsyncParsableCommand {
     func runMutation(_ runner: DemoRunner, folder: String, reportFolder: String) async throws {
         let faults = DemoFaults.all
         let header = """
-            Mutation testing: \(runner.scenarios.count) scenarios from \(Self.shown(folder)), \(runner.parallel) at a time, \
+            Mutation testing: \(Terminal.count(runner.scenarios.count, "scenario")) from \(Self.shown(folder)), \(runner.parallel) at a time, \
             against a healthy demo app, then once per fault (\(faults.count)), each on a fresh app
 
 
@@ -157,10 +157,10 @@ struct DemoCommand: AsyncParsableCommand {
         let score = DemoRunner.scoreLine(caught: result.caught, injected: result.mutants.count)
         print("")
         if baseline.allPassed {
-            print("baseline (no fault): \(baseline.passed)/\(baseline.scenarios) scenarios passed (run \(result.baseline.run.id))")
+            print("baseline (no fault): \(baseline.passed)/\(Terminal.count(baseline.scenarios, "scenario")) passed (run \(result.baseline.run.id))")
         } else {
             print("baseline (no fault): FAILED, \(baseline.failed) failed and \(baseline.errored) errored — a fault is only caught when the healthy app passes:")
-            print(Reports.summary(run: result.baseline.run, results: result.baseline.results))
+            print(Reports.summary(run: result.baseline.run, results: result.baseline.results, terminal: .standardOutput()))
         }
         print(score + String(format: " in %.1f s", Date().timeIntervalSince(started)))
         let path = try HTMLReport.write(

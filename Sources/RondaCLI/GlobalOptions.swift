@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import RondaCore
 
-/// Options every command that talks to a target shares.
+/// Options every command that talks to a target shares: the configuration, the base URL, logging.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file.", valueName: "file"))
     var config: String = "ronda.yml"
@@ -11,11 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Target base URL; overrides target.base_url and RONDA_BASE_URL.", valueName: "url"))
     var baseURL: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
-    var logLevel: String = "warning"
-
-    @Option(name: .long, help: ArgumentHelp("Log format: text, or json (one object a line, for containers).", valueName: "format"))
-    var logFormat: String = "text"
+    @OptionGroup var logging: LoggingOptions
 
     /// Loads the configuration. A missing default `ronda.yml` means defaults; a missing named file is an error.
     func loadConfig(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RondaConfig {
@@ -39,7 +35,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeLogger(label: String) throws -> Logger {
-        try GlobalOptions.makeLogger(label: label, level: logLevel, format: logFormat)
+        try logging.makeLogger(label: label)
     }
 
     /// A logger writing to standard error at `level`, as `text` or `json` lines.
@@ -56,6 +52,19 @@ struct GlobalOptions: ParsableArguments {
         }
         logger.logLevel = level
         return logger
+    }
+}
+
+/// `--log-level` and `--log-format`: what every command that logs takes.
+struct LoggingOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String = "warning"
+
+    @Option(name: .long, help: ArgumentHelp("Log format: text, or json (one object a line, for containers).", valueName: "format"))
+    var logFormat: String = "text"
+
+    func makeLogger(label: String) throws -> Logger {
+        try GlobalOptions.makeLogger(label: label, level: logLevel, format: logFormat)
     }
 }
 

@@ -39,7 +39,7 @@ enum HTMLReport {
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(e(title)) \(e(run.id)) — \(verdict)</title>
             <style>\(css)</style></head><body>
-            <header class="\(verdict)"><h1>\(e(title)): \(t.allPassed ? "all \(t.scenarios) scenarios passed" : "\(t.failed + t.errored) of \(t.scenarios) scenarios did not pass")</h1>
+            <header class="\(verdict)"><h1>\(e(title)): \(t.allPassed ? (t.scenarios == 1 ? "the scenario passed" : "all \(t.scenarios) scenarios passed") : "\(t.failed + t.errored) of \(Terminal.count(t.scenarios, "scenario")) did not pass")</h1>
             <p>Run <code>\(e(run.id))</code> · \(e(run.trigger.rawValue)) · started \(e(timestamp(run.startedAt))) · \(String(format: "%.2f", run.executionTime ?? 0)) s · status \(e(run.status.rawValue))</p></header>
             <section class="totals">
             \(tile("scenarios", t.scenarios, "total"))\(tile("passed", t.passed, "pass"))\(tile("failed", t.failed, "fail"))\(tile("errored", t.errored, "error"))\(tile("skipped", t.skipped, "skip"))
@@ -134,7 +134,7 @@ enum HTMLReport {
             html += "<tr class=\"\(r.status.rawValue)\"><td><span class=\"badge \(r.status.rawValue)\">\(r.status.rawValue)</span></td><td>\(r.priority.rawValue)</td>"
             html += "<td>\(e(r.module))</td><td>\(r.status == .fail || r.status == .error ? "<a href=\"#\(anchor(r))\">\(e(r.scenario))</a>" : e(r.scenario))</td>"
             html += "<td class=\"num\">\(ms(r.duration))</td><td class=\"num\">\(r.stepsPassed)/\(r.stepsExecuted)</td>"
-            html += "<td>\(e(r.failingStep ?? ""))</td><td>\(e(r.status == .pass ? "" : r.errorMessage ?? ""))</td></tr>\n"
+            html += "<td>\(e(r.failingStep ?? ""))</td><td>\(FailedCheck.of(r).map { e($0.text) }.joined(separator: "<br>"))</td></tr>\n"
         }
         return html + "</tbody></table>\n"
     }

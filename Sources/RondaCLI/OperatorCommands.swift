@@ -13,12 +13,12 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: "Uses RONDA_DATABASE_URL (or --database-url): postgres://… for PostgreSQL, sqlite:PATH for a SQLite file."
     )
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var database: StoreOptions
 
     func run() async throws {
-        let logger = try global.makeLogger(label: "ronda.migrate")
-        let store = try await cluster.openStore(logger: logger)
+        let logger = try logging.makeLogger(label: "ronda.migrate")
+        let store = try await database.openStore(logger: logger)
         do { try await store.migrate() } catch {
             try? await store.close()
             throw CLIError(.storage, "migration failed: \(error)")
@@ -35,8 +35,9 @@ struct StatsCommand: AsyncParsableCommand {
         abstract: "Queue depth, jobs in flight, dead letters, live workers, and runs of the last 24 hours."
     )
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var redis: RedisOptions
+    @OptionGroup var database: StoreOptions
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
@@ -54,10 +55,10 @@ struct StatsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = try global.makeLogger(label: "ronda.stats")
-        let connected = try await cluster.connectRedis(logger: logger)
+        let logger = try logging.makeLogger(label: "ronda.stats")
+        let connected = try await redis.connectRedis(logger: logger)
         defer { connected.close() }
-        let store = try await cluster.openStore(logger: logger)
+        let store = try await database.openStore(logger: logger)
         let queue = try await connected.queue.stats()
         let workers = try await connected.control.liveWorkers()
         let paused = try await connected.control.isPaused()
@@ -80,11 +81,11 @@ struct StatsCommand: AsyncParsableCommand {
     static func text(_ o: Output) -> String {
         let rate = o.successRate24h.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
         var lines = [
-            "queue:        \(o.pending) pending, \(o.inFlight) in flight, \(o.deadLetters) dead letters\(o.paused ? " — PAUSED (ronda resume)" : "")",
+            "queue:        \(o.pending) pending, \(o.inFlight) in flight, \(Terminal.count(o.deadLetters, "dead letter"))\(o.paused ? " — PAUSED (ronda resume)" : "")",
             "workers:      \(o.workers.count) live",
         ]
         lines += o.workers.map { "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) busy  \($0.processed) done" }
-        lines.append("last 24 h:    \(o.runs24h) runs (\(o.running) running), \(o.results24h) results, success rate \(rate)")
+        lines.append("last 24 h:    \(Terminal.count(o.runs24h, "run")) (\(o.running) running), \(Terminal.count(o.results24h, "result")), success rate \(rate)")
         return lines.joined(separator: "\n")
     }
 }
@@ -96,8 +97,8 @@ struct CleanupCommand: AsyncParsableCommand {
         abstract: "Delete runs (with their results and steps) started before the retention window."
     )
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var database: StoreOptions
 
     @Option(name: .long, help: ArgumentHelp("Delete runs older than this, e.g. 30d or 12h.", valueName: "duration"))
     var olderThan: String = "30d"
@@ -106,15 +107,15 @@ struct CleanupCommand: AsyncParsableCommand {
         guard let seconds = CLIDuration.seconds(olderThan), seconds > 0 else {
             throw CLIError(.usage, "--older-than '\(olderThan)' is not a duration like 30d or 12h")
         }
-        let logger = try global.makeLogger(label: "ronda.cleanup")
-        let store = try await cluster.openStore(logger: logger)
+        let logger = try logging.makeLogger(label: "ronda.cleanup")
+        let store = try await database.openStore(logger: logger)
         let deleted: Int
         do { deleted = try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-seconds)) } catch {
             try? await store.close()
             throw CLIError(.storage, "cleanup failed: \(error)")
         }
         try? await store.close()
-        print("deleted \(deleted) run(s) older than \(olderThan)")
+        print("deleted \(Terminal.count(deleted, "run")) older than \(olderThan)")
     }
 }
 
@@ -124,11 +125,11 @@ struct PauseCommand: AsyncParsableCommand {
         commandName: "pause",
         abstract: "Stop every worker from starting new scenarios (within a second); running ones finish."
     )
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var redis: RedisOptions
 
     func run() async throws {
-        let connected = try await cluster.connectRedis(logger: try global.makeLogger(label: "ronda"))
+        let connected = try await redis.connectRedis(logger: try logging.makeLogger(label: "ronda"))
         defer { connected.close() }
         try await connected.control.setPaused(true)
         print("paused: workers start no new scenario until `ronda resume`")
@@ -140,11 +141,11 @@ struct ResumeCommand: AsyncParsableCommand {
         commandName: "resume",
         abstract: "Let workers start scenarios again after `ronda pause`."
     )
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var redis: RedisOptions
 
     func run() async throws {
-        let connected = try await cluster.connectRedis(logger: try global.makeLogger(label: "ronda"))
+        let connected = try await redis.connectRedis(logger: try logging.makeLogger(label: "ronda"))
         defer { connected.close() }
         try await connected.control.setPaused(false)
         print("resumed")

@@ -3,8 +3,9 @@ import RondaCore
 
 /// Text, JUnit and JSON renderings of a finished run.
 enum Reports {
-    /// The summary table by module, then the failures with their messages.
-    static func summary(run: RunRecord, results: [ScenarioResult]) -> String {
+    /// The summary table by module, then every failed check of every problem scenario.
+    /// Text from the target is shown with its control characters escaped; colour only with `terminal.colour`.
+    static func summary(run: RunRecord, results: [ScenarioResult], terminal: Terminal = .plain) -> String {
         var lines: [String] = []
         let modules = Dictionary(grouping: results, by: \.module).sorted { $0.key < $1.key }
         let header = ["module", "passed", "failed", "errored", "skipped", "slowest step"]
@@ -12,9 +13,9 @@ enum Reports {
         for (module, items) in modules {
             let slowest = items.flatMap { r in r.steps.compactMap { s in s.timings.map { (r.scenario, s.name, $0.total) } } }.max { $0.2 < $1.2 }
             rows.append([
-                module, String(items.filter { $0.status == .pass }.count), String(items.filter { $0.status == .fail }.count),
+                Terminal.safe(module), String(items.filter { $0.status == .pass }.count), String(items.filter { $0.status == .fail }.count),
                 String(items.filter { $0.status == .error }.count), String(items.filter { $0.status == .skip }.count),
-                slowest.map { "\($0.1) (\($0.0)) \(Int($0.2 * 1000)) ms" } ?? "-",
+                slowest.map { Terminal.safe("\($0.1) (\($0.0)) \(Int($0.2 * 1000)) ms") } ?? "-",
             ])
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
@@ -30,47 +31,39 @@ enum Reports {
             lines.append("")
             lines.append("Problems:")
             for r in problems.sorted(by: { ($0.priority, $0.scenario) < ($1.priority, $1.scenario) }) {
-                lines.append("  \(r.status == .fail ? "FAIL " : "ERROR") [\(r.priority.rawValue)] \(r.module)/\(r.scenario): \(r.errorMessage ?? "no message")")
+                let label = terminal.paint(r.status == .fail ? "FAIL " : "ERROR", r.status == .fail ? .red : .yellow)
+                let name = "\(label) [\(r.priority.rawValue)] \(Terminal.safe(r.module))/\(Terminal.safe(r.scenario))"
+                let checks = FailedCheck.of(r)
+                if checks.count == 1 {
+                    lines.append("  \(name): \(Terminal.safe(checks[0].text))")
+                } else {
+                    lines.append("  \(name): \(Terminal.count(checks.count, "failed check"))")
+                    lines += checks.map { "      \(Terminal.safe($0.text))" }
+                }
             }
         }
         let t = run.totals
         lines.append("")
-        lines.append("\(t.scenarios) scenarios: \(t.passed) passed, \(t.failed) failed, \(t.errored) errored, \(t.skipped) skipped in \(String(format: "%.2f", run.executionTime ?? 0)) s (run \(run.id))")
+        let counts = [
+            terminal.paint("\(t.passed) passed", t.passed > 0 ? .green : .dim), terminal.paint("\(t.failed) failed", t.failed > 0 ? .red : .dim),
+            terminal.paint("\(t.errored) errored", t.errored > 0 ? .yellow : .dim), terminal.paint("\(t.skipped) skipped", .dim),
+        ].joined(separator: ", ")
+        lines.append("\(Terminal.count(t.scenarios, "scenario")): \(counts) in \(String(format: "%.2f", run.executionTime ?? 0)) s (run \(run.id))")
         return lines.joined(separator: "\n")
     }
 
-    /// A one-line record of one result, for non-terminal output.
-    static func line(_ r: ScenarioResult) -> String {
+    /// A one-line record of one result, for non-terminal output: its first failed check, and how
+    /// many more the summary lists.
+    static func line(_ r: ScenarioResult, terminal: Terminal = .plain) -> String {
         let label = ["pass": "PASS ", "fail": "FAIL ", "error": "ERROR", "skip": "SKIP "][r.status.rawValue] ?? r.status.rawValue
-        var text = "\(label) \(r.module)/\(r.scenario) (\(String(format: "%.2f", r.duration)) s)"
-        if let message = r.errorMessage, r.status != .pass { text += ": \(message)" }
-        return text
-    }
-
-    /// JUnit XML: one test suite a module, one test case a scenario.
-    static func junit(run: RunRecord, results: [ScenarioResult]) -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        let t = run.totals
-        xml += "<testsuites name=\"ronda\" tests=\"\(results.count)\" failures=\"\(t.failed)\" errors=\"\(t.errored)\" skipped=\"\(t.skipped)\" time=\"\(String(format: "%.3f", run.executionTime ?? 0))\">\n"
-        for (module, items) in Dictionary(grouping: results, by: \.module).sorted(by: { $0.key < $1.key }) {
-            let failures = items.filter { $0.status == .fail }.count
-            let errors = items.filter { $0.status == .error }.count
-            let time = items.map(\.duration).reduce(0, +)
-            xml += "  <testsuite name=\"\(escape(module))\" tests=\"\(items.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", time))\">\n"
-            for r in items.sorted(by: { $0.scenario < $1.scenario }) {
-                xml += "    <testcase classname=\"\(escape(module))\" name=\"\(escape(r.scenario))\" time=\"\(String(format: "%.3f", r.duration))\""
-                switch r.status {
-                case .pass: xml += "/>\n"
-                case .skip: xml += "><skipped/></testcase>\n"
-                case .fail, .error:
-                    let tag = r.status == .fail ? "failure" : "error"
-                    xml += ">\n      <\(tag) message=\"\(escape(r.errorMessage ?? ""))\" type=\"\(escape(r.errorKind?.rawValue ?? tag))\">\(escape(r.trace ?? r.errorMessage ?? ""))</\(tag)>\n    </testcase>\n"
-                }
-            }
-            xml += "  </testsuite>\n"
+        let style: Terminal.Style = [.pass: .green, .fail: .red, .error: .yellow][r.status] ?? .dim
+        var text = "\(terminal.paint(label, style)) \(Terminal.safe(r.module))/\(Terminal.safe(r.scenario)) (\(String(format: "%.2f", r.duration)) s)"
+        if r.status == .fail || r.status == .error {
+            let checks = FailedCheck.of(r)
+            if let first = checks.first { text += ": " + Terminal.safe(first.text) }
+            if checks.count > 1 { text += " (+\(Terminal.count(checks.count - 1, "more failed check")))" }
         }
-        xml += "</testsuites>\n"
-        return xml
+        return text
     }
 
     static func escape(_ s: String) -> String {
@@ -89,16 +82,39 @@ enum Reports {
         return out
     }
 
-    /// The run and its results as JSON.
+    /// The run and its results as JSON: each result with `failures`, every failed check (see
+    /// `FailedCheck`); times in ISO 8601 UTC with milliseconds.
     static func json(run: RunRecord, results: [ScenarioResult]) throws -> Data {
+        struct Result: Encodable {
+            var result: ScenarioResult
+            enum Keys: String, CodingKey { case failures }
+            func encode(to encoder: any Encoder) throws {
+                try result.encode(to: encoder)
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(FailedCheck.of(result), forKey: .failures)
+            }
+        }
         struct Document: Encodable {
             var run: RunRecord
-            var results: [ScenarioResult]
+            var results: [Result]
         }
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(timestamp(date))
+        }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(Document(run: run, results: results))
+        return try encoder.encode(Document(run: run, results: results.map { Result(result: $0) }))
+    }
+
+    /// `2026-03-01T09:30:00.123Z`: UTC, rounded to the millisecond.
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        let text = Date(timeIntervalSince1970: Double(whole.0)).formatted(Date.ISO8601FormatStyle())
+        let digits = String(whole.1)
+        return text.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     /// Writes the JUnit and JSON reports that were asked for.

@@ -17,8 +17,11 @@ struct RunCommand: AsyncParsableCommand {
             RONDA_DATABASE_URL): one job per scenario for `ronda worker`s; this command waits for the \
             verdict and finalizes the run when every result is in or --deadline passed.
 
+            Before the first request, every env. variable the selected scenarios and their roles read must be \
+            set; the missing ones are named, each once (not checked with --distributed: workers read their own).
+
             Exit status: 0 when every scenario passed, 1 when any failed or errored, 2 for usage or \
-            configuration errors (nothing is run then).
+            configuration errors, unset variables included (nothing is run then).
 
             Example: ronda run --base-url https://staging.example.com --priority P0,P1 --parallel 8 --junit report.xml
             """
@@ -68,9 +71,13 @@ struct RunCommand: AsyncParsableCommand {
             delay = d
         }
         let parallelism = try output.parallelism(default: config.defaults.parallel)
+        let environment = ProcessInfo.processInfo.environment
+        if !distributed {
+            // The workers of a distributed run read their own environment, not this one.
+            try Preflight.checkEnvironment(scenarios: scenarios, config: config) { environment[$0] }
+        }
 
         let progress = Progress(total: scenarios.count)
-        let environment = ProcessInfo.processInfo.environment
         let embedded = EmbeddedRun(
             scenarios: scenarios, engine: EngineConfiguration(config: config, baseURL: baseURL),
             databasePath: output.database ?? config.database, parallel: parallelism, delayBetween: delay,
@@ -90,7 +97,7 @@ struct RunCommand: AsyncParsableCommand {
             outcome = try await embedded.execute()
         }
         progress.finish()
-        print(Reports.summary(run: outcome.run, results: outcome.results))
+        print(Reports.summary(run: outcome.run, results: outcome.results, terminal: .standardOutput()))
         try output.writeReports(outcome)
         if !outcome.run.totals.allPassed { throw ExitCode(1) }
     }
@@ -109,11 +116,13 @@ struct RunCommand: AsyncParsableCommand {
 
 }
 
-/// Live progress: one redrawn line on a terminal, one line a scenario otherwise.
+/// Live progress: one redrawn line on a terminal, one line a scenario otherwise. Names and
+/// messages are shown with their control characters escaped.
 final class Progress: Sendable {
     private let state = Mutex(State())
     private let total: Int
     private let interactive = isatty(STDOUT_FILENO) == 1
+    private let terminal: Terminal
 
     struct State {
         var done = 0
@@ -122,7 +131,10 @@ final class Progress: Sendable {
         var errored = 0
     }
 
-    init(total: Int) { self.total = total }
+    init(total: Int, terminal: Terminal = .standardOutput()) {
+        self.total = total
+        self.terminal = terminal
+    }
 
     func record(_ result: ScenarioResult) {
         let line: String = state.withLock { s in
@@ -133,12 +145,16 @@ final class Progress: Sendable {
             case .error: s.errored += 1
             case .skip: break
             }
-            if interactive {
-                return "\r[\(s.done)/\(total)] \(s.passed) passed, \(s.failed) failed, \(s.errored) errored — \(result.scenario)\u{1B}[K"
-            }
-            return Reports.line(result) + "\n"
+            return interactive ? Self.redraw(s, total: total, last: result.scenario, terminal: terminal) : Reports.line(result, terminal: terminal) + "\n"
         }
         FileHandle.standardOutput.write(Data(line.utf8))
+    }
+
+    /// The redrawn progress line: counts, and the last scenario's name (escaped).
+    static func redraw(_ s: State, total: Int, last: String, terminal: Terminal) -> String {
+        let failed = terminal.paint("\(s.failed) failed", s.failed > 0 ? .red : .dim)
+        let errored = terminal.paint("\(s.errored) errored", s.errored > 0 ? .yellow : .dim)
+        return "\r[\(s.done)/\(total)] \(terminal.paint("\(s.passed) passed", .green)), \(failed), \(errored) — \(Terminal.safe(last))\u{1B}[K"
     }
 
     func finish() {

@@ -8,7 +8,11 @@ struct RunScenarioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run-scenario",
         abstract: "Run one scenario file and print every request, response excerpt and timing.",
-        discussion: "Nothing is stored. Exit status: 0 passed, 1 failed or errored, 2 usage or configuration error."
+        discussion: """
+            Nothing is stored. No base URL is needed when every step's URL is absolute. Every env. variable the \
+            scenario and its role read must be set: the missing ones are named before any request. \
+            Exit status: 0 passed, 1 failed or errored, 2 usage or configuration error.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -18,28 +22,56 @@ struct RunScenarioCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let logger = try global.makeLogger(label: "ronda")
-        guard let baseURL = config.target.baseURL else {
-            throw CLIError(.configuration, "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
-        }
         let scenario: Scenario
         do { scenario = try ScenarioLoader.load(file: file) } catch {
             throw CLIError(.scenarios, error.description)
         }
         let problems = ScenarioValidator.validate(scenario, config: config)
         if !problems.isEmpty { throw CLIError(.scenarios, problems.map(\.description).joined(separator: "\n")) }
-        let runner = ScenarioRunner(configuration: EngineConfiguration(config: config, baseURL: baseURL), logger: logger)
-        print("scenario \(scenario.name) [\(scenario.priority.rawValue), \(scenario.module)] against \(baseURL)")
+        let baseURL = try Self.baseURL(config: config, scenario: scenario, configFile: global.config)
+        let environment = ProcessInfo.processInfo.environment
+        try Preflight.checkEnvironment(scenarios: [scenario], config: config) { environment[$0] }
+        let terminal = Terminal.standardOutput()
+        let runner = ScenarioRunner(configuration: EngineConfiguration(config: config, baseURL: baseURL ?? ""), logger: logger)
+        print(Terminal.safe("scenario \(scenario.name) [\(scenario.priority.rawValue), \(scenario.module)]" + (baseURL.map { " against \($0)" } ?? "")))
         let result = await runner.run(scenario, onStep: { step in
-            print(Self.describe(step))
+            print(Self.describe(step, terminal: terminal))
         })
         print("")
-        print(Reports.line(result))
+        print(Reports.line(result, terminal: terminal))
         if result.status == .fail || result.status == .error { throw ExitCode(1) }
     }
 
-    static func describe(_ step: StepResult) -> String {
-        let mark = ["passed": "✔", "failed": "✘", "errored": "!", "skipped": "-"][step.outcome.rawValue] ?? "?"
-        var lines = ["\(mark) \(step.phase == .main ? "" : "[\(step.phase.rawValue)] ")\(step.name)\(step.caseLabel.map { " [\($0)]" } ?? "")"]
+    /// The base URL to run against: the configured one, or none when every request the scenario
+    /// (and its role's login) sends has an absolute URL. A URL that starts with `{{ … }}` counts as
+    /// absolute: what it renders to is known only at run time.
+    static func baseURL(config: RondaConfig, scenario: Scenario, configFile: String) throws -> String? {
+        if let baseURL = config.target.baseURL { return baseURL }
+        var steps = scenario.steps + scenario.teardown
+        if let role = scenario.role, let login = config.roles[role]?.login { steps = login.steps + steps }
+        let relative = steps.filter { !isAbsolute($0.path) }
+        guard relative.isEmpty else {
+            let names = relative.prefix(3).map { "'\($0.name)' (\($0.path.source))" }.joined(separator: ", ")
+            let more = relative.count > 3 ? " and \(relative.count - 3) more" : ""
+            throw CLIError(.configuration, "no target, and \(Terminal.count(relative.count, "step")) \(relative.count == 1 ? "has" : "have") a relative URL: \(names)\(more); set target.base_url in \(configFile), RONDA_BASE_URL, or --base-url, or write absolute URLs")
+        }
+        return nil
+    }
+
+    /// `true` for `http://…`, `https://…` and a URL that starts with an expression.
+    static func isAbsolute(_ path: Template) -> Bool {
+        let text = path.source.trimmingCharacters(in: .whitespaces).lowercased()
+        return text.hasPrefix("http://") || text.hasPrefix("https://") || text.hasPrefix("{{")
+    }
+
+    /// One step as run-scenario prints it. Everything that came from the target (URLs, excerpts,
+    /// values, messages) is shown with its control characters escaped.
+    static func describe(_ step: StepResult, terminal: Terminal = .plain) -> String {
+        let (mark, style): (String, Terminal.Style) = [
+            "passed": ("✔", .green), "failed": ("✘", .red), "errored": ("!", .yellow), "skipped": ("-", .dim),
+        ][step.outcome.rawValue] ?? ("?", .dim)
+        let title = "\(step.phase == .main ? "" : "[\(step.phase.rawValue)] ")\(step.name)\(step.caseLabel.map { " [\($0)]" } ?? "")"
+        var lines = ["\(terminal.paint(mark, style)) \(Terminal.safe(title))"]
         if step.outcome == .skipped { lines[0] += " (skipped: condition false)"; return lines.joined(separator: "\n") }
         if let request = step.requestExcerpt { lines.append(indent(request, "  > ")) }
         if let t = step.timings {
@@ -48,14 +80,18 @@ struct RunScenarioCommand: AsyncParsableCommand {
                 step.attempts > 1 ? " (\(step.attempts) attempts)" : ""))
         }
         if let response = step.responseExcerpt { lines.append(indent(response, "  < ")) }
-        for a in step.assertions { lines.append("  \(a.passed ? "ok  " : "FAIL") \(a.passed ? "\(a.subject) \(a.op) \(a.expected)" : a.message)") }
-        for (name, value) in step.captures.sorted(by: { $0.key < $1.key }) { lines.append("  captured \(name) = \(value)") }
-        if let error = step.error { lines.append("  error: \(error)") }
+        for a in step.assertions {
+            let text = Terminal.safe(a.passed ? "\(a.subject) \(a.op) \(a.expected)" : a.message)
+            lines.append("  \(a.passed ? terminal.paint("ok  ", .green) : terminal.paint("FAIL", .red)) \(text)")
+        }
+        for (name, value) in step.captures.sorted(by: { $0.key < $1.key }) { lines.append("  captured \(Terminal.safe(name)) = \(Terminal.safe(value))") }
+        if let error = step.error { lines.append("  \(terminal.paint("error:", .red)) \(Terminal.safe(error))") }
         return lines.joined(separator: "\n")
     }
 
+    /// The first 40 lines of `text`, each after `prefix`, with control characters escaped.
     static func indent(_ text: String, _ prefix: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).map { prefix + $0 }.joined(separator: "\n")
+        text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).map { prefix + Terminal.safe(String($0)) }.joined(separator: "\n")
     }
 }
 
@@ -89,9 +125,9 @@ struct ValidateCommand: ParsableCommand {
         let suite = Suite.load(targets, config: loaded, schema: true)
         for issue in suite.issues { print(issue.description) }
         if suite.issues.isEmpty {
-            print("\(suite.scenarios.count) scenario\(suite.scenarios.count == 1 ? "" : "s") valid")
+            print("\(Terminal.count(suite.scenarios.count, "scenario")) valid")
         } else {
-            print("\(suite.issues.count) problem\(suite.issues.count == 1 ? "" : "s") found; \(suite.scenarios.count) scenario\(suite.scenarios.count == 1 ? "" : "s") valid")
+            print("\(Terminal.count(suite.issues.count, "problem")) found; \(Terminal.count(suite.scenarios.count, "scenario")) valid")
             throw ExitCode(1)
         }
     }

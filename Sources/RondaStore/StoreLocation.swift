@@ -8,7 +8,9 @@ import Logging
 ///   `%3A` for `:`, `%2F` for `/`); the port defaults to 5432; `sslmode` defaults to `prefer`.
 /// - `sqlite:PATH`, or a plain path: an SQLite file.
 ///
-/// `description` never shows the password (see `redacted`), and neither do parse errors.
+/// Anything else that looks like a URL (`postgres//user:pw@host/db`, `user:pw@host/db`,
+/// `postgres:/host/db`) is an error, never a file name. `description` never shows the password
+/// (see `redacted`), and neither do parse errors.
 public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(PostgresLocation)
@@ -34,10 +36,39 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
             self = .sqlite(path: path)
         } else if let range = trimmed.range(of: "://") {
             let scheme = trimmed[..<range.lowerBound]
-            throw StoreError(.invalidLocation, "\(setting) has an unsupported scheme '\(scheme)': use postgres:// (or postgresql://) for PostgreSQL, or sqlite:PATH for a SQLite file")
+            // The scheme is echoed only when it is one: text before "://" may hold a password.
+            let shown = Self.isScheme(scheme) ? " '\(scheme)'" : ""
+            throw StoreError(.invalidLocation, "\(setting) has an unsupported scheme\(shown): \(Self.expectedForms)")
+        } else if Self.looksLikeURL(trimmed) {
+            throw StoreError(.invalidLocation, "\(setting) looks like a URL but is not a valid one (the value is not shown: it may hold a password): \(Self.expectedForms)")
         } else {
             self = .sqlite(path: trimmed)
         }
+    }
+
+    /// What an operator may write.
+    static let expectedForms = "write postgres://user:password@host:5432/database (or postgresql://…) for PostgreSQL, or sqlite:PATH (or a plain file path) for a SQLite file"
+
+    /// Schemes someone may mean when the `//` or the `:` after them went missing.
+    static let knownSchemes: Set<String> = ["postgres", "postgresql", "sqlite", "sqlite3", "mysql", "redis", "rediss", "http", "https", "file"]
+
+    /// Text that was meant as a URL: `word//…` (a missing colon), `word:…@…` (credentials after a
+    /// scheme, whatever follows it), or a known scheme with a colon (`postgres:/host/db`).
+    /// Plain file paths (`ronda.sqlite`, `./data/ronda.sqlite`, `/var/lib/ronda.sqlite`) are none of these.
+    static func looksLikeURL(_ text: String) -> Bool {
+        guard let end = text.firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0))) }),
+              end != text.startIndex, text.first?.isLetter == true else { return false }
+        let scheme = text[..<end]
+        let rest = text[end...]
+        if rest.hasPrefix("//") { return true }
+        guard rest.hasPrefix(":") else { return false }
+        return rest.contains("@") || knownSchemes.contains(scheme.lowercased())
+    }
+
+    /// `true` for an RFC 3986 scheme: a letter, then letters, digits, `+`, `-` or `.`.
+    static func isScheme(_ text: Substring) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLetter else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
     }
 
     /// The location with the password replaced by `***`: safe for logs and messages.

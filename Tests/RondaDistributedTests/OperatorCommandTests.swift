@@ -12,13 +12,17 @@ import Testing
 extension Distributed {
 @Suite struct OperatorCommandTests {
     func cluster(_ topology: Topology) -> [String] {
-        ["--redis-url", topology.redis.url, "--database-url", topology.databaseURL]
+        redis(topology) + database(topology)
     }
+
+    // pause/resume take only the Redis URL, migrate/cleanup only the database URL.
+    func redis(_ topology: Topology) -> [String] { ["--redis-url", topology.redis.url] }
+    func database(_ topology: Topology) -> [String] { ["--database-url", topology.databaseURL] }
 
     @Test func pauseStopsEveryWorkerFromStartingAndResumeLetsThemGo() async throws {
         let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
         defer { Task { await topology.shutDown() } }
-        #expect(await RondaCommand.main(arguments: ["pause"] + cluster(topology)) == 0)
+        #expect(await RondaCommand.main(arguments: ["pause"] + redis(topology)) == 0)
         #expect(try await topology.control.isPaused())
         for index in 1...2 { try topology.startWorker("p\(index)", concurrency: 4) }
         #expect(await eventually { (try? await topology.control.liveWorkers().count) == 2 })
@@ -27,7 +31,7 @@ extension Distributed {
         try await Task.sleep(for: .milliseconds(1_500))
         #expect(try await topology.store.scenariosWithResults(runID: run.id).isEmpty)
         #expect(try await topology.queue.stats() == QueueStats(pending: 20, inFlight: 0, deadLetters: 0))
-        #expect(await RondaCommand.main(arguments: ["resume"] + cluster(topology)) == 0)
+        #expect(await RondaCommand.main(arguments: ["resume"] + redis(topology)) == 0)
         #expect(await topology.waitForResults(run).results == 20)
     }
 
@@ -57,12 +61,12 @@ extension Distributed {
     @Test func migrateCleanupAndAOneShotTickWorkOnPostgres() async throws {
         let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
         defer { Task { await topology.shutDown() } }
-        #expect(await RondaCommand.main(arguments: ["migrate"] + cluster(topology)) == 0)
+        #expect(await RondaCommand.main(arguments: ["migrate"] + database(topology)) == 0)
         let old = RunRecord(id: "old-run", trigger: .manual, startedAt: Date().addingTimeInterval(-40 * 86_400), deadline: Date())
         #expect(try await topology.store.createRun(old))
-        #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "30d"] + cluster(topology)) == 0)
+        #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "30d"] + database(topology)) == 0)
         #expect(try await topology.store.run(id: "old-run") == nil)
-        #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "soon"] + cluster(topology)) == 2)
+        #expect(await RondaCommand.main(arguments: ["cleanup", "--older-than", "soon"] + database(topology)) == 2)
 
         // A configuration with one schedule over the bundled suite's products module.
         let config = try topology.writeConfig("ronda.yml", adding: "schedules:\n  products:\n    every: 1m\n    modules: [products]")

@@ -78,3 +78,39 @@ extension StoreLocationTests {
         #expect(!String(reflecting: postgres).contains("hunter2"))
     }
 }
+
+extension StoreLocationTests {
+    /// Text meant as a URL is never taken for a SQLite file name (which would put the password
+    /// into a file name and fail later with "no such table").
+    @Test(arguments: [
+        "postgres//ronda:hunter2@db/ronda",        // the colon after the scheme is missing
+        "postgresql//ronda:hunter2@db:5432/ronda",
+        "POSTGRES//ronda:hunter2@db/ronda",
+        "postgres:/ronda:hunter2@db/ronda",         // one slash
+        "postgres:ronda:hunter2@db/ronda",          // no slashes
+        "ronda:hunter2@db/ronda",                   // no scheme at all
+        "postgres:/db/ronda",                       // a known scheme and a colon, no credentials
+        "redis//:hunter2@cache:6379",
+    ])
+    func rejectsTextThatLooksLikeAURLWithoutEchoingIt(_ text: String) {
+        let error = #expect(throws: StoreError.self) { try StoreLocation(parsing: text, setting: "RONDA_DATABASE_URL") }
+        #expect(error?.code == .invalidLocation)
+        #expect(error?.message.contains("RONDA_DATABASE_URL looks like a URL but is not a valid one") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("postgres://user:password@host:5432/database") == true)
+        #expect(error?.message.contains("sqlite:PATH") == true)
+        #expect(error?.message.contains("hunter") == false)
+        #expect(error?.message.contains("ronda/") == false)
+    }
+
+    @Test func plainPathsWithColonsOrAtSignsStaySQLiteFiles() throws {
+        #expect(try StoreLocation(parsing: "./data/ronda@2026.sqlite") == .sqlite(path: "./data/ronda@2026.sqlite"))
+        #expect(try StoreLocation(parsing: "data/ronda.sqlite") == .sqlite(path: "data/ronda.sqlite"))
+        #expect(try StoreLocation(parsing: "/var/lib/ronda:main.sqlite") == .sqlite(path: "/var/lib/ronda:main.sqlite"))
+    }
+
+    @Test func anUnsupportedSchemeIsNamedOnlyWhenItIsOne() {
+        let error = #expect(throws: StoreError.self) { try StoreLocation(parsing: "ronda:hunter2@db://x") }
+        #expect(error?.message.contains("unsupported scheme:") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("hunter2") == false)
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Validates JUnit XML reports against the Jenkins JUnit schema (Tests/Fixtures/junit/jenkins-junit.xsd)
+# with xmlschema, the way CI servers read them. The tests run it on `ronda run --junit` output.
+#
+#   ops/check_junit.sh FILE...     # exit 0 when every file is valid, 1 when one is not (each
+#                                  # problem printed as FILE: reason), 2 for setup errors
+#   ops/check_junit.sh --install   # only install the validator (ops/setup.sh does this)
+#
+# Installs xmlschema into .build-tools/junit-check (idempotent: only when missing or changed).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=$ROOT/.build-tools/junit-check
+REQUIREMENTS="xmlschema==4.3.2 elementpath==5.1.4"
+
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$REQUIREMENTS" ]; then
+  echo "check_junit.sh: installing $REQUIREMENTS into $VENV" >&2
+  python3 -m venv "$VENV" || { echo "check_junit.sh: python3 -m venv failed (apt-get install python3-venv)" >&2; exit 2; }
+  # shellcheck disable=SC2086 # the list is word-split on purpose
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check $REQUIREMENTS ||
+    { echo "check_junit.sh: pip install failed" >&2; exit 2; }
+  echo "$REQUIREMENTS" >"$VENV/.requirements"
+fi
+
+if [ "${1:-}" = "--install" ]; then exit 0; fi
+[ $# -gt 0 ] || { echo "usage: ops/check_junit.sh FILE... | --install" >&2; exit 2; }
+
+exec "$VENV/bin/python" "$ROOT/ops/lib/check_junit.py" "$ROOT/Tests/Fixtures/junit/jenkins-junit.xsd" "$@"
