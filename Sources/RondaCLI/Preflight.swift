@@ -83,4 +83,28 @@ enum Preflight {
             Set \(missing.count == 1 ? "it" : "them") in the environment (secrets are read from nowhere else) and run again.
             """)
     }
+
+    /// Warnings for secrets that are set but too short to be masked inside text: the variables the
+    /// scenarios, their roles and the target's headers read, and the configuration's `secrets:`.
+    static func shortSecretWarnings(scenarios: [Scenario], config: RondaConfig?, environment: (String) -> String?) -> [String] {
+        var names = Set(config?.secretNames ?? [])
+        for scenario in scenarios { names.formUnion(environmentNames(of: scenario)) }
+        if let config {
+            names.formUnion(environmentNames(config.target.headers.flatMap(\.value.templates)))
+            for roleName in Set(scenarios.compactMap(\.role)) {
+                if let role = config.roles[roleName] { names.formUnion(environmentNames(of: role)) }
+            }
+        }
+        return names.sorted().compactMap { name in
+            guard let value = environment(name), !value.isEmpty else { return nil }
+            let bytes = value.utf8.count
+            if bytes < 3 {
+                return "warning: the secret \(name) is \(Terminal.count(bytes, "byte")) long: too short to be masked at all; use a real secret"
+            }
+            if bytes < 8 {
+                return "warning: the secret \(name) is \(Terminal.count(bytes, "byte")) long: shorter than 8, it is masked only where it stands as a whole value (a header, a field, a query parameter, a cookie), not inside other text"
+            }
+            return nil
+        }
+    }
 }

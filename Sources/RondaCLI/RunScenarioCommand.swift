@@ -124,6 +124,10 @@ struct ValidateCommand: ParsableCommand {
         let targets = paths.isEmpty ? [loaded.map { $0.resolve($0.suite) } ?? "scenarios"] : paths
         let suite = Suite.load(targets, config: loaded, schema: true)
         for issue in suite.issues { print(issue.description) }
+        let environment = ProcessInfo.processInfo.environment
+        for warning in Preflight.shortSecretWarnings(scenarios: suite.scenarios, config: loaded, environment: { environment[$0] }) {
+            print(warning)
+        }
         if suite.issues.isEmpty {
             print("\(Terminal.count(suite.scenarios.count, "scenario")) valid")
         } else {
