@@ -131,10 +131,6 @@ enum ExpectationLoader {
                 reader.fail(keyNode, "unknown matcher operator '\(op)'\(hint); the operators are \(operatorList), and name:")
             }
         }
-        if result.checks.isEmpty, result.name != nil {
-            reader.fail(pairs[0].key, "a named check needs at least one operator besides name:")
-            return nil
-        }
         return result
     }
 

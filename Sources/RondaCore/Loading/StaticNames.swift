@@ -18,7 +18,7 @@ enum StaticNames {
                 return true
             case .call(let name, _):
                 if !Functions.names.contains(name) {
-                    let hint = NodeReader.suggestion(for: name, in: Functions.catalogue.map(\.name))
+                    let hint = suggestion(for: name, in: Functions.catalogue.map(\.name))
                     out.append(Problem(
                         offset: offset(of: name, in: text) ?? 0,
                         message: "unknown function '\(name)()'\(hint); the functions are: \(Functions.catalogue.map(\.name).joined(separator: ", "))"
@@ -45,11 +45,18 @@ enum StaticNames {
             return nil
         }
         let written = parts.joined(separator: ".")
-        let hint = NodeReader.suggestion(for: written, in: FakeData.knownNames)
+        let hint = suggestion(for: written, in: FakeData.knownNames)
         return Problem(
             offset: offset(of: "fake", in: text) ?? 0,
             message: "unknown fake value 'fake.\(written)'\(hint) (docs/scenarios.md lists them)"
         )
+    }
+
+    /// " (did you mean 'x'?)" for the closest name, allowing two edits (a swap of two letters) in names of four or more.
+    static func suggestion(for name: String, in names: [String]) -> String {
+        let best = names.min { NodeReader.distance(name, $0) < NodeReader.distance(name, $1) }
+        guard let best, NodeReader.distance(name, best) <= (name.count >= 4 ? max(2, name.count / 3) : 1) else { return "" }
+        return " (did you mean '\(best)'?)"
     }
 
     /// Calls `body` on every node, children after parents; `body` returns `false` to skip the children.
