@@ -108,6 +108,9 @@ struct LangValidatorTests {
         let issues = try validate(text, config: config)
         #expect(issues.count == 1 && issues[0].message.contains("'token'"), "\(issues)")
         #expect(try validate("scenario: U\nsteps:\n  - name: a\n    get: \"/{{ token }}\"\n").count == 1, "no role: still checked")
+        let swapped = try validate("scenario: U\nvars:\n  email: x\nsteps:\n  - name: a\n    get: /\n    expect: { that: \"emial != null\" }\n")
+        #expect(swapped.map(\.location) == [SourceLocation(file: "v.yml", line: 7, column: 22)])
+        #expect(swapped.first?.message.contains("did you mean 'email'?") == true, "two swapped letters get a hint: \(swapped)")
     }
 }
 

@@ -90,6 +90,6 @@ public enum ScenarioValidator {
     }
 
     static func suggestion(_ name: String, _ known: Set<String>) -> String {
-        NodeReader.suggestion(for: name, in: known.sorted())
+        StaticNames.suggestion(for: name, in: known.sorted())
     }
 }
