@@ -137,3 +137,25 @@ struct LangSchemaTests {
         #expect(ScenarioSchema.check(try SourceNode.parse(yaml: bad, file: "a.yml")).contains { $0.message.contains("continue_on_failure") })
     }
 }
+
+struct LangStaticNamesTests {
+    @Test func namesAreFoundAsWholeRootNamesOutsideStrings() {
+        #expect(StaticNames.offset(of: "id", in: "a.id + 'id' + \"i\\\"d\" + id") == 23)
+        #expect(StaticNames.offset(of: "id", in: "idx + a.id") == nil)
+        #expect(StaticNames.offset(of: "id", in: "") == nil)
+        #expect(StaticNames.offset(of: "id", inTemplate: "/id/{{ a.id }}/{{ id }}") == 18)
+        #expect(StaticNames.offset(of: "id", inTemplate: "/id/{{ x }}") == nil)
+        let start = SourceLocation(file: "f", line: 3, column: 7)
+        #expect(StaticNames.location(start, in: "ab id", offset: 3) == SourceLocation(file: "f", line: 3, column: 10))
+        #expect(StaticNames.location(start, in: "ab\nid", offset: 3) == start, "a multi-line text keeps the node's position")
+        #expect(StaticNames.location(start, in: "ab id", offset: nil) == start)
+    }
+
+    @Test func likelyOperatorsAndData() {
+        #expect(StaticNames.intendedOperator("gte") == ">=")
+        #expect(StaticNames.intendedOperator("lenght") == "length")
+        #expect(StaticNames.intendedOperator("id") == nil)
+        #expect(StaticNames.intendedOperator("name") == nil)
+        #expect(StaticNames.intendedOperator("customer") == nil)
+    }
+}
