@@ -102,7 +102,9 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check scenario files against the schema and the semantic rules; run nothing.",
         discussion: """
             Reports every problem with file:line:column: YAML syntax, unknown keys, wrong types, templates that \
-            name unknown variables, duplicate step names, roles missing from the configuration, duplicate scenario names. \
+            name unknown variables, functions or fake values, unknown matcher operators, unknown string escapes, \
+            duplicate step names, roles missing from the configuration, duplicate scenario names. Scenarios that log in \
+            (as:) need the configuration: without ronda.yml, validate says so and fails. \
             Exit status: 0 when every file is valid, 1 when any has a problem, 2 for a bad configuration.
             """
     )
@@ -123,17 +125,38 @@ struct ValidateCommand: ParsableCommand {
         }
         let targets = paths.isEmpty ? [loaded.map { $0.resolve($0.suite) } ?? "scenarios"] : paths
         let suite = Suite.load(targets, config: loaded, schema: true)
-        for issue in suite.issues { print(issue.description) }
+        let (lines, valid) = Self.report(suite, configured: loaded != nil, configPath: config, folder: FileManager.default.currentDirectoryPath)
+        for line in lines { print(line) }
         let environment = ProcessInfo.processInfo.environment
         for warning in Preflight.shortSecretWarnings(scenarios: suite.scenarios, config: loaded, environment: { environment[$0] }) {
             print(warning)
         }
-        if suite.issues.isEmpty {
-            print("\(Terminal.count(suite.scenarios.count, "scenario")) valid")
-        } else {
-            print("\(Terminal.count(suite.issues.count, "problem")) found; \(Terminal.count(suite.scenarios.count, "scenario")) valid")
-            throw ExitCode(1)
+        if !valid { throw ExitCode(1) }
+    }
+
+    /// What validate prints, and whether the files are valid. Without the configuration, the roles'
+    /// login captures are unknown: that is said once (and fails) rather than as every variable a login sets.
+    static func report(_ suite: Suite, configured: Bool, configPath: String, folder: String) -> (lines: [String], valid: Bool) {
+        var lines: [String] = []
+        let roles = Set(suite.scenarios.compactMap(\.role))
+        let rolesUnknown = !configured && !roles.isEmpty
+        if rolesUnknown {
+            let users = suite.scenarios.filter { $0.role != nil }.count
+            lines.append(
+                "configuration not found: no \(configPath) in \(folder). The roles \(roles.sorted().joined(separator: ", ")) "
+                    + "(used by \(Terminal.count(users, "scenario"))) are unknown, so their login steps and the variables "
+                    + "they capture are not checked. Run ronda validate in the folder of ronda.yml, or pass --config FILE."
+            )
         }
+        lines += suite.issues.map(\.description)
+        let scenarios = "\(Terminal.count(suite.scenarios.count, "scenario")) valid"
+        if suite.issues.isEmpty, !rolesUnknown {
+            lines.append(scenarios)
+            return (lines, true)
+        }
+        let problems = "\(Terminal.count(suite.issues.count, "problem")) found"
+        lines.append(rolesUnknown ? "\(problems); roles not checked (configuration not found)" : "\(problems); \(scenarios)")
+        return (lines, false)
     }
 }
 

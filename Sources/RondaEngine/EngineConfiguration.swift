@@ -19,6 +19,9 @@ public struct EngineConfiguration: Sendable {
     /// Pool TCP/TLS connections across scenarios (each keeps its own cookies). Off: every
     /// scenario opens its own connections, as a new browser would.
     public var reuseConnections: Bool
+    /// After a failed check, go on with the next step (`defaults.continue_on_failure`); a step's
+    /// `continue_on_failure:` overrides it.
+    public var continueOnFailure: Bool = false
     /// Roles for `as:`.
     public var roles: [String: RondaConfig.Role]
     /// Environment variables whose values are secrets even if no template reads them.
@@ -70,5 +73,6 @@ public struct EngineConfiguration: Sendable {
             maxRedirects: config.defaults.maxRedirects, reuseConnections: config.defaults.reuseConnections, roles: config.roles, secretNames: config.secretNames,
             environment: environment
         )
+        continueOnFailure = config.defaults.continueOnFailure
     }
 }

@@ -91,6 +91,10 @@ struct Execution {
     /// For each step, how many secrets the redactor knew when the step was redacted.
     var redactedWith: [Int] = []
     var failure: Failure?
+    /// A step failed a check and the scenario went on (`continue_on_failure`): later failures are added to the message.
+    var continuedAfterFailure = false
+    /// Teardown already ran after each `cases:` row.
+    var tornDownPerRow = false
 
     init(
         scenario: Scenario, configuration: EngineConfiguration, session: HTTPSession, logger: Logger,
@@ -141,8 +145,13 @@ struct Execution {
             }
         }
         let rows: [ScenarioCase?] = scenario.cases.map { $0.map(Optional.some) } ?? [nil]
+        // With cases, every row starts from the variables set before the rows (vars, login), and
+        // teardown runs after each row with that row's variables.
+        let perRowTeardown = scenario.cases != nil && !scenario.teardown.isEmpty
+        let beforeRows = context.variables
         for row in rows {
             if let row {
+                context.variables = beforeRows
                 var caseObject: [String: JSONValue] = ["name": .string(row.label)]
                 for field in row.values {
                     do {
@@ -156,19 +165,34 @@ struct Execution {
                 }
                 context.variables["case"] = .object(caseObject)
             }
+            var stopped = false
             for step in scenario.steps {
-                if await !runStep(step, phase: .main, caseLabel: row?.label, context: &context) { return }
+                if await !runStep(step, phase: .main, caseLabel: row?.label, context: &context) { stopped = true; break }
             }
+            if perRowTeardown {
+                var rowContext = context
+                await teardown(&rowContext, caseLabel: row?.label)
+                tornDownPerRow = true
+            }
+            if stopped { return }
         }
     }
 
+    /// Teardown after the steps, unless it already ran after each `cases:` row.
     mutating func runTeardown(_ context: inout EvaluationContext) async {
+        guard !tornDownPerRow else { return }
+        await teardown(&context, caseLabel: nil)
+    }
+
+    mutating func teardown(_ context: inout EvaluationContext, caseLabel: String?) async {
         guard !scenario.teardown.isEmpty else { return }
         let clock = ContinuousClock()
         let budgetEnd = clock.now.advanced(by: .seconds(configuration.teardownTimeout))
+        let wasStrict = context.strict
         context.strict = false
+        defer { context.strict = wasStrict }
         for step in scenario.teardown {
-            _ = await runStep(step, phase: .teardown, caseLabel: nil, context: &context, deadline: budgetEnd)
+            _ = await runStep(step, phase: .teardown, caseLabel: caseLabel, context: &context, deadline: budgetEnd)
         }
     }
 
@@ -194,7 +218,18 @@ struct Execution {
         if let problem = outcome {
             let prefix = phase == .teardown ? "teardown step" : phase == .login ? "login step" : "step"
             let label = caseLabel.map { " [\($0)]" } ?? ""
-            fail(step: step.name, kind: problem.kind, message: "\(prefix) '\(step.name)'\(label): \(problem.message)", trace: problem.trace, outcome: problem.outcome)
+            let message = "\(prefix) '\(step.name)'\(label): \(problem.message)"
+            if continuedAfterFailure, phase == .main, var first = failure {
+                // The scenario fails at its first failure; the message lists every later one too.
+                first.message += "\n" + redactor.text(message)
+                failure = first
+            } else {
+                fail(step: step.name, kind: problem.kind, message: message, trace: problem.trace, outcome: problem.outcome)
+            }
+            if phase == .main, problem.kind == .assertion, step.continueOnFailure ?? configuration.continueOnFailure {
+                continuedAfterFailure = true
+                return true
+            }
             return false
         }
         return true

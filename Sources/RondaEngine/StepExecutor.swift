@@ -109,25 +109,7 @@ struct StepExecutor {
         let view = await responseView(response)
         await learnCredentials(of: response, view)
         record.responseExcerpt = responseExcerpt(response)
-        var assertions: [AssertionResult] = []
-        if step.expect.status == nil {
-            assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
-        }
-        do {
-            assertions += try step.expect.check(view, context: &context)
-        } catch {
-            record.assertions = assertions
-            return errored(.template, "in expect: \(error.message)")
-        }
-        if let retryExhausted, let retry = step.retry {
-            assertions.append(AssertionResult(subject: "retry until '\(retry.untilSource)'", op: "is", expected: "true", actual: retryExhausted, passed: false))
-        }
-        if response.bodyTruncated, assertions.contains(where: { !$0.passed }) {
-            record.error = "the response body was \(response.bodyBytesTotal) bytes; checks saw the first \(response.body.count)"
-        }
-        record.assertions = assertions
-        let failed = assertions.filter { !$0.passed }
-
+        // Captures first, so that the step's own checks (`expect.that`, expected templates) can read them.
         var captureProblem: CaptureError?
         for capture in step.captures {
             do {
@@ -150,10 +132,31 @@ struct StepExecutor {
                 if captureProblem == nil { captureProblem = error }
             }
         }
+        var assertions: [AssertionResult] = []
+        if step.expect.status == nil {
+            assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
+        }
+        do {
+            assertions += try step.expect.check(view, context: &context)
+        } catch {
+            record.assertions = assertions
+            if let captureProblem { return errored(.capture, captureProblem.description) }
+            return errored(.template, "in expect: \(error.message)")
+        }
+        if let retryExhausted, let retry = step.retry {
+            assertions.append(AssertionResult(subject: "retry until '\(retry.untilSource)'", op: "is", expected: "true", actual: retryExhausted, passed: false))
+        }
+        if response.bodyTruncated, assertions.contains(where: { !$0.passed }) {
+            record.error = "the response body was \(response.bodyBytesTotal) bytes; checks saw the first \(response.body.count)"
+        }
+        record.assertions = assertions
+        let failed = assertions.filter { !$0.passed }
+
         if !failed.isEmpty {
             record.outcome = .failed
-            let more = failed.count > 1 ? " (and \(failed.count - 1) more)" : ""
-            return StepProblem(kind: .assertion, message: failed[0].message + more, outcome: .fail)
+            // Every failed check, in the order written.
+            let message = failed.count == 1 ? failed[0].message : "\(failed.count) checks failed: " + failed.map(\.message).joined(separator: "; ")
+            return StepProblem(kind: .assertion, message: message, outcome: .fail)
         }
         if let captureProblem {
             return errored(.capture, captureProblem.description)

@@ -62,7 +62,7 @@ struct ExpectationCheckTests {
         ])
         let results = try e.check(response(), context: &ctx)
         #expect(results.map(\.passed) == [true, true, true, false, true, true])
-        #expect(results[3].actual == "nothing")
+        #expect(results[3].actual == "absent")
         #expect(results[3].subject == "header X-Absent")
         #expect(results[4].actual == "present ('3')")
     }
@@ -93,14 +93,14 @@ struct ExpectationCheckTests {
         ])
         let results = try e.check(response(), context: &ctx)
         #expect(results.map(\.passed) == [
-            true, true, true, true, false, true, true, true, false, true, true, true, true, true, false, true, true, true, true,
+            true, true, true, true, false, false, true, true, false, true, true, true, true, true, false, true, true, true, true,
         ], "\(results.map(\.message))")
         #expect(results.map(\.subject).first == "json $.id")
         #expect(results[4].actual == "number", "type integer of 12.5")
-        #expect(results[5].actual == "absent", "an explicit null does not exist")
+        #expect(results[5].actual == "present (null)", "an explicit null exists: it is there, with the value null")
         #expect(results[8].actual == "absent")
         #expect(results[9].subject == "length of json $.name")
-        #expect(results[14].subject == "length of json $.id" && results[14].actual == "nothing", "a number has no length")
+        #expect(results[14].subject == "length of json $.id" && results[14].actual == "absent", "a number has no length")
     }
 
     @Test func typeNamesOfEveryKind() throws {
@@ -150,7 +150,7 @@ struct ExpectationCheckTests {
     @Test func thatConditionsSeeTheResponse() throws {
         var ctx = context(["status": "shadowed"])
         let conditions = try ["status == 200", "json.tags[1] == 'b'", "headers['x-count'] == '3'", "body contains 'María'", "duration < 1000", "json.id == expected_id", "status == 404"]
-            .map { (expression: try ExpressionParser.parse($0), source: $0) }
+            .map { Expectation.Condition(try ExpressionParser.parse($0), source: $0) }
         let results = try Expectation(conditions: conditions).check(response(), context: &ctx)
         #expect(results.map(\.passed) == [true, true, true, true, true, true, false])
         #expect(results.last == AssertionResult(subject: "status == 404", op: "is", expected: "true", actual: "false", passed: false))
@@ -162,7 +162,7 @@ struct ExpectationCheckTests {
         var ctx = context()
         let e = Expectation(json: [(try JSONPath(parsing: "$.id"), Matcher([.compare("==", .template(try Template(parsing: "{{ missing }}")))]))])
         #expect(throws: EvaluationError.self) { try e.check(response(), context: &ctx) }
-        let that = Expectation(conditions: [(try ExpressionParser.parse("nope > 1"), "nope > 1")])
+        let that = Expectation(conditions: [Expectation.Condition(try ExpressionParser.parse("nope > 1"), source: "nope > 1")])
         #expect(throws: EvaluationError.self) { try that.check(response(), context: &ctx) }
         #expect(ctx.variables["body"] == nil, "variables are restored after a failing condition")
     }

@@ -125,16 +125,16 @@ struct LoaderErrorTests {
     }
 
     @Test func badIfExpressionPointsIntoTheString() {
-        let text = "scenario: X\nsteps:\n  - name: a\n    if: \"patient_id === null\"\n    get: /\n"
+        let text = "scenario: X\nsteps:\n  - name: a\n    if: \"patient_id = null\"\n    get: /\n"
         single(text, line: 4, column: T.column(of: "= null", line: 4, in: text)!, "the if: condition", "'=' is not an operator")
         let plain = "scenario: X\nsteps:\n  - name: a\n    if: patient_id == (null\n    get: /\n"
         single(plain, line: 4, column: plain.split(separator: "\n")[3].count + 1, "expected ')'")
     }
 
     @Test func badIfExpressionInBracesOrPaddedPointsIntoTheString() {
-        let braces = "scenario: X\nsteps:\n  - name: a\n    if: \"{{ patient_id === null }}\"\n    get: /\n"
+        let braces = "scenario: X\nsteps:\n  - name: a\n    if: \"{{ patient_id = null }}\"\n    get: /\n"
         single(braces, line: 4, column: T.column(of: "= null", line: 4, in: braces)!, "'=' is not an operator")
-        let padded = "scenario: X\nsteps:\n  - name: a\n    if: \"  patient_id === null\"\n    get: /\n"
+        let padded = "scenario: X\nsteps:\n  - name: a\n    if: \"  patient_id = null\"\n    get: /\n"
         single(padded, line: 4, column: T.column(of: "= null", line: 4, in: padded)!, "'=' is not an operator")
     }
 

@@ -43,9 +43,12 @@ extension Expectation {
             let saved = context.variables
             context.variables.merge(response.variables) { _, new in new }
             defer { context.variables = saved }
-            for (expression, source) in conditions {
-                let value = try context.evaluate(expression)
-                results.append(AssertionResult(subject: source, op: "is", expected: "true", actual: value.isTruthy ? "true" : "false", passed: value.isTruthy))
+            for condition in conditions {
+                let value = try context.evaluate(condition.expression)
+                results.append(AssertionResult(
+                    subject: condition.source, op: "is", expected: "true", actual: value.isTruthy ? "true" : "false",
+                    passed: value.isTruthy, name: condition.name
+                ))
             }
         }
         return results
@@ -53,17 +56,19 @@ extension Expectation {
 }
 
 extension Matcher {
-    /// Checks one value. `actual == nil` means the value is absent (no such header, path or key).
+    /// Checks one value. `actual == nil` means the value is absent (no such header, path or key);
+    /// `.null` is a value that is there and is `null`. Messages tell the two apart.
     public func check(subject: String, actual: JSONValue?, context: inout EvaluationContext) throws(EvaluationError) -> [AssertionResult] {
         var results: [AssertionResult] = []
-        let shown = actual.map(Matcher.show) ?? "nothing"
+        let shown = actual.map(Matcher.show) ?? "absent"
         for check in checks {
             switch check {
             case .exists(let wanted):
-                let present = actual != nil && actual != .null
+                let present = actual != nil
                 results.append(AssertionResult(subject: subject, op: "exists", expected: String(wanted), actual: present ? "present (\(shown))" : "absent", passed: present == wanted))
             case .type(let name):
-                let actualType = actual?.typeName ?? "absent"
+                // JSON Schema's rule: a number with no fractional part (2.0) is an integer.
+                let actualType = actual.map(Functions.typeName) ?? "absent"
                 let passed = actualType == name || (name == "number" && actualType == "integer")
                 results.append(AssertionResult(subject: subject, op: "type", expected: name, actual: actualType, passed: passed))
             case .length(let inner):
@@ -85,14 +90,19 @@ extension Matcher {
                 ))
             }
         }
+        if let name {
+            for i in results.indices where results[i].name == nil { results[i].name = name }
+        }
         return results
     }
 
     static func holds(_ op: String, _ actual: JSONValue?, _ expected: JSONValue) -> Bool {
-        guard let actual else { return op == "!=" || op == "not_contains" || op == "not_in" }
+        guard let actual else { return op == "!=" || op == "!==" || op == "not_contains" || op == "not_in" }
         switch op {
         case "==", "equals": return Operators.equal(actual, expected)
         case "!=": return !Operators.equal(actual, expected)
+        case "===": return Operators.strictEqual(actual, expected)
+        case "!==": return !Operators.strictEqual(actual, expected)
         case "<", "<=", ">", ">=":
             guard let order = try? Operators.compare(actual, expected, op) else { return false }
             return op == "<" ? order < 0 : op == "<=" ? order <= 0 : op == ">" ? order > 0 : order >= 0

@@ -99,7 +99,7 @@ extension RondaConfig {
     }
 
     static func readDefaults(_ node: SourceNode, into config: inout RondaConfig, reader: inout NodeReader) {
-        let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects", "reuse_connections"]
+        let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects", "reuse_connections", "continue_on_failure"]
         for (key, _, value) in reader.mapping(node, "defaults", allowed: keys) ?? [] {
             switch key {
             case "timeout": if let t = reader.duration(value, "defaults.timeout"), t > 0 { config.defaults.scenarioTimeout = t }
@@ -111,6 +111,7 @@ extension RondaConfig {
             case "body_cap": if let n = reader.int(value, "defaults.body_cap (bytes)", range: 1024...(1 << 30)) { config.defaults.bodyCap = n }
             case "follow_redirects": if let b = reader.bool(value, "defaults.follow_redirects") { config.defaults.followRedirects = b }
             case "reuse_connections": if let b = reader.bool(value, "defaults.reuse_connections") { config.defaults.reuseConnections = b }
+            case "continue_on_failure": if let b = reader.bool(value, "defaults.continue_on_failure") { config.defaults.continueOnFailure = b }
             default: if let n = reader.int(value, "defaults.max_redirects", range: 0...100) { config.defaults.maxRedirects = n }
             }
         }

@@ -53,6 +53,8 @@ public struct RondaConfig: Sendable {
         public var maxRedirects: Int = 10
         /// Pool connections across scenarios (cookies stay per scenario).
         public var reuseConnections: Bool = true
+        /// After a failed check, go on with the scenario's next step (a step's `continue_on_failure:` overrides it).
+        public var continueOnFailure: Bool = false
 
         public init() {}
     }

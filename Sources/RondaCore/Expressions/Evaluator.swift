@@ -100,6 +100,8 @@ enum Operators {
         switch op {
         case .equal: return .bool(equal(l, r))
         case .notEqual: return .bool(!equal(l, r))
+        case .strictEqual: return .bool(strictEqual(l, r))
+        case .strictNotEqual: return .bool(!strictEqual(l, r))
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             let order = try compare(l, r, op.rawValue)
             switch op {
@@ -144,6 +146,21 @@ enum Operators {
             return Double(s.trimmingCharacters(in: .whitespaces)).map { $0 == l.number } ?? false
         default:
             return l.looselyEquals(r)
+        }
+    }
+
+    /// Equality without conversions: the same JSON type and value (`2 === 2.0`, but `"3" !== 3`);
+    /// lists and objects compare item by item, strictly.
+    static func strictEqual(_ l: JSONValue, _ r: JSONValue) -> Bool {
+        switch (l, r) {
+        case (.int, .double), (.double, .int), (.int, .int), (.double, .double):
+            return l.number == r.number
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { strictEqual($0, $1) }
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && a.allSatisfy { key, value in b[key].map { strictEqual(value, $0) } ?? false }
+        default:
+            return l == r
         }
     }
 

@@ -1,10 +1,10 @@
 /// A parsed expression of Ronda's small, safe expression language, used in `if:`,
 /// `retry.until` and inside `{{ … }}` templates.
 ///
-/// It has literals (`1`, `2.5`, `'text'`, `"text"`, `true`, `false`, `null`, `[1, 2]`),
+/// It has literals (`1`, `2.5`, `'text'`, `"text"`, raw `r'^\d+$'`, `true`, `false`, `null`, `[1, 2]`),
 /// variables with member and index access (`patient.identification`, `items[0].id`),
 /// function calls (`length(items)`, `fake.date(3)`), arithmetic (`+ - * / %`),
-/// comparisons (`== != < <= > >=`), `contains`, `matches`, `in`, and `and`/`or`/`not`
+/// comparisons (`== != < <= > >=`, strict `=== !==`), `contains`, `matches`, `in`, and `and`/`or`/`not`
 /// (also `&&`, `||`, `!`). There are no assignments, loops or side effects.
 public indirect enum Expression: Sendable, Hashable {
     case literal(JSONValue)
@@ -25,7 +25,7 @@ public indirect enum Expression: Sendable, Hashable {
 
     public enum BinaryOperator: String, Sendable, Hashable {
         case or, and
-        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case equal = "==", notEqual = "!=", strictEqual = "===", strictNotEqual = "!==", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
         case contains, matches, `in`
         case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
     }

@@ -62,32 +62,20 @@ public struct ExpressionParser {
                 else if let d = Double(literal) { out.append((.number(.double(d)), start)) }
                 else { throw ExpressionSyntaxError(offset: start, message: "the number \(literal) is out of range") }
             } else if c == "'" || c == "\"" {
+                out.append((.string(try quoted(chars, &i, raw: false)), start))
+            } else if c == "r", i + 1 < chars.count, chars[i + 1] == "'" || chars[i + 1] == "\"" {
                 i += 1
-                var value = String.UnicodeScalarView()
-                var closed = false
-                while i < chars.count {
-                    if chars[i] == "\\", i + 1 < chars.count {
-                        let next = chars[i + 1]
-                        switch next {
-                        case "n": value.append("\n")
-                        case "t": value.append("\t")
-                        default: value.append(next)
-                        }
-                        i += 2
-                        continue
-                    }
-                    if chars[i] == c { closed = true; i += 1; break }
-                    value.append(chars[i])
-                    i += 1
-                }
-                if !closed { throw ExpressionSyntaxError(offset: start, message: "unterminated string: expected a closing \(c)") }
-                out.append((.string(String(value)), start))
+                out.append((.string(try quoted(chars, &i, raw: true)), start))
             } else if isIdentStart(c) {
                 while i < chars.count, isIdentPart(chars[i]) { i += 1 }
                 out.append((.identifier(String(String.UnicodeScalarView(chars[start..<i]))), start))
             } else {
                 let two = i + 1 < chars.count ? String(String.UnicodeScalarView([c, chars[i + 1]])) : ""
-                if ["==", "!=", "<=", ">=", "&&", "||"].contains(two) {
+                let three = i + 2 < chars.count ? two + String(chars[i + 2]) : ""
+                if three == "===" || three == "!==" {
+                    out.append((.symbol(three), start))
+                    i += 3
+                } else if ["==", "!=", "<=", ">=", "&&", "||"].contains(two) {
                     out.append((.symbol(two), start))
                     i += 2
                 } else if "()[].,<>!+-*/%".unicodeScalars.contains(c) {
@@ -102,6 +90,49 @@ public struct ExpressionParser {
         }
         out.append((.end, chars.count))
         return out
+    }
+
+    /// The escapes a quoted string may use; anything else after a backslash is an error.
+    static let escapes: [Unicode.Scalar: Unicode.Scalar] = ["\\": "\\", "'": "'", "\"": "\"", "n": "\n", "t": "\t", "r": "\r"]
+
+    /// Reads a string starting at the opening quote `chars[i]`, leaving `i` after the closing one.
+    /// A raw string (`r'…'`) keeps every backslash as written and cannot contain its own quote.
+    static func quoted(_ chars: [Unicode.Scalar], _ i: inout Int, raw: Bool) throws(ExpressionSyntaxError) -> String {
+        let start = raw ? i - 1 : i
+        let quote = chars[i]
+        i += 1
+        var value = String.UnicodeScalarView()
+        while i < chars.count {
+            let c = chars[i]
+            if c == quote {
+                i += 1
+                return String(value)
+            }
+            if c == "\\", !raw {
+                guard i + 1 < chars.count else { break }
+                let next = chars[i + 1]
+                if let escaped = escapes[next] {
+                    value.append(escaped)
+                    i += 2
+                    continue
+                }
+                if next == "u", i + 5 < chars.count,
+                    let code = UInt32(String(String.UnicodeScalarView(chars[(i + 2)..<(i + 6)])), radix: 16),
+                    let scalar = Unicode.Scalar(code) {
+                    value.append(scalar)
+                    i += 6
+                    continue
+                }
+                throw ExpressionSyntaxError(
+                    offset: i,
+                    message: "unknown escape '\\\(next)' in a string: the escapes are \\\\ \\' \\\" \\n \\r \\t \\uXXXX; "
+                        + "for a regular expression write a raw string, r'^\\d+$', or double the backslash"
+                )
+            }
+            value.append(c)
+            i += 1
+        }
+        throw ExpressionSyntaxError(offset: start, message: "unterminated string: expected a closing \(quote)")
     }
 
     // MARK: Grammar
@@ -180,7 +211,7 @@ public struct ExpressionParser {
     private mutating func parseComparison() throws(ExpressionSyntaxError) -> Expression {
         let lhs = try parseAdditive()
         let symbols: [String: Expression.BinaryOperator] = [
-            "==": .equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
+            "==": .equal, "!=": .notEqual, "===": .strictEqual, "!==": .strictNotEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
         ]
         if case .symbol(let s) = current, let op = symbols[s] {
             advance()

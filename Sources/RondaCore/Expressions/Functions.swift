@@ -17,10 +17,18 @@ enum Functions {
         ("json", "compact JSON text of a value"), ("parse_json", "the value of JSON text"),
         ("base64", "base64 of text"), ("base64_decode", "text of base64"), ("url_encode", "percent-encoded text"),
         ("sha256", "hex SHA-256 of text"), ("hmac_sha256", "hmac_sha256(secret, message) as hex"),
+        ("type", "the JSON type: string, integer, number, boolean, array, object or null"),
+        ("has", "has(object, key): whether the object has the key (even with the value null)"),
         ("now", "the current time, ISO 8601"), ("timestamp", "seconds since 1970"), ("uuid", "a random UUID"),
     ]
 
     static let names: Set<String> = Set(catalogue.map(\.name))
+
+    /// A value's JSON type as JSON Schema names it: a whole number (`2` or `2.0`) is an `integer`.
+    static func typeName(_ value: JSONValue) -> String {
+        if case .double(let d) = value, d.isFinite, d == d.rounded() { return "integer" }
+        return value.typeName
+    }
 
     static func call(_ name: String, _ args: [JSONValue]) throws(EvaluationError) -> JSONValue {
         func arity(_ n: ClosedRange<Int>) throws(EvaluationError) {
@@ -127,6 +135,14 @@ enum Functions {
             try arity(2...2)
             let mac = HMAC<SHA256>.authenticationCode(for: Data(text(1).utf8), using: SymmetricKey(data: Data(text(0).utf8)))
             return .string(mac.map { String(format: "%02x", $0) }.joined())
+        case "type": try arity(1...1); return .string(typeName(args[0]))
+        case "has":
+            try arity(2...2)
+            switch args[0] {
+            case .object(let o): return .bool(o[text(1)] != nil)
+            case .null: return .bool(false)
+            default: throw EvaluationError(.typeMismatch, "has() needs an object, got \(args[0].typeName)")
+            }
         case "now": try arity(0...0); return .string(ISO8601DateFormatter().string(from: Date()))
         case "timestamp": try arity(0...0); return .int(Int(Date().timeIntervalSince1970))
         case "uuid": try arity(0...0); return .string(UUID().uuidString.lowercased())

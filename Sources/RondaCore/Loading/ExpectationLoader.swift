@@ -32,13 +32,26 @@ enum ExpectationLoader {
             case "response_time":
                 expectation.responseTime = matcher(value, durationsInMilliseconds: true, reader: &reader)
             default:
-                let nodes = value.items ?? [value]
-                for item in nodes {
-                    if let (e, source) = reader.expression(item, "expect.that") { expectation.conditions.append((e, source)) }
-                }
+                readConditions(value, into: &expectation, reader: &reader)
             }
         }
         return expectation
+    }
+
+    /// `that:` — an expression, a list of them, or `NAME: EXPRESSION` mappings (alone or in the list).
+    static func readConditions(_ node: SourceNode, into expectation: inout Expectation, reader: inout NodeReader) {
+        for item in node.items ?? [node] {
+            if let pairs = item.pairs {
+                for (keyNode, value) in pairs {
+                    guard let name = reader.nonEmptyString(keyNode, "the name of a that: check") else { continue }
+                    if let (e, source, location) = reader.expressionAt(value, "expect.that") {
+                        expectation.conditions.append(Expectation.Condition(e, source: source, name: name, location: location))
+                    }
+                }
+            } else if let (e, source, location) = reader.expressionAt(item, "expect.that") {
+                expectation.conditions.append(Expectation.Condition(e, source: source, location: location))
+            }
+        }
     }
 
     static func readStatus(_ node: SourceNode, reader: inout NodeReader) -> [Int]? {
@@ -66,37 +79,59 @@ enum ExpectationLoader {
         return schema
     }
 
-    /// A mapping whose keys are all operators is a set of checks; anything else is an expected value.
+    /// A mapping whose keys are operators (and perhaps `name:`) is a set of checks; anything else is an
+    /// expected value. A mapping that mixes operators with other keys, or whose one key is a likely
+    /// misspelling of an operator (`greater_than`), is an error: write `{"==": {…}}` to expect such an object.
     static func matcher(_ node: SourceNode, durationsInMilliseconds: Bool = false, reader: inout NodeReader) -> Matcher? {
-        if let pairs = node.pairs, !pairs.isEmpty, pairs.allSatisfy({ $0.key.scalarText.map(Matcher.operators.contains) ?? false }) {
-            var checks: [Matcher.Check] = []
-            for (keyNode, value) in pairs {
-                let op = keyNode.scalarText ?? ""
-                switch op {
-                case "exists":
-                    if let b = reader.bool(value, "exists") { checks.append(.exists(b)) }
-                case "type":
-                    if let t = reader.string(value, "type") {
-                        if typeNames.contains(t) { checks.append(.type(t)) }
-                        else { reader.fail(value, "expected a type (\(typeNames.joined(separator: ", "))), got '\(t)'") }
-                    }
-                case "length":
-                    if let inner = matcher(value, reader: &reader) { checks.append(.length(inner)) }
-                case "schema":
-                    if let s = readSchema(value, reader: &reader) { checks.append(.schema(s)) }
-                case "matches":
-                    if let pattern = value.scalarText, !pattern.contains("{{"), (try? NSRegularExpression(pattern: pattern)) == nil {
-                        reader.fail(value, "invalid regular expression '\(pattern)'")
-                    } else if let v = expected(value, durationsInMilliseconds, reader: &reader) {
-                        checks.append(.compare(op, v))
-                    }
-                default:
-                    if let v = expected(value, durationsInMilliseconds, reader: &reader) { checks.append(.compare(op, v)) }
-                }
+        if let pairs = node.pairs, !pairs.isEmpty {
+            let keys = pairs.map { $0.key.scalarText ?? "" }
+            let operatorCount = keys.filter(Matcher.operators.contains).count
+            if operatorCount == 0, pairs.count == 1, pairs[0].value.scalarText != nil || pairs[0].value.items != nil,
+                let intended = StaticNames.intendedOperator(keys[0]) {
+                reader.fail(pairs[0].key, "unknown matcher operator '\(keys[0])' (did you mean '\(intended)'?); the operators are \(operatorList). To expect an object with this key, write {\"==\": {\(keys[0]): …}}")
+                return nil
             }
-            return Matcher(checks)
+            if operatorCount > 0 {
+                return checks(pairs, durationsInMilliseconds, reader: &reader)
+            }
         }
         return expected(node, durationsInMilliseconds, reader: &reader).map { Matcher([.compare("==", $0)]) }
+    }
+
+    static let operatorList = Matcher.operators.sorted().joined(separator: " ")
+
+    static func checks(_ pairs: [(key: SourceNode, value: SourceNode)], _ durationsInMilliseconds: Bool, reader: inout NodeReader) -> Matcher? {
+        var result = Matcher([])
+        for (keyNode, value) in pairs {
+            let op = keyNode.scalarText ?? ""
+            switch op {
+            case "name":
+                result.name = reader.nonEmptyString(value, "the check's name")
+            case "exists":
+                if let b = reader.bool(value, "exists") { result.checks.append(.exists(b)) }
+            case "type":
+                if let t = reader.string(value, "type") {
+                    if typeNames.contains(t) { result.checks.append(.type(t)) }
+                    else { reader.fail(value, "expected a type (\(typeNames.joined(separator: ", "))), got '\(t)'") }
+                }
+            case "length":
+                if let inner = matcher(value, reader: &reader) { result.checks.append(.length(inner)) }
+            case "schema":
+                if let s = readSchema(value, reader: &reader) { result.checks.append(.schema(s)) }
+            case "matches":
+                if let pattern = value.scalarText, !pattern.contains("{{"), (try? NSRegularExpression(pattern: pattern)) == nil {
+                    reader.fail(value, "invalid regular expression '\(pattern)'")
+                } else if let v = expected(value, durationsInMilliseconds, reader: &reader) {
+                    result.checks.append(.compare(op, v))
+                }
+            case _ where Matcher.operators.contains(op):
+                if let v = expected(value, durationsInMilliseconds, reader: &reader) { result.checks.append(.compare(op, v)) }
+            default:
+                let hint = StaticNames.intendedOperator(op).map { " (did you mean '\($0)'?)" } ?? ""
+                reader.fail(keyNode, "unknown matcher operator '\(op)'\(hint); the operators are \(operatorList), and name:")
+            }
+        }
+        return result
     }
 
     static func expected(_ node: SourceNode, _ durationsInMilliseconds: Bool, reader: inout NodeReader) -> TemplateValue? {

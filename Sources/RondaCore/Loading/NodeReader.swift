@@ -104,7 +104,14 @@ struct NodeReader {
     mutating func parseTemplate(_ text: String, _ node: SourceNode) -> Template? {
         guard text.contains("{{") || text.contains("}}") else { return Template(literal: text) }
         do {
-            return try Template(parsing: text)
+            var template = try Template(parsing: text)
+            template.location = NodeReader.textStart(node, text)
+            for (expression, _) in template.expressions {
+                for problem in StaticNames.problems(in: expression, text: text) {
+                    issues.append(SourceIssue(NodeReader.textStart(node, text, offset: problem.offset), problem.message))
+                }
+            }
+            return template
         } catch {
             var location = node.location
             if !text.contains("\n") { location.column += error.offset + (node.isQuoted ? 1 : 0) }
@@ -113,7 +120,21 @@ struct NodeReader {
         }
     }
 
+    /// Where the scalar `text` of `node` starts in the file, moved `offset` Unicode scalars into the
+    /// text: exact for a one-line scalar, the node's own position for a multi-line one.
+    static func textStart(_ node: SourceNode, _ text: String, offset: Int = 0) -> SourceLocation {
+        var location = node.location
+        guard !text.contains("\n") else { return location }
+        location.column += (node.isQuoted ? 1 : 0) + String(text.unicodeScalars.prefix(offset)).count
+        return location
+    }
+
     mutating func expression(_ node: SourceNode, _ what: String) -> (Expression, String)? {
+        expressionAt(node, what).map { ($0.0, $0.1) }
+    }
+
+    /// An expression, its source and where the source starts in the file.
+    mutating func expressionAt(_ node: SourceNode, _ what: String) -> (Expression, String, SourceLocation)? {
         guard let rawText = node.scalarText else {
             fail(node, "expected \(what) as an expression, got \(node.kindDescription)")
             return nil
@@ -126,7 +147,15 @@ struct NodeReader {
             lead += 2
         }
         do {
-            return (try ExpressionParser.parse(text), text.trimmingCharacters(in: .whitespaces))
+            let expression = try ExpressionParser.parse(text)
+            let source = text.trimmingCharacters(in: .whitespaces)
+            // The source as placed in the scalar: spaces stand for what comes before it.
+            let placed = String(repeating: " ", count: lead + text.prefix { $0 == " " || $0 == "\t" }.count)
+            let start = placed.unicodeScalars.count
+            for problem in StaticNames.problems(in: expression, text: source) {
+                issues.append(SourceIssue(NodeReader.textStart(node, placed + source, offset: start + problem.offset), problem.message))
+            }
+            return (expression, source, NodeReader.textStart(node, placed + source, offset: start))
         } catch {
             var location = node.location
             if !rawText.contains("\n") {

@@ -7,7 +7,7 @@ public enum ScenarioLoader {
     static let methods = ["get", "post", "put", "patch", "delete", "head", "options"]
     static let stepKeys = methods + [
         "name", "query", "headers", "json", "form", "multipart", "body", "content_type", "webhook", "if",
-        "expect", "capture", "retry", "follow_redirects", "max_redirects", "timeout",
+        "expect", "capture", "retry", "follow_redirects", "max_redirects", "timeout", "continue_on_failure",
     ]
 
     /// Loads one scenario file from disk.
@@ -151,7 +151,13 @@ public enum ScenarioLoader {
             case "webhook":
                 step.webhook = readWebhook(value, reader: &reader)
             case "if":
-                if let (e, source) = reader.expression(value, "the if: condition") { step.condition = e; step.conditionSource = source }
+                if let (e, source, at) = reader.expressionAt(value, "the if: condition") {
+                    step.condition = e
+                    step.conditionSource = source
+                    step.conditionLocation = at
+                }
+            case "continue_on_failure":
+                step.continueOnFailure = reader.bool(value, "continue_on_failure")
             case "expect":
                 step.expect = ExpectationLoader.read(value, reader: &reader)
             case "capture":
@@ -260,22 +266,23 @@ public enum ScenarioLoader {
 
     static func readRetry(_ node: SourceNode, reader: inout NodeReader) -> RetrySpec? {
         guard let entries = reader.mapping(node, "retry", allowed: ["until", "timeout", "interval", "max_attempts"]) else { return nil }
-        var until: (Expression, String)?
+        var until: (Expression, String, SourceLocation)?
         var spec = RetrySpec(until: .literal(.bool(true)), untilSource: "true")
         for (key, _, value) in entries {
             switch key {
-            case "until": until = reader.expression(value, "retry.until")
+            case "until": until = reader.expressionAt(value, "retry.until")
             case "timeout": if let t = reader.duration(value, "retry.timeout", max: 3600) { spec.timeout = t }
             case "interval": if let t = reader.duration(value, "retry.interval", max: 600) { spec.interval = t }
             default: spec.maxAttempts = reader.int(value, "retry.max_attempts", range: 1...10_000)
             }
         }
-        guard let (expression, source) = until else {
+        guard let (expression, source, location) = until else {
             if !entries.contains(where: { $0.key == "until" }) { reader.fail(node, "retry needs 'until:', the condition to wait for") }
             return nil
         }
         spec.until = expression
         spec.untilSource = source
+        spec.untilLocation = location
         return spec
     }
 }

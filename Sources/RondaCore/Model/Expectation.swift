@@ -11,12 +11,30 @@ public struct Expectation: Sendable, Hashable {
     /// Checks on the response time, in milliseconds.
     public var responseTime: Matcher?
     /// Free-form conditions over `status`, `body`, `json`, `headers` and the variables (`that:`).
-    public var conditions: [(expression: Expression, source: String)]
+    public var conditions: [Condition]
+
+    /// One `that:` expression, with the name it may be given.
+    public struct Condition: Sendable, Hashable {
+        public var expression: Expression
+        /// The expression as written.
+        public var source: String
+        /// `that: { NAME: EXPRESSION }`: shown in failures and reports.
+        public var name: String?
+        /// Where the expression starts in the file.
+        public var location: SourceLocation?
+
+        public init(_ expression: Expression, source: String, name: String? = nil, location: SourceLocation? = nil) {
+            self.expression = expression
+            self.source = source
+            self.name = name
+            self.location = location
+        }
+    }
 
     public init(
         status: [Int]? = nil, headers: [(name: String, matcher: Matcher)] = [], json: [(path: JSONPath, matcher: Matcher)] = [],
         body: Matcher? = nil, schema: JSONValue? = nil, responseTime: Matcher? = nil,
-        conditions: [(expression: Expression, source: String)] = []
+        conditions: [Condition] = []
     ) {
         self.status = status
         self.headers = headers
@@ -53,17 +71,22 @@ public struct Expectation: Sendable, Hashable {
 /// One or more checks on one value: `200`, `{">": 0, "<": 100}`, `{length: 3}`, `{type: string}`.
 public struct Matcher: Sendable, Hashable {
     public var checks: [Check]
+    /// `name:` in the mapping: shown in failures and reports.
+    public var name: String?
 
-    public init(_ checks: [Check]) { self.checks = checks }
+    public init(_ checks: [Check], name: String? = nil) {
+        self.checks = checks
+        self.name = name
+    }
 
     public indirect enum Check: Sendable, Hashable {
-        /// `==`, `!=`, `<`, `<=`, `>`, `>=`, `contains`, `not_contains`, `matches`, `in`, `not_in`.
+        /// `==`, `!=`, `===`, `!==`, `<`, `<=`, `>`, `>=`, `contains`, `not_contains`, `matches`, `in`, `not_in`.
         case compare(String, TemplateValue)
-        /// `exists: true|false`.
+        /// `exists: true|false`: whether the key, header or path is there at all (a `null` value is there).
         case exists(Bool)
         /// `length: N` or `length: {op: N}`.
         case length(Matcher)
-        /// `type: string|number|integer|boolean|array|object|null`.
+        /// `type: string|number|integer|boolean|array|object|null` (a whole number such as `2.0` is an integer).
         case type(String)
         /// `schema: {JSON Schema}`.
         case schema(JSONValue)
@@ -72,7 +95,7 @@ public struct Matcher: Sendable, Hashable {
     /// The operators a matcher mapping may use.
     public static let operators: Set<String> = [
         "==", "!=", "<", "<=", ">", ">=", "contains", "not_contains", "matches", "in", "not_in",
-        "exists", "length", "type", "schema", "equals",
+        "exists", "length", "type", "schema", "equals", "===", "!==",
     ]
 
     var templates: [Template] {

@@ -22,6 +22,11 @@ public struct Step: Sendable, Hashable {
     public var maxRedirects: Int?
     /// This request's timeout, seconds (bounded by what is left of the scenario's deadline).
     public var timeout: Double?
+    /// `continue_on_failure:` — after a failed check, go on with the next step (default: the
+    /// configuration's `defaults.continue_on_failure`, which defaults to false).
+    public var continueOnFailure: Bool?
+    /// Where the `if:` expression starts.
+    public var conditionLocation: SourceLocation?
     public var location: SourceLocation
 
     public init(
@@ -142,6 +147,8 @@ public struct RetrySpec: Sendable, Hashable {
     public var interval: Double
     /// Give up after this many attempts (nil: only the timeout bounds it).
     public var maxAttempts: Int?
+    /// Where the `until:` expression starts.
+    public var untilLocation: SourceLocation?
 
     public init(until: Expression, untilSource: String, timeout: Double = 10, interval: Double = 0.5, maxAttempts: Int? = nil) {
         self.until = until

@@ -59,21 +59,25 @@ public struct AssertionResult: Sendable, Codable, Hashable {
     public var expected: String
     public var actual: String
     public var passed: Bool
+    /// The check's `name:` in the scenario, if it has one.
+    public var name: String?
 
-    public init(subject: String, op: String, expected: String, actual: String, passed: Bool) {
+    public init(subject: String, op: String, expected: String, actual: String, passed: Bool, name: String? = nil) {
         self.subject = subject
         self.op = op
         self.expected = expected
         self.actual = actual
         self.passed = passed
+        self.name = name
     }
 
-    /// "expected status 201, got 500"
+    /// "expected status 201, got 500"; a named check starts with its name: "total is right: expected …".
     public var message: String {
+        let prefix = name.map { "\($0): " } ?? ""
         switch op {
-        case "==": return "expected \(subject) \(expected), got \(actual)"
-        case "in": return "expected \(subject) in \(expected), got \(actual)"
-        default: return "expected \(subject) \(op) \(expected), got \(actual)"
+        case "==": return prefix + "expected \(subject) \(expected), got \(actual)"
+        case "in": return prefix + "expected \(subject) in \(expected), got \(actual)"
+        default: return prefix + "expected \(subject) \(op) \(expected), got \(actual)"
         }
     }
 }

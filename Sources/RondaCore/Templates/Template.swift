@@ -13,6 +13,8 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     let segments: [Segment]
     /// The template as written.
     public let source: String
+    /// Where the template's text starts in its file, when it was read from one (not part of equality).
+    public internal(set) var location: SourceLocation?
 
     /// A template with no expressions.
     public init(literal: String) {
@@ -54,6 +56,20 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { source }
+
+    public static func == (lhs: Template, rhs: Template) -> Bool {
+        lhs.source == rhs.source && lhs.segments == rhs.segments
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+        hasher.combine(segments)
+    }
+
+    /// The parsed `{{ … }}` parts.
+    var expressions: [(expression: Expression, source: String)] {
+        segments.compactMap { if case .expression(let e, let source) = $0 { return (e, source) } else { return nil } }
+    }
 
     /// `true` when the template has no `{{ … }}`.
     public var isLiteral: Bool {
