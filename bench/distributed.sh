@@ -3,6 +3,7 @@
 # PostgreSQL, measured in the same run, plus the worker's memory. See docs/performance.md.
 #
 #   bench/distributed.sh                        # a person at a terminal: release build first
+#   PHASES=soak SOAK_SECONDS=1800 bench/distributed.sh   # only the worker's memory over time
 #   BUILD=0 bench/distributed.sh                # use the release binaries already built
 #   JOBS=50000 RONDA_JOBS=200000 CONCURRENCY=32 bench/distributed.sh
 #
@@ -51,6 +52,9 @@ RONDA_JOBS=${RONDA_JOBS:-100000}
 CONCURRENCY=${CONCURRENCY:-32}
 FEED_JOBS=${FEED_JOBS:-20000}
 SOAK_SECONDS=${SOAK_SECONDS:-1800}
+# Which phases to run (a subset of: ronda celery memory soak); the table shows "-" for the others.
+PHASES=${PHASES:-ronda celery memory soak}
+want() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 SOAK_BATCH=${SOAK_BATCH:-2000}
 SOAK_WARMUP=${SOAK_WARMUP:-300}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-600}
@@ -153,7 +157,10 @@ phase() {
 }
 
 # --- a, b: Ronda ---------------------------------------------------------------------------------
-if need "$QT" QueueThroughput; then
+if ! want ronda; then
+  NOTE[ronda_queue]="skipped"
+  NOTE[ronda_e2e]="skipped"
+elif need "$QT" QueueThroughput; then
   flush_redis
   phase ronda_queue "Ronda queue only ($RONDA_JOBS jobs, concurrency $CONCURRENCY)" \
     "$QT" --redis-url "$REDIS_URL" --jobs "$RONDA_JOBS" --concurrency "$CONCURRENCY" --mode queue
@@ -166,12 +173,17 @@ else
 fi
 
 # --- c: Celery -----------------------------------------------------------------------------------
-flush_redis
-phase celery_queue "Celery queue only ($JOBS jobs; prefork -c $(nproc) and threads -c $CONCURRENCY)" \
-  python3 bench/celery_reference/run.py --redis-url "$REDIS_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode queue
-flush_redis
-phase celery_e2e "Celery end to end ($JOBS jobs; prefork -c $(nproc) and threads -c $CONCURRENCY)" \
-  python3 bench/celery_reference/run.py --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode e2e
+if want celery; then
+  flush_redis
+  phase celery_queue "Celery queue only ($JOBS jobs; prefork -c $(nproc) and threads -c $CONCURRENCY)" \
+    python3 bench/celery_reference/run.py --redis-url "$REDIS_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode queue
+  flush_redis
+  phase celery_e2e "Celery end to end ($JOBS jobs; prefork -c $(nproc) and threads -c $CONCURRENCY)" \
+    python3 bench/celery_reference/run.py --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" --jobs "$JOBS" --concurrency "$CONCURRENCY" --mode e2e
+else
+  NOTE[celery_queue]="skipped"
+  NOTE[celery_e2e]="skipped"
+fi
 
 # --- d: worker memory ----------------------------------------------------------------------------
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
@@ -307,16 +319,25 @@ soak() {
 
 if need "$RONDA" ronda; then
   # The goal is for the worker as deployed: deploy/Dockerfile's build (--static-swift-stdlib).
-  if need "$WORKER" "ronda (static)" "ops/build-release.sh --build-path .build-static"; then
+  if ! want memory; then
+    NOTE[rss_idle]="skipped"
+    NOTE[rss_busy]="skipped"
+  elif need "$WORKER" "ronda (static)" "ops/build-release.sh --build-path .build-static"; then
     measure_memory rss "$WORKER" "as deployed ($(rel "$WORKER"), Swift libraries linked statically)"
   else
     NOTE[rss_idle]="missing static ronda"
     NOTE[rss_busy]="missing static ronda"
   fi
   # For comparison: the development build, which loads the Swift libraries as shared objects.
-  measure_memory dyn "$RONDA" "development build ($(rel "$RONDA"), shared Swift libraries)"
+  if want memory; then measure_memory dyn "$RONDA" "development build ($(rel "$RONDA"), shared Swift libraries)"; fi
   # Memory over time, for the worker as deployed (the development build when that is missing).
-  if [ -x "$WORKER" ]; then soak rss "$WORKER" "as deployed"; else soak rss "$RONDA" "development build"; fi
+  if ! want soak; then
+    NOTE[rss_soak]="skipped"
+  elif [ -x "$WORKER" ]; then
+    soak rss "$WORKER" "as deployed"
+  else
+    soak rss "$RONDA" "development build"
+  fi
 else
   NOTE[rss_idle]="missing ronda"
   NOTE[rss_busy]="missing ronda"
