@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import RondaCore
+@testable import RondaCore
 import RondaEngine
 import RondaTestSupport
 import Testing
@@ -15,7 +15,7 @@ import Testing
            "-", "_", ".", "ñ", "é", "ü", "ß", "漢", "字", "😀", "€"]
 
     /// A random secret of 8 to 64 UTF-8 bytes.
-    static func secret(_ rng: inout SeededGenerator) -> String {
+    static func secret(_ rng: inout SplitMix64) -> String {
         let target = Int.random(in: 8...64, using: &rng)
         var out = ""
         while out.utf8.count < target {
@@ -67,8 +67,9 @@ import Testing
     }
 
     func fuzz(_ server: EchoServer) async throws {
+        // A failing seed is in the message; RONDA_FUZZ_SEED replays it.
         let seed = UInt64(ProcessInfo.processInfo.environment["RONDA_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let scenario = try parseScenario(Self.scenario)
         for _ in 0..<24 {
             let secret = Self.secret(&rng)
@@ -117,19 +118,5 @@ import Testing
         let text = Self.recordedText(result)
         #expect(SecretForms.leaks(of: cookie, in: text).isEmpty, "the jar's session cookie is recorded: \(text)")
         #expect(result.steps.first?.captures["set_cookie"] == Redactor.mask)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so that a failing seed can be replayed with
-/// RONDA_FUZZ_SEED.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
