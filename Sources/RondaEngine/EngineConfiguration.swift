@@ -14,6 +14,10 @@ public struct EngineConfiguration: Sendable {
     /// Budget for teardown once the steps are over (after a timeout too), seconds.
     public var teardownTimeout: Double
     public var bodyCap: Int
+    /// Decoded response bytes read before the step fails (`defaults.max_body`).
+    public var maxBody: Int = 32 << 20
+    /// JSON nesting allowed in response bodies (`defaults.json_max_depth`).
+    public var jsonMaxDepth: Int = JSONValue.defaultMaxDepth
     public var followRedirects: Bool
     public var maxRedirects: Int
     /// Pool TCP/TLS connections across scenarios (each keeps its own cookies). Off: every
@@ -70,5 +74,7 @@ public struct EngineConfiguration: Sendable {
             maxRedirects: config.defaults.maxRedirects, reuseConnections: config.defaults.reuseConnections, roles: config.roles, secretNames: config.secretNames,
             environment: environment
         )
+        maxBody = config.defaults.maxBody
+        jsonMaxDepth = config.defaults.jsonMaxDepth
     }
 }
