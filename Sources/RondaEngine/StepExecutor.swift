@@ -82,8 +82,8 @@ struct StepExecutor {
             do {
                 response = try await send(request, timeout: min(step.timeout ?? configuration.requestTimeout, left))
             } catch {
-                if error.code == .timeout, secondsLeft <= 0.001 { return timedOut() }
                 if let partial = error.response { recordPartial(partial) }
+                if error.code == .timeout, secondsLeft <= 0.001 { return timedOut() }
                 let kind: ErrorKind = error.code == .timeout ? .timeout : .transport
                 return errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
             }

@@ -50,7 +50,8 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     /// libcurl's `CURLcode`, or 0 when the failure did not come from curl.
     public var curlCode: Int
     /// What was received before the failure (status, headers, timings, the kept body), when
-    /// the response had started: set for ``Code/bodyTooLarge``.
+    /// the response had started: always for ``Code/bodyTooLarge``, and for a timeout or a
+    /// broken connection in the middle of a body.
     public var response: HTTPResponse?
 
     /// Creates an error.

@@ -58,7 +58,9 @@ struct Hop {
         let scheme = String(lower[..<schemeEnd.lowerBound])
         var authority = lower[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        let hasPort = authority.last.map { _ in authority.split(separator: "]").last?.contains(":") ?? false } ?? false
+        // The port follows the host; an IPv6 host is bracketed and has colons of its own.
+        let afterHost = authority.lastIndex(of: "]").map { authority[authority.index(after: $0)...] } ?? authority
+        let hasPort = afterHost.contains(":")
         let port = hasPort ? "" : (scheme == "https" ? ":443" : ":80")
         return scheme + "://" + authority + port
     }

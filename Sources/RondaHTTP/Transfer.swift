@@ -91,7 +91,15 @@ final class Transfer: @unchecked Sendable {
             }
             guard outcome.code == CURLE_OK else {
                 let detail = String(cString: errorBuffer)
-                return .failure(.fromCurl(Int(outcome.code.rawValue), detail: detail, request: request))
+                var error = HTTPClientError.fromCurl(Int(outcome.code.rawValue), detail: detail, request: request)
+                if outcome.response.status > 0 {
+                    // The response had begun (a body cut by the timeout or a reset): keep what came.
+                    var partial = outcome.response
+                    partial.timings = partial.timings.shifted(by: elapsedBefore)
+                    partial.redirectCount = redirects
+                    error.response = partial
+                }
+                return .failure(error)
             }
             var response = outcome.response
             connections += response.newConnections

@@ -155,6 +155,24 @@ import Testing
         #expect(step.responseExcerpt?.contains("yyyy") == true)
     }
 
+    @Test func aBodyCutByTheTimeoutStillRecordsTheResponse() async throws {
+        let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".utf8)
+        let server = try HTTPHostileServer(reply: .trickle(head: head, chunk: Array("zzzz".utf8), pause: .milliseconds(50)))
+        defer { server.stop() }
+        let result = try await runScenario("""
+            scenario: Trickle
+            steps:
+              - name: Trickle
+                get: /slow
+                timeout: 500ms
+            """, baseURL: server.baseURL)
+        let step = try #require(result.step("Trickle"))
+        #expect(result.status == .error)
+        #expect(step.error?.contains("timed out") == true, "\(step.error ?? "")")
+        #expect(step.status == 200)
+        #expect(step.responseExcerpt?.contains("zzzz") == true, "\(step.responseExcerpt ?? "nil")")
+    }
+
     @Test func binaryBodiesAreMarkedAndNeverCutAtANul() async throws {
         try await withServer(Self.routes) { server, _ in
             let result = try await runScenario("""

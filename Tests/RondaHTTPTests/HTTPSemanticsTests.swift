@@ -136,6 +136,15 @@ import Testing
         #expect(error?.response?.body.count == 100)
     }
 
+    @Test func originsCompareSchemeHostAndPort() {
+        #expect(Hop.origin(of: "http://User@Example.com/a") == Hop.origin(of: "http://example.com:80/b?c"))
+        #expect(Hop.origin(of: "https://example.com/") == "https://example.com:443")
+        #expect(Hop.origin(of: "http://[::1]/x") == "http://[::1]:80")
+        #expect(Hop.origin(of: "http://[::1]:8080/x") == "http://[::1]:8080")
+        #expect(Hop.origin(of: "http://example.com/") != Hop.origin(of: "https://example.com/"))
+        #expect(Hop.origin(of: "http://a.example/") != Hop.origin(of: "http://b.example/"))
+    }
+
     @Test func theDefaultBodyLimitIs32MiB() {
         #expect(HTTPRequestOptions().maxBody == 32 << 20)
     }

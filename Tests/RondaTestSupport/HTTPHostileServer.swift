@@ -16,6 +16,9 @@ public final class HTTPHostileServer: Sendable {
         case bytes([UInt8])
         /// `head`, then `chunk` again and again until the client closes the connection.
         case endless(head: [UInt8], chunk: [UInt8])
+        /// `head`, then `chunk` every `pause`, until the client closes the connection: a body
+        /// that outlasts any timeout without costing CPU.
+        case trickle(head: [UInt8], chunk: [UInt8], pause: Duration)
     }
 
     public let port: Int
@@ -81,6 +84,10 @@ public final class HTTPHostileServer: Sendable {
         case .endless(let first, let chunk):
             guard write(fd, first) else { return }
             while write(fd, chunk) {}
+        case .trickle(let first, let chunk, let pause):
+            guard write(fd, first) else { return }
+            let micros = pause.components.seconds * 1_000_000 + pause.components.attoseconds / 1_000_000_000_000
+            while write(fd, chunk) { usleep(UInt32(clamping: micros)) }
         }
     }
 
