@@ -36,7 +36,7 @@ public struct EngineConfiguration: Sendable {
     /// Response excerpts keep at most this many body characters.
     public var responseExcerptLimit: Int = 4_096
     /// Awaited before every HTTP request with the request's host: the worker's rate limiter.
-    /// Redirects that libcurl follows within one request are not counted separately.
+    /// Redirects followed within one request are not counted separately.
     public var beforeRequest: (@Sendable (_ host: String) async -> Void)?
 
     public init(

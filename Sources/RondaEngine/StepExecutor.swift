@@ -241,7 +241,7 @@ enum Excerpt {
     static func text(_ bytes: [UInt8], limit: Int, redactor: Redactor, contentType: String? = nil) -> String {
         let window = limit + redactor.longestSecret + 64
         let slice = bytes.prefix(window * 4)
-        let (decoded, stray) = escaped(slice)
+        let (decoded, stray) = escaped(slice, cut: slice.count < bytes.count)
         if stray > 0, isBinaryType(contentType) || stray * 2 > slice.count {
             return binary(bytes, limit: limit, contentType: contentType)
         }
@@ -274,8 +274,9 @@ enum Excerpt {
     }
 
     /// The bytes as text, with invalid UTF-8 and control bytes (all but tab, LF, CR) written as
-    /// `\xNN`; and how many bytes were written so. A sequence cut by the end of `bytes` counts too.
-    static func escaped(_ bytes: ArraySlice<UInt8>) -> (text: String, stray: Int) {
+    /// `\xNN`; and how many bytes were written so. A sequence cut by the end of `bytes` counts
+    /// too, unless `cut` says the excerpt ends there (then it is dropped).
+    static func escaped(_ bytes: ArraySlice<UInt8>, cut: Bool = false) -> (text: String, stray: Int) {
         var out = String.UnicodeScalarView()
         var stray = 0
         var i = bytes.startIndex
@@ -292,6 +293,7 @@ enum Excerpt {
                 continue
             }
             let length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? (lead <= 0xEF ? 3 : 0) : lead >= 0xC2 ? 2 : 0
+            if cut, length > 0, i + length > bytes.endIndex { break }
             if length > 0, i + length <= bytes.endIndex,
                 let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self)?.unicodeScalars.first {
                 out.append(scalar)

@@ -35,6 +35,9 @@ import Testing
         router.get("/nul") { _, _ in
             bytesResponse(Array("before".utf8) + [0x00] + Array("after".utf8), headers: [.contentType: "text/plain"])
         }
+        router.get("/euros") { _, _ in
+            textResponse(String(repeating: "€", count: 20_000))
+        }
         router.get("/deep") { _, _ in
             jsonResponse(String(repeating: "[", count: 600) + "1" + String(repeating: "]", count: 600))
         }
@@ -185,6 +188,9 @@ import Testing
                 """, baseURL: server.baseURL)
             let png = try #require(result.step("Png")?.responseExcerpt)
             #expect(png.contains("[binary body: 18 bytes, image/png; base64]\niVBORw0KGgoAAAANSUhEUgAB"), "\(png)")
+            let euros = try await runScenario("scenario: E\nsteps:\n  - name: Euros\n    get: /euros\n", baseURL: server.baseURL)
+            let text = try #require(euros.step("Euros")?.responseExcerpt)
+            #expect(text.contains("€€€€") && !text.contains("\\x") && !text.contains("not UTF-8"), "a long text cut mid-character is still plain text")
             let nul = try #require(result.step("Nul")?.responseExcerpt)
             #expect(nul.contains(#"before\x00after"#), "\(nul)")
             #expect(!nul.contains("\u{0}"))
