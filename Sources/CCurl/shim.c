@@ -157,6 +157,10 @@ CURLcode ccurl_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **ou
     return api.easy_getinfo(handle, info, out);
 }
 
+CURLcode ccurl_getinfo_certinfo(CURL *handle, struct curl_certinfo **out) {
+    return api.easy_getinfo(handle, CURLINFO_CERTINFO, out);
+}
+
 size_t ccurl_error_size(void) {
     return CURL_ERROR_SIZE;
 }

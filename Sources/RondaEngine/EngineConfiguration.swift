@@ -14,6 +14,10 @@ public struct EngineConfiguration: Sendable {
     /// Budget for teardown once the steps are over (after a timeout too), seconds.
     public var teardownTimeout: Double
     public var bodyCap: Int
+    /// Decoded response bytes read before the step fails (`defaults.max_body`).
+    public var maxBody: Int = 32 << 20
+    /// JSON nesting allowed in response bodies (`defaults.json_max_depth`).
+    public var jsonMaxDepth: Int = JSONValue.defaultMaxDepth
     public var followRedirects: Bool
     public var maxRedirects: Int
     /// Pool TCP/TLS connections across scenarios (each keeps its own cookies). Off: every
@@ -35,7 +39,7 @@ public struct EngineConfiguration: Sendable {
     /// Response excerpts keep at most this many body characters.
     public var responseExcerptLimit: Int = 4_096
     /// Awaited before every HTTP request with the request's host: the worker's rate limiter.
-    /// Redirects that libcurl follows within one request are not counted separately.
+    /// Redirects followed within one request are not counted separately.
     public var beforeRequest: (@Sendable (_ host: String) async -> Void)?
 
     public init(
@@ -74,5 +78,7 @@ public struct EngineConfiguration: Sendable {
             environment: environment
         )
         continueOnFailure = config.defaults.continueOnFailure
+        maxBody = config.defaults.maxBody
+        jsonMaxDepth = config.defaults.jsonMaxDepth
     }
 }

@@ -8,6 +8,10 @@ struct RenderedRequest {
     var url: String
     var headers: [HTTPHeader]
     var body: [UInt8]?
+    /// `auth: {digest: …}`: the credentials libcurl answers the server's challenge with.
+    var digest: HTTPCredentials? = nil
+    /// Credentials from `auth:` (and their encodings) for the redactor.
+    var secrets: [String] = []
 }
 
 /// Renders a step into a request: URL and query, headers, body encoding, webhook signature.
@@ -82,7 +86,38 @@ enum RequestBuilder {
         if let contentType, !headers.contains(where: { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }) {
             headers.append(HTTPHeader("Content-Type", contentType))
         }
-        return RenderedRequest(method: step.method, url: url, headers: headers, body: body)
+        var request = RenderedRequest(method: step.method, url: url, headers: headers, body: body)
+        if let auth = step.auth { try authenticate(&request, auth, context: &context) }
+        return request
+    }
+
+    /// `auth:`: Basic and Bearer become the `Authorization` header (replacing one written in
+    /// `headers:`); Digest is left to libcurl, which answers the server's 401 challenge.
+    static func authenticate(_ request: inout RenderedRequest, _ auth: StepAuth, context: inout EvaluationContext) throws(EvaluationError) {
+        let value: String
+        switch auth {
+        case .basic(let userTemplate, let passwordTemplate):
+            let user = try userTemplate.renderString(in: &context)
+            let password = try passwordTemplate.renderString(in: &context)
+            if user.contains(":") {
+                throw EvaluationError(.invalidArgument, "auth.basic: the user name cannot contain ':' (Basic authentication separates user and password with it)")
+            }
+            let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
+            value = "Basic " + encoded
+            request.secrets += [password, encoded]
+        case .digest(let userTemplate, let passwordTemplate):
+            let user = try userTemplate.renderString(in: &context)
+            let password = try passwordTemplate.renderString(in: &context)
+            request.digest = HTTPCredentials(user: user, password: password)
+            request.secrets.append(password)
+            return
+        case .bearer(let tokenTemplate):
+            let token = try tokenTemplate.renderString(in: &context)
+            value = "Bearer " + token
+            request.secrets.append(token)
+        }
+        request.headers.removeAll { $0.name.caseInsensitiveCompare("Authorization") == .orderedSame }
+        request.headers.append(HTTPHeader("Authorization", value))
     }
 
     static func sign(_ webhook: WebhookSpec, body: JSONValue, context: inout EvaluationContext) throws(EvaluationError) -> SignedWebhook {

@@ -66,6 +66,7 @@ struct StepExecutor {
             return errored(.template, error.message)
         }
         redactor.add(context.secretValues)
+        redactor.add(request.secrets.filter { !$0.isEmpty })
         for header in request.headers { redactor.addCredentials(header: header.name, value: header.value) }
         learnCredentials(of: request)
         record.method = request.method
@@ -82,6 +83,7 @@ struct StepExecutor {
             do {
                 response = try await send(request, timeout: min(step.timeout ?? configuration.requestTimeout, left))
             } catch {
+                if let partial = error.response { recordPartial(partial) }
                 if error.code == .timeout, secondsLeft <= 0.001 { return timedOut() }
                 let kind: ErrorKind = error.code == .timeout ? .timeout : .transport
                 return errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
@@ -174,6 +176,9 @@ struct StepExecutor {
         options.caBundlePath = configuration.caBundle
         options.bodyCap = configuration.bodyCap
         options.shareConnections = configuration.reuseConnections
+        options.maxBody = configuration.maxBody
+        options.digest = request.digest
+        options.certificateInfo = step.expect.tls != nil
         if let beforeRequest = configuration.beforeRequest {
             // The host as written (Foundation's `host` would transcode IDNA through ICU on every request).
             await beforeRequest(URLText.host(request.url) ?? "")
@@ -188,8 +193,16 @@ struct StepExecutor {
         }
         return ResponseView(
             status: response.status, headers: response.headers.map { ($0.name, $0.value) }, body: response.body,
-            duration: response.timings.total, cookies: cookies
+            duration: response.timings.total, cookies: cookies, jsonMaxDepth: configuration.jsonMaxDepth,
+            certificate: response.certificate.map { .init(subject: $0.subject, issuer: $0.issuer, notAfter: $0.notAfter) }
         )
+    }
+
+    /// What arrived before a transport failure (a body over `max_body`): status, timings, excerpt.
+    mutating func recordPartial(_ response: HTTPResponse) {
+        record.status = response.status
+        record.timings = Timings(dns: response.timings.dns, connect: response.timings.connect, tls: response.timings.tls, firstByte: response.timings.firstByte, total: response.timings.total)
+        record.responseExcerpt = responseExcerpt(response)
     }
 
     mutating func errored(_ kind: ErrorKind, _ message: String, trace: String? = nil) -> StepProblem {
@@ -213,7 +226,8 @@ struct StepExecutor {
         for header in request.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
         if let body = request.body, !body.isEmpty {
             lines.append("")
-            lines.append(Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor))
+            let type = request.headers.last { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }?.value
+            lines.append(Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor, contentType: type))
         }
         return lines.joined(separator: "\n")
     }
@@ -222,7 +236,7 @@ struct StepExecutor {
         var lines = ["HTTP \(response.status)"]
         for header in response.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
         lines.append("")
-        var body = Excerpt.text(response.body, limit: configuration.responseExcerptLimit, redactor: redactor)
+        var body = Excerpt.text(response.body, limit: configuration.responseExcerptLimit, redactor: redactor, contentType: response.header("Content-Type"))
         if response.bodyTruncated { body += "\n… (\(response.bodyBytesTotal) bytes in all; \(response.body.count) kept)" }
         lines.append(body)
         return lines.joined(separator: "\n")
@@ -233,14 +247,74 @@ struct StepExecutor {
 enum Excerpt {
     /// The first `limit` characters of the body, redacted before the cut so that a secret or
     /// a card number that straddles the limit is masked whole rather than left in part.
-    static func text(_ bytes: [UInt8], limit: Int, redactor: Redactor) -> String {
+    /// Bodies are never cut at a NUL byte nor decoded into replacement characters: a body of a
+    /// binary type, or mostly not text, becomes a marked base64 excerpt with its size and type;
+    /// text with a few stray bytes keeps its text and shows those bytes as `\xNN`, marked too.
+    static func text(_ bytes: [UInt8], limit: Int, redactor: Redactor, contentType: String? = nil) -> String {
         let window = limit + redactor.longestSecret + 64
         let slice = bytes.prefix(window * 4)
-        var text = String(decoding: slice, as: UTF8.self)
+        let (decoded, stray) = escaped(slice, cut: slice.count < bytes.count)
+        if stray > 0, isBinaryType(contentType) || stray * 2 > slice.count {
+            return binary(bytes, limit: limit, contentType: contentType)
+        }
+        var text = decoded
         if text.count > window { text = String(text.prefix(window)) }
         text = redactor.text(text)
         let cut = text.count > limit || slice.count < bytes.count
         if text.count > limit { text = String(text.prefix(limit)) }
+        if stray > 0 {
+            let type = contentType.map { ", \($0)" } ?? ""
+            text = "[\(bytes.count) bytes\(type); bytes that are not UTF-8 text shown as \\xNN]\n" + text
+        }
         return cut ? text + "… (\(bytes.count) bytes)" : text
+    }
+
+    /// `[binary body: N bytes, image/png; base64 of the first K bytes]` and the base64 text.
+    static func binary(_ bytes: [UInt8], limit: Int, contentType: String?) -> String {
+        let kept = bytes.prefix(max(3, limit / 4 * 3))
+        let type = contentType.map { ", \($0)" } ?? ""
+        let what = kept.count < bytes.count ? "base64 of the first \(kept.count) bytes" : "base64"
+        return "[binary body: \(bytes.count) bytes\(type); \(what)]\n" + Data(kept).base64EncodedString()
+    }
+
+    /// image/*, audio/*, video/*, font/*, application/octet-stream, pdf, zip, gzip, protobuf, …
+    static func isBinaryType(_ contentType: String?) -> Bool {
+        guard let type = contentType?.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces) else { return false }
+        return ["image/", "audio/", "video/", "font/", "application/octet-stream", "application/pdf", "application/zip",
+                "application/gzip", "application/x-protobuf", "application/grpc", "application/wasm", "application/msgpack"]
+            .contains { type.hasPrefix($0) } && !type.hasSuffix("+xml")
+    }
+
+    /// The bytes as text, with invalid UTF-8 and control bytes (all but tab, LF, CR) written as
+    /// `\xNN`; and how many bytes were written so. A sequence cut by the end of `bytes` counts
+    /// too, unless `cut` says the excerpt ends there (then it is dropped).
+    static func escaped(_ bytes: ArraySlice<UInt8>, cut: Bool = false) -> (text: String, stray: Int) {
+        var out = String.UnicodeScalarView()
+        var stray = 0
+        var i = bytes.startIndex
+        func escape(_ byte: UInt8) {
+            stray += 1
+            out.append(contentsOf: String(format: "\\x%02X", byte).unicodeScalars)
+        }
+        while i < bytes.endIndex {
+            let lead = bytes[i]
+            if lead < 0x80 {
+                if (lead < 0x20 && lead != 0x09 && lead != 0x0A && lead != 0x0D) || lead == 0x7F { escape(lead) }
+                else { out.append(Unicode.Scalar(lead)) }
+                i += 1
+                continue
+            }
+            let length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? (lead <= 0xEF ? 3 : 0) : lead >= 0xC2 ? 2 : 0
+            if cut, length > 0, i + length > bytes.endIndex { break }
+            if length > 0, i + length <= bytes.endIndex,
+                let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self)?.unicodeScalars.first {
+                out.append(scalar)
+                i += length
+            } else {
+                escape(lead)
+                i += 1
+            }
+        }
+        return (String(out), stray)
     }
 }

@@ -18,11 +18,11 @@ extension HTTPClientError {
             let connectLimitApplies = options.connectTimeout > 0
                 && (options.totalTimeout <= 0 || options.connectTimeout <= options.totalTimeout)
             if connecting && connectLimitApplies {
-                message = "timed out after \(seconds(options.connectTimeout)) connecting to \(url) (connectTimeout)"
+                message = "timed out after \(seconds(options.connectTimeout)) connecting to \(url) (the connect timeout, defaults.connect_timeout)"
             } else if connecting {
-                message = "timed out after \(seconds(options.totalTimeout)) connecting to \(url) (totalTimeout)"
+                message = "timed out after \(seconds(options.totalTimeout)) connecting to \(url) (the request timeout: the step's timeout or defaults.request_timeout)"
             } else {
-                message = "timed out after \(seconds(options.totalTimeout)) waiting for \(url) (totalTimeout)"
+                message = "timed out after \(seconds(options.totalTimeout)) waiting for \(url) (the request timeout: the step's timeout or defaults.request_timeout)"
             }
         case 7:
             code = .connectFailed
@@ -33,16 +33,35 @@ extension HTTPClientError {
         case 47:
             code = .tooManyRedirects
             message = "more than \(options.maxRedirects) redirects starting at \(url); the server is probably redirecting in a loop"
+        case 1 where detail.contains("HTTP/0.9"), 8:
+            code = .notHTTP
+            message = curlCode == 8
+                ? "the server at \(url) sent a malformed HTTP response\(why)"
+                : "the server at \(url) answered with something that is not HTTP; is another protocol (SSH, SMTP, a database) listening on that port?"
         case 1, 3:
-            code = .invalidURL
-            message = "\(url) is not a valid http(s) URL\(why)"
+            let lower = url.lowercased()
+            if curlCode == 1, lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+                // A valid http(s) URL that libcurl still refused: never call it invalid.
+                code = .transport
+                message = "request to \(url) failed\(why) (curl error \(curlCode))"
+            } else {
+                code = .invalidURL
+                message = "\(url) is not a valid http(s) URL\(why)"
+            }
+        case 27, 100:
+            // 7.x reports a header block past CURL_MAX_HTTP_HEADER (100 KB) as "out of memory".
+            code = .headerTooLarge
+            message = "the response from \(url) has a header block larger than libcurl accepts (100 KB)\(why)"
         case 61:
             code = .decoding
             message = "could not decode the Content-Encoding of the body from \(url)\(why)"
+        case 35 where detail.lowercased().contains("wrong version number"):
+            code = .tls
+            message = "TLS with \(url) failed: the server did not answer in TLS, so that port probably serves plain HTTP; use http:// or the TLS port\(why)"
         case 35, 51, 58, 60, 77, 83, 90, 91:
             code = .tls
             let hint = options.verifyTLS
-                ? "; for a self-signed certificate set caBundlePath or turn verifyTLS off"
+                ? "; for a private CA set target.ca_bundle, or for a test server with a self-signed certificate set target.verify_tls: false"
                 : ""
             message = "TLS with \(url) failed\(why)\(hint)"
         case 42:

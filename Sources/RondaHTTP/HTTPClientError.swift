@@ -27,6 +27,15 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         public static let decoding = Code("decoding")
         /// The calling task was cancelled, or the session was closed.
         public static let cancelled = Code("cancelled")
+        /// The body went past ``HTTPRequestOptions/maxBody`` (decoded bytes); the error
+        /// carries what was received in ``HTTPClientError/response``.
+        public static let bodyTooLarge = Code("bodyTooLarge")
+        /// The server answered with something that is not HTTP, or a malformed HTTP response.
+        public static let notHTTP = Code("notHTTP")
+        /// A redirect pointed to a URL Ronda does not follow (not http or https).
+        public static let redirectRefused = Code("redirectRefused")
+        /// The response's header block went past libcurl's limit.
+        public static let headerTooLarge = Code("headerTooLarge")
         /// Any other transport failure (connection reset, malformed response, ...).
         public static let transport = Code("transport")
 
@@ -40,12 +49,17 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// libcurl's `CURLcode`, or 0 when the failure did not come from curl.
     public var curlCode: Int
+    /// What was received before the failure (status, headers, timings, the kept body), when
+    /// the response had started: always for ``Code/bodyTooLarge``, and for a timeout or a
+    /// broken connection in the middle of a body.
+    public var response: HTTPResponse?
 
     /// Creates an error.
-    public init(code: Code, message: String, curlCode: Int = 0) {
+    public init(code: Code, message: String, curlCode: Int = 0, response: HTTPResponse? = nil) {
         self.code = code
         self.message = message
         self.curlCode = curlCode
+        self.response = response
     }
 
     /// `code: message`.

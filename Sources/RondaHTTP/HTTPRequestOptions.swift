@@ -20,6 +20,17 @@ public struct HTTPRequestOptions: Sendable, Hashable {
     /// (cookies stay per session). Saves a TCP and TLS handshake per session; timings of a
     /// reused connection show a connect time of about zero.
     public var shareConnections: Bool = false
+    /// Decoded response bytes read before the request fails with
+    /// ``HTTPClientError/Code/bodyTooLarge`` (the error keeps the status, headers, timings and
+    /// the first ``bodyCap`` bytes). Bounds an endless body and a small gzip that inflates to
+    /// gigabytes alike. `0` or less means no limit.
+    public var maxBody: Int = 32 << 20
+    /// Credentials libcurl answers an HTTP Digest challenge with (MD5 or SHA-256). They are
+    /// sent only to the origin of the request URL, never after a redirect to another origin.
+    public var digest: HTTPCredentials? = nil
+    /// Read the server certificate (``HTTPResponse/certificate``) of an https request. Opens a
+    /// fresh connection without TLS session resumption, so that the handshake shows the certificate.
+    public var certificateInfo: Bool = false
 
     /// Creates options; every argument has the default documented on its property.
     public init(

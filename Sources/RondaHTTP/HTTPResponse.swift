@@ -18,6 +18,9 @@ public struct HTTPResponse: Sendable {
     public var timings: HTTPTimings
     /// Connections opened for this request: 0 when a kept-alive connection was reused.
     public var newConnections: Int
+    /// The server's leaf certificate, when ``HTTPRequestOptions/certificateInfo`` asked for it
+    /// on an https request.
+    public var certificate: HTTPCertificate? = nil
 
     /// Creates a response (for tests and fakes; ``HTTPSession`` builds real ones).
     public init(

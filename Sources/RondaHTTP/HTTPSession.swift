@@ -45,8 +45,9 @@ public final class HTTPSession: Sendable {
     /// once a second); a send still waiting for an earlier one on this session waits
     /// it out, then fails with `.cancelled` without sending.
     /// - Throws: ``HTTPClientError``: `.timeout`, `.connectFailed`, `.dns`, `.tls`,
-    ///   `.tooManyRedirects`, `.invalidURL`, `.invalidRequest`, `.decoding`,
-    ///   `.cancelled` (also after ``close()``) or `.transport`.
+    ///   `.tooManyRedirects`, `.redirectRefused`, `.invalidURL`, `.invalidRequest`, `.decoding`,
+    ///   `.bodyTooLarge`, `.notHTTP`, `.headerTooLarge`, `.cancelled` (also after ``close()``)
+    ///   or `.transport`. ``HTTPClientError/response`` keeps what arrived when the response had begun.
     public func send(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
         guard let handle = await acquire() else {
             if let reason = ccurl_load_error() {

@@ -21,6 +21,8 @@ final class Transfer: @unchecked Sendable {
     private var body: [UInt8] = []
     private var bodyBytesTotal = 0
     private var headers: [HTTPHeader] = []
+    /// The body went past `options.maxBody`: the write callback stopped the transfer.
+    private var bodyOverLimit = false
     /// CURLOPT_ERRORBUFFER storage; curl writes a NUL-terminated message here.
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// A copy of the request body (CURLOPT_POSTFIELDS does not copy it); `nil` when
@@ -59,34 +61,109 @@ final class Transfer: @unchecked Sendable {
 
     var isCancelled: Bool { cancelFlag.load(ordering: .relaxed) }
 
-    /// Configures `easy` from scratch, runs the request and reads the result.
-    /// Blocks the calling thread: call it only on a ``CurlExecutor`` thread.
+    /// Configures `easy` from scratch, runs the request (following redirects itself, see
+    /// ``Hop``) and reads the result. Blocks the calling thread: call it only on a
+    /// ``CurlExecutor`` thread.
     func perform(on easy: CurlEasy) -> Result<HTTPResponse, HTTPClientError> {
         if isCancelled { return .failure(.cancelled(request)) }
+        let options = request.options
+        let clock = ContinuousClock()
+        let start = clock.now
+        var hop = Hop(request, sendsBody: postBody != nil)
+        var redirects = 0
+        var elapsedBefore = 0.0
+        var connections = 0
+        while true {
+            var timeout = options.totalTimeout
+            if options.totalTimeout > 0 {
+                let spent = clock.now - start
+                timeout -= Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18
+                if timeout <= 0 { return .failure(.fromCurl(28, detail: "Operation timed out", request: request)) }
+            }
+            let outcome: (code: CURLcode, response: HTTPResponse, redirectURL: String?)
+            do { outcome = try performHop(hop, timeout: timeout, on: easy) } catch { return .failure(error) }
+            if isCancelled { return .failure(.cancelled(request, curlCode: Int(outcome.code.rawValue))) }
+            if bodyOverLimit {
+                var partial = outcome.response
+                partial.timings = partial.timings.shifted(by: elapsedBefore)
+                partial.redirectCount = redirects
+                return .failure(bodyLimitError(partial))
+            }
+            guard outcome.code == CURLE_OK else {
+                let detail = String(cString: errorBuffer)
+                var error = HTTPClientError.fromCurl(Int(outcome.code.rawValue), detail: detail, request: request)
+                if outcome.response.status > 0 {
+                    // The response had begun (a body cut by the timeout or a reset): keep what came.
+                    var partial = outcome.response
+                    partial.timings = partial.timings.shifted(by: elapsedBefore)
+                    partial.redirectCount = redirects
+                    error.response = partial
+                }
+                return .failure(error)
+            }
+            var response = outcome.response
+            connections += response.newConnections
+            if options.followRedirects, Hop.redirectStatuses.contains(response.status), let next = outcome.redirectURL {
+                guard redirects < max(0, options.maxRedirects) else {
+                    return .failure(.fromCurl(47, detail: "", request: request))
+                }
+                guard Hop.isHTTP(next) else {
+                    return .failure(HTTPClientError(
+                        code: .redirectRefused,
+                        message: "\(hop.url) redirected (status \(response.status)) to \(next), which is not an http or https URL; Ronda follows redirects only to http and https",
+                        curlCode: 1, response: response
+                    ))
+                }
+                hop = hop.following(status: response.status, to: next, origin: request.url)
+                redirects += 1
+                elapsedBefore += response.timings.total
+                continue
+            }
+            response.timings = response.timings.shifted(by: elapsedBefore)
+            response.redirectCount = redirects
+            response.newConnections = connections
+            return .success(response)
+        }
+    }
+
+    /// One request of the chain: configure, perform, read. Resets the handle afterwards.
+    private func performHop(
+        _ hop: Hop, timeout: Double, on easy: CurlEasy
+    ) throws(HTTPClientError) -> (code: CURLcode, response: HTTPResponse, redirectURL: String?) {
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer {
             // Drop every pointer into this object and the header list before they go away.
             easy.reset()
             ccurl_slist_free_all(headerList)
         }
+        body.removeAll(keepingCapacity: true)
+        bodyBytesTotal = 0
+        headers.removeAll(keepingCapacity: true)
+        bodyOverLimit = false
+        errorBuffer[0] = 0
         easy.reset()
-        do {
-            try configure(easy, headerList: &headerList)
-        } catch {
-            return .failure(error)
-        }
+        try configure(easy, hop: hop, timeout: timeout, headerList: &headerList)
         let code = easy.perform()
-        if isCancelled { return .failure(.cancelled(request, curlCode: Int(code.rawValue))) }
-        guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
-            return .failure(.fromCurl(Int(code.rawValue), detail: detail, request: request))
+        return (code, response(from: easy, url: hop.url), easy.string(CURLINFO_REDIRECT_URL))
+    }
+
+    private func bodyLimitError(_ partial: HTTPResponse) -> HTTPClientError {
+        let limit = request.options.maxBody
+        let encoding = partial.headers.last { $0.matches("Content-Encoding") }?.value ?? ""
+        let message: String
+        if !encoding.isEmpty, encoding.lowercased() != "identity" {
+            message = "the body of \(request.url) (status \(partial.status)) decompressed past \(limit) bytes (Content-Encoding: \(encoding)): stopped before it filled memory; raise defaults.max_body if such a body is expected"
+        } else {
+            message = "the body of \(request.url) (status \(partial.status)) exceeded the limit of \(limit) bytes (defaults.max_body): stopped reading; raise the limit if such a body is expected"
         }
-        return .success(response(from: easy))
+        return HTTPClientError(code: .bodyTooLarge, message: message, curlCode: 23, response: partial)
     }
 
     // MARK: Options
 
-    private func configure(_ easy: CurlEasy, headerList: inout UnsafeMutablePointer<curl_slist>?) throws(HTTPClientError) {
+    private func configure(
+        _ easy: CurlEasy, hop: Hop, timeout: Double, headerList: inout UnsafeMutablePointer<curl_slist>?
+    ) throws(HTTPClientError) {
         let options = request.options
         try validate()
         func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
@@ -103,7 +180,7 @@ final class Transfer: @unchecked Sendable {
 
         try check(easy.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer), "the error buffer")
         try check(easy.set(CURLOPT_NOSIGNAL, true), "NOSIGNAL")
-        try check(easy.set(CURLOPT_URL, string: request.url), "the URL")
+        try check(easy.set(CURLOPT_URL, string: hop.url), "the URL")
         try check(easy.set(CURLOPT_PROTOCOLS_STR, string: "http,https"), "the allowed protocols")
         try check(easy.set(CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https"), "the redirect protocols")
         // Pooled connections (never cookies) through the process-wide share, or this handle's own.
@@ -113,10 +190,20 @@ final class Transfer: @unchecked Sendable {
         // Enables the cookie engine without reading a file; the jar lives in the handle.
         try check(easy.set(CURLOPT_COOKIEFILE, string: ""), "the cookie engine")
 
-        try check(easy.set(CURLOPT_FOLLOWLOCATION, options.followRedirects), "FOLLOWLOCATION")
-        try check(easy.set(CURLOPT_MAXREDIRS, max(0, options.maxRedirects)), "the redirect limit")
+        // Redirects are followed by `perform(on:)`, one hop at a time (see `Hop`).
+        try check(easy.set(CURLOPT_FOLLOWLOCATION, false), "FOLLOWLOCATION")
         try check(easy.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(options.connectTimeout)), "the connect timeout")
-        try check(easy.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(options.totalTimeout)), "the total timeout")
+        try check(easy.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout)), "the total timeout")
+        if let digest = options.digest, hop.sendsCredentials {
+            try check(easy.set(CURLOPT_HTTPAUTH, 2), "Digest authentication")  // CURLAUTH_DIGEST
+            try check(easy.set(CURLOPT_USERNAME, string: digest.user), "the user name")
+            try check(easy.set(CURLOPT_PASSWORD, string: digest.password), "the password")
+        }
+        if options.certificateInfo {
+            try check(easy.set(CURLOPT_CERTINFO, true), "CERTINFO")
+            try check(easy.set(CURLOPT_FRESH_CONNECT, true), "a fresh connection")
+            try check(easy.set(CURLOPT_SSL_SESSIONID_CACHE, false), "no TLS session resumption")
+        }
 
         try check(easy.set(CURLOPT_SSL_VERIFYPEER, options.verifyTLS), "TLS peer verification")
         try check(easy.set(CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0), "TLS host verification")
@@ -126,12 +213,17 @@ final class Transfer: @unchecked Sendable {
 
         // "" = every encoding this libcurl decodes (gzip, deflate, ...).
         try check(easy.set(CURLOPT_ACCEPT_ENCODING, string: ""), "Accept-Encoding")
-        headerList = buildHeaderList()
+        headerList = buildHeaderList(hop.headers)
         try check(easy.set(CURLOPT_HTTPHEADER, pointer: headerList), "the request headers")
-        if !request.headers.contains(where: { $0.matches("User-Agent") }) {
+        // Hand-written Cookie headers join the jar's cookies on curl's one Cookie line.
+        let cookies = hop.headers.filter { $0.matches("Cookie") && !$0.value.isEmpty }.map(\.value)
+        if !cookies.isEmpty {
+            try check(easy.set(CURLOPT_COOKIE, string: cookies.joined(separator: "; ")), "the Cookie header")
+        }
+        if !hop.headers.contains(where: { $0.matches("User-Agent") }) {
             try check(easy.set(CURLOPT_USERAGENT, string: "Ronda/0.1"), "the User-Agent")
         }
-        try configureMethod(easy, check: check)
+        try configureMethod(easy, hop: hop, check: check)
 
         try check(easy.set(CURLOPT_WRITEFUNCTION, dataCallback: { data, size, count, context in
             guard let context else { return 0 }
@@ -157,15 +249,15 @@ final class Transfer: @unchecked Sendable {
     /// send POST and switch to GET on 301/302/303 like browsers; any other method
     /// is sent with CUSTOMREQUEST.
     private func configureMethod(
-        _ easy: CurlEasy, check: (CURLcode, String) throws(HTTPClientError) -> Void
+        _ easy: CurlEasy, hop: Hop, check: (CURLcode, String) throws(HTTPClientError) -> Void
     ) throws(HTTPClientError) {
-        let method = request.method
+        let method = hop.method
         if method.uppercased() == "HEAD" {
             try check(easy.set(CURLOPT_NOBODY, true), "HEAD")
             if method != "HEAD" { try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method") }
             return
         }
-        if let postBody {
+        if let postBody, hop.sendsBody {
             try check(easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(postBodyCount)), "the body size")
             try check(easy.set(CURLOPT_POSTFIELDS, pointer: postBody), "the body")
             if method != "POST" { try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method") }
@@ -174,14 +266,14 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
-    private func buildHeaderList() -> UnsafeMutablePointer<curl_slist>? {
+    private func buildHeaderList(_ headers: [HTTPHeader]) -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        for header in request.headers {
+        for header in headers where !header.matches("Cookie") {
             // curl drops "Name:" and sends "Name;" as an empty header.
             let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
             list = ccurl_slist_append(list, line)
         }
-        if !request.headers.contains(where: { $0.matches("Expect") }) {
+        if !headers.contains(where: { $0.matches("Expect") }) {
             list = ccurl_slist_append(list, "Expect:")  // no 100-continue round trip
         }
         return list
@@ -238,6 +330,11 @@ final class Transfer: @unchecked Sendable {
         if room > 0 {
             body.append(contentsOf: chunk.prefix(room))
         }
+        let limit = request.options.maxBody
+        if limit > 0, bodyBytesTotal > limit {
+            bodyOverLimit = true
+            return 0  // aborts the transfer (CURLE_WRITE_ERROR)
+        }
         return chunk.count
     }
 
@@ -261,7 +358,7 @@ final class Transfer: @unchecked Sendable {
 
     // MARK: Result
 
-    private func response(from easy: CurlEasy) -> HTTPResponse {
+    private func response(from easy: CurlEasy, url: String) -> HTTPResponse {
         let timings = HTTPTimings(
             dns: easy.seconds(CURLINFO_NAMELOOKUP_TIME_T),
             connect: easy.seconds(CURLINFO_CONNECT_TIME_T),
@@ -269,16 +366,20 @@ final class Transfer: @unchecked Sendable {
             firstByte: easy.seconds(CURLINFO_STARTTRANSFER_TIME_T),
             total: easy.seconds(CURLINFO_TOTAL_TIME_T)
         )
-        return HTTPResponse(
+        var response = HTTPResponse(
             status: easy.long(CURLINFO_RESPONSE_CODE),
             headers: headers,
             body: body,
             bodyBytesTotal: bodyBytesTotal,
             bodyTruncated: bodyBytesTotal > body.count,
-            effectiveURL: easy.string(CURLINFO_EFFECTIVE_URL) ?? request.url,
+            effectiveURL: easy.string(CURLINFO_EFFECTIVE_URL) ?? url,
             redirectCount: easy.long(CURLINFO_REDIRECT_COUNT),
             timings: timings.ordered(),
             newConnections: easy.long(CURLINFO_NUM_CONNECTS)
         )
+        if request.options.certificateInfo, let leaf = easy.certificates().first {
+            response.certificate = HTTPCertificate(curlLines: leaf)
+        }
+        return response
     }
 }

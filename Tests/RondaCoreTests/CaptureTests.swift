@@ -111,7 +111,8 @@ struct CaptureTests {
         let vars = response().variables
         #expect(vars["status"] == 201)
         #expect(vars["headers"]?["x-request-id"] == "r-1")
-        #expect(vars["headers"]?["location"] == "/final/")
+        // A repeated header shows every value, joined with ", " (RFC 9110 §5.3).
+        #expect(vars["headers"]?["location"] == "/patients/12/, /final/")
         #expect(vars["json"]?["token"] == "abc")
         #expect(vars["duration"] == .double(100))
         #expect(response("nope").variables["json"] == .null)

@@ -125,7 +125,7 @@ import Testing
                     expect:
                       status: 200
                       body: { contains: xxxx }
-                """, baseURL: server.baseURL)
+                """, baseURL: server.baseURL) { $0.maxBody = 64 << 20 }  // past the 32 MiB default
             let grown = residentBytes() - before
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let step = try #require(result.step("Download"))

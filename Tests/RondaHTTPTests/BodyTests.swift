@@ -9,7 +9,9 @@ import Testing
         let session = HTTPSession()
         let cap = 256 * 1024
         let before = residentBytes()
-        let response = try await session.send(ClientRequest(url: server.url("/big"), options: .init(bodyCap: cap)))
+        var options = HTTPRequestOptions(bodyCap: cap)
+        options.maxBody = 64 << 20  // past the 32 MiB default
+        let response = try await session.send(ClientRequest(url: server.url("/big"), options: options))
         let grown = residentBytes() - before
         #expect(response.status == 200)
         #expect(response.body.count == cap)

@@ -22,9 +22,9 @@ import Testing
     @Test func timeoutMessagesNameTheLimitThatRanOut() {
         let request = HTTPRequest(url: "http://10.0.0.1/slow", options: .init(connectTimeout: 2, totalTimeout: 30))
         let connect = HTTPClientError.fromCurl(28, detail: "Connection timed out after 2001 milliseconds", request: request)
-        #expect(connect.message == "timed out after 2.0 s connecting to http://10.0.0.1/slow (connectTimeout)")
+        #expect(connect.message == "timed out after 2.0 s connecting to http://10.0.0.1/slow (the connect timeout, defaults.connect_timeout)")
         let total = HTTPClientError.fromCurl(28, detail: "Operation timed out after 30000 milliseconds with 0 bytes received", request: request)
-        #expect(total.message == "timed out after 30.0 s waiting for http://10.0.0.1/slow (totalTimeout)")
+        #expect(total.message == "timed out after 30.0 s waiting for http://10.0.0.1/slow (the request timeout: the step's timeout or defaults.request_timeout)")
         #expect(total.description.hasPrefix("timeout: "))
     }
 

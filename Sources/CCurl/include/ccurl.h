@@ -77,6 +77,10 @@ CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **out);
 /// `curl_easy_getinfo` for CURLINFO_SLIST values. Free the list with `curl_slist_free_all`.
 CURLcode ccurl_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **out);
 
+/// `curl_easy_getinfo` for CURLINFO_CERTINFO. The list is owned by the handle (valid until
+/// the next transfer or reset); set CURLOPT_CERTINFO before the transfer.
+CURLcode ccurl_getinfo_certinfo(CURL *handle, struct curl_certinfo **out);
+
 /// The process-wide share handle through which sessions pool connections, the DNS cache and
 /// TLS sessions (never cookies: each session keeps its own jar). Created once, thread-safe
 /// (one mutex per lock type), never freed. NULL if curl could not create it.

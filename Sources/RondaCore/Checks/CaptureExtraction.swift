@@ -32,6 +32,9 @@ extension Capture {
             return .string(String(text[range]))
         case .header(let name):
             return response.header(name).map(JSONValue.string)
+        case .headerValues(let name):
+            let values = response.headerValues(name)
+            return values.isEmpty ? nil : .array(values.map(JSONValue.string))
         case .cookie(let name):
             return response.cookies[name].map(JSONValue.string)
         case .status:
@@ -46,6 +49,7 @@ extension Capture {
         case .json(let path): return "JSON path \(path.source)"
         case .regex(let pattern, _): return "regex /\(pattern)/"
         case .header(let name): return "header \(name)"
+        case .headerValues(let name): return "every header \(name)"
         case .cookie(let name): return "cookie \(name)"
         case .status: return "status"
         case .body: return "body"

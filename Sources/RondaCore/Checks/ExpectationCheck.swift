@@ -13,7 +13,7 @@ extension Expectation {
             ))
         }
         for (name, matcher) in headers {
-            results += try matcher.check(subject: "header \(name)", actual: response.header(name).map(JSONValue.string), context: &context)
+            results += try Self.checkHeader(name, matcher, response, context: &context)
         }
         if !json.isEmpty || schema != nil {
             if let document = response.json {
@@ -24,7 +24,9 @@ extension Expectation {
                     results.append(Matcher.schemaResult(subject: "body", schema: schema, actual: document))
                 }
             } else {
-                let actual = "a body that is not JSON (\(Matcher.excerpt(response.text)))"
+                let actual = response.jsonTooDeep
+                    ? "a JSON body nested deeper than \(response.jsonMaxDepth) levels (the limit is defaults.json_max_depth)"
+                    : "a body that is not JSON (\(Matcher.excerpt(response.text)))"
                 for (path, _) in json {
                     results.append(AssertionResult(subject: "json \(path.source)", op: "exists", expected: "a JSON body", actual: actual, passed: false))
                 }
@@ -39,6 +41,9 @@ extension Expectation {
         if let responseTime {
             results += try responseTime.check(subject: "response time (ms)", actual: .double((response.duration * 1000).rounded()), context: &context)
         }
+        if let tls {
+            results += try Self.checkTLS(tls, response, context: &context)
+        }
         if !conditions.isEmpty {
             let saved = context.variables
             context.variables.merge(response.variables) { _, new in new }
@@ -50,6 +55,48 @@ extension Expectation {
                     passed: value.isTruthy, name: condition.name
                 ))
             }
+        }
+        return results
+    }
+}
+
+extension Expectation {
+    /// A header that appears more than once passes when any one of its values passes every
+    /// check; otherwise the checks are reported against all values joined with ", ".
+    static func checkHeader(
+        _ name: String, _ matcher: Matcher, _ response: ResponseView, context: inout EvaluationContext
+    ) throws(EvaluationError) -> [AssertionResult] {
+        let values = response.headerValues(name)
+        let subject = "header \(name)"
+        guard values.count > 1 else {
+            return try matcher.check(subject: subject, actual: values.first.map(JSONValue.string), context: &context)
+        }
+        for value in values {
+            let results = try matcher.check(subject: subject, actual: .string(value), context: &context)
+            if results.allSatisfy(\.passed) { return results }
+        }
+        let all = values.map { "'\($0)'" }.joined(separator: ", ")
+        var results = try matcher.check(subject: subject, actual: .string(values.joined(separator: ", ")), context: &context)
+        for index in results.indices where !results[index].passed {
+            results[index].actual = "no one of its \(values.count) values: \(Matcher.excerpt(all, limit: 240))"
+        }
+        return results
+    }
+
+    static func checkTLS(_ tls: TLSExpectation, _ response: ResponseView, context: inout EvaluationContext) throws(EvaluationError) -> [AssertionResult] {
+        guard let certificate = response.certificate else {
+            return [AssertionResult(subject: "tls", op: "exists", expected: "a server certificate", actual: "none: the response did not come over https", passed: false)]
+        }
+        var results: [AssertionResult] = []
+        if let matcher = tls.expiresIn {
+            let days = certificate.notAfter.map { (($0 - Date().timeIntervalSince1970) / 86_400 * 100).rounded() / 100 }
+            results += try matcher.check(subject: "tls expires_in (days)", actual: days.map(JSONValue.double), context: &context)
+        }
+        if let matcher = tls.issuer {
+            results += try matcher.check(subject: "tls issuer", actual: .string(certificate.issuer), context: &context)
+        }
+        if let matcher = tls.subject {
+            results += try matcher.check(subject: "tls subject", actual: .string(certificate.subject), context: &context)
         }
         return results
     }

@@ -99,7 +99,7 @@ extension RondaConfig {
     }
 
     static func readDefaults(_ node: SourceNode, into config: inout RondaConfig, reader: inout NodeReader) {
-        let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects", "reuse_connections", "continue_on_failure"]
+        let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects", "reuse_connections", "continue_on_failure", "max_body", "json_max_depth"]
         for (key, _, value) in reader.mapping(node, "defaults", allowed: keys) ?? [] {
             switch key {
             case "timeout": if let t = reader.duration(value, "defaults.timeout"), t > 0 { config.defaults.scenarioTimeout = t }
@@ -109,6 +109,9 @@ extension RondaConfig {
             case "delay_between": if let t = reader.duration(value, "defaults.delay_between") { config.defaults.delayBetween = t }
             case "parallel": if let n = reader.int(value, "defaults.parallel", range: 1...1024) { config.defaults.parallel = n }
             case "body_cap": if let n = reader.int(value, "defaults.body_cap (bytes)", range: 1024...(1 << 30)) { config.defaults.bodyCap = n }
+            case "max_body": if let n = reader.int(value, "defaults.max_body (bytes)", range: 1024...(1 << 40)) { config.defaults.maxBody = n }
+            case "json_max_depth":
+                if let n = reader.int(value, "defaults.json_max_depth (levels)", range: 1...JSONValue.largestMaxDepth) { config.defaults.jsonMaxDepth = n }
             case "follow_redirects": if let b = reader.bool(value, "defaults.follow_redirects") { config.defaults.followRedirects = b }
             case "reuse_connections": if let b = reader.bool(value, "defaults.reuse_connections") { config.defaults.reuseConnections = b }
             case "continue_on_failure": if let b = reader.bool(value, "defaults.continue_on_failure") { config.defaults.continueOnFailure = b }

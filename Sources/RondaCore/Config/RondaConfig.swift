@@ -49,6 +49,10 @@ public struct RondaConfig: Sendable {
         public var parallel: Int = 4
         /// Response bytes kept per request.
         public var bodyCap: Int = 1 << 20
+        /// Response bytes (decoded) read before a request fails with "the body exceeded the limit".
+        public var maxBody: Int = 32 << 20
+        /// JSON nesting allowed in response bodies; deeper is reported as such, not as "not JSON".
+        public var jsonMaxDepth: Int = JSONValue.defaultMaxDepth
         public var followRedirects: Bool = true
         public var maxRedirects: Int = 10
         /// Pool connections across scenarios (cookies stay per scenario).

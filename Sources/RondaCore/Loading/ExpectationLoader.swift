@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads `expect:` and `capture:`.
 enum ExpectationLoader {
-    static let expectKeys = ["status", "headers", "json", "body", "schema", "response_time", "that"]
+    static let expectKeys = ["status", "headers", "json", "body", "schema", "response_time", "that", "tls"]
     static let typeNames = ["string", "number", "integer", "boolean", "array", "object", "null"]
 
     static func read(_ node: SourceNode, reader: inout NodeReader) -> Expectation {
@@ -31,6 +31,8 @@ enum ExpectationLoader {
                 expectation.schema = readSchema(value, reader: &reader)
             case "response_time":
                 expectation.responseTime = matcher(value, durationsInMilliseconds: true, reader: &reader)
+            case "tls":
+                expectation.tls = readTLS(value, reader: &reader)
             default:
                 readConditions(value, into: &expectation, reader: &reader)
             }
@@ -52,6 +54,21 @@ enum ExpectationLoader {
                 expectation.conditions.append(Expectation.Condition(e, source: source, location: location))
             }
         }
+    }
+
+    /// `tls: {expires_in: {">": 14d}, issuer: …, subject: …}`; expires_in values are durations
+    /// (`14d`, `36h`; a plain number means days), compared in days.
+    static func readTLS(_ node: SourceNode, reader: inout NodeReader) -> TLSExpectation? {
+        guard let entries = reader.mapping(node, "expect.tls", allowed: ["expires_in", "issuer", "subject"]) else { return nil }
+        var tls = TLSExpectation()
+        for (key, _, value) in entries {
+            switch key {
+            case "expires_in": tls.expiresIn = matcher(value, durationsInDays: true, reader: &reader)
+            case "issuer": tls.issuer = matcher(value, reader: &reader)
+            default: tls.subject = matcher(value, reader: &reader)
+            }
+        }
+        return tls
     }
 
     static func readStatus(_ node: SourceNode, reader: inout NodeReader) -> [Int]? {
@@ -82,7 +99,7 @@ enum ExpectationLoader {
     /// A mapping whose keys are operators (and perhaps `name:`) is a set of checks; anything else is an
     /// expected value. A mapping that mixes operators with other keys, or whose one key is a likely
     /// misspelling of an operator (`greater_than`), is an error: write `{"==": {…}}` to expect such an object.
-    static func matcher(_ node: SourceNode, durationsInMilliseconds: Bool = false, reader: inout NodeReader) -> Matcher? {
+    static func matcher(_ node: SourceNode, durationsInMilliseconds: Bool = false, durationsInDays: Bool = false, reader: inout NodeReader) -> Matcher? {
         if let pairs = node.pairs, !pairs.isEmpty {
             let keys = pairs.map { $0.key.scalarText ?? "" }
             let operatorCount = keys.filter(Matcher.operators.contains).count
@@ -92,15 +109,19 @@ enum ExpectationLoader {
                 return nil
             }
             if operatorCount > 0 {
-                return checks(pairs, durationsInMilliseconds, reader: &reader)
+                return checks(pairs, durationsInMilliseconds, durationsInDays: durationsInDays, reader: &reader)
             }
+        }
+        if durationsInDays {
+            reader.fail(node, "expected checks like {\">\": 14d} (days until the certificate expires), got \(node.kindDescription)")
+            return nil
         }
         return expected(node, durationsInMilliseconds, reader: &reader).map { Matcher([.compare("==", $0)]) }
     }
 
     static let operatorList = Matcher.operators.sorted().joined(separator: " ")
 
-    static func checks(_ pairs: [(key: SourceNode, value: SourceNode)], _ durationsInMilliseconds: Bool, reader: inout NodeReader) -> Matcher? {
+    static func checks(_ pairs: [(key: SourceNode, value: SourceNode)], _ durationsInMilliseconds: Bool, durationsInDays: Bool = false, reader: inout NodeReader) -> Matcher? {
         var result = Matcher([])
         for (keyNode, value) in pairs {
             let op = keyNode.scalarText ?? ""
@@ -116,6 +137,8 @@ enum ExpectationLoader {
                 }
             case "length":
                 if let inner = matcher(value, reader: &reader) { result.checks.append(.length(inner)) }
+            case _ where durationsInDays && Matcher.operators.contains(op):
+                if let days = days(value, reader: &reader) { result.checks.append(.compare(op, .value(.double(days)))) }
             case "schema":
                 if let s = readSchema(value, reader: &reader) { result.checks.append(.schema(s)) }
             case "matches":
@@ -132,6 +155,16 @@ enum ExpectationLoader {
             }
         }
         return result
+    }
+
+    /// `14d`, `36h`, `90m`, or a plain number of days, as days.
+    static func days(_ node: SourceNode, reader: inout NodeReader) -> Double? {
+        let text = node.scalarText?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if let n = Double(text), n.isFinite { return n }
+        if text.hasSuffix("d"), let n = Double(text.dropLast().trimmingCharacters(in: .whitespaces)), n.isFinite { return n }
+        if let seconds = NodeReader.parseDuration(text), !text.isEmpty { return seconds / 86_400 }
+        reader.fail(node, "expected a number of days like '14d' (or '36h'), got \(node.kindDescription)")
+        return nil
     }
 
     static func expected(_ node: SourceNode, _ durationsInMilliseconds: Bool, reader: inout NodeReader) -> TemplateValue? {
@@ -164,13 +197,15 @@ enum ExpectationLoader {
                 catch { reader.fail(value, "invalid JSON path '\(text)': \(error.message)") }
                 continue
             }
-            guard let fields = reader.mapping(value, "the capture \(name)", allowed: sources + ["optional", "group"]) else { continue }
+            guard let fields = reader.mapping(value, "the capture \(name)", allowed: sources + ["optional", "group", "all"]) else { continue }
             var source: Capture.Source?
             var optional = false
             var group: Int?
+            var all = false
             for (key, k, v) in fields {
                 switch key {
                 case "optional": optional = reader.bool(v, "optional") ?? false
+                case "all": all = reader.bool(v, "all") ?? false
                 case "group": group = reader.int(v, "group", range: 0...99)
                 default:
                     if source != nil { reader.fail(k, "a capture has one source; '\(key)' is a second one"); continue }
@@ -178,6 +213,11 @@ enum ExpectationLoader {
                 }
             }
             if let g = group, case .regex(let p, _)? = source { source = .regex(p, group: g) }
+            if all {
+                if case .header(let h)? = source { source = .headerValues(h) } else if source != nil {
+                    reader.fail(value, "'all: true' takes every value of a header: it goes with 'header:'")
+                }
+            }
             if let source { captures.append(Capture(name: name, source: source, optional: optional, location: value.location)) }
             else if !fields.contains(where: { sources.contains($0.key) }) {
                 reader.fail(value, "the capture \(name) needs a source: one of \(sources.joined(separator: ", "))")

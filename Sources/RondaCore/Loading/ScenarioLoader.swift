@@ -4,10 +4,10 @@ import Foundation
 /// with every problem's file, line and column. Never crashes, whatever the input.
 public enum ScenarioLoader {
     static let scenarioKeys = ["scenario", "description", "module", "priority", "tags", "as", "timeout", "vars", "cases", "steps", "teardown"]
-    static let methods = ["get", "post", "put", "patch", "delete", "head", "options"]
+    static let methods = ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
     static let stepKeys = methods + [
         "name", "query", "headers", "json", "form", "multipart", "body", "content_type", "webhook", "if",
-        "expect", "capture", "retry", "follow_redirects", "max_redirects", "timeout", "continue_on_failure",
+        "expect", "capture", "retry", "follow_redirects", "max_redirects", "timeout", "continue_on_failure", "method", "path", "auth",
     ]
 
     /// Loads one scenario file from disk.
@@ -129,6 +129,8 @@ public enum ScenarioLoader {
         var hasName = false
         var bodies: [(String, SourceNode)] = []
         var contentType: String?
+        var sawMethodKey = false
+        var pathNode: (key: SourceNode, value: SourceNode)?
         let before = reader.issues.count
         for (key, keyNode, value) in entries {
             switch key {
@@ -140,6 +142,21 @@ public enum ScenarioLoader {
                 }
                 method = key.uppercased()
                 if let path = reader.template(value, "the \(key) path") { step.path = path }
+            case "method":
+                // Any method by name (`method: PROPFIND` with `path:`), sent as written.
+                if let existing = method {
+                    reader.fail(keyNode, "a step sends one request: it has both '\(existing.lowercased())' and 'method'")
+                }
+                if let name = reader.nonEmptyString(value, "the method") {
+                    if name.utf8.allSatisfy(Self.isTokenByte) { method = name } else {
+                        reader.fail(value, "'\(name)' is not an HTTP method: use letters, digits and !#$%&'*+-.^_`|~ only")
+                    }
+                }
+                sawMethodKey = true
+            case "path":
+                pathNode = (keyNode, value)
+            case "auth":
+                step.auth = readAuth(value, reader: &reader)
             case "query":
                 step.query = reader.fields(value, "query") ?? []
             case "headers":
@@ -177,7 +194,16 @@ public enum ScenarioLoader {
             }
         }
         if !hasName { reader.fail(node, "a step needs 'name:' (results and messages name the step)") }
-        if method == nil {
+        if let (keyNode, value) = pathNode {
+            if sawMethodKey {
+                if let path = reader.template(value, "the path") { step.path = path }
+            } else {
+                reader.fail(keyNode, "'path:' goes with 'method:' (e.g. method: PROPFIND); with get:, post:, … the path is their value")
+            }
+        } else if sawMethodKey {
+            reader.fail(node, "a step with 'method:' needs 'path:', the path or URL to send it to")
+        }
+        if method == nil, !sawMethodKey {
             reader.fail(node, "a step needs a request: one of \(methods.map { "'\($0): PATH'" }.joined(separator: ", "))")
         }
         step.method = method ?? "GET"
@@ -223,6 +249,43 @@ public enum ScenarioLoader {
             return .multipart(parts)
         default:
             return reader.template(node, "the body").map { StepBody.raw($0, contentType: contentType ?? "text/plain") }
+        }
+    }
+
+    static func readAuth(_ node: SourceNode, reader: inout NodeReader) -> StepAuth? {
+        guard let entries = reader.mapping(node, "auth", allowed: ["basic", "digest", "bearer"]) else { return nil }
+        guard entries.count == 1, let (kind, _, value) = entries.first else {
+            reader.fail(node, "auth takes one scheme: basic, digest or bearer")
+            return nil
+        }
+        func secret(_ node: SourceNode, _ what: String) -> Template? {
+            guard let t = reader.template(node, what) else { return nil }
+            if t.environmentNames.isEmpty {
+                reader.fail(node, "write \(what) as '{{ env.NAME }}': secrets come from environment variables, never from scenario files")
+                return nil
+            }
+            return t
+        }
+        if kind == "bearer" {
+            return secret(value, "the bearer token").map(StepAuth.bearer)
+        }
+        guard let fields = reader.mapping(value, "auth.\(kind) (user, password)", allowed: ["user", "password"]) else { return nil }
+        var user: Template?
+        var password: Template?
+        for (key, _, v) in fields {
+            if key == "user" { user = reader.template(v, "the user") } else { password = secret(v, "the password") }
+        }
+        if !fields.contains(where: { $0.key == "user" }) { reader.fail(value, "auth.\(kind) needs 'user:'") }
+        if !fields.contains(where: { $0.key == "password" }) { reader.fail(value, "auth.\(kind) needs 'password: \"{{ env.NAME }}\"'") }
+        guard let user, let password else { return nil }
+        return kind == "basic" ? .basic(user: user, password: password) : .digest(user: user, password: password)
+    }
+
+    /// RFC 9110 `tchar`.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): return true
+        default: return "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
     }
 

@@ -30,6 +30,8 @@ public struct Expectation: Sendable, Hashable {
             self.location = location
         }
     }
+    /// Checks on the server certificate of an https response (`tls:`).
+    public var tls: TLSExpectation?
 
     public init(
         status: [Int]? = nil, headers: [(name: String, matcher: Matcher)] = [], json: [(path: JSONPath, matcher: Matcher)] = [],
@@ -46,18 +48,19 @@ public struct Expectation: Sendable, Hashable {
     }
 
     public var isEmpty: Bool {
-        status == nil && headers.isEmpty && json.isEmpty && body == nil && schema == nil && responseTime == nil && conditions.isEmpty
+        status == nil && headers.isEmpty && json.isEmpty && body == nil && schema == nil && responseTime == nil && conditions.isEmpty && tls == nil
     }
 
     var templates: [Template] {
         headers.flatMap(\.matcher.templates) + json.flatMap(\.matcher.templates) + (body?.templates ?? []) + (responseTime?.templates ?? [])
+            + (tls?.templates ?? [])
     }
 
     public static func == (lhs: Expectation, rhs: Expectation) -> Bool {
         lhs.status == rhs.status && lhs.schema == rhs.schema && lhs.body == rhs.body && lhs.responseTime == rhs.responseTime
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.matcher) == rhs.headers.map(\.matcher)
             && lhs.json.map(\.path) == rhs.json.map(\.path) && lhs.json.map(\.matcher) == rhs.json.map(\.matcher)
-            && lhs.conditions.map(\.source) == rhs.conditions.map(\.source)
+            && lhs.conditions.map(\.source) == rhs.conditions.map(\.source) && lhs.tls == rhs.tls
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -66,6 +69,24 @@ public struct Expectation: Sendable, Hashable {
         hasher.combine(headers.map(\.name))
         hasher.combine(conditions.map(\.source))
     }
+}
+
+/// `expect: { tls: … }`: checks on the server certificate of an https response.
+public struct TLSExpectation: Sendable, Hashable {
+    /// Days until the certificate expires (`expires_in: { ">": 14d }`), compared in days.
+    public var expiresIn: Matcher?
+    /// The issuer, e.g. `{contains: "Let's Encrypt"}`.
+    public var issuer: Matcher?
+    /// The subject, e.g. `{contains: "CN = example.com"}`.
+    public var subject: Matcher?
+
+    public init(expiresIn: Matcher? = nil, issuer: Matcher? = nil, subject: Matcher? = nil) {
+        self.expiresIn = expiresIn
+        self.issuer = issuer
+        self.subject = subject
+    }
+
+    var templates: [Template] { [expiresIn, issuer, subject].flatMap { $0?.templates ?? [] } }
 }
 
 /// One or more checks on one value: `200`, `{">": 0, "<": 100}`, `{length: 3}`, `{type: string}`.

@@ -27,6 +27,8 @@ public struct Step: Sendable, Hashable {
     public var continueOnFailure: Bool?
     /// Where the `if:` expression starts.
     public var conditionLocation: SourceLocation?
+    /// `auth:` — credentials sent with the request (Basic, Digest or Bearer).
+    public var auth: StepAuth?
     public var location: SourceLocation
 
     public init(
@@ -61,6 +63,7 @@ public struct Step: Sendable, Hashable {
         out += headers.flatMap(\.value.templates)
         out += body?.templates ?? []
         out += webhook?.templates ?? []
+        out += auth?.templates ?? []
         out += expect.templates
         return out
     }
@@ -98,6 +101,23 @@ public struct MultipartPart: Sendable, Hashable {
         self.content = content
         self.filename = filename
         self.contentType = contentType
+    }
+}
+
+/// `auth:` — how a step authenticates. Passwords and tokens come from `{{ env.NAME }}` only.
+public enum StepAuth: Sendable, Hashable {
+    /// `Authorization: Basic base64(user:password)`.
+    case basic(user: Template, password: Template)
+    /// HTTP Digest (MD5 or SHA-256, as the server's challenge asks), answered by libcurl.
+    case digest(user: Template, password: Template)
+    /// `Authorization: Bearer TOKEN`.
+    case bearer(Template)
+
+    public var templates: [Template] {
+        switch self {
+        case .basic(let user, let password), .digest(let user, let password): return [user, password]
+        case .bearer(let token): return [token]
+        }
     }
 }
 
@@ -166,7 +186,10 @@ public struct Capture: Sendable, Hashable {
         case json(JSONPath)
         /// A regular expression over the body; the capture group (default 1, or 0 without groups).
         case regex(String, group: Int?)
+        /// The last value of a header.
         case header(String)
+        /// Every value of a header (`{header: Link, all: true}`), as a list.
+        case headerValues(String)
         case cookie(String)
         case status
         /// The whole body as text.

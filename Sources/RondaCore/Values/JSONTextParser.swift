@@ -4,8 +4,15 @@ struct JSONTextParser {
     var i = 0
     var depth = 0
     static let maxDepth = 512
+    /// Arrays and objects nested deeper than this make the document fail (and set `tooDeep`).
+    var depthLimit = JSONTextParser.maxDepth
+    /// The document failed because it nests deeper than `depthLimit`.
+    private(set) var tooDeep = false
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, depthLimit: Int = JSONTextParser.maxDepth) {
+        self.bytes = bytes
+        self.depthLimit = depthLimit
+    }
 
     mutating func parseDocument() -> JSONValue? {
         skipWhitespace()
@@ -43,7 +50,7 @@ struct JSONTextParser {
     private mutating func parseObject() -> JSONValue? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= JSONTextParser.maxDepth else { return nil }
+        guard depth <= depthLimit else { tooDeep = true; return nil }
         i += 1
         var object: [String: JSONValue] = [:]
         skipWhitespace()
@@ -68,7 +75,7 @@ struct JSONTextParser {
     private mutating func parseArray() -> JSONValue? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= JSONTextParser.maxDepth else { return nil }
+        guard depth <= depthLimit else { tooDeep = true; return nil }
         i += 1
         var items: [JSONValue] = []
         skipWhitespace()

@@ -130,6 +130,22 @@ extension JSONValue {
         }
     }
 
+    /// The nesting limit ``parse(_:)`` applies, and the largest `json_max_depth` accepts
+    /// (the parser recurses once per level).
+    public static let defaultMaxDepth = JSONTextParser.maxDepth
+    public static let largestMaxDepth = 4_096
+
+    /// Parses JSON text allowing `maxDepth` levels of nesting; `tooDeep` says whether it
+    /// failed only for nesting deeper than that (then `value` is `nil`).
+    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int) -> (value: JSONValue?, tooDeep: Bool) {
+        let array = Array(bytes)
+        return array.withUnsafeBufferPointer { buffer in
+            var parser = JSONTextParser(bytes: buffer, depthLimit: min(max(1, maxDepth), largestMaxDepth))
+            let value = parser.parseDocument()
+            return (value, value == nil && parser.tooDeep)
+        }
+    }
+
     public static func parse(_ text: String) -> JSONValue? {
         parse(Array(text.utf8))
     }

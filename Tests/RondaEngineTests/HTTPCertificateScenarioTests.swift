@@ -1,0 +1,28 @@
+import Foundation
+import RondaCore
+import RondaEngine
+import Testing
+
+/// `expect: { tls: … }` end to end against `openssl s_server` with a one-day certificate.
+@Suite struct HTTPCertificateScenarioTests {
+    @Test func anExpiringCertificateFailsTheScenario() async throws {
+        let server = try HTTPCertServer()
+        defer { server.stop() }
+        let result = try await runScenario("""
+            scenario: Certificate
+            steps:
+              - name: Fresh enough
+                get: /
+                expect: { tls: { expires_in: { "<": 2d, ">": 0 }, subject: { contains: localhost }, issuer: { contains: localhost } } }
+              - name: Two weeks left
+                get: /
+                expect: { tls: { expires_in: { ">": 14d } } }
+            """, baseURL: server.baseURL) { $0.caBundle = server.certificatePath }
+        #expect(result.step("Fresh enough")?.outcome == .passed, "\(result.step("Fresh enough")?.assertions.filter { !$0.passed } ?? [])")
+        #expect(result.status == .fail)
+        #expect(result.failingStep == "Two weeks left")
+        let failed = try #require(result.step("Two weeks left")?.assertions.first { !$0.passed })
+        #expect(failed.subject == "tls expires_in (days)")
+        #expect(Double(failed.actual).map { $0 > 0 && $0 < 2 } == true, "\(failed.actual)")
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A raw TCP server on 127.0.0.1 that answers every request with bytes a test chooses,
+/// HTTP or not: a banner of another protocol, a giant header block, a redirect to `ftp:`,
+/// or a body that never ends. Each connection reads the request head, writes the reply
+/// (or a TLS ClientHello) and closes (an endless reply stops when the client goes away). Stop it with ``stop()``.
+public final class HTTPHostileServer: Sendable {
+    /// What the server writes after reading a request head.
+    public enum Reply: Sendable {
+        /// These bytes, then close.
+        case bytes([UInt8])
+        /// `head`, then `chunk` again and again until the client closes the connection.
+        case endless(head: [UInt8], chunk: [UInt8])
+        /// `head`, then `chunk` every `pause`, until the client closes the connection: a body
+        /// that outlasts any timeout without costing CPU.
+        case trickle(head: [UInt8], chunk: [UInt8], pause: Duration)
+    }
+
+    public let port: Int
+    /// `http://127.0.0.1:PORT`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    private let listener: Int32
+    private let open: OpenSockets
+
+    /// Sockets of connections not yet closed; every access holds `lock`.
+    private final class OpenSockets: @unchecked Sendable {
+        // Safe: every access to `fds` holds `lock`.
+        private let lock = NSLock()
+        private var fds: Set<Int32> = []
+        func add(_ fd: Int32) { lock.withLock { _ = fds.insert(fd) } }
+        func close(_ fd: Int32) { lock.withLock { if fds.remove(fd) != nil { _ = Glibc.close(fd) } } }
+        func closeAll() { lock.withLock { fds.forEach { _ = Glibc.close($0) }; fds.removeAll() } }
+    }
+
+    public init(reply: Reply) throws {
+        let (fd, port) = try SilentServer.bindLoopback(listen: true)
+        self.listener = fd
+        self.port = port
+        let open = OpenSockets()
+        self.open = open
+        let thread = Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
+                open.add(client)
+                let worker = Thread { Self.serve(client, reply: reply); open.close(client) }
+                worker.name = "ronda.test.hostile-connection"
+                worker.start()
+            }
+        }
+        thread.name = "ronda.test.hostile-server"
+        thread.start()
+    }
+
+    /// Stops accepting and closes every connection.
+    public func stop() {
+        _ = shutdown(listener, Int32(SHUT_RDWR))
+        _ = close(listener)
+        open.closeAll()
+    }
+
+    private static func serve(_ fd: Int32, reply: Reply) {
+        var head: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let end: [UInt8] = Array("\r\n\r\n".utf8)
+        // A TLS ClientHello (first byte 0x16) never ends in CRLF CRLF: answer it at once, as a
+        // plain-HTTP server answers a client that speaks TLS to it.
+        while !contains(head, end), head.first != 0x16, head.count < 1 << 20 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return }
+            head += buffer[0..<n]
+        }
+        switch reply {
+        case .bytes(let bytes):
+            _ = write(fd, bytes)
+        case .endless(let first, let chunk):
+            guard write(fd, first) else { return }
+            while write(fd, chunk) {}
+        case .trickle(let first, let chunk, let pause):
+            guard write(fd, first) else { return }
+            let micros = pause.components.seconds * 1_000_000 + pause.components.attoseconds / 1_000_000_000_000
+            while write(fd, chunk) { usleep(UInt32(clamping: micros)) }
+        }
+    }
+
+    private static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+            return true
+        }
+        return false
+    }
+}
