@@ -15,14 +15,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=$ROOT/.build-tools/compose-check
 REQUIREMENTS="jsonschema==4.26.0 PyYAML==6.0.3"
 
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$REQUIREMENTS" ]; then
-  echo "check_compose.sh: installing $REQUIREMENTS into $VENV" >&2
-  python3 -m venv "$VENV" || { echo "check_compose.sh: python3 -m venv failed (apt-get install python3-venv)" >&2; exit 2; }
-  # shellcheck disable=SC2086 # the list is word-split on purpose
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check $REQUIREMENTS ||
-    { echo "check_compose.sh: pip install failed" >&2; exit 2; }
-  echo "$REQUIREMENTS" >"$VENV/.requirements"
-fi
+# shellcheck source=ops/lib/venv.sh
+. "$ROOT/ops/lib/venv.sh"
+ensure_venv check_compose.sh "$VENV" "$REQUIREMENTS"
 
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then

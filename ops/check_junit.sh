@@ -13,14 +13,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=$ROOT/.build-tools/junit-check
 REQUIREMENTS="xmlschema==4.3.2 elementpath==5.1.4"
 
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$REQUIREMENTS" ]; then
-  echo "check_junit.sh: installing $REQUIREMENTS into $VENV" >&2
-  python3 -m venv "$VENV" || { echo "check_junit.sh: python3 -m venv failed (apt-get install python3-venv)" >&2; exit 2; }
-  # shellcheck disable=SC2086 # the list is word-split on purpose
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check $REQUIREMENTS ||
-    { echo "check_junit.sh: pip install failed" >&2; exit 2; }
-  echo "$REQUIREMENTS" >"$VENV/.requirements"
-fi
+# shellcheck source=ops/lib/venv.sh
+. "$ROOT/ops/lib/venv.sh"
+ensure_venv check_junit.sh "$VENV" "$REQUIREMENTS"
 
 if [ "${1:-}" = "--install" ]; then exit 0; fi
 [ $# -gt 0 ] || { echo "usage: ops/check_junit.sh FILE... | --install" >&2; exit 2; }
