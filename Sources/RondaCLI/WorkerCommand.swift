@@ -31,7 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Scenarios run at once by this worker.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Scenarios run at once by this worker, each with its own HTTP transfer thread.", valueName: "n"))
     var concurrency: Int = 4
 
     @Option(name: .long, help: ArgumentHelp("Name in heartbeats and results (default: host-pid).", valueName: "name"))

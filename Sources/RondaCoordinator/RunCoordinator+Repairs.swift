@@ -13,7 +13,7 @@ extension RunCoordinator {
     /// at once (the run then finalizes without waiting for its deadline). Returns how many
     /// results this call inserted. A dead letter of a run that is gone, or that has a result
     /// already, changes nothing (the result is unique per run and scenario).
-    func recordDeadLetters(now: Date) async throws -> Int {
+    public func recordDeadLetters(now: Date) async throws -> Int {
         var inserted = 0
         while true {
             let letters = try await queue.unrecordedDeadLetters(limit: 200)
