@@ -54,18 +54,15 @@ final class PostgresOutageLog: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let merged = self.metadata.merging(metadata ?? [:]) { $1 }
-            if message.description == "Connection creation failed" {
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            if event.message.description == "Connection creation failed" {
                 outage.failed("PostgreSQL: cannot connect; retrying (one warning per outage)", metadata: merged)
                 return
             }
             outage.logger.log(
-                level: level >= .warning ? level : .debug, message, metadata: merged, source: source, file: file,
-                function: function, line: line)
+                level: event.level >= .warning ? event.level : .debug, event.message, metadata: merged, source: event.source,
+                file: event.file, function: event.function, line: event.line)
         }
     }
 }
