@@ -154,6 +154,8 @@ enum CoordinatorReport {
         }
         lines += sweep.enqueued.map { "enqueued run \($0) (its creator stopped before enqueueing)" }
         lines += sweep.requeued.map { "enqueued run \($0) again (the queue lost its jobs)" }
+        if sweep.deadLettered > 0 { lines.append("recorded \(sweep.deadLettered) dead-lettered job(s) as errors") }
+        if sweep.pauseRestored { lines.append("wrote the pause switch back into Redis from the database") }
         lines += sweep.finalized.map { "finalized run \($0.id): \($0.totals.passed) passed, \($0.totals.failed) failed, \($0.totals.errored) errored" }
         return lines.isEmpty ? "nothing due" : lines.joined(separator: "\n")
     }

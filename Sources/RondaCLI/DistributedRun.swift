@@ -55,6 +55,8 @@ struct DistributedRun {
                         }
                     }
                 }
+                // A dead-lettered job ends as an error at once, without a coordinator serving.
+                _ = try await coordinator.recordDeadLetters(now: Date())
                 _ = try await coordinator.finalizeIfDue(runID: run.id, expected: expected)
                 if let current = try await store.run(id: run.id), current.status != .running {
                     return EmbeddedRun.Outcome(run: current, results: try await store.results(runID: run.id))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RondaCoordinator
 import RondaCore
 import RondaQueue
@@ -52,6 +53,19 @@ struct StatsCommand: AsyncParsableCommand {
         var running: Int
         var results24h: Int
         var successRate24h: Double?
+        /// Scenarios running now on the live workers (their heartbeats).
+        var runningScenarios: Int
+        /// Each running run with what it still owes.
+        var runningRuns: [RunningRun]
+    }
+
+    /// A running run: its scenarios and how many still have no result.
+    struct RunningRun: Codable {
+        var id: String
+        var schedule: String?
+        var scenarios: Int
+        var owed: Int
+        var deadline: Date
     }
 
     func run() async throws {
@@ -63,10 +77,18 @@ struct StatsCommand: AsyncParsableCommand {
         let workers = try await connected.control.liveWorkers()
         let paused = try await connected.control.isPaused()
         let summary = try await store.summary(since: Date().addingTimeInterval(-86_400))
+        var running: [RunningRun] = []
+        for run in try await store.runningRuns() {
+            let done = try await store.scenariosWithResults(runID: run.id).count
+            running.append(RunningRun(
+                id: run.id, schedule: run.schedule, scenarios: run.totals.scenarios, owed: max(0, run.totals.scenarios - done),
+                deadline: run.deadline))
+        }
         try? await store.close()
         let output = Output(
             pending: queue.pending, inFlight: queue.inFlight, deadLetters: queue.deadLetters, paused: paused, workers: workers,
-            runs24h: summary.runs, running: summary.running, results24h: summary.results, successRate24h: summary.successRate)
+            runs24h: summary.runs, running: summary.running, results24h: summary.results, successRate24h: summary.successRate,
+            runningScenarios: workers.reduce(0) { $0 + $1.inFlight }, runningRuns: running)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -81,10 +103,13 @@ struct StatsCommand: AsyncParsableCommand {
     static func text(_ o: Output) -> String {
         let rate = o.successRate24h.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
         var lines = [
-            "queue:        \(o.pending) pending, \(o.inFlight) in flight, \(Terminal.count(o.deadLetters, "dead letter"))\(o.paused ? " — PAUSED (ronda resume)" : "")",
-            "workers:      \(o.workers.count) live",
+            "queue:        \(o.pending) pending, \(o.inFlight) leased, \(Terminal.count(o.deadLetters, "dead letter"))\(o.paused ? " — PAUSED (ronda resume)" : "")",
+            "workers:      \(o.workers.count) live, \(Terminal.count(o.runningScenarios, "scenario")) running",
         ]
-        lines += o.workers.map { "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) busy  \($0.processed) done" }
+        lines += o.workers.map { "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) running  \($0.processed) done" }
+        lines += o.runningRuns.map { run in
+            "run \(run.id)\(run.schedule.map { " (\($0))" } ?? ""): owes \(run.owed) of \(Terminal.count(run.scenarios, "scenario")), deadline \(ISO8601DateFormatter().string(from: run.deadline))"
+        }
         lines.append("last 24 h:    \(Terminal.count(o.runs24h, "run")) (\(o.running) running), \(Terminal.count(o.results24h, "result")), success rate \(rate)")
         return lines.joined(separator: "\n")
     }
@@ -123,16 +148,35 @@ struct CleanupCommand: AsyncParsableCommand {
 struct PauseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pause",
-        abstract: "Stop every worker from starting new scenarios (within a second); running ones finish."
+        abstract: "Stop every worker from starting new scenarios (within a second); running ones finish.",
+        discussion: """
+            The switch is stored in PostgreSQL (RONDA_DATABASE_URL) and in Redis (RONDA_REDIS_URL), which workers \
+            read. If Redis loses its data, workers read the database's copy and the coordinator writes it back.
+            """
     )
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var redis: RedisOptions
+    @OptionGroup var database: StoreOptions
 
     func run() async throws {
-        let connected = try await redis.connectRedis(logger: try logging.makeLogger(label: "ronda"))
-        defer { connected.close() }
-        try await connected.control.setPaused(true)
+        try await PauseCommand.set(true, redis: redis, database: database, logger: try logging.makeLogger(label: "ronda"))
         print("paused: workers start no new scenario until `ronda resume`")
+    }
+}
+
+extension PauseCommand {
+    /// Writes the switch to the store first (the durable copy, which survives Redis losing its
+    /// data), then to Redis (what workers read).
+    static func set(_ paused: Bool, redis: RedisOptions, database: StoreOptions, logger: Logger) async throws {
+        let store = try await database.openStore(logger: logger)
+        do { try await store.setPausedSetting(paused) } catch {
+            try? await store.close()
+            throw CLIError(.storage, "cannot store the pause switch: \(error)")
+        }
+        try? await store.close()
+        let connected = try await redis.connectRedis(logger: logger)
+        defer { connected.close() }
+        try await connected.control.setPaused(paused)
     }
 }
 
@@ -143,11 +187,10 @@ struct ResumeCommand: AsyncParsableCommand {
     )
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var redis: RedisOptions
+    @OptionGroup var database: StoreOptions
 
     func run() async throws {
-        let connected = try await redis.connectRedis(logger: try logging.makeLogger(label: "ronda"))
-        defer { connected.close() }
-        try await connected.control.setPaused(false)
+        try await PauseCommand.set(false, redis: redis, database: database, logger: try logging.makeLogger(label: "ronda"))
         print("resumed")
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RondaCore
 import RondaEngine
+import RondaHTTP
 import RondaQueue
 import RondaWorker
 import ServiceLifecycle
@@ -30,7 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Scenarios run at once by this worker.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Scenarios run at once by this worker, each with its own HTTP transfer thread.", valueName: "n"))
     var concurrency: Int = 4
 
     @Option(name: .long, help: ArgumentHelp("Name in heartbeats and results (default: host-pid).", valueName: "name"))
@@ -57,7 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let leaseTime = try cluster.leaseDuration()
         let connected = try await cluster.connectRedis(logger: logger)
-        let store = try await cluster.openStore(logger: logger)
+        let store = try await cluster.openStore(logger: logger, connections: concurrency)
         defer { connected.close() }
 
         var limiter: (any RateLimiter)?
@@ -66,8 +67,12 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let engine = EngineConfiguration(config: config, baseURL: config.target.baseURL ?? "")
+        // One transfer thread per slot: a scenario sends one request at a time, so every slot
+        // that holds a job can have its request on the wire (the shared pool has max(8, 4 × cores)).
+        let executor = CurlExecutor(threads: concurrency)
         let worker = Worker(
-            name: workerName, queue: connected.queue, store: store, runner: ScenarioRunner(configuration: engine, logger: logger),
+            name: workerName, queue: connected.queue, store: store,
+            runner: ScenarioRunner(configuration: engine, logger: logger, executor: executor),
             control: connected.control, rateLimiter: limiter, delayBetween: config.defaults.delayBetween,
             leaseWait: .seconds(1), renewInterval: .seconds(max(1, leaseTime / 3)), exitWhenIdle: false, logger: logger
         )

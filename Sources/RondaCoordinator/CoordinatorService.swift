@@ -6,7 +6,9 @@ import ServiceLifecycle
 /// `ronda coordinator serve` as a `Service`: every `interval`, a schedule tick and a sweep
 /// (enqueue repairs, finalization); at each `cleanupTime` (the CLI's default is 03:00 daily, in the
 /// coordinator's time zone), deletes runs older than the retention. Errors (a database or
-/// Redis away) are logged and the loop goes on with backoff; it stops on graceful shutdown.
+/// Redis away) are logged and the loop goes on with backoff (doubling from the interval up to
+/// 60 s); while it backs off it asks the servers every `probeInterval` whether they answer
+/// again, and passes at once when they do. It stops on graceful shutdown.
 public struct CoordinatorService: Service {
     public let scheduler: Scheduler
     public var interval: Duration
@@ -19,6 +21,10 @@ public struct CoordinatorService: Service {
     public var now: @Sendable () -> Date = { Date() }
     /// Called after each pass (tests and progress output).
     public var onPass: (@Sendable (TickReport, SweepReport) -> Void)?
+    /// Called after each failed pass with the number of failures in a row (tests).
+    public var onFailure: (@Sendable (Int) -> Void)?
+    /// While backing off, how often the servers are asked whether they answer again.
+    public var probeInterval: Duration = .seconds(1)
 
     public init(
         scheduler: Scheduler, interval: Duration = .seconds(5), retention: Double = 30 * 86_400,
@@ -53,13 +59,29 @@ public struct CoordinatorService: Service {
                     nextCleanup = cleanupTime.next(after: now, in: cleanupTimeZone)
                 }
                 onPass?(tick, sweep)
+                if failures > 0 { logger.info("coordinator pass succeeded again", metadata: ["failures": "\(failures)"]) }
                 failures = 0
             } catch {
                 failures += 1
                 logger.error("coordinator pass failed; retrying", metadata: ["error": "\(error)", "failures": "\(failures)"])
+                onFailure?(failures)
             }
-            let pause = failures == 0 ? interval : min(interval * (1 << min(failures, 4)), .seconds(60))
-            try? await Task.sleep(for: pause)
+            if failures == 0 {
+                try? await Task.sleep(for: interval)
+            } else {
+                await backOff(min(interval * (1 << min(failures, 4)), .seconds(60)))
+            }
+        }
+    }
+
+    /// Waits up to `limit`, but only until the servers answer again (asked every `probeInterval`):
+    /// the pass after an outage comes within seconds of its end, not after the longest backoff.
+    private func backOff(_ limit: Duration) async {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: limit)
+        while !Task.isCancelled, clock.now < end {
+            try? await Task.sleep(for: min(probeInterval, clock.now.duration(to: end)))
+            if await scheduler.coordinator.serversAnswer() { return }
         }
     }
 }

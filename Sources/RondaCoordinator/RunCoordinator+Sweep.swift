@@ -14,6 +14,10 @@ public struct SweepReport: Sendable, Hashable {
     public var jobs = 0
     /// Runs finalized by this sweep.
     public var finalized: [RunRecord] = []
+    /// Dead-lettered jobs recorded as error results by this sweep.
+    public var deadLettered = 0
+    /// Whether this sweep wrote the pause switch back into Redis (it had lost it).
+    public var pauseRestored = false
 
     public init() {}
 }
@@ -24,10 +28,14 @@ extension RunCoordinator {
     ///   (its creator crashed between the two steps);
     /// - a run whose queue mark vanished (Redis lost its data) gets the jobs of scenarios
     ///   without a result enqueued again;
+    /// - a dead-lettered job is recorded at once as an error result of its run;
+    /// - the pause switch is written back into Redis from the store when Redis lost it;
     /// - a run with every result in, or past its deadline, is finalized (missing ones lost).
     /// A job enqueued twice is harmless: the store keeps one result per (run, scenario).
     public func sweep(now: Date = Date()) async throws -> SweepReport {
         var report = SweepReport()
+        report.pauseRestored = try await restorePauseSwitch()
+        report.deadLettered = try await recordDeadLetters(now: now)
         for run in try await store.runningRuns() {
             let planned = try await store.plannedScenarios(runID: run.id)
             // Runs without planned scenarios are embedded runs: their process owns them.

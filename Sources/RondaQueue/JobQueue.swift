@@ -83,9 +83,49 @@ public protocol JobQueue: Sendable {
 
     /// Counts for operators: waiting, leased, dead-lettered.
     func stats() async throws -> QueueStats
+
+    /// Notes why this delivery of a job ends without a result (cancelled, lease lost), so a
+    /// dead letter can say what went wrong last.
+    func noteFailure(_ lease: Lease, _ message: String) async throws
+
+    /// Dead letters no coordinator has recorded as results yet, oldest first (up to `limit`).
+    func unrecordedDeadLetters(limit: Int) async throws -> [DeadLetter]
+
+    /// Marks the dead letters up to and including `id` as recorded.
+    func markDeadLettersRecorded(through id: String) async throws
+}
+
+/// A job the queue gave up on: delivered more than its maximum without a result, or undecodable.
+public struct DeadLetter: Sendable, Hashable {
+    /// The dead-letter entry's id (ordered).
+    public var id: String
+    /// The job, when its payload decodes.
+    public var job: Job?
+    /// How many times it was delivered.
+    public var deliveries: Int?
+    /// The last failure a worker reported for it, if any.
+    public var lastError: String?
+    /// Why it was dead-lettered without deliveries (an undecodable payload).
+    public var reason: String?
+
+    public init(id: String, job: Job?, deliveries: Int? = nil, lastError: String? = nil, reason: String? = nil) {
+        self.id = id
+        self.job = job
+        self.deliveries = deliveries
+        self.lastError = lastError
+        self.reason = reason
+    }
 }
 
 extension JobQueue {
+    /// Queues that keep no failure notes ignore them.
+    public func noteFailure(_ lease: Lease, _ message: String) async throws {}
+
+    /// Queues whose runs' owners see their dead letters (the in-process queue) report none.
+    public func unrecordedDeadLetters(limit: Int) async throws -> [DeadLetter] { [] }
+
+    public func markDeadLettersRecorded(through id: String) async throws {}
+
     /// Acknowledges, then leases: two calls.
     public func acknowledge(_ lease: Lease, thenLeaseFor consumer: String, wait: Duration) async throws -> Lease? {
         try await acknowledge(lease)

@@ -127,5 +127,15 @@ extension Migration {
             )
             """,
         ]),
+        Migration(version: 3, name: "operator settings (the pause switch)", sql: [
+            // Durable operator switches, mirrored into Redis (which may lose them): `paused`.
+            """
+            CREATE TABLE settings (
+                name        TEXT PRIMARY KEY,
+                value       TEXT NOT NULL,
+                updated_at  TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

@@ -17,6 +17,8 @@ final class PostgresConnector: Sendable {
     let setting: String
     let options: PostgresStore.Options
     let logger: Logger
+    /// One warning per outage, for this connector's failures and postgres-nio's.
+    let outage: PostgresOutageLog
     private let clientConfiguration: PostgresClient.Configuration
     private let probeConfiguration: PostgresConnection.Configuration
     private let state = Mutex(State())
@@ -33,6 +35,7 @@ final class PostgresConnector: Sendable {
         self.setting = setting
         self.options = options
         self.logger = logger
+        self.outage = PostgresOutageLog(logger: logger)
         var client = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: .disable)
@@ -76,9 +79,11 @@ final class PostgresConnector: Sendable {
         let generation = try await generation(for: what)
         defer { generation.leave() }
         do {
-            return try await Deadline.run(options.operationTimeout) {
+            let value = try await Deadline.run(options.operationTimeout) {
                 try await generation.client.withConnection { connection in try await body(connection) }
             }
+            outage.succeeded(endpoint: location.endpoint)
+            return value
         } catch {
             if state.withLock({ $0.isClosed }) {
                 throw StoreError(.closed, "the result store at \(location.redacted) is closed (while \(what))")
@@ -89,7 +94,7 @@ final class PostgresConnector: Sendable {
                 state.withLock { state in
                     if state.current === generation { state.isSuspect = true }
                 }
-                logger.warning("PostgreSQL unavailable", metadata: [
+                outage.failed("PostgreSQL unavailable", metadata: [
                     "database": .string(location.endpoint), "while": .string(what), "reason": .string(reason),
                 ])
                 throw StoreError(
@@ -120,7 +125,7 @@ final class PostgresConnector: Sendable {
             }
             if state.isSuspect || state.current == nil {
                 state.current?.retire()
-                let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+                let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: outage.backgroundLogger)
                 state.current = Generation(id: state.nextID, client: client)
                 state.nextID += 1
                 state.isSuspect = false

@@ -102,4 +102,17 @@ extension PostgresStore {
         }
         return deleted
     }
+
+    public func setting(named name: String) async throws -> String? {
+        try await withConnection("reading setting \(name)") { connection in
+            try await Self.rows(connection, StoreSQL.readSetting, [.string(name)])
+                .first.map { try Columns($0, table: "settings").string("value") }
+        }
+    }
+
+    public func setSetting(named name: String, to value: String, at date: Date) async throws {
+        try await withConnection("writing setting \(name)") { connection in
+            try await Self.execute(connection, StoreSQL.writeSetting, [.string(name), .string(value), .date(date)])
+        }
+    }
 }

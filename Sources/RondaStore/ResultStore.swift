@@ -58,6 +58,12 @@ public protocol ResultStore: Sendable {
 
     /// Releases connections and file handles.
     func close() async throws
+
+    /// An operator setting (`paused`), or `nil` when it was never set.
+    func setting(named name: String) async throws -> String?
+
+    /// Writes an operator setting (insert or replace).
+    func setSetting(named name: String, to value: String, at date: Date) async throws
 }
 
 extension ResultStore {

@@ -102,4 +102,17 @@ extension SQLiteStore {
             return deleted
         }
     }
+
+    public func setting(named name: String) async throws -> String? {
+        try await exclusive("reading setting \(name)") {
+            try await query(StoreSQL.readSetting, [.string(name)])
+                .first.map { try Columns($0, table: "settings").string("value") }
+        }
+    }
+
+    public func setSetting(named name: String, to value: String, at date: Date) async throws {
+        try await exclusive("writing setting \(name)") {
+            try await execute(StoreSQL.writeSetting, [.string(name), .string(value), .date(date)])
+        }
+    }
 }

@@ -91,6 +91,13 @@ enum StoreSQL {
         RETURNING *
         """
 
+    static let readSetting = "SELECT value FROM settings WHERE name = ?1"
+
+    static let writeSetting = """
+        INSERT INTO settings (name, value, updated_at) VALUES (?1, ?2, ?3)
+        ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+        """
+
     static let runningRuns = "SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id"
 
     static let plannedScenarios = "SELECT scenario, file, source FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario"

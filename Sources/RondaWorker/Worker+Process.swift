@@ -11,7 +11,7 @@ extension Worker {
     /// The lease is renewed until then; if it is lost, nothing is written for the job.
     public func process(_ lease: Lease, consumer: String) async {
         var recorded = await run(lease, consumer: consumer)
-        await acknowledge(&recorded)
+        await acknowledge(&recorded, retrying: true)
     }
 
     /// Runs one leased job and records its result (renewing the lease meanwhile). Returns the
@@ -35,6 +35,7 @@ extension Worker {
             do {
                 if try await !queue.renew(lease) {
                     lost.set()
+                    try? await queue.noteFailure(lease, "delivery \(lease.deliveries) on worker \(name): the lease was lost (not renewed within the lease time)")
                     logger.warning("lease lost: another worker took the job over; this worker will not record it", metadata: ["job": "\(lease.job.id)"])
                     return
                 }
@@ -50,6 +51,7 @@ extension Worker {
         let result = await execute(lease, consumer: consumer)
         if Task.isCancelled {
             // A hard stop in the middle of the scenario: the result is not trustworthy; re-deliver.
+            try? await queue.noteFailure(lease, "delivery \(lease.deliveries) on worker \(name): cancelled before it finished (drain timeout or SIGQUIT)")
             await release(lease)
             return false
         }

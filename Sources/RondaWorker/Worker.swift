@@ -55,7 +55,7 @@ public struct Worker: Sendable {
         self.exitWhenIdle = exitWhenIdle
         self.logger = logger
         self.onResult = onResult
-        self.pauseGate = control.map { PauseGate(control: $0) }
+        self.pauseGate = control.map { PauseGate(control: $0, store: store) }
     }
 
     /// Stops leasing: each slot finishes (records and acknowledges) the job it is running,
@@ -76,23 +76,29 @@ public struct Worker: Sendable {
         let consumer = "\(name)-\(slot)"
         var first = true
         // A recorded job whose acknowledgement goes out with the next lease (one round trip).
+        // It is kept until an acknowledgement succeeds: dropping it would leave the job pending,
+        // and another worker would run it again once the lease ran out.
         var pendingAck: Lease?
         while !Task.isCancelled, !state.isStopping {
             if let pauseGate, await pauseGate.isPaused(logger: logger) {
-                await acknowledge(&pendingAck)
+                await acknowledge(&pendingAck, retrying: false)
                 try? await Task.sleep(for: PauseGate.recheck)
                 continue
             }
             let lease: Lease?
             do {
                 if let done = pendingAck {
-                    pendingAck = nil
                     lease = try await queue.acknowledge(done, thenLeaseFor: consumer, wait: leaseWait)
+                    pendingAck = nil
                 } else {
                     lease = try await queue.lease(consumer: consumer, wait: leaseWait)
                 }
             } catch {
-                logger.error("cannot lease a job; retrying in 1 s", metadata: ["error": "\(error)"])
+                if let done = pendingAck {
+                    logger.error("cannot acknowledge a recorded job and lease the next; keeping the acknowledgement, retrying in 1 s", metadata: ["job": "\(done.job.id)", "error": "\(error)"])
+                } else {
+                    logger.error("cannot lease a job; retrying in 1 s", metadata: ["error": "\(error)"])
+                }
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
@@ -115,15 +121,29 @@ public struct Worker: Sendable {
             first = false
             pendingAck = await run(lease, consumer: consumer)
         }
-        await acknowledge(&pendingAck)
+        await acknowledge(&pendingAck, retrying: true)
     }
 
-    /// Acknowledges a recorded job (if any) on its own.
-    func acknowledge(_ pending: inout Lease?) async {
+    /// Acknowledges a recorded job (if any) on its own; clears `pending` once that succeeded.
+    /// With `retrying`, tries again (backing off up to 5 s) until it succeeds or the task is
+    /// cancelled (a drain that ran out of time); without, one try (the caller tries again later).
+    func acknowledge(_ pending: inout Lease?, retrying: Bool) async {
         guard let lease = pending else { return }
-        pending = nil
-        do { try await queue.acknowledge(lease) } catch {
-            logger.warning("cannot acknowledge a recorded job (it will be re-delivered and absorbed)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+        var backoff = 0.2
+        while true {
+            do {
+                try await queue.acknowledge(lease)
+                pending = nil
+                return
+            } catch {
+                let last = !retrying || Task.isCancelled
+                logger.warning(
+                    last ? "cannot acknowledge a recorded job (it will be re-delivered and absorbed)" : "cannot acknowledge a recorded job; retrying",
+                    metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+                if last { return }
+                try? await Task.sleep(for: .seconds(backoff))
+                backoff = min(backoff * 2, 5)
+            }
         }
     }
 

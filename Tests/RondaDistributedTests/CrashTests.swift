@@ -28,10 +28,11 @@ extension Distributed {
     }
 
     @Test func killingWorkersRepeatedlyDuringA2000JobRunLosesAndDoublesNothing() async throws {
+        let target = try await DistCountingTarget.start()
         let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
-        defer { Task { await topology.shutDown() } }
+        defer { Task { await topology.shutDown(); await target.stop() } }
         for index in 1...3 { try topology.startWorker("w\(index)", concurrency: 8) }
-        let run = try await topology.startRun(try Topology.healthScenarios(2_000))
+        let run = try await topology.startRun(try DistCountingTarget.scenarios(2_000, prefix: "kill", path: "/hit"), on: target)
         var generation = 3
         var kills = 0
         // Every 250 ms, kill -9 one worker in the middle of its scenarios and start a replacement.
@@ -49,14 +50,21 @@ extension Distributed {
         // Killed workers left jobs behind mid-scenario that others reclaimed and ran again.
         #expect(try await topology.store.results(runID: run.id).contains { $0.attempt > 1 })
         #expect(try await topology.queue.stats() == QueueStats(pending: 0, inFlight: 0, deadLetters: 0))
+        // Executions: every scenario reached the target; only jobs a killed worker held (at most
+        // its 8 slots, each kill) ran again.
+        #expect(target.counts.count == 2_000)
+        #expect(target.repeats.values.reduce(0, +) <= kills * 8, "\(target.repeats.count) scenarios re-executed after \(kills) kills")
     }
 
     @Test(arguments: [true, false])
     func redisRestartedMidRunKeepingOrLosingItsData(keepData: Bool) async throws {
+        let target = try await DistCountingTarget.start()
         let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
-        defer { Task { await topology.shutDown() } }
-        for index in 1...2 { try topology.startWorker("w\(index)", concurrency: 8) }
-        let run = try await topology.startRun(try Topology.healthScenarios(600, prefix: keepData ? "keep" : "lose"))
+        defer { Task { await topology.shutDown(); await target.stop() } }
+        // Leases well above the restart, so only lost data (not an expired lease) can repeat a job.
+        for index in 1...2 { try topology.startWorker("w\(index)", concurrency: 8, leaseTime: "10s") }
+        let run = try await topology.startRun(
+            try DistCountingTarget.scenarios(600, prefix: keepData ? "keep" : "lose", path: "/hit"), on: target)
         // Mid-run: some results in, some jobs still queued.
         while try await topology.store.scenariosWithResults(runID: run.id).count < 100 {
             try await Task.sleep(for: .milliseconds(20))
@@ -69,14 +77,23 @@ extension Distributed {
         // The workers reconnected (they are still the same processes) and keep serving.
         #expect(topology.worker("w1")?.poll() == nil)
         #expect(topology.worker("w2")?.poll() == nil)
+        // Executions: with the data kept nothing ran twice; with it lost, at most the jobs in
+        // flight at that moment (two workers, eight slots each) ran again.
+        #expect(target.counts.count == 600)
+        if keepData {
+            #expect(target.repeats.isEmpty, "re-executed after a restart that kept the data: \(target.repeats)")
+        } else {
+            #expect(target.repeats.values.reduce(0, +) <= 16, "\(target.repeats)")
+        }
     }
 
     @Test func postgresStoppedForTenSecondsMidRunLosesNothing() async throws {
+        let target = try await DistCountingTarget.start()
         let postgres = try TestPostgres()
         let topology = try await Topology(databaseURL: try await postgres.makeDatabase())
-        defer { Task { await topology.shutDown(); try? await postgres.stop() } }
+        defer { Task { await topology.shutDown(); try? await postgres.stop(); await target.stop() } }
         for index in 1...2 { try topology.startWorker("w\(index)", concurrency: 8) }
-        let run = try await topology.startRun(try Topology.healthScenarios(400, prefix: "pg"))
+        let run = try await topology.startRun(try DistCountingTarget.scenarios(400, prefix: "pg", path: "/hit"), on: target)
         while try await topology.store.scenariosWithResults(runID: run.id).count < 50 {
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -88,6 +105,9 @@ extension Distributed {
         try await expectCompleteAndFinalizedOnce(topology, run, wait)
         let log = topology.worker("w1")?.log ?? ""
         #expect(log.contains("cannot record the result; retrying") || topology.worker("w2")?.log.contains("cannot record the result; retrying") == true)
+        // Executions: an outage alone re-runs nothing (leases were renewed while the writes waited).
+        #expect(target.counts.count == 400)
+        #expect(target.repeats.isEmpty, "re-executed after a PostgreSQL outage alone: \(target.repeats)")
     }
 }
 }

@@ -52,11 +52,11 @@ final class Topology: Sendable {
 
     /// Starts `ronda worker --name NAME` with the bundled ronda.yml (plus `config` lines appended, if any).
     @discardableResult
-    func startWorker(_ name: String, concurrency: Int = 4, config extra: String = "") throws -> ChildProcess {
+    func startWorker(_ name: String, concurrency: Int = 4, config extra: String = "", leaseTime: String? = nil) throws -> ChildProcess {
         let config = extra.isEmpty ? Checkout.root + "/ronda.yml" : try writeConfig("ronda-\(name).yml", adding: extra)
         let process = try ChildProcess(
             Checkout.ronda,
-            ["worker", "--name", name, "--concurrency", String(concurrency), "--lease-time", leaseTime, "--config", config, "--log-level", "info"],
+            ["worker", "--name", name, "--concurrency", String(concurrency), "--lease-time", leaseTime ?? self.leaseTime, "--config", config, "--log-level", "info"],
             environment: environment, logPath: directory + "/\(name).log")
         workers.withLock { $0[name] = process }
         return process

@@ -68,6 +68,10 @@ struct ClusterCLITests {
         await expectCLIError("schedules.bad.cron: expected 5 fields") {
             _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  bad:\n    cron: '*/5 * * *'\n")]))
         }
+        // A cron that can never fire is a configuration error, not a schedule that is never due.
+        await expectCLIError("never fires") {
+            _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  feb31:\n    cron: '0 0 31 2 *'\n")]))
+        }
         await expectCLIError("schedules.none selects no scenario") {
             _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  none:\n    every: 1m\n    modules: [payments]\n")]))
         }

@@ -45,8 +45,18 @@ struct CronExpressionTests {
         #expect(iso(cron.next(after: date("2026-11-23T00:00:00Z"), in: kolkata)) == "2026-11-23T21:30:00Z")
     }
 
-    @Test func anImpossibleDateHasNoNextSlot() throws {
-        #expect(try CronExpression("0 0 30 2 *").next(after: date("2026-01-01T00:00:00Z"), in: utc) == nil)
+    @Test(arguments: ["0 0 30 2 *", "0 0 31 2 *", "0 0 31 4,6,9,11 *", "0 0 30,31 feb *"])
+    func anExpressionThatCanNeverFireIsAConfigurationError(_ text: String) {
+        #expect(throws: ScheduleError.self) { try CronExpression(text) }
+        do { _ = try CronExpression(text) } catch {
+            #expect(error.message.hasPrefix("never fires"), "\(error)")
+        }
+    }
+
+    @Test func rareButPossibleDatesAreAccepted() throws {
+        // February 29th comes every four years; the 31st with a weekday restriction matches either field.
+        #expect(iso(try CronExpression("0 0 29 2 *").next(after: date("2026-01-01T00:00:00Z"), in: utc)) == "2028-02-29T00:00:00Z")
+        #expect(try CronExpression("0 0 31 2 mon").next(after: date("2026-01-01T00:00:00Z"), in: utc) != nil)
     }
 
     @Test(arguments: ["", "* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *",

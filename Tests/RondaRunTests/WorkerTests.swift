@@ -42,6 +42,8 @@ actor FlakyStore: ResultStore {
     func scenariosWithResults(runID: String) async throws -> Set<String> { try await inner.scenariosWithResults(runID: runID) }
     func deleteRuns(startedBefore date: Date) async throws -> Int { try await inner.deleteRuns(startedBefore: date) }
     func close() async throws { try await inner.close() }
+    func setting(named name: String) async throws -> String? { try await inner.setting(named: name) }
+    func setSetting(named name: String, to value: String, at date: Date) async throws { try await inner.setSetting(named: name, to: value, at: date) }
 }
 
 func temporaryDatabase() -> String {

@@ -58,6 +58,16 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         daysOfWeek = weekdays
         dayOfMonthRestricted = fields[2] != "*" && !fields[2].hasPrefix("*/")
         dayOfWeekRestricted = fields[4] != "*" && !fields[4].hasPrefix("*/")
+        // Both day fields restricted: either matches, and every weekday occurs in every month.
+        if !(dayOfMonthRestricted && dayOfWeekRestricted) {
+            let longest = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            let fires = months.contains { month in daysOfMonth.contains { $0 <= longest[month - 1] } }
+            if !fires {
+                let days = daysOfMonth.sorted().map(String.init).joined(separator: ",")
+                let names = months.sorted().map { CronExpression.monthNames[$0 - 1] }.joined(separator: ",")
+                throw ScheduleError(expression: text, message: "never fires: no month in \(names) has day \(days)")
+            }
+        }
     }
 
     static func parse(_ field: String, _ name: String, _ range: ClosedRange<Int>, names: [String], text: String) throws(ScheduleError) -> Set<Int> {

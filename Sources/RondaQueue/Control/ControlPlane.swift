@@ -29,6 +29,14 @@ public struct WorkerInfo: Sendable, Hashable, Codable {
     }
 }
 
+/// The pause switch as the control plane holds it.
+public enum PauseSwitch: String, Sendable, Hashable {
+    case paused
+    case running
+    /// No record of it: never set, or lost with the queue's data (a Redis restarted empty).
+    case unknown
+}
+
 /// The small shared state beside the queue: worker heartbeats, the pause switch, and the
 /// marks that say a run's jobs are in the queue. Redis keys in distributed mode, memory embedded.
 public protocol ControlPlane: Sendable {
@@ -41,17 +49,28 @@ public protocol ControlPlane: Sendable {
     /// The kill switch: while paused, workers start no new scenario.
     func setPaused(_ paused: Bool) async throws
     func isPaused() async throws -> Bool
+    /// The switch, telling "not paused" apart from "no record of it".
+    func pauseSwitch() async throws -> PauseSwitch
+    /// Writes the switch only when there is no record of it (restoring it from the durable copy
+    /// after a data loss; a concurrent `setPaused` wins). Returns `true` when it wrote it.
+    func restorePause(_ paused: Bool) async throws -> Bool
     /// Marks that the run's jobs are in the queue, for `ttl`. The mark disappears with the
     /// queue's data, which is how the sweeper notices that Redis lost the jobs.
     func markRunEnqueued(_ runID: String, ttl: Duration) async throws
     func isRunEnqueued(_ runID: String) async throws -> Bool
 }
 
+extension ControlPlane {
+    /// For control planes that cannot lose the switch: paused or running, never unknown.
+    public func pauseSwitch() async throws -> PauseSwitch { try await isPaused() ? .paused : .running }
+    public func restorePause(_ paused: Bool) async throws -> Bool { false }
+}
+
 /// The embedded mode's control plane, in memory.
 public final class InProcessControlPlane: ControlPlane {
     private struct State {
         var workers: [String: (info: WorkerInfo, expires: ContinuousClock.Instant)] = [:]
-        var paused = false
+        var paused: Bool?
         var runs: [String: ContinuousClock.Instant] = [:]
     }
 
@@ -82,7 +101,19 @@ public final class InProcessControlPlane: ControlPlane {
     }
 
     public func isPaused() -> Bool {
-        state.withLock { $0.paused }
+        state.withLock { $0.paused ?? false }
+    }
+
+    public func pauseSwitch() -> PauseSwitch {
+        state.withLock { $0.paused.map { $0 ? .paused : .running } ?? .unknown }
+    }
+
+    public func restorePause(_ paused: Bool) -> Bool {
+        state.withLock { state in
+            guard state.paused == nil else { return false }
+            state.paused = paused
+            return true
+        }
     }
 
     public func markRunEnqueued(_ runID: String, ttl: Duration) {

@@ -2,7 +2,8 @@ import Foundation
 
 /// The control plane in Redis, beside the queue:
 /// - `ronda:workers:NAME` — a worker's heartbeat (JSON `WorkerInfo`) with a TTL;
-/// - `ronda:paused` — present while paused;
+/// - `ronda:paused` — `1` while paused, `0` once resumed; absent when never set or lost with
+///   Redis's data (workers then read the durable copy in the store);
 /// - `ronda:runs:RUN` — present while a run's jobs are in the queue (lost with Redis's data).
 public final class RedisControlPlane: ControlPlane {
     public let prefix: String
@@ -62,11 +63,23 @@ public final class RedisControlPlane: ControlPlane {
     }
 
     public func setPaused(_ paused: Bool) async throws {
-        _ = try await connection.send(paused ? ["SET", pausedKey, "1"] : ["DEL", pausedKey]).checked()
+        _ = try await connection.send(["SET", pausedKey, paused ? "1" : "0"]).checked()
     }
 
     public func isPaused() async throws -> Bool {
-        try await connection.send(["EXISTS", pausedKey]).checked().int == 1
+        try await pauseSwitch() == .paused
+    }
+
+    public func pauseSwitch() async throws -> PauseSwitch {
+        switch try await connection.send(["GET", pausedKey]).checked().string {
+        case nil: .unknown
+        case "0": .running
+        default: .paused
+        }
+    }
+
+    public func restorePause(_ paused: Bool) async throws -> Bool {
+        try await connection.send(["SET", pausedKey, paused ? "1" : "0", "NX"]).checked().string == "OK"
     }
 
     public func markRunEnqueued(_ runID: String, ttl: Duration) async throws {

@@ -35,7 +35,7 @@ extension RedisJobQueue {
         while true {
             let reply = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
                 try await RedisQueueScripts.reclaim.run(
-                    on: connection, keys: [options.streamKey, options.deadLetterKey],
+                    on: connection, keys: [options.streamKey, options.deadLetterKey, options.reclaimCursorKey, options.lastErrorKey],
                     arguments: [
                         options.group, consumer, String(Int(options.leaseTime.seconds * 1000)), String(options.maxDeliveries),
                     ])

@@ -10,7 +10,7 @@ import Synchronization
 ///   `XREADGROUP … BLOCK`. A blocking read holds its connection, so every waiting `lease` has a
 ///   connection (and thread) of its own, taken from a pool.
 /// - `renew`: resets the job's idle time while this consumer still holds it (`XCLAIM … JUSTID`).
-/// - `acknowledge`: `XACK` + `XDEL`. `release`: the entry goes to a pseudo-consumer with an idle
+/// - `acknowledge`: `XACK` + `XDEL` (+ `HDEL` of the entry's failure note). `release`: the entry goes to a pseudo-consumer with an idle
 ///   time of decades, so the next `lease` reclaims it with its id and delivery count intact.
 ///
 /// Lease tokens are `ENTRY-ID:DELIVERIES:CONSUMER` — the handle for one delivery.
@@ -41,6 +41,12 @@ public final class RedisJobQueue: JobQueue {
 
         public var deadLetterKey: String { streamKey + ":dead" }
         public var delayedKey: String { streamKey + ":delayed" }
+        /// Where the reclaim pass resumes (a pending-entry id; absent: from the start).
+        public var reclaimCursorKey: String { streamKey + ":reclaim-cursor" }
+        /// The last error workers reported per pending entry (a hash: entry id → message).
+        public var lastErrorKey: String { streamKey + ":errors" }
+        /// The newest dead letter a coordinator has recorded as a result.
+        public var deadLetterCursorKey: String { streamKey + ":dead:recorded" }
     }
 
     /// The pseudo-consumer that holds released jobs until the next `lease` reclaims them.
@@ -154,6 +160,7 @@ public final class RedisJobQueue: JobQueue {
         let replies = try await connection.pipeline([
             ["XACK", options.streamKey, options.group, token.entryID],
             ["XDEL", options.streamKey, token.entryID],
+            ["HDEL", options.lastErrorKey, token.entryID],
         ])
         for reply in replies { _ = try reply.checked() }
     }
@@ -182,6 +189,7 @@ public final class RedisJobQueue: JobQueue {
         let commands = [
             ["XACK", options.streamKey, options.group, token.entryID],
             ["XDEL", options.streamKey, token.entryID],
+            ["HDEL", options.lastErrorKey, token.entryID],
             readCommand(consumer: consumer, block: nil),
         ]
         let next: Lease??
@@ -189,7 +197,7 @@ public final class RedisJobQueue: JobQueue {
             let read = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
                 let replies = try await connection.pipeline(commands)
                 for reply in replies { _ = try reply.checked() }
-                return replies[2]
+                return replies[3]
             }
             next = try await self.lease(fromRead: read, consumer: consumer, on: connection)
         } catch {

@@ -1,26 +1,50 @@
 /// The queue's multi-step operations as Lua scripts: each runs atomically on the server, so no
 /// crash or concurrent worker can see a job half-moved.
 enum RedisQueueScripts {
-    /// Reclaims the oldest job idle past the lease time and dead-letters the ones delivered too
-    /// often. KEYS: stream, dead-letter stream. ARGV: group, consumer, min idle (ms), max
-    /// deliveries. Returns `{id, fields, deliveries}` for a reclaimed job, or nil.
-    /// (XAUTOCLAIM increments the delivery count; XPENDING reads it.)
+    /// Reclaims a job idle past the lease time and dead-letters the ones delivered too often.
+    /// KEYS: stream, dead-letter stream, reclaim cursor, last-error hash. ARGV: group, consumer,
+    /// min idle (ms), max deliveries. Returns `{id, fields, deliveries}` for a reclaimed job, or nil.
+    ///
+    /// Redis examines a bounded number of pending entries per XAUTOCLAIM (ten per COUNT), so one
+    /// call from `0-0` cannot see past ten live, renewed jobs. The script walks the cursor XAUTOCLAIM
+    /// returns, and keeps it in KEYS[3] so the next call resumes where this one stopped: every
+    /// pass reaches the end of the pending list, in bounded steps (at most 100 XAUTOCLAIMs,
+    /// 1,000 entries, per call). The cursor goes back to the start once the end is reached.
+    /// (XAUTOCLAIM increments the delivery count; XPENDING reads it.) A dead letter carries its
+    /// delivery count and the last error a worker reported for it (KEYS[4], field = entry id).
     static let reclaim = RedisScript("""
+        local cursor = redis.call('GET', KEYS[3]) or '0-0'
         for _ = 1, 100 do
-          local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', 1)
+          local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', 1)
+          cursor = claimed[1]
           local entries = claimed[2]
-          if #entries == 0 then return false end
-          local id = entries[1][1]
-          local fields = entries[1][2]
-          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
-          local deliveries = tonumber(pending[1][4])
-          if deliveries <= tonumber(ARGV[4]) then return {id, fields, deliveries} end
-          local dead = {'deliveries', tostring(deliveries), 'original-id', id}
-          for i = 1, #fields do dead[#dead + 1] = fields[i] end
-          redis.call('XADD', KEYS[2], '*', unpack(dead))
-          redis.call('XACK', KEYS[1], ARGV[1], id)
-          redis.call('XDEL', KEYS[1], id)
+          if #entries > 0 then
+            local id = entries[1][1]
+            local fields = entries[1][2]
+            local pending = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+            local deliveries = tonumber(pending[1][4])
+            if deliveries <= tonumber(ARGV[4]) then
+              redis.call('SET', KEYS[3], cursor)
+              return {id, fields, deliveries}
+            end
+            local dead = {'deliveries', tostring(deliveries), 'original-id', id}
+            local lastError = redis.call('HGET', KEYS[4], id)
+            if lastError then
+              dead[#dead + 1] = 'last-error'
+              dead[#dead + 1] = lastError
+            end
+            for i = 1, #fields do dead[#dead + 1] = fields[i] end
+            redis.call('XADD', KEYS[2], '*', unpack(dead))
+            redis.call('XACK', KEYS[1], ARGV[1], id)
+            redis.call('XDEL', KEYS[1], id)
+            redis.call('HDEL', KEYS[4], id)
+          end
+          if cursor == '0-0' then
+            redis.call('DEL', KEYS[3])
+            return false
+          end
         end
+        redis.call('SET', KEYS[3], cursor)
         return false
         """)
 
@@ -77,5 +101,19 @@ enum RedisQueueScripts {
           redis.call('ZREM', KEYS[1], member)
         end
         return #due
+        """)
+
+    /// Sets KEYS[1] to the stream id ARGV[1] unless it holds a later one. Returns 1 when set.
+    static let advanceCursor = RedisScript("""
+        local current = redis.call('GET', KEYS[1])
+        if current then
+          local cm, cs = string.match(current, '^(%d+)-(%d+)$')
+          local nm, ns = string.match(ARGV[1], '^(%d+)-(%d+)$')
+          if cm and nm and (tonumber(cm) > tonumber(nm) or (tonumber(cm) == tonumber(nm) and tonumber(cs) >= tonumber(ns))) then
+            return 0
+          end
+        end
+        redis.call('SET', KEYS[1], ARGV[1])
+        return 1
         """)
 }
