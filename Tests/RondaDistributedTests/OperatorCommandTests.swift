@@ -15,14 +15,14 @@ extension Distributed {
         redis(topology) + database(topology)
     }
 
-    // pause/resume take only the Redis URL, migrate/cleanup only the database URL.
+    // pause/resume take both URLs (the switch is stored in PostgreSQL, then in Redis), migrate/cleanup only the database URL.
     func redis(_ topology: Topology) -> [String] { ["--redis-url", topology.redis.url] }
     func database(_ topology: Topology) -> [String] { ["--database-url", topology.databaseURL] }
 
     @Test func pauseStopsEveryWorkerFromStartingAndResumeLetsThemGo() async throws {
         let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
         defer { Task { await topology.shutDown() } }
-        #expect(await RondaCommand.main(arguments: ["pause"] + redis(topology)) == 0)
+        #expect(await RondaCommand.main(arguments: ["pause"] + redis(topology) + database(topology)) == 0)
         #expect(try await topology.control.isPaused())
         for index in 1...2 { try topology.startWorker("p\(index)", concurrency: 4) }
         #expect(await eventually { (try? await topology.control.liveWorkers().count) == 2 })
@@ -31,7 +31,7 @@ extension Distributed {
         try await Task.sleep(for: .milliseconds(1_500))
         #expect(try await topology.store.scenariosWithResults(runID: run.id).isEmpty)
         #expect(try await topology.queue.stats() == QueueStats(pending: 20, inFlight: 0, deadLetters: 0))
-        #expect(await RondaCommand.main(arguments: ["resume"] + redis(topology)) == 0)
+        #expect(await RondaCommand.main(arguments: ["resume"] + redis(topology) + database(topology)) == 0)
         #expect(await topology.waitForResults(run).results == 20)
     }
 

@@ -71,8 +71,8 @@ struct CLITerminalTests {
         (["migrate"], ["--database-url", "--log-level", "--log-format"], ["--redis-url", "--base-url", "--config", "--lease-time"]),
         (["stats"], ["--redis-url", "--database-url", "--json"], ["--lease-time", "--base-url", "--config"]),
         (["cleanup"], ["--database-url", "--older-than"], ["--lease-time", "--redis-url", "--base-url", "--config"]),
-        (["pause"], ["--redis-url"], ["--database-url", "--lease-time", "--base-url", "--config"]),
-        (["resume"], ["--redis-url"], ["--database-url", "--lease-time", "--base-url", "--config"]),
+        (["pause"], ["--redis-url", "--database-url"], ["--lease-time", "--base-url", "--config"]),
+        (["resume"], ["--redis-url", "--database-url"], ["--lease-time", "--base-url", "--config"]),
         (["run"], ["--base-url", "--config", "--redis-url", "--database-url", "--lease-time", "--junit"], []),
         (["run-scenario"], ["--base-url", "--config", "--log-level"], ["--redis-url", "--database-url", "--lease-time", "--junit"]),
     ])
