@@ -17,7 +17,14 @@ bin_dir="$(swift build --show-bin-path)"
 rm -rf "$bin_dir/coverage-parts" && mkdir -p "$bin_dir/coverage-parts"
 swift test --skip-build --enable-code-coverage --skip RondaDistributedTests || status=$?
 # Each `swift test` empties codecov/ first; keep the first run's profile for ops/coverage.sh to merge.
-if [ -f "$bin_dir/codecov/default.profdata" ]; then cp "$bin_dir/codecov/default.profdata" "$bin_dir/coverage-parts/part-1.profdata"; fi
+# (SwiftPM merges the raw profiles only when every test passed; otherwise merge them here, so that
+# the figure still covers both runs.)
+if [ -f "$bin_dir/codecov/default.profdata" ]; then
+  cp "$bin_dir/codecov/default.profdata" "$bin_dir/coverage-parts/part-1.profdata"
+elif compgen -G "$bin_dir/codecov/*.profraw" >/dev/null; then
+  "$(dirname "$(readlink -f "$(command -v swift)")")/llvm-profdata" merge -sparse "$bin_dir"/codecov/*.profraw \
+    -o "$bin_dir/coverage-parts/part-1.profdata" || true
+fi
 swift test --skip-build --enable-code-coverage --filter RondaDistributedTests || status=$?
 ops/coverage.sh || true
 exit "$status"
