@@ -68,8 +68,10 @@ public struct ScenarioRunner: Sendable {
     }
 }
 
-/// Why a scenario did not pass.
-struct Failure {
+/// Why a step, or the scenario outside its steps, did not pass: thrown by a step's phases,
+/// returned by the step, kept by the scenario (the first one, with later ones in its message).
+struct Failure: Error {
+    /// The step's name, or where the scenario failed outside its steps (`vars`, `login`, a `cases:` row).
     var step: String
     var kind: ErrorKind
     var message: String
