@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RondaCore
 import RondaHTTP
 
@@ -13,12 +14,15 @@ struct StepExecutor {
     let deadline: ContinuousClock.Instant
     /// The scenario's own timeout, for messages.
     let scenarioTimeout: Double
+    /// Debug lines (a retry's wait); carries the scenario's name.
+    let logger: Logger
     var record: StepResult
     let clock = ContinuousClock()
 
     init(
         step: Step, phase: StepPhase, caseLabel: String?, index: Int, session: HTTPSession,
-        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Double
+        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Double,
+        logger: Logger
     ) {
         self.scenarioTimeout = scenarioTimeout
         self.step = step
@@ -28,6 +32,7 @@ struct StepExecutor {
         self.configuration = configuration
         self.redactor = redactor
         self.deadline = deadline
+        self.logger = logger
         self.record = StepResult(index: index, name: step.name, phase: phase, caseLabel: caseLabel, outcome: .passed, method: step.method)
     }
 
@@ -140,7 +145,8 @@ struct StepExecutor {
 
     /// Waits `retry.interval` before the next attempt. Returns the text of the failed check when
     /// the retry's own `timeout` or `max_attempts` leaves no next attempt. Ends the step with a
-    /// timeout when the wait would outlast the scenario's deadline.
+    /// timeout when the wait would outlast the scenario's deadline, and as `cancelled` when the
+    /// task is cancelled during the wait (a worker stopping hard): that is no transport error.
     mutating func waitToRetry(_ retry: RetrySpec, until retryEnd: ContinuousClock.Instant) async throws(Failure) -> String? {
         let next = clock.now.advanced(by: .seconds(retry.interval))
         let attempts = "\(record.attempts) attempt\(record.attempts == 1 ? "" : "s")"
@@ -148,7 +154,12 @@ struct StepExecutor {
             return "still false after \(attempts) in \(format(retry.timeout))"
         }
         if next > deadline { throw timedOut() }
-        do { try await Task.sleep(for: .seconds(retry.interval)) } catch { throw errored(.transport, "cancelled") }
+        logger.debug("waiting to retry", metadata: [
+            "step": .string(step.name), "attempts": .stringConvertible(record.attempts), "interval": .string(format(retry.interval)),
+        ])
+        do { try await Task.sleep(for: .seconds(retry.interval)) } catch {
+            throw errored(.cancelled, "cancelled while waiting to retry (after \(attempts))")
+        }
         return nil
     }
 
