@@ -68,8 +68,10 @@ public struct ScenarioRunner: Sendable {
     }
 }
 
-/// Why a scenario did not pass.
-struct Failure {
+/// Why a step, or the scenario outside its steps, did not pass: thrown by a step's phases,
+/// returned by the step, kept by the scenario (the first one, with later ones in its message).
+struct Failure: Error {
+    /// The step's name, or where the scenario failed outside its steps (`vars`, `login`, a `cases:` row).
     var step: String
     var kind: ErrorKind
     var message: String
@@ -86,6 +88,8 @@ struct Execution {
     /// When the scenario's own budget runs out.
     let deadline: ContinuousClock.Instant
     let onStep: (@Sendable (StepResult) -> Void)?
+    /// The logger the steps log through, with the scenario's name when debug lines are wanted.
+    let stepLogger: Logger
     var redactor = Redactor()
     var steps: [StepResult] = []
     /// For each step, how many secrets the redactor knew when the step was redacted.
@@ -106,6 +110,9 @@ struct Execution {
         self.logger = logger
         self.deadline = deadline
         self.onStep = onStep
+        var stepLogger = logger
+        if logger.logLevel <= .debug { stepLogger[metadataKey: "scenario"] = .string(scenario.name) }
+        self.stepLogger = stepLogger
     }
 
     var outcome: ScenarioOutcome { failure?.outcome ?? .pass }
@@ -206,7 +213,7 @@ struct Execution {
         var executor = StepExecutor(
             step: step, phase: phase, caseLabel: caseLabel, index: steps.count, session: session,
             configuration: configuration, redactor: redactor, deadline: deadline ?? self.deadline,
-            scenarioTimeout: scenario.timeout
+            scenarioTimeout: scenario.timeout, logger: stepLogger
         )
         let outcome = await executor.execute(context: &context)
         redactor = executor.redactor

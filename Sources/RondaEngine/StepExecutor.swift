@@ -1,16 +1,9 @@
 import Foundation
+import Logging
 import RondaCore
 import RondaHTTP
 
-/// Why a step stopped the scenario.
-struct StepProblem {
-    var kind: ErrorKind
-    var message: String
-    var trace: String?
-    var outcome: ScenarioOutcome
-}
-
-/// Runs one step: condition, request (with retry-until), checks, captures.
+/// Runs one step: condition, request (with retry-until), captures, checks.
 struct StepExecutor {
     let step: Step
     let phase: StepPhase
@@ -21,12 +14,15 @@ struct StepExecutor {
     let deadline: ContinuousClock.Instant
     /// The scenario's own timeout, for messages.
     let scenarioTimeout: Double
+    /// Debug lines (a retry's wait); carries the scenario's name.
+    let logger: Logger
     var record: StepResult
     let clock = ContinuousClock()
 
     init(
         step: Step, phase: StepPhase, caseLabel: String?, index: Int, session: HTTPSession,
-        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Double
+        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Double,
+        logger: Logger
     ) {
         self.scenarioTimeout = scenarioTimeout
         self.step = step
@@ -36,6 +32,7 @@ struct StepExecutor {
         self.configuration = configuration
         self.redactor = redactor
         self.deadline = deadline
+        self.logger = logger
         self.record = StepResult(index: index, name: step.name, phase: phase, caseLabel: caseLabel, outcome: .passed, method: step.method)
     }
 
@@ -44,26 +41,50 @@ struct StepExecutor {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    mutating func execute(context: inout EvaluationContext) async -> StepProblem? {
-        if let condition = step.condition {
-            let wasStrict = context.strict
-            context.strict = false
-            defer { context.strict = wasStrict }
-            do {
-                if try !context.isTrue(condition) {
-                    record.outcome = .skipped
-                    return nil
-                }
-            } catch {
-                return errored(.template, "if: \(step.conditionSource ?? ""): \(error.message)")
+    /// Runs the step and fills in `record`. Returns why the step stopped the scenario (a failed
+    /// check, an error), or `nil` when it passed or was skipped.
+    mutating func execute(context: inout EvaluationContext) async -> Failure? {
+        do throws(Failure) {
+            guard try conditionHolds(&context) else {
+                record.outcome = .skipped
+                return nil
             }
+            let request = try renderRequest(&context)
+            let (response, retryExhausted) = try await sendWithRetry(request, context: &context)
+            let view = await responseView(response)
+            await learnCredentials(of: response, view)
+            record.responseExcerpt = responseExcerpt(response)
+            // Captures first, so that the step's own checks (`expect.that`, expected templates) can read them.
+            let captureProblem = capture(from: view, into: &context)
+            try check(response, view, retryExhausted: retryExhausted, captureProblem: captureProblem, context: &context)
+            if let captureProblem { throw errored(.capture, captureProblem.description) }
+            return nil
+        } catch {
+            return error
         }
+    }
+
+    /// The step's `if:`, evaluated leniently (a missing variable makes it false, not an error).
+    mutating func conditionHolds(_ context: inout EvaluationContext) throws(Failure) -> Bool {
+        guard let condition = step.condition else { return true }
+        let wasStrict = context.strict
+        context.strict = false
+        defer { context.strict = wasStrict }
+        do {
+            return try context.isTrue(condition)
+        } catch {
+            throw errored(.template, "if: \(step.conditionSource ?? ""): \(error.message)")
+        }
+    }
+
+    /// Renders the request, teaches the redactor its secrets and credentials, and records it.
+    mutating func renderRequest(_ context: inout EvaluationContext) throws(Failure) -> RenderedRequest {
         let request: RenderedRequest
         do {
             request = try RequestBuilder.render(step, configuration: configuration, context: &context)
         } catch {
             redactor.add(context.secretValues)
-            return errored(.template, error.message)
+            throw errored(.template, error.message)
         }
         redactor.add(context.secretValues)
         redactor.add(request.secrets.filter { !$0.isEmpty })
@@ -72,47 +93,80 @@ struct StepExecutor {
         record.method = request.method
         record.url = request.url
         record.requestExcerpt = requestExcerpt(request)
+        return request
+    }
 
-        var response: HTTPResponse
-        var retryExhausted: String?
+    /// Sends the request, and under `retry:` again until its condition holds. Returns the last
+    /// response and, when the retry's time or attempts ran out first, the text of its failed check.
+    mutating func sendWithRetry(
+        _ request: RenderedRequest, context: inout EvaluationContext
+    ) async throws(Failure) -> (response: HTTPResponse, retryExhausted: String?) {
         let retryEnd = step.retry.map { clock.now.advanced(by: .seconds($0.timeout)) }
         while true {
-            let left = secondsLeft
-            if left <= 0 { return timedOut() }
-            record.attempts += 1
-            do {
-                response = try await send(request, timeout: min(step.timeout ?? configuration.requestTimeout, left))
-            } catch {
-                if let partial = error.response { recordPartial(partial) }
-                if error.code == .timeout, secondsLeft <= 0.001 { return timedOut() }
-                let kind: ErrorKind = error.code == .timeout ? .timeout : .transport
-                return errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
-            }
-            record.status = response.status
-            record.timings = Timings(dns: response.timings.dns, connect: response.timings.connect, tls: response.timings.tls, firstByte: response.timings.firstByte, total: response.timings.total)
-            guard let retry = step.retry, let retryEnd else { break }
-            let view = await responseView(response)
-            let saved = context.variables
-            context.variables.merge(view.variables) { _, new in new }
-            let wasStrict = context.strict
-            context.strict = false
-            let satisfied = (try? context.isTrue(retry.until)) ?? false
-            context.variables = saved
-            context.strict = wasStrict
-            if satisfied { break }
-            let now = clock.now
-            if now.advanced(by: .seconds(retry.interval)) > retryEnd || retry.maxAttempts.map({ record.attempts >= $0 }) == true {
-                retryExhausted = "still false after \(record.attempts) attempt\(record.attempts == 1 ? "" : "s") in \(format(retry.timeout))"
-                break
-            }
-            if now.advanced(by: .seconds(retry.interval)) > deadline { return timedOut() }
-            do { try await Task.sleep(for: .seconds(retry.interval)) } catch { return errored(.transport, "cancelled") }
+            let response = try await attempt(request)
+            guard let retry = step.retry, let retryEnd else { return (response, nil) }
+            if await retryHolds(retry, after: response, context: &context) { return (response, nil) }
+            if let exhausted = try await waitToRetry(retry, until: retryEnd) { return (response, exhausted) }
         }
+    }
+
+    /// One request, within what is left of the deadline. A transport failure ends the step.
+    mutating func attempt(_ request: RenderedRequest) async throws(Failure) -> HTTPResponse {
+        let left = secondsLeft
+        if left <= 0 { throw timedOut() }
+        record.attempts += 1
+        let response: HTTPResponse
+        do {
+            response = try await send(request, timeout: min(step.timeout ?? configuration.requestTimeout, left))
+        } catch {
+            if let partial = error.response { recordPartial(partial) }
+            if error.code == .timeout, secondsLeft <= 0.001 { throw timedOut() }
+            let kind: ErrorKind = error.code == .timeout ? .timeout : .transport
+            throw errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
+        }
+        record.status = response.status
+        record.timings = Timings(dns: response.timings.dns, connect: response.timings.connect, tls: response.timings.tls, firstByte: response.timings.firstByte, total: response.timings.total)
+        return response
+    }
+
+    /// Whether `retry.until` holds for the response (evaluated leniently; an error counts as false).
+    /// The response's variables are seen by the condition only.
+    func retryHolds(_ retry: RetrySpec, after response: HTTPResponse, context: inout EvaluationContext) async -> Bool {
         let view = await responseView(response)
-        await learnCredentials(of: response, view)
-        record.responseExcerpt = responseExcerpt(response)
-        // Captures first, so that the step's own checks (`expect.that`, expected templates) can read them.
-        var captureProblem: CaptureError?
+        let saved = context.variables
+        context.variables.merge(view.variables) { _, new in new }
+        let wasStrict = context.strict
+        context.strict = false
+        let satisfied = (try? context.isTrue(retry.until)) ?? false
+        context.variables = saved
+        context.strict = wasStrict
+        return satisfied
+    }
+
+    /// Waits `retry.interval` before the next attempt. Returns the text of the failed check when
+    /// the retry's own `timeout` or `max_attempts` leaves no next attempt. Ends the step with a
+    /// timeout when the wait would outlast the scenario's deadline, and as `cancelled` when the
+    /// task is cancelled during the wait (a worker stopping hard): that is no transport error.
+    mutating func waitToRetry(_ retry: RetrySpec, until retryEnd: ContinuousClock.Instant) async throws(Failure) -> String? {
+        let next = clock.now.advanced(by: .seconds(retry.interval))
+        let attempts = "\(record.attempts) attempt\(record.attempts == 1 ? "" : "s")"
+        if next > retryEnd || retry.maxAttempts.map({ record.attempts >= $0 }) == true {
+            return "still false after \(attempts) in \(format(retry.timeout))"
+        }
+        if next > deadline { throw timedOut() }
+        logger.debug("waiting to retry", metadata: [
+            "step": .string(step.name), "attempts": .stringConvertible(record.attempts), "interval": .string(format(retry.interval)),
+        ])
+        do { try await Task.sleep(for: .seconds(retry.interval)) } catch {
+            throw errored(.cancelled, "cancelled while waiting to retry (after \(attempts))")
+        }
+        return nil
+    }
+
+    /// Takes the step's captures into the context and the record. Returns the first capture that
+    /// failed: it is reported after the checks, which may explain it.
+    mutating func capture(from view: ResponseView, into context: inout EvaluationContext) -> CaptureError? {
+        var problem: CaptureError?
         for capture in step.captures {
             do {
                 let value = try capture.extract(from: view)
@@ -131,9 +185,18 @@ struct StepExecutor {
                 }
                 record.captures[capture.name] = value.interpolated
             } catch {
-                if captureProblem == nil { captureProblem = error }
+                if problem == nil { problem = error }
             }
         }
+        return problem
+    }
+
+    /// Runs and records the step's checks (and a retry that never held). Any failed check fails the
+    /// step; an error in a check's template errors it — as the capture error, if one came first.
+    mutating func check(
+        _ response: HTTPResponse, _ view: ResponseView, retryExhausted: String?, captureProblem: CaptureError?,
+        context: inout EvaluationContext
+    ) throws(Failure) {
         var assertions: [AssertionResult] = []
         if step.expect.status == nil {
             assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
@@ -142,8 +205,8 @@ struct StepExecutor {
             assertions += try step.expect.check(view, context: &context)
         } catch {
             record.assertions = assertions
-            if let captureProblem { return errored(.capture, captureProblem.description) }
-            return errored(.template, "in expect: \(error.message)")
+            if let captureProblem { throw errored(.capture, captureProblem.description) }
+            throw errored(.template, "in expect: \(error.message)")
         }
         if let retryExhausted, let retry = step.retry {
             assertions.append(AssertionResult(subject: "retry until '\(retry.untilSource)'", op: "is", expected: "true", actual: retryExhausted, passed: false))
@@ -153,17 +216,11 @@ struct StepExecutor {
         }
         record.assertions = assertions
         let failed = assertions.filter { !$0.passed }
-
-        if !failed.isEmpty {
-            record.outcome = .failed
-            // Every failed check, in the order written.
-            let message = failed.count == 1 ? failed[0].message : "\(failed.count) checks failed: " + failed.map(\.message).joined(separator: "; ")
-            return StepProblem(kind: .assertion, message: message, outcome: .fail)
-        }
-        if let captureProblem {
-            return errored(.capture, captureProblem.description)
-        }
-        return nil
+        guard !failed.isEmpty else { return }
+        record.outcome = .failed
+        // Every failed check, in the order written.
+        let message = failed.count == 1 ? failed[0].message : "\(failed.count) checks failed: " + failed.map(\.message).joined(separator: "; ")
+        throw Failure(step: step.name, kind: .assertion, message: message, outcome: .fail)
     }
 
     mutating func send(_ request: RenderedRequest, timeout: Double) async throws(HTTPClientError) -> HTTPResponse {
@@ -205,13 +262,14 @@ struct StepExecutor {
         record.responseExcerpt = responseExcerpt(response)
     }
 
-    mutating func errored(_ kind: ErrorKind, _ message: String, trace: String? = nil) -> StepProblem {
+    /// Records the step as errored; the failure to throw.
+    mutating func errored(_ kind: ErrorKind, _ message: String, trace: String? = nil) -> Failure {
         record.outcome = .errored
         record.error = message
-        return StepProblem(kind: kind, message: message, trace: trace, outcome: .error)
+        return Failure(step: step.name, kind: kind, message: message, trace: trace, outcome: .error)
     }
 
-    mutating func timedOut() -> StepProblem {
+    mutating func timedOut() -> Failure {
         let what = phase == .teardown ? "teardown budget" : "scenario timeout"
         let limit = phase == .teardown ? configuration.teardownTimeout : scenarioTimeout
         return errored(.timeout, "timed out: the \(what) of \(format(limit)) ran out")

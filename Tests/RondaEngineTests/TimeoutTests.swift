@@ -78,6 +78,50 @@ import Testing
         }
     }
 
+    /// A worker stopping hard cancels the scenario's task. Cancelled while it waits to retry, the
+    /// step ends as a cancellation — not as a transport error (the target did nothing wrong) —
+    /// and at once, not after the interval (the time limit catches a sleeping engine).
+    @Test(.timeLimit(.minutes(1)))
+    func aRetryWaitCancelledEndsTheStepAsACancellationNotATransportError() async throws {
+        try await withServer(Self.healthyRoutes) { server, log in
+            let scenario = try parseScenario("""
+                scenario: Cancelled retry
+                timeout: 900s
+                steps:
+                  - name: Wait until ready
+                    get: /status
+                    retry: { until: "json.ready == true", timeout: 600s, interval: 300s }
+                  - name: Never reached
+                    get: /status
+                teardown:
+                  - name: Clean up
+                    post: /cleanup
+                """)
+            let capture = LogCapture()
+            let runner = ScenarioRunner(configuration: engineConfiguration(server.baseURL), logger: capture.logger(level: .debug))
+            let running = Task { await runner.run(scenario, runID: "run-1", worker: "test") }
+            let waiting = await engineEventually { capture.lines.contains { $0.message == "waiting to retry" } }
+            running.cancel()
+            let result = await running.value
+            #expect(waiting, "the step never logged its retry wait:\n\(capture.text)")
+            let line = capture.lines.first { $0.message == "waiting to retry" }
+            #expect(line?.metadata["scenario"] == "Cancelled retry")
+            #expect(line?.metadata["step"] == "Wait until ready")
+            #expect(line?.metadata["interval"] == "300 s")
+            #expect(result.status == .error)
+            #expect(result.errorKind == .cancelled)
+            #expect(result.failingStep == "Wait until ready")
+            #expect(result.errorMessage == "step 'Wait until ready': cancelled while waiting to retry (after 1 attempt)")
+            #expect(result.trace == nil)
+            let step = try #require(result.step("Wait until ready"))
+            #expect(step.outcome == .errored)
+            #expect(step.attempts == 1)
+            #expect(step.error == "cancelled while waiting to retry (after 1 attempt)")
+            #expect(log.count("/status") == 1, "one attempt; the cancelled wait sends nothing more")
+            #expect(result.step("Never reached") == nil)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aStepTimeoutShorterThanTheScenarioIsAnErrorOfKindTimeout() async throws {
         let silent = try SilentServer()
@@ -94,6 +138,16 @@ import Testing
         #expect(result.errorKind == .timeout)
         #expect(result.failingStep == "Quick ask")
     }
+}
+
+/// Polls `condition` until it holds or `seconds` pass; whether it held.
+func engineEventually(within seconds: Double = 20, _ condition: () -> Bool) async -> Bool {
+    let end = ContinuousClock.now.advanced(by: .seconds(seconds))
+    while ContinuousClock.now < end {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
 }
 
 @Suite struct LargeBodyTests {

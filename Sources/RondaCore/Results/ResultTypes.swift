@@ -143,6 +143,9 @@ public struct ErrorKind: RawRepresentable, Sendable, Codable, Hashable, CustomSt
     public static let configuration = ErrorKind(rawValue: "configuration")
     /// The job never produced a result before the run's deadline.
     public static let lost = ErrorKind(rawValue: "lost")
+    /// The task running the scenario was cancelled while a step waited to retry (a worker
+    /// stopping hard). A worker gives such a job back instead of recording it.
+    public static let cancelled = ErrorKind(rawValue: "cancelled")
 
     public var description: String { rawValue }
 }
