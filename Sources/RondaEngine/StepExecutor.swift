@@ -121,7 +121,7 @@ struct StepExecutor {
         } catch {
             if let partial = error.response { recordPartial(partial) }
             if error.code == .timeout, secondsLeft <= 0.001 { throw timedOut() }
-            let kind: ErrorKind = error.code == .timeout ? .timeout : .transport
+            let kind: ErrorKind = error.code == .timeout ? .timeout : error.code == .cancelled ? .cancelled : .transport
             throw errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
         }
         record.status = response.status

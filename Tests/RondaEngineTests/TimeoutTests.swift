@@ -122,6 +122,29 @@ import Testing
         }
     }
 
+    /// Cancelled while its request is on the wire (the server never answers), the step ends as a
+    /// cancellation too, not a transport error.
+    @Test(.timeLimit(.minutes(1)))
+    func aRequestCancelledInFlightEndsTheStepAsACancellation() async throws {
+        let silent = try SilentServer()
+        defer { silent.stop() }
+        let scenario = try parseScenario("""
+            scenario: Cancelled request
+            timeout: 300s
+            steps:
+              - name: Ask
+                get: /never
+            """)
+        let runner = ScenarioRunner(configuration: engineConfiguration(silent.baseURL))
+        let running = Task { await runner.run(scenario, runID: "run-1", worker: "test") }
+        await silent.waitForConnection()
+        running.cancel()
+        let result = await running.value
+        #expect(result.status == .error)
+        #expect(result.errorKind == .cancelled, "\(result.errorKind.map { "\($0)" } ?? "nil"): \(result.errorMessage ?? "")")
+        #expect(result.failingStep == "Ask")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aStepTimeoutShorterThanTheScenarioIsAnErrorOfKindTimeout() async throws {
         let silent = try SilentServer()
