@@ -139,7 +139,12 @@ struct StepExecutor {
             assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
         }
         do {
-            assertions += try step.expect.check(view, context: &context)
+            // Values are redacted before they are cut into the checks' excerpts (a secret across the cut).
+            let redaction = Matcher.ExcerptRedaction(window: redactor.longestSecret + 64) { [redactor] in redactor.text($0) }
+            let checked = Matcher.$excerptRedaction.withValue(redaction) { () -> Result<[AssertionResult], EvaluationError> in
+                do throws(EvaluationError) { return .success(try step.expect.check(view, context: &context)) } catch { return .failure(error) }
+            }
+            assertions += try checked.get()
         } catch {
             record.assertions = assertions
             if let captureProblem { return errored(.capture, captureProblem.description) }
