@@ -269,7 +269,7 @@ enum Excerpt {
         if text.count > limit { text = String(text.prefix(limit)) }
         if stray > 0 {
             let type = contentType.map { ", \($0)" } ?? ""
-            text = "[\(bytes.count) bytes\(type); bytes that are not UTF-8 text shown as \\xNN]\n" + text
+            text = "[\(bytes.count) bytes\(type); control characters and bytes that are not UTF-8 shown as \\xNN]\n" + text
         }
         return cut ? text + "… (\(bytes.count) bytes)" : text
     }
