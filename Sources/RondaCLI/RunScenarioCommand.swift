@@ -26,6 +26,9 @@ struct RunScenarioCommand: AsyncParsableCommand {
         do { scenario = try ScenarioLoader.load(file: file) } catch {
             throw CLIError(.scenarios, error.description)
         }
+        try Self.checkConfigurationFound(
+            scenario, configPath: global.config, found: FileManager.default.fileExists(atPath: global.config),
+            folder: FileManager.default.currentDirectoryPath)
         let problems = ScenarioValidator.validate(scenario, config: config)
         if !problems.isEmpty { throw CLIError(.scenarios, problems.map(\.description).joined(separator: "\n")) }
         let baseURL = try Self.baseURL(config: config, scenario: scenario, configFile: global.config)
@@ -40,6 +43,16 @@ struct RunScenarioCommand: AsyncParsableCommand {
         print("")
         print(Reports.line(result, terminal: terminal))
         if result.status == .fail || result.status == .error { throw ExitCode(1) }
+    }
+
+    /// A scenario that logs in needs the configuration that defines its role: without it, that is
+    /// said once (exit 2) rather than as "no such role" and every variable the login would capture.
+    static func checkConfigurationFound(_ scenario: Scenario, configPath: String, found: Bool, folder: String) throws {
+        guard !found, let role = scenario.role else { return }
+        throw CLIError(
+            .configuration,
+            "configuration not found: no \(configPath) in \(folder), and the scenario logs in as \(role), a role defined there. "
+                + "Run ronda run-scenario in the folder of ronda.yml, or pass --config FILE.")
     }
 
     /// The base URL to run against: the configured one, or none when every request the scenario
@@ -142,10 +155,11 @@ struct ValidateCommand: ParsableCommand {
         let rolesUnknown = !configured && !roles.isEmpty
         if rolesUnknown {
             let users = suite.scenarios.filter { $0.role != nil }.count
+            let one = roles.count == 1
             lines.append(
-                "configuration not found: no \(configPath) in \(folder). The roles \(roles.sorted().joined(separator: ", ")) "
-                    + "(used by \(Terminal.count(users, "scenario"))) are unknown, so their login steps and the variables "
-                    + "they capture are not checked. Run ronda validate in the folder of ronda.yml, or pass --config FILE."
+                "configuration not found: no \(configPath) in \(folder). The \(one ? "role" : "roles") \(roles.sorted().joined(separator: ", ")) "
+                    + "(used by \(Terminal.count(users, "scenario"))) \(one ? "is" : "are") unknown, so \(one ? "its" : "their") login steps and the variables "
+                    + "\(one ? "it captures" : "they capture") are not checked. Run ronda validate in the folder of ronda.yml, or pass --config FILE."
             )
         }
         lines += suite.issues.map(\.description)

@@ -202,7 +202,12 @@ struct StepExecutor {
             assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
         }
         do {
-            assertions += try step.expect.check(view, context: &context)
+            // Values are redacted before they are cut into the checks' excerpts (a secret across the cut).
+            let redaction = Matcher.ExcerptRedaction(window: redactor.longestSecret + 64) { [redactor] in redactor.text($0) }
+            let checked = Matcher.$excerptRedaction.withValue(redaction) { () -> Result<[AssertionResult], EvaluationError> in
+                do throws(EvaluationError) { return .success(try step.expect.check(view, context: &context)) } catch { return .failure(error) }
+            }
+            assertions += try checked.get()
         } catch {
             record.assertions = assertions
             if let captureProblem { throw errored(.capture, captureProblem.description) }
@@ -322,7 +327,7 @@ enum Excerpt {
         if text.count > limit { text = String(text.prefix(limit)) }
         if stray > 0 {
             let type = contentType.map { ", \($0)" } ?? ""
-            text = "[\(bytes.count) bytes\(type); bytes that are not UTF-8 text shown as \\xNN]\n" + text
+            text = "[\(bytes.count) bytes\(type); control characters and bytes that are not UTF-8 shown as \\xNN]\n" + text
         }
         return cut ? text + "… (\(bytes.count) bytes)" : text
     }

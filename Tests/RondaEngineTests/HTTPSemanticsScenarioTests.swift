@@ -193,6 +193,7 @@ import Testing
             #expect(text.contains("€€€€") && !text.contains("\\x") && !text.contains("not UTF-8"), "a long text cut mid-character is still plain text")
             let nul = try #require(result.step("Nul")?.responseExcerpt)
             #expect(nul.contains(#"before\x00after"#), "\(nul)")
+            #expect(nul.contains(#"[12 bytes, text/plain; control characters and bytes that are not UTF-8 shown as \xNN]"#), "the marker names what was escaped: \(nul)")
             #expect(!nul.contains("\u{0}"))
         }
     }

@@ -161,6 +161,12 @@ import Testing
         router.get("/token-at-cap") { _, _ in
             textResponse(String(repeating: "y", count: 4096 - 12) + token + " and more text after it")
         }
+        // Values that checks show cut to 120 (matchers) and 80 (schema) characters, each with a
+        // secret across the cut.
+        router.get("/secrets-at-the-cut") { _, _ in
+            let y = { (count: Int) in String(repeating: "y", count: count) }
+            return jsonResponse(#"{"note":"\#(y(112))\#(token) tail","card":"\#(y(110))\#(card) tail","short":"\#(y(72))\#(token) tail"}"#)
+        }
     }
 
     @Test func aCardNumberAcrossTheExcerptCapIsNotPartlyRecorded() async throws {
@@ -174,6 +180,28 @@ import Testing
             let excerpt = try #require(result.step("Read")?.responseExcerpt)
             let leaked = excerpt.contains(String(Self.card.prefix(12)))
             #expect(!leaked, "12 of 16 card digits are recorded: …\(excerpt.suffix(80))")
+        }
+    }
+
+    @Test func aSecretAcrossTheCutOfACheckedValueIsNotPartlyRecorded() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let result = try await runScenario("""
+                scenario: Secrets at the cut
+                steps:
+                  - name: Read
+                    get: /secrets-at-the-cut
+                    headers: { Authorization: "Bearer {{ env.SECRET_TOKEN }}" }
+                    expect:
+                      json: { $.note: nope, $.card: nope }
+                      schema: { properties: { short: { const: nope } } }
+                """, baseURL: server.baseURL, environment: ["SECRET_TOKEN": Self.token])
+            let step = try #require(result.step("Read"))
+            #expect(step.assertions.filter { !$0.passed }.count == 3, "\(step.assertions)")
+            #expect(step.assertions.contains { $0.actual.hasSuffix("…'") }, "the values are cut: \(step.assertions.map(\.actual))")
+            let recorded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+            for part in [String(Self.token.prefix(6)), String(Self.card.prefix(10))] {
+                #expect(!recorded.contains(part), "\(part) is recorded: \(step.assertions.map(\.actual))")
+            }
         }
     }
 

@@ -28,6 +28,16 @@ import Testing
         #expect(total.description.hasPrefix("timeout: "))
     }
 
+    @Test func aValidURLThatLibcurlRefusesIsNeverCalledInvalid() {
+        let valid = HTTPClientError.fromCurl(1, detail: "Protocol \"http\" not supported", request: HTTPRequest(url: "http://127.0.0.1:5000/x"))
+        #expect(valid.code == .transport)
+        #expect(!valid.message.contains("not a valid"), "\(valid.message)")
+        #expect(valid.message.contains("curl error 1"))
+        let other = HTTPClientError.fromCurl(1, detail: "Protocol \"ftp\" not supported", request: HTTPRequest(url: "ftp://127.0.0.1/file"))
+        #expect(other.code == .invalidURL)
+        #expect(other.message.hasPrefix("ftp://127.0.0.1/file is not a valid http(s) URL"))
+    }
+
     @Test func timingsAreMadeCumulative() {
         let plainHTTP = HTTPTimings(dns: 0.001, connect: 0.002, tls: 0, firstByte: 0.010, total: 0.011).ordered()
         #expect(plainHTTP.tls == 0.002)

@@ -178,8 +178,36 @@ extension Matcher {
         return excerpt(value.jsonText())
     }
 
+    /// The first `limit` characters of `text` on one line. Under ``excerptRedaction`` the text is
+    /// redacted before the cut, so that a secret that straddles the cut is masked whole instead of
+    /// being recorded in part.
     static func excerpt(_ text: String, limit: Int = 120) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ")
-        return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
+        var flat = text.replacingOccurrences(of: "\n", with: " ")
+        var cut = false
+        if let redaction = Self.excerptRedaction {
+            let window = limit + max(0, redaction.window)
+            if flat.count > window { flat = String(flat.prefix(window)); cut = true }
+            flat = redaction.apply(flat)
+        }
+        if flat.count > limit { flat = String(flat.prefix(limit)); cut = true }
+        return cut ? flat + "…" : flat
     }
+
+    /// How the values a check shows are made safe before they are cut into excerpts: the engine
+    /// sets ``excerptRedaction`` to its redaction around a step's checks.
+    public struct ExcerptRedaction: Sendable {
+        /// How far past the cut a secret's longest encoded form may reach (that much more text is
+        /// redacted before the cut).
+        public var window: Int
+        /// Masks the secrets in a text.
+        public var apply: @Sendable (String) -> String
+
+        public init(window: Int, apply: @escaping @Sendable (String) -> String) {
+            self.window = window
+            self.apply = apply
+        }
+    }
+
+    /// The redaction applied before values are cut into excerpts (none outside a run).
+    @TaskLocal public static var excerptRedaction: ExcerptRedaction?
 }

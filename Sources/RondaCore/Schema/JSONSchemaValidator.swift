@@ -176,7 +176,6 @@ public struct JSONSchemaValidator: Sendable {
     }
 
     static func show(_ value: JSONValue) -> String {
-        let text = value.jsonText()
-        return text.count > 80 ? String(text.prefix(80)) + "…" : text
+        Matcher.excerpt(value.jsonText(), limit: 80)
     }
 }
