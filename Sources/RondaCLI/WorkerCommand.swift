@@ -58,7 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let leaseTime = try cluster.leaseDuration()
         let connected = try await cluster.connectRedis(logger: logger)
-        let store = try await cluster.openStore(logger: logger, connections: concurrency)
+        let store = try await cluster.openStore(logger: logger)
         defer { connected.close() }
 
         var limiter: (any RateLimiter)?
