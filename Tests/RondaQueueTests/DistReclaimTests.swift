@@ -15,20 +15,34 @@ struct DistReclaimTests {
     @Test func aStaleJobBehindTwentyFiveRenewedOnesIsReclaimed() async throws {
         let redis = try TestRedis()
         defer { redis.stop() }
-        let queue = makeQueue(redis)
+        // A lease time no loaded machine reaches during the test: the 25 live jobs stay live
+        // without depending on how fast the loop below renews them.
+        let queue = RedisJobQueue(
+            configuration: redis.configuration(),
+            options: .init(streamKey: "test:jobs", leaseTime: .seconds(600), maxDeliveries: 5, pollInterval: .milliseconds(50)))
         defer { queue.close() }
         try await queue.enqueue((1...26).map { job($0) })
         var live: [Lease] = []
         for index in 1...25 { live.append(try #require(try await queue.lease(consumer: "live-\(index)", wait: .zero))) }
         let stale = try #require(try await queue.lease(consumer: "dead", wait: .zero))
-        // Keep the 25 renewed; the 26th goes stale and comes back to another consumer.
+        // The dead consumer's job has been idle for an hour, past its lease; it sits last in the
+        // pending list, behind the 25 live ones (Redis examines a bounded number per call).
+        let raw = try redis.connect()
+        guard case .array(let pending) = try raw.command(["XPENDING", "test:jobs", "workers", "-", "+", "10", "dead"]),
+            case .array(let entry)? = pending.first, case .bulk(let id?)? = entry.first
+        else {
+            Issue.record("no pending entry for the dead consumer")
+            return
+        }
+        _ = try raw.command(["XCLAIM", "test:jobs", "workers", "dead", "0", id, "IDLE", "3600000", "JUSTID"])
         var reclaimed: Lease?
         for _ in 0..<100 where reclaimed == nil {
-            for lease in live { #expect(try await queue.renew(lease)) }
-            reclaimed = try await queue.lease(consumer: "rescuer", wait: .milliseconds(100))
+            reclaimed = try await queue.lease(consumer: "rescuer", wait: .zero)
         }
         #expect(reclaimed?.job == stale.job)
         #expect(reclaimed?.deliveries == 2)
+        // The live jobs were never taken from their consumers.
+        for lease in live { #expect(try await queue.renew(lease)) }
     }
 
     @Test func aDeadLetterCarriesItsDeliveriesAndTheLastNotedFailure() async throws {

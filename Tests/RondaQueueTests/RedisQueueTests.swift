@@ -59,15 +59,19 @@ struct RedisQueueTests {
         defer { redis.stop() }
         let queue = makeQueue(redis)
         defer { queue.close() }
-        let start = ContinuousClock.now
-        // Due in 3 s: long enough that a loaded machine cannot reach the due time before the checks below.
-        try await queue.enqueue([job(1)], after: .seconds(3))
+        // Due in an hour: not leasable and not promoted, however slow the machine.
+        try await queue.enqueue([job(1)], after: .seconds(3_600))
         #expect(try await queue.lease(consumer: "w", wait: .zero) == nil)
         #expect(try await queue.promoteDueJobs() == 0)
-        let lease = try #require(try await queue.lease(consumer: "w", wait: .seconds(10)))
-        #expect(lease.job == job(1))
-        #expect(elapsed(since: start) >= .milliseconds(2_900))
+        // Due in 300 ms: leased once due, never before.
+        let start = ContinuousClock.now
+        try await queue.enqueue([job(2)], after: .milliseconds(300))
+        let lease = try #require(try await queue.lease(consumer: "w", wait: .seconds(30)))
+        #expect(lease.job == job(2))
+        #expect(elapsed(since: start) >= .milliseconds(290))
+        // The hour-long delay still holds.
         #expect(try await queue.promoteDueJobs() == 0)
+        #expect(try await queue.lease(consumer: "w", wait: .zero) == nil)
     }
 
     @Test func anUndecodableEntryGoesToTheDeadLetters() async throws {
