@@ -57,7 +57,7 @@ struct CoordinatorSetup {
             if !suite.issues.isEmpty {
                 throw CLIError(.scenarios, "scenario files have problems (no run was created):\n" + suite.issues.map(\.description).joined(separator: "\n"))
             }
-            return try suite.scenarios.map { try ScenarioSnapshot(scenario: $0) }
+            return suite.entries.map(ScenarioSnapshot.init)
         }
     }
 

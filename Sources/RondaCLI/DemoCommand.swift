@@ -77,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard !loaded.scenarios.isEmpty else { throw CLIError(.usage, "no scenarios under \(folder)") }
         let parallelism = try output.parallelism(default: config.defaults.parallel)
         let runner = DemoRunner(
-            config: config, scenarios: loaded.scenarios, databasePath: output.database ?? config.resolve(config.database),
+            config: config, entries: loaded.entries, databasePath: output.database ?? config.resolve(config.database),
             parallel: parallelism, logger: logger
         )
         let reportFolder = report ?? config.resolve(".ronda/reports")
@@ -97,13 +97,13 @@ struct DemoCommand: AsyncParsableCommand {
             let faultNote = faults.isEmpty ? "" : "\nFaults switched on: \(faults.joined(separator: ", "))"
             let header = """
                 Demo app listening on \(demo.baseURL) (optica at /login/, cafeteria API at /api/v1/)\(faultNote)
-                Running \(Terminal.count(runner.scenarios.count, "scenario")) from \(Self.shown(folder)), \(runner.parallel) at a time
+                Running \(Terminal.count(runner.entries.count, "scenario")) from \(Self.shown(folder)), \(runner.parallel) at a time
 
 
                 """
             // Unbuffered, like the progress lines that follow.
             FileHandle.standardOutput.write(Data(header.utf8))
-            let progress = Progress(total: runner.scenarios.count)
+            let progress = Progress(total: runner.entries.count)
             outcome = try await runner.run(against: demo) { progress.record($0) }
             progress.finish()
             await demo.stop()
@@ -138,7 +138,7 @@ struct DemoCommand: AsyncParsableCommand {
     func runMutation(_ runner: DemoRunner, folder: String, reportFolder: String) async throws {
         let faults = DemoFaults.all
         let header = """
-            Mutation testing: \(Terminal.count(runner.scenarios.count, "scenario")) from \(Self.shown(folder)), \(runner.parallel) at a time, \
+            Mutation testing: \(Terminal.count(runner.entries.count, "scenario")) from \(Self.shown(folder)), \(runner.parallel) at a time, \
             against a healthy demo app, then once per fault (\(faults.count)), each on a fresh app
 
 

@@ -2,6 +2,7 @@ import DemoTarget
 import Foundation
 import Logging
 import RondaCore
+import RondaCoordinator
 import RondaEngine
 
 /// Runs the bundled suite against the demo app: what `ronda demo` and `ronda demo --mutation` do,
@@ -11,7 +12,9 @@ import RondaEngine
 /// `EngineConfiguration.environment`, from `environment(demo:process:)`: never through files.
 struct DemoRunner {
     var config: RondaConfig
-    var scenarios: [Scenario]
+    /// The suite's scenarios with the text `Suite.load` validated.
+    var entries: [Suite.Entry]
+    var scenarios: [Scenario] { entries.map(\.scenario) }
     /// The SQLite results database every run is recorded in.
     var databasePath: String
     /// Scenarios run at once.
@@ -23,7 +26,7 @@ struct DemoRunner {
     /// Runs every scenario once against `demo`.
     func run(against demo: RunningDemo, onResult: (@Sendable (ScenarioResult) -> Void)? = nil) async throws -> EmbeddedRun.Outcome {
         let run = EmbeddedRun(
-            scenarios: scenarios,
+            snapshots: entries.map(ScenarioSnapshot.init),
             engine: EngineConfiguration(config: config, baseURL: demo.baseURL, environment: Self.environment(demo: demo, process: process)),
             databasePath: databasePath, parallel: parallel, delayBetween: 0, trigger: .manual, logger: logger,
             onResult: onResult

@@ -10,7 +10,8 @@ import RondaStore
 /// result is in or the deadline passed (finalization is exactly once, so a coordinator doing
 /// the same is harmless).
 struct DistributedRun {
-    var scenarios: [Scenario]
+    /// The scenarios with the text `Suite.load` validated: what the jobs carry.
+    var snapshots: [ScenarioSnapshot]
     var baseURL: String
     var trigger: RunTrigger
     var deadline: Double
@@ -34,14 +35,12 @@ struct DistributedRun {
 
     private func execute(store: any ResultStore, cluster: Cluster) async throws -> EmbeddedRun.Outcome {
         try await store.migrate()
-        let snapshots = try EmbeddedRun.snapshots(of: scenarios)
         let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
         guard let run = try await coordinator.startRun(
             snapshots, trigger: trigger, deadline: Date().addingTimeInterval(deadline), variables: [RondaQueue.Job.baseURLVariable: baseURL])
         else {
             throw CLIError(.storage, "the run could not be created")
         }
-        let expected = snapshots.map(\.scenario.name)
         var reported = Set<String>()
         var backoff = Duration.milliseconds(100)
         while true {
@@ -57,7 +56,7 @@ struct DistributedRun {
                 }
                 // A dead-lettered job ends as an error at once, without a coordinator serving.
                 _ = try await coordinator.recordDeadLetters(now: Date())
-                _ = try await coordinator.finalizeIfDue(runID: run.id, expected: expected)
+                _ = try await coordinator.finalizeIfDue(runID: run.id)
                 if let current = try await store.run(id: run.id), current.status != .running {
                     return EmbeddedRun.Outcome(run: current, results: try await store.results(runID: run.id))
                 }

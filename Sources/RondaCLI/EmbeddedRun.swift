@@ -11,7 +11,8 @@ import RondaWorker
 /// One run in embedded mode: the same coordinator, worker and store code as the distributed
 /// mode, with the in-process queue and SQLite.
 struct EmbeddedRun {
-    var scenarios: [Scenario]
+    /// The scenarios with the text `Suite.load` validated: what the jobs carry.
+    var snapshots: [ScenarioSnapshot]
     var engine: EngineConfiguration
     var databasePath: String
     var parallel: Int
@@ -25,14 +26,7 @@ struct EmbeddedRun {
         var results: [ScenarioResult]
     }
 
-    /// Each scenario with its file's text as it is now (what the jobs carry).
-    static func snapshots(of scenarios: [Scenario]) throws -> [ScenarioSnapshot] {
-        try scenarios.map { scenario in
-            do { return try ScenarioSnapshot(scenario: scenario) } catch {
-                throw CLIError(.scenarios, "cannot read \(scenario.file) again to snapshot it: \(error.localizedDescription)")
-            }
-        }
-    }
+    var scenarios: [Scenario] { snapshots.map(\.scenario) }
 
     func execute() async throws -> Outcome {
         let store: SQLiteStore
@@ -55,7 +49,6 @@ struct EmbeddedRun {
     private func execute(store: SQLiteStore) async throws -> Outcome {
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
-        let snapshots = try EmbeddedRun.snapshots(of: scenarios)
         let longest = scenarios.map(\.timeout).max() ?? 300
         let waves = Double((scenarios.count + max(parallel, 1) - 1) / max(parallel, 1))
         let deadline = Date().addingTimeInterval(waves * (longest + engine.teardownTimeout + delayBetween) + 60)
@@ -69,7 +62,7 @@ struct EmbeddedRun {
             leaseWait: .seconds(1), logger: logger, onResult: onResult
         )
         await worker.run(concurrency: min(max(parallel, 1), max(scenarios.count, 1)))
-        let finalized = try await coordinator.finalizeIfDue(runID: run.id, expected: scenarios.map(\.name), force: true)
+        let finalized = try await coordinator.finalizeIfDue(runID: run.id, force: true)
         var final = finalized
         if final == nil { final = try await store.run(id: run.id) }
         guard let final else {

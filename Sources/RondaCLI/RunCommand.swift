@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RondaCore
+import RondaCoordinator
 import RondaEngine
 
 /// `ronda run`: run a suite in embedded mode.
@@ -59,7 +60,8 @@ struct RunCommand: AsyncParsableCommand {
         if !loaded.issues.isEmpty {
             throw CLIError(.scenarios, "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
         }
-        let scenarios = loaded.select(selection)
+        let snapshots = loaded.selectEntries(selection).map(ScenarioSnapshot.init)
+        let scenarios = snapshots.map(\.scenario)
         guard !scenarios.isEmpty else {
             throw CLIError(.usage, "no scenario matches the selection (\(loaded.scenarios.count) loaded from \(folders.joined(separator: ", ")))")
         }
@@ -79,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let progress = Progress(total: scenarios.count)
         let embedded = EmbeddedRun(
-            scenarios: scenarios, engine: EngineConfiguration(config: config, baseURL: baseURL),
+            snapshots: snapshots, engine: EngineConfiguration(config: config, baseURL: baseURL),
             databasePath: output.database ?? config.database, parallel: parallelism, delayBetween: delay,
             trigger: environment["CI"] == "true" ? .ci : .manual, logger: logger,
             onResult: { progress.record($0) }
@@ -90,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIError(.usage, "--deadline '\(deadline)' is not a duration like 10m or 90s")
             }
             outcome = try await DistributedRun(
-                scenarios: scenarios, baseURL: baseURL, trigger: embedded.trigger, deadline: seconds, cluster: cluster,
+                snapshots: snapshots, baseURL: baseURL, trigger: embedded.trigger, deadline: seconds, cluster: cluster,
                 logger: logger, onResult: { progress.record($0) }
             ).execute()
         } else {

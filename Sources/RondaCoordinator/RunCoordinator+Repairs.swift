@@ -20,11 +20,13 @@ extension RunCoordinator {
             guard let last = letters.last else { return inserted }
             for letter in letters {
                 guard let job = letter.job else { continue }
-                let scenario = try? ScenarioLoader.parse(job.source, file: job.file)
+                // The planned module and priority; a job from an older Ronda has them in its snapshot.
+                let scenario = job.module == nil ? (try? ScenarioLoader.parse(job.source, file: job.file)) : nil
                 let deliveries = letter.deliveries.map { "after \($0) deliveries" } ?? "(\(letter.reason ?? "no reason given"))"
                 let lastError = letter.lastError ?? "none reported (each worker holding it was killed or stopped before it could record a result)"
                 let result = ScenarioResult(
-                    runID: job.runID, scenario: job.scenario, module: scenario?.module ?? "unknown", priority: scenario?.priority ?? .p2,
+                    runID: job.runID, scenario: job.scenario, module: job.module ?? scenario?.module ?? "unknown",
+                    priority: job.priority ?? scenario?.priority ?? .p2,
                     status: .error, attempt: letter.deliveries ?? 0, worker: "coordinator", errorKind: .deadLettered,
                     errorMessage: "dead-lettered \(deliveries) without a result; last error: \(lastError)",
                     startedAt: now, completedAt: now)

@@ -36,7 +36,10 @@ extension RunCoordinator {
         var report = SweepReport()
         report.pauseRestored = try await restorePauseSwitch()
         report.deadLettered = try await recordDeadLetters(now: now)
-        for run in try await store.runningRuns() {
+        let running = try await store.runningRuns()
+        // Lifecycles of runs finalized elsewhere (another coordinator, `run --distributed`) go.
+        lifecycles.keep(only: Set(running.map(\.id)))
+        for run in running {
             let planned = try await store.plannedScenarios(runID: run.id)
             // Runs without planned scenarios are embedded runs: their process owns them.
             guard !planned.isEmpty else { continue }
@@ -52,7 +55,7 @@ extension RunCoordinator {
                     logger.warning("the queue lost this run's jobs (Redis lost its data?); enqueued again", metadata: ["run": "\(run.id)"])
                 }
             }
-            if let finalized = try await finalizeIfDue(runID: run.id, expected: planned.map(\.scenario), now: now) {
+            if let finalized = try await finalizeIfDue(run, planned: planned, now: now, force: false) {
                 report.finalized.append(finalized)
             }
         }

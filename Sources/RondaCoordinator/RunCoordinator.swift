@@ -4,7 +4,8 @@ import RondaCore
 import RondaQueue
 import RondaStore
 
-/// A scenario as the coordinator enqueues it: its name and its file's text.
+/// A scenario as the coordinator enqueues it: the scenario and the exact text it was parsed and
+/// validated from (never the file read again: an edit after validation must not run unvalidated).
 public struct ScenarioSnapshot: Sendable, Hashable {
     public var scenario: Scenario
     public var source: String
@@ -14,13 +15,14 @@ public struct ScenarioSnapshot: Sendable, Hashable {
         self.source = source
     }
 
-    /// Reads the scenario's file again to snapshot it.
-    public init(scenario: Scenario) throws {
-        self.scenario = scenario
-        self.source = try String(contentsOfFile: scenario.file, encoding: .utf8)
+    /// A scenario `Suite.load` validated, with the text it validated.
+    public init(_ entry: Suite.Entry) {
+        self.init(scenario: entry.scenario, source: entry.source)
     }
 
-    var planned: PlannedScenario { PlannedScenario(scenario: scenario.name, file: scenario.file, source: source) }
+    var planned: PlannedScenario {
+        PlannedScenario(scenario: scenario.name, file: scenario.file, source: source, module: scenario.module, priority: scenario.priority)
+    }
 }
 
 /// Creates runs, enqueues one job per scenario, and finalizes runs exactly once.
@@ -37,6 +39,9 @@ public struct RunCoordinator: Sendable {
     public var logger: Logger
     /// A run created this long ago and still not marked enqueued is enqueued by the sweeper.
     public var enqueueGrace: Double = 30
+    /// The lifecycle of each running run this coordinator handles, kept for the run's life
+    /// (shared by the copies of this coordinator).
+    let lifecycles = RunLifecycles()
 
     public init(
         store: any ResultStore, queue: any JobQueue, control: (any ControlPlane)? = nil,
@@ -58,8 +63,10 @@ public struct RunCoordinator: Sendable {
             id: id, trigger: trigger, schedule: schedule, slot: slot, status: .running,
             totals: RunTotals(scenarios: scenarios.count), startedAt: now, deadline: deadline, variables: variables
         )
-        guard try await store.createRun(run, planned: scenarios.map(\.planned)) else { return nil }
-        try await enqueue(run, scenarios.map(\.planned), now: now)
+        let planned = scenarios.map(\.planned)
+        guard try await store.createRun(run, planned: planned) else { return nil }
+        lifecycles.track(TrackedRun(run: run, planned: planned))
+        try await enqueue(run, planned, now: now)
         logger.info("run started", metadata: ["run": "\(run.id)", "scenarios": "\(scenarios.count)", "trigger": "\(trigger.rawValue)"])
         return run
     }
@@ -67,7 +74,9 @@ public struct RunCoordinator: Sendable {
     /// Enqueues jobs for `planned`, then marks the run enqueued (control plane, then store).
     func enqueue(_ run: RunRecord, _ planned: [PlannedScenario], now: Date) async throws {
         let jobs = planned.map {
-            Job(runID: run.id, scenario: $0.scenario, source: $0.source, file: $0.file, variables: run.variables)
+            Job(
+                runID: run.id, scenario: $0.scenario, source: $0.source, file: $0.file, variables: run.variables,
+                module: $0.module, priority: $0.priority)
         }
         try await queue.enqueue(jobs)
         if let control {
@@ -79,35 +88,63 @@ public struct RunCoordinator: Sendable {
     }
 
     /// Finalizes a run if its lifecycle says so: all results in, or the deadline passed (the
-    /// missing scenarios are recorded as lost errors first). Returns the finalized run when this
-    /// call finalized it, `nil` otherwise.
-    public func finalizeIfDue(runID: String, expected: [String], now: Date = Date(), force: Bool = false) async throws -> RunRecord? {
-        guard let run = try await store.run(id: runID), run.status == .running else { return nil }
-        var lifecycle = RunLifecycle(expected: expected, deadline: force ? min(now, run.deadline) : run.deadline)
-        for name in try await store.scenariosWithResults(runID: runID) { lifecycle.received(name) }
-        switch lifecycle.decide(at: now) {
+    /// missing scenarios are recorded as lost errors first, under their planned module and
+    /// priority). With `force`, the deadline is now (the run's owner is done waiting). The run's
+    /// lifecycle lives as long as the run: made when this coordinator started it, or once from
+    /// the store (its planned scenarios) the first time it handles a run another process started.
+    /// Returns the finalized run when this call finalized it, `nil` otherwise.
+    public func finalizeIfDue(runID: String, now: Date = Date(), force: Bool = false) async throws -> RunRecord? {
+        guard let run = try await store.run(id: runID), run.status == .running else {
+            lifecycles.finished(runID)
+            return nil
+        }
+        return try await finalizeIfDue(run, planned: nil, now: now, force: force)
+    }
+
+    /// `finalizeIfDue(runID:now:force:)` for a run read as running; `planned`, when the caller
+    /// has it, saves reading it again to rebuild a lifecycle.
+    func finalizeIfDue(_ run: RunRecord, planned: [PlannedScenario]?, now: Date, force: Bool) async throws -> RunRecord? {
+        var tracked: TrackedRun
+        if let known = lifecycles[run.id] {
+            tracked = known
+        } else {
+            let rows: [PlannedScenario]
+            if let planned { rows = planned } else { rows = try await store.plannedScenarios(runID: run.id) }
+            tracked = TrackedRun(run: run, planned: rows)
+        }
+        if force { tracked.lifecycle.endNow(at: now) }
+        for name in try await store.scenariosWithResults(runID: run.id) { tracked.lifecycle.received(name) }
+        defer { lifecycles.track(tracked) }
+        switch tracked.lifecycle.decide(at: now) {
         case .wait, .none:
             return nil
         case .finalize:
             break
         case .finalizeWithLost(let missing):
             for name in missing {
+                let placement = tracked.placement(of: name)
                 let lost = ScenarioResult(
-                    runID: runID, scenario: name, module: "unknown", priority: .p2, status: .error, attempt: 0,
+                    runID: run.id, scenario: name, module: placement.module, priority: placement.priority, status: .error, attempt: 0,
                     worker: "coordinator", errorKind: .lost,
                     errorMessage: "no result before the run's deadline: the job was lost (a worker crashed or the queue lost it)",
                     startedAt: now, completedAt: now
                 )
                 _ = try await store.recordResult(lost)
+                tracked.lifecycle.received(name)
             }
         }
-        let finalized = try await store.finalizeRun(id: runID, at: now)
+        let finalized = try await store.finalizeRun(id: run.id, at: now)
+        // Whoever finalized it (the store says exactly once), this run is done.
+        tracked.lifecycle.finalized()
         if let finalized {
             logger.info("run finalized", metadata: [
-                "run": "\(runID)", "passed": "\(finalized.totals.passed)", "failed": "\(finalized.totals.failed)",
+                "run": "\(run.id)", "passed": "\(finalized.totals.passed)", "failed": "\(finalized.totals.failed)",
                 "errored": "\(finalized.totals.errored)",
             ])
         }
         return finalized
     }
+
+    /// The lifecycle this coordinator keeps for a run, if it handles it now.
+    public func lifecycle(ofRun id: String) -> RunLifecycle? { lifecycles[id]?.lifecycle }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The run lifecycle as a pure state machine: which scenarios are expected, which have a
-/// result, and what to do now. No I/O: the coordinator feeds it and carries out its decisions.
+/// result, and what to do now. No I/O: the coordinator keeps one for each run it handles, for
+/// the run's life, feeds it and carries out its decisions.
 public struct RunLifecycle: Sendable, Hashable {
     public enum State: Sendable, Hashable {
         case running
@@ -21,7 +22,7 @@ public struct RunLifecycle: Sendable, Hashable {
 
     public let expected: Set<String>
     public private(set) var received: Set<String> = []
-    public let deadline: Date
+    public private(set) var deadline: Date
     public private(set) var state: State = .running
 
     public init(expected: some Sequence<String>, deadline: Date) {
@@ -43,6 +44,10 @@ public struct RunLifecycle: Sendable, Hashable {
         if now >= deadline { return .finalizeWithLost(missing) }
         return .wait
     }
+
+    /// The run's owner stops waiting (an embedded run whose worker is done): the deadline
+    /// becomes `now` if it was later, so what is missing is lost at once.
+    public mutating func endNow(at now: Date) { deadline = min(deadline, now) }
 
     /// The coordinator finalized the run (whoever did: the store says exactly once).
     public mutating func finalized() { state = .finalized }

@@ -1,4 +1,5 @@
 import Foundation
+import RondaCore
 
 /// One scenario of one run, as a worker receives it. Stateless workers need nothing else:
 /// the job carries a snapshot of the scenario file and the run's variables.
@@ -7,23 +8,33 @@ public struct Job: Sendable, Hashable, Codable {
     public var id: String
     public var runID: String
     public var scenario: String
-    /// The scenario file's text when the run was created (a later edit does not change a running run).
+    /// The text the scenario was validated from when the run was created (a later edit does
+    /// not change a running run).
     public var source: String
     /// Where the scenario file was, for messages.
     public var file: String
     /// Variables the run gives every scenario (for example the base URL it targets).
     public var variables: [String: String]
+    /// The planned module and priority, for an error result when the snapshot does not load;
+    /// `nil` in jobs enqueued by a Ronda that did not send them.
+    public var module: String?
+    public var priority: Priority?
 
     /// The variable holding the base URL the run targets (overrides the worker's configuration).
     public static let baseURLVariable = "base_url"
 
-    public init(runID: String, scenario: String, source: String, file: String, variables: [String: String] = [:]) {
+    public init(
+        runID: String, scenario: String, source: String, file: String, variables: [String: String] = [:],
+        module: String? = nil, priority: Priority? = nil
+    ) {
         self.id = "\(runID)/\(scenario)"
         self.runID = runID
         self.scenario = scenario
         self.source = source
         self.file = file
         self.variables = variables
+        self.module = module
+        self.priority = priority
     }
 }
 

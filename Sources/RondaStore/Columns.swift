@@ -209,7 +209,8 @@ extension ScenarioResult {
 extension PlannedScenario {
     init(_ columns: Columns) throws {
         self.init(
-            scenario: try columns.string("scenario"), file: try columns.string("file"), source: try columns.string("source"))
+            scenario: try columns.string("scenario"), file: try columns.string("file"), source: try columns.string("source"),
+            module: try columns.string("module"), priority: try columns.enumeration("priority"))
     }
 }
 

@@ -137,5 +137,11 @@ extension Migration {
             )
             """,
         ]),
+        Migration(version: 4, name: "planned scenarios: module and priority", sql: [
+            // What a placeholder result (lost, dead-lettered, unparseable job) is filed under.
+            // Rows planned before this migration keep the old placeholder values.
+            "ALTER TABLE run_scenarios ADD COLUMN module TEXT NOT NULL DEFAULT 'unknown'",
+            "ALTER TABLE run_scenarios ADD COLUMN priority TEXT NOT NULL DEFAULT 'P2'",
+        ]),
     ]
 }

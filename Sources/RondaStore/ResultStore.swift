@@ -78,13 +78,19 @@ public struct PlannedScenario: Sendable, Hashable, Codable {
     public var scenario: String
     /// Where the scenario file was, for messages.
     public var file: String
-    /// The file's text when the run was created.
+    /// The text the scenario was validated from when the run was created.
     public var source: String
+    /// The scenario's module and priority: what a placeholder result (lost, dead-lettered,
+    /// unparseable) is filed under, so per-module totals stay right.
+    public var module: String
+    public var priority: Priority
 
-    public init(scenario: String, file: String, source: String) {
+    public init(scenario: String, file: String, source: String, module: String = "unknown", priority: Priority = .p2) {
         self.scenario = scenario
         self.file = file
         self.source = source
+        self.module = module
+        self.priority = priority
     }
 }
 

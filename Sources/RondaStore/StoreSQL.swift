@@ -29,10 +29,11 @@ enum StoreSQL {
         RETURNING id
         """
 
-    /// `count` planned scenarios in one INSERT: 4 parameters a row (run id, scenario, file, source).
+    /// `count` planned scenarios in one INSERT: 6 parameters a row (run id, scenario, file,
+    /// source, module, priority).
     static func insertPlanned(count: Int) -> String {
-        let rows = (0..<count).map { row in "(?\(row * 4 + 1), ?\(row * 4 + 2), ?\(row * 4 + 3), ?\(row * 4 + 4))" }
-        return "INSERT INTO run_scenarios (run_id, scenario, file, source) VALUES "
+        let rows = (0..<count).map { row in "(" + (1...6).map { "?\(row * 6 + $0)" }.joined(separator: ", ") + ")" }
+        return "INSERT INTO run_scenarios (run_id, scenario, file, source, module, priority) VALUES "
             + rows.joined(separator: ", ") + " ON CONFLICT DO NOTHING"
     }
 
@@ -100,7 +101,7 @@ enum StoreSQL {
 
     static let runningRuns = "SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id"
 
-    static let plannedScenarios = "SELECT scenario, file, source FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario"
+    static let plannedScenarios = "SELECT scenario, file, source, module, priority FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario"
 
     static let summaryRuns = """
         SELECT COUNT(*) AS runs, COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running

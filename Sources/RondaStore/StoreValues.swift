@@ -23,10 +23,13 @@ extension StoreSQL {
         ]
     }
 
-    /// `insertPlanned(count:)`'s parameters: 4 for each of `scenarios`.
+    /// `insertPlanned(count:)`'s parameters: 6 for each of `scenarios`.
     static func plannedValues(runID: String, _ scenarios: some Collection<PlannedScenario>) -> [StoreValue] {
         scenarios.flatMap { scenario -> [StoreValue] in
-            [.string(runID), .string(scenario.scenario), .string(scenario.file), .string(scenario.source)]
+            [
+                .string(runID), .string(scenario.scenario), .string(scenario.file), .string(scenario.source),
+                .string(scenario.module), .string(scenario.priority.rawValue),
+            ]
         }
     }
 

@@ -78,7 +78,7 @@ public struct Worker: Sendable {
         // A recorded job whose acknowledgement goes out with the next lease (one round trip).
         // It is kept until an acknowledgement succeeds: dropping it would leave the job pending,
         // and another worker would run it again once the lease ran out.
-        var pendingAck: Lease?
+        var pendingAck: TrackedLease?
         while !Task.isCancelled, !state.isStopping {
             if let pauseGate, await pauseGate.isPaused(logger: logger) {
                 await acknowledge(&pendingAck, retrying: false)
@@ -88,14 +88,15 @@ public struct Worker: Sendable {
             let lease: Lease?
             do {
                 if let done = pendingAck {
-                    lease = try await queue.acknowledge(done, thenLeaseFor: consumer, wait: leaseWait)
+                    lease = try await queue.acknowledge(done.lease, thenLeaseFor: consumer, wait: leaseWait)
+                    done.handle(.acknowledged)
                     pendingAck = nil
                 } else {
                     lease = try await queue.lease(consumer: consumer, wait: leaseWait)
                 }
             } catch {
                 if let done = pendingAck {
-                    logger.error("cannot acknowledge a recorded job and lease the next; keeping the acknowledgement, retrying in 1 s", metadata: ["job": "\(done.job.id)", "error": "\(error)"])
+                    logger.error("cannot acknowledge a recorded job and lease the next; keeping the acknowledgement, retrying in 1 s", metadata: ["job": "\(done.lease.job.id)", "error": "\(error)"])
                 } else {
                     logger.error("cannot lease a job; retrying in 1 s", metadata: ["error": "\(error)"])
                 }
@@ -108,11 +109,11 @@ public struct Worker: Sendable {
             }
             // Stopping, cancelled or paused while waiting: give the job back unstarted.
             if Task.isCancelled || state.isStopping {
-                await release(lease)
+                await release(TrackedLease(lease))
                 break
             }
             if let pauseGate, await pauseGate.isPaused(logger: logger) {
-                await release(lease)
+                await release(TrackedLease(lease))
                 continue
             }
             if !first, delayBetween > 0 {
@@ -127,12 +128,17 @@ public struct Worker: Sendable {
     /// Acknowledges a recorded job (if any) on its own; clears `pending` once that succeeded.
     /// With `retrying`, tries again (backing off up to 5 s) until it succeeds or the task is
     /// cancelled (a drain that ran out of time); without, one try (the caller tries again later).
-    func acknowledge(_ pending: inout Lease?, retrying: Bool) async {
-        guard let lease = pending else { return }
+    func acknowledge(_ pending: inout TrackedLease?, retrying: Bool) async {
+        guard let tracked = pending, tracked.needsAcknowledgement else {
+            pending = nil
+            return
+        }
+        let lease = tracked.lease
         var backoff = 0.2
         while true {
             do {
                 try await queue.acknowledge(lease)
+                tracked.handle(.acknowledged)
                 pending = nil
                 return
             } catch {
@@ -147,7 +153,12 @@ public struct Worker: Sendable {
         }
     }
 
-    func release(_ lease: Lease) async {
+    /// Gives a job back to the queue when its lifecycle says so (leased and not started, or
+    /// cancelled mid-run); the lifecycle is then `released` whether or not the queue answered.
+    func release(_ tracked: TrackedLease) async {
+        guard tracked.needsRelease else { return }
+        let lease = tracked.lease
+        defer { tracked.handle(.released) }
         do { try await queue.release(lease) } catch {
             logger.warning("cannot release a job (it is reclaimed after the lease time)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
         }

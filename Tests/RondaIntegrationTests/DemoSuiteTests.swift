@@ -52,8 +52,9 @@ struct DemoSuiteTests {
     /// The runner `ronda demo` uses, over the bundled suite, with no process environment (the demo
     /// app's own passwords and secrets) and a database of its own.
     static func runner(database: String, parallel: Int = 4) throws -> DemoRunner {
-        let (config, scenarios) = try loadSuite()
-        return DemoRunner(config: config, scenarios: scenarios, databasePath: database, parallel: parallel, logger: quietLogger, process: [:])
+        let (config, _) = try loadSuite()
+        let entries = Suite.load([root + "/scenarios"], config: config).entries
+        return DemoRunner(config: config, entries: entries, databasePath: database, parallel: parallel, logger: quietLogger, process: [:])
     }
 
     /// The problems of a run, one line each, for expectation messages.

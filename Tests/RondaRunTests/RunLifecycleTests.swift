@@ -45,4 +45,30 @@ struct RunLifecycleTests {
         let lifecycle = RunLifecycle(expected: [String](), deadline: deadline)
         #expect(lifecycle.decide(at: deadline.addingTimeInterval(-10)) == .finalize)
     }
+
+    @Test func endingNowMovesTheDeadlineEarlierNeverLater() {
+        var lifecycle = RunLifecycle(expected: ["a", "b"], deadline: deadline)
+        lifecycle.received("a")
+        let now = deadline.addingTimeInterval(-500)
+        #expect(lifecycle.decide(at: now) == .wait)
+        lifecycle.endNow(at: now)
+        #expect(lifecycle.deadline == now)
+        #expect(lifecycle.decide(at: now) == .finalizeWithLost(["b"]))
+        lifecycle.endNow(at: deadline.addingTimeInterval(100))
+        #expect(lifecycle.deadline == now)
+    }
+
+    @Test func lostScenariosRecordedAsReceivedLeaveNothingMissingThenFinalizedDecidesNothing() {
+        var lifecycle = RunLifecycle(expected: ["a", "b"], deadline: deadline)
+        #expect(lifecycle.decide(at: deadline) == .finalizeWithLost(["a", "b"]))
+        for name in lifecycle.missing { lifecycle.received(name) }
+        #expect(lifecycle.missing.isEmpty)
+        #expect(lifecycle.decide(at: deadline) == .finalize)
+        lifecycle.finalized()
+        #expect(lifecycle.state == .finalized)
+        #expect(lifecycle.decide(at: deadline) == .none)
+        // A late result changes nothing once finalized.
+        lifecycle.received("a")
+        #expect(lifecycle.decide(at: deadline.addingTimeInterval(1)) == .none)
+    }
 }

@@ -35,6 +35,8 @@ final class ObservedQueue: JobQueue {
         try await inner.release(lease)
     }
     func stats() async throws -> QueueStats { await inner.stats() }
+    let failures = Mutex<[String]>([])
+    func noteFailure(_ lease: Lease, _ message: String) async throws { failures.withLock { $0.append(message) } }
 }
 
 /// A scenario whose one request waits `timeout` seconds on a server that never answers.
@@ -100,6 +102,29 @@ struct WorkerLeaseTests {
         #expect(queue.renewals.load(ordering: .relaxed) >= 1)
         #expect(try await store.results(runID: "r1").isEmpty)
         #expect(queue.acknowledged.withLock { $0 }.isEmpty)
+        // Another consumer owns the job now: this worker does not give it back either.
+        #expect(queue.released.withLock { $0 }.isEmpty)
+        try await store.close()
+    }
+
+    @Test func aJobCancelledAfterItsLeaseWasLostIsNotReleased() async throws {
+        let server = try SilentServer()
+        defer { server.stop() }
+        let store = try await storeWithRun()
+        let queue = ObservedQueue()
+        queue.loseLeases.store(true, ordering: .relaxed)
+        try await queue.enqueue([try slowScenario("Gone", server: server, timeout: 30)])
+        let worker = Worker(name: "w", queue: queue, store: store, runner: runner, renewInterval: .milliseconds(50), exitWhenIdle: false)
+        let running = Task { await worker.run(concurrency: 1) }
+        await server.waitForConnection()
+        // The worker has seen the lease lost once it notes the failure.
+        #expect(await eventually { queue.failures.withLock { $0 }.contains { $0.contains("the lease was lost") } })
+        running.cancel()
+        await running.value
+        #expect(try await store.results(runID: "r1").isEmpty)
+        #expect(queue.released.withLock { $0 }.isEmpty)
+        #expect(queue.acknowledged.withLock { $0 }.isEmpty)
+        #expect(!queue.failures.withLock { $0 }.contains { $0.contains("cancelled before it finished") })
         try await store.close()
     }
 

@@ -85,10 +85,10 @@ struct WorkerTests {
         #expect(seen.withLock { $0.sorted() } == results.map(\.scenario).sorted())
         #expect(await queue.stats() == QueueStats(pending: 0, inFlight: 0, deadLetters: 0))
 
-        let finalized = try #require(try await coordinator.finalizeIfDue(runID: run.id, expected: snapshots.map(\.scenario.name)))
+        let finalized = try #require(try await coordinator.finalizeIfDue(runID: run.id))
         #expect(finalized.status == .completed)
         #expect(finalized.totals == RunTotals(scenarios: 6, passed: 0, failed: 0, errored: 6, skipped: 0))
-        #expect(try await coordinator.finalizeIfDue(runID: run.id, expected: snapshots.map(\.scenario.name)) == nil)
+        #expect(try await coordinator.finalizeIfDue(runID: run.id) == nil)
         try await store.close()
     }
 
@@ -132,7 +132,7 @@ struct WorkerTests {
         let snapshots = try ["A", "B"].map(unreachableScenario)
         let run = try #require(try await coordinator.startRun(snapshots, trigger: .schedule, schedule: "hourly", slot: Date(timeIntervalSince1970: 3600), deadline: Date().addingTimeInterval(-1)))
         // Nobody works the queue: at the deadline both are lost.
-        let finalized = try #require(try await coordinator.finalizeIfDue(runID: run.id, expected: ["A", "B"]))
+        let finalized = try #require(try await coordinator.finalizeIfDue(runID: run.id))
         #expect(finalized.totals.errored == 2)
         let results = try await store.results(runID: run.id)
         #expect(results.map(\.errorKind) == [.lost, .lost])
@@ -148,7 +148,7 @@ struct WorkerTests {
         try await store.migrate()
         let coordinator = RunCoordinator(store: store, queue: InProcessQueue())
         let run = try #require(try await coordinator.startRun([try unreachableScenario("A")], trigger: .manual, deadline: Date().addingTimeInterval(600)))
-        #expect(try await coordinator.finalizeIfDue(runID: run.id, expected: ["A"]) == nil)
+        #expect(try await coordinator.finalizeIfDue(runID: run.id) == nil)
         #expect(try await store.run(id: run.id)?.status == .running)
         try await store.close()
     }

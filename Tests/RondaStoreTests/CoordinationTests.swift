@@ -7,8 +7,8 @@ import Testing
 /// The store methods the distributed coordinator uses, on both stores.
 @Suite struct CoordinationTests {
     let planned = [
-        PlannedScenario(scenario: "login", file: "scenarios/login.yml", source: "name: login\n"),
-        PlannedScenario(scenario: "checkout", file: "scenarios/checkout.yml", source: "name: checkout # ünïcødé\n"),
+        PlannedScenario(scenario: "login", file: "scenarios/login.yml", source: "name: login\n", module: "auth", priority: .p0),
+        PlannedScenario(scenario: "checkout", file: "scenarios/checkout.yml", source: "name: checkout # ünïcødé\n", module: "billing", priority: .p3),
     ]
 
     @Test(arguments: StoreKind.available)

@@ -12,6 +12,11 @@ public enum ScenarioLoader {
 
     /// Loads one scenario file from disk.
     public static func load(file path: String) throws(SourceFileError) -> Scenario {
+        try parse(try read(file: path), file: path)
+    }
+
+    /// A scenario file's text (UTF-8), with a located problem when it cannot be read.
+    public static func read(file path: String) throws(SourceFileError) -> String {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -24,7 +29,7 @@ public enum ScenarioLoader {
         } catch {
             throw SourceFileError(issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
         }
-        return try parse(text, file: path)
+        return text
     }
 
     /// Parses scenario text. `file` names it in messages.

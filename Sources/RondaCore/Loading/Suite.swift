@@ -2,8 +2,29 @@ import Foundation
 
 /// The scenarios of a suite folder, and the problems that kept any file out.
 public struct Suite: Sendable {
-    public var scenarios: [Scenario]
+    /// A scenario with the exact text it was parsed and validated from: what a run's jobs carry,
+    /// so an edit to the file after loading never runs unvalidated.
+    public struct Entry: Sendable, Hashable {
+        public var scenario: Scenario
+        public var source: String
+
+        public init(scenario: Scenario, source: String) {
+            self.scenario = scenario
+            self.source = source
+        }
+    }
+
+    /// The scenarios that loaded and validated, with their text, in file order.
+    public var entries: [Entry]
     public var issues: [SourceIssue]
+
+    public init(entries: [Entry], issues: [SourceIssue]) {
+        self.entries = entries
+        self.issues = issues
+    }
+
+    /// The scenarios that loaded and validated, in file order.
+    public var scenarios: [Scenario] { entries.map(\.scenario) }
 
     /// Loads every `*.yml` / `*.yaml` file below `directory` (or one file), skipping files and
     /// folders whose names start with `_` or `.` (login fragments, drafts). Each file is
@@ -20,13 +41,15 @@ public struct Suite: Sendable {
             }
             if isDirectory.boolValue { files += scenarioFiles(in: path) } else { files.append(path) }
         }
-        var scenarios: [Scenario] = []
+        var entries: [Entry] = []
         var seen: [String: String] = [:]
         for file in files {
             do {
-                let scenario = try ScenarioLoader.load(file: file)
+                // Read once: the text parsed and validated here is the text the run carries.
+                let text = try ScenarioLoader.read(file: file)
+                let scenario = try ScenarioLoader.parse(text, file: file)
                 var problems = ScenarioValidator.validate(scenario, config: config)
-                if schema, let text = try? String(contentsOfFile: file, encoding: .utf8), let root = try? SourceNode.parse(yaml: text, file: file) {
+                if schema, let root = try? SourceNode.parse(yaml: text, file: file) {
                     problems += ScenarioSchema.check(root)
                 }
                 if !problems.isEmpty { issues += problems; continue }
@@ -35,12 +58,12 @@ public struct Suite: Sendable {
                     continue
                 }
                 seen[scenario.name] = file
-                scenarios.append(scenario)
+                entries.append(Entry(scenario: scenario, source: text))
             } catch {
                 issues += error.issues
             }
         }
-        return Suite(scenarios: scenarios, issues: issues)
+        return Suite(entries: entries, issues: issues)
     }
 
     static func scenarioFiles(in directory: String) -> [String] {
@@ -59,6 +82,11 @@ public struct Suite: Sendable {
     /// Scenarios matching a selection; an empty filter matches everything.
     public func select(_ selection: Selection) -> [Scenario] {
         scenarios.filter(selection.matches)
+    }
+
+    /// The entries (scenario and validated text) matching a selection.
+    public func selectEntries(_ selection: Selection) -> [Entry] {
+        entries.filter { selection.matches($0.scenario) }
     }
 }
 
