@@ -24,15 +24,15 @@ final class ObservedQueue: JobQueue {
     func renew(_ lease: Lease) async throws -> Bool {
         renewals.add(1, ordering: .relaxed)
         if loseLeases.load(ordering: .relaxed) { return false }
-        return try await inner.renew(lease)
+        return await inner.renew(lease)
     }
     func acknowledge(_ lease: Lease) async throws {
         acknowledged.withLock { $0.append(lease.job.scenario) }
-        try await inner.acknowledge(lease)
+        await inner.acknowledge(lease)
     }
     func release(_ lease: Lease) async throws {
         released.withLock { $0.append(lease.job.scenario) }
-        try await inner.release(lease)
+        await inner.release(lease)
     }
     func stats() async throws -> QueueStats { await inner.stats() }
     let failures = Mutex<[String]>([])
