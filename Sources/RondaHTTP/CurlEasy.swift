@@ -12,9 +12,21 @@ struct CurlEasy: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
 
     /// Initializes libcurl once per process, then creates a handle; `nil` if curl cannot.
+    ///
+    /// The cookie engine is switched on here, once for the handle's life, by handing curl an
+    /// empty `Set-Cookie:` line (CURLOPT_COOKIELIST starts the engine and adds nothing). Not
+    /// with CURLOPT_COOKIEFILE "": libcurl 7.88 keeps every name given to it in a list that
+    /// neither `curl_easy_reset` nor `curl_easy_cleanup` frees, so enabling it per request
+    /// leaked 64 bytes a request, 40 MB an hour for a busy worker (docs/performance.md). The
+    /// jar itself (`data->cookies`) survives `curl_easy_reset`.
     static func make() -> CurlEasy? {
         guard ccurl_global_init_once() == CURLE_OK, let raw = ccurl_easy_init() else { return nil }
-        return CurlEasy(raw: raw)
+        let easy = CurlEasy(raw: raw)
+        guard easy.set(CURLOPT_COOKIELIST, string: "Set-Cookie:") == CURLE_OK else {
+            easy.cleanup()
+            return nil
+        }
+        return easy
     }
 
     /// Resets every option to its default; keeps cookies, live connections and caches.

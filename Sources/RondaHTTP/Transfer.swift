@@ -187,8 +187,7 @@ final class Transfer: @unchecked Sendable {
         let share = options.shareConnections ? ccurl_connection_share() : nil
         try check(easy.set(CURLOPT_SHARE, pointer: share.map { UnsafeRawPointer($0) }), "the connection share")
         if share != nil { try check(easy.set(CURLOPT_MAXCONNECTS, 64), "the connection pool size") }
-        // Enables the cookie engine without reading a file; the jar lives in the handle.
-        try check(easy.set(CURLOPT_COOKIEFILE, string: ""), "the cookie engine")
+        // The cookie engine is on for the handle's whole life (`CurlEasy.make()`).
 
         // Redirects are followed by `perform(on:)`, one hop at a time (see `Hop`).
         try check(easy.set(CURLOPT_FOLLOWLOCATION, false), "FOLLOWLOCATION")
