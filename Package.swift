@@ -49,10 +49,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Process plumbing below the I/O targets: one-shot timers, cancellable sleeps, deadlines,
+        // the dedicated threads that run blocking C calls. No Ronda dependency.
+        .target(
+            name: "RondaRuntime",
+            swiftSettings: swiftSettings
+        ),
         // libcurl client.
         .target(
             name: "RondaHTTP",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", "RondaRuntime"],
             swiftSettings: swiftSettings
         ),
         // Runs one scenario against a base URL.
@@ -67,14 +73,14 @@ let package = Package(
         // JobQueue protocol; the in-process queue and the Redis Streams queue; rate limiters.
         .target(
             name: "RondaQueue",
-            dependencies: ["RondaCore", "CHiredis"],
+            dependencies: ["RondaCore", "RondaRuntime", "CHiredis"],
             swiftSettings: swiftSettings
         ),
         // ResultStore protocol; the SQLite and PostgreSQL stores.
         .target(
             name: "RondaStore",
             dependencies: [
-                "RondaCore",
+                "RondaCore", "RondaRuntime",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +91,7 @@ let package = Package(
         .target(
             name: "RondaWorker",
             dependencies: [
-                "RondaEngine", "RondaQueue", "RondaStore",
+                "RondaEngine", "RondaQueue", "RondaStore", "RondaRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -166,6 +172,12 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The runtime layer: timers, sleeps, deadlines, dedicated threads (no servers).
+        .testTarget(
+            name: "RondaRuntimeTests",
+            dependencies: ["RondaRuntime"],
             swiftSettings: swiftSettings
         ),
         // Pure tests: no sockets, no servers.

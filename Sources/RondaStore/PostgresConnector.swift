@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RondaRuntime
 import Synchronization
 
 /// Owns the `PostgresClient` (pool) behind a `PostgresStore` and the task that runs it, and
