@@ -5,10 +5,10 @@ import PostgresNIO
 /// The distributed result store: PostgreSQL 15, with the same schema and migrations as
 /// `SQLiteStore` (`Migration.all`) and the same statements (`StoreSQL`).
 ///
-/// Connections come from a postgres-nio `PostgresClient` (a pool). A pool only works while
-/// its `run()` method runs: the store starts `run()` in a task it owns when it is opened and
-/// cancels it in `close()` (or, for a store dropped without `close()`, in `deinit`). Callers
-/// never run the client themselves.
+/// Connections come from postgres-nio `PostgresClient`s (pools). A pool only works while
+/// its `run()` method runs: the store runs its pools, each a child task of
+/// `PostgresConnector.runPools()`, from one task it owns, ended by `close()` (or, for a store
+/// dropped without `close()`, by `deinit`). Callers never run the clients themselves.
 ///
 /// Availability: every call is bounded by `Options.operationTimeout` (waiting for a pool
 /// connection included, which postgres-nio would otherwise do indefinitely while the server
@@ -64,6 +64,7 @@ public final class PostgresStore: ResultStore {
         logger: Logger = Logger(label: "ronda.store.postgres")
     ) async throws -> PostgresStore {
         let connector = try PostgresConnector(location: location, setting: setting, options: options, logger: logger)
+        connector.runPoolsItself()
         do {
             try await connector.start()
         } catch {
