@@ -84,6 +84,8 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // PostgresNIO's own dependency: the store's pools run inside a `ResultStoreService`.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -189,7 +191,11 @@ let package = Package(
         // SQLite store: schema, migrations, idempotent writes (temporary files only).
         .testTarget(
             name: "RondaStoreTests",
-            dependencies: ["RondaStore", "RondaCore", "RondaTestSupport"],
+            dependencies: [
+                "RondaStore", "RondaCore", "RondaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // RondaHTTP against real local servers (Hummingbird, raw sockets, openssl s_server).
