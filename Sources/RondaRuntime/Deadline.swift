@@ -10,10 +10,12 @@ public enum Deadline {
         /// The time limit that passed.
         public var timeout: Duration
 
+        /// An expiry of `timeout`.
         public init(timeout: Duration) {
             self.timeout = timeout
         }
 
+        /// "no answer within 0.1 seconds".
         public var description: String { "no answer within \(timeout)" }
     }
 

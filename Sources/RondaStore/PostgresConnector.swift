@@ -240,24 +240,27 @@ final class PostgresConnector: Sendable {
 
     /// Runs every pool this connector starts, each pool's `PostgresClient.run()` a child task,
     /// until the connector is closed (then each pool stops once its last call has left) or the
-    /// calling task is cancelled. Call it once; a second concurrent call returns at once.
-    func runPools() async {
+    /// calling task is cancelled. Returns `false` at once when the pools already run elsewhere
+    /// (a second call, or a store that runs itself).
+    @discardableResult
+    func runPools() async -> Bool {
         let first = state.withLock { state in
             defer { state.running = true }
             return !state.running
         }
-        guard first else { return }
+        guard first else { return false }
         await withDiscardingTaskGroup { group in
             for await pool in pools {
                 group.addTask { await pool.run() }
             }
         }
+        return true
     }
 
     /// Runs the pools from a task of the connector's own, for a store not run by a
     /// `ResultStoreService` (tests, scripts); `close()` ends it.
     func runPoolsItself() {
-        let task = Task { await self.runPools() }
+        let task = Task { _ = await self.runPools() }
         state.withLock { $0.ownRunner = task }
     }
 

@@ -88,8 +88,8 @@ public final class PostgresStore: ResultStore {
     }
 
     /// Runs the store's pools until the store is closed or the calling task is cancelled (what
-    /// `ResultStoreService` does). Only for a store opened with `runsItself: false`.
-    func runPools() async {
+    /// `ResultStoreService` does). Returns `false` at once for a store that runs itself.
+    func runPools() async -> Bool {
         await connector.runPools()
     }
 

@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// stays open until the services that use it (the worker, the coordinator) have drained. On
 /// graceful shutdown it closes the store; on cancellation the pools stop at once.
 ///
-/// Other stores (SQLite) need nothing running: the service then only waits for shutdown.
+/// Other stores (SQLite, or a `PostgresStore` opened with `runsItself: true`) need nothing
+/// running: the service then only waits for shutdown.
 public struct ResultStoreService: Service {
     /// The store this service runs.
     public let store: any ResultStore
@@ -25,7 +26,10 @@ public struct ResultStoreService: Service {
             return
         }
         await withGracefulShutdownHandler {
-            await postgres.runPools()
+            // A store opened to run itself has nothing to run here: wait, as for SQLite, so
+            // the group does not take the service's end for a failure.
+            if await postgres.runPools() { return }
+            try? await gracefulShutdown()
         } onGracefulShutdown: {
             postgres.shutDown()
         }
