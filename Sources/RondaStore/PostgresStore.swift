@@ -19,8 +19,8 @@ import PostgresNIO
 /// server is back: it fails fast while the server is still down (and calls made during that
 /// check fail at once), and once the server answers it replaces the pool with a fresh one, so
 /// the same store works again without being reopened and without waiting out the old pool's
-/// reconnect backoff (`PostgresConnectorState`). The store does not retry writes itself; callers retry with backoff
-/// (every write is idempotent).
+/// reconnect backoff (`PostgresConnectorState`). The store does not retry writes itself;
+/// callers retry with backoff (every write is idempotent).
 public final class PostgresStore: ResultStore {
     public struct Options: Sendable {
         /// How long opening a connection (TCP, TLS, login) may take.
