@@ -49,10 +49,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Process plumbing below the I/O targets: one-shot timers, cancellable sleeps, deadlines,
+        // the dedicated threads that run blocking C calls. No Ronda dependency.
+        .target(
+            name: "RondaRuntime",
+            swiftSettings: swiftSettings
+        ),
         // libcurl client.
         .target(
             name: "RondaHTTP",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", "RondaRuntime"],
             swiftSettings: swiftSettings
         ),
         // Runs one scenario against a base URL.
@@ -67,17 +73,19 @@ let package = Package(
         // JobQueue protocol; the in-process queue and the Redis Streams queue; rate limiters.
         .target(
             name: "RondaQueue",
-            dependencies: ["RondaCore", "CHiredis"],
+            dependencies: ["RondaCore", "RondaRuntime", "CHiredis"],
             swiftSettings: swiftSettings
         ),
         // ResultStore protocol; the SQLite and PostgreSQL stores.
         .target(
             name: "RondaStore",
             dependencies: [
-                "RondaCore",
+                "RondaCore", "RondaRuntime",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // PostgresNIO's own dependency: the store's pools run inside a `ResultStoreService`.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,7 +93,7 @@ let package = Package(
         .target(
             name: "RondaWorker",
             dependencies: [
-                "RondaEngine", "RondaQueue", "RondaStore",
+                "RondaEngine", "RondaQueue", "RondaStore", "RondaRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -168,6 +176,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The runtime layer: timers, sleeps, deadlines, dedicated threads (no servers).
+        .testTarget(
+            name: "RondaRuntimeTests",
+            dependencies: ["RondaRuntime"],
+            swiftSettings: swiftSettings
+        ),
         // Pure tests: no sockets, no servers.
         .testTarget(
             name: "RondaCoreTests",
@@ -177,7 +191,11 @@ let package = Package(
         // SQLite store: schema, migrations, idempotent writes (temporary files only).
         .testTarget(
             name: "RondaStoreTests",
-            dependencies: ["RondaStore", "RondaCore", "RondaTestSupport"],
+            dependencies: [
+                "RondaStore", "RondaCore", "RondaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // RondaHTTP against real local servers (Hummingbird, raw sockets, openssl s_server).

@@ -30,8 +30,13 @@ struct ClusterOptions: ParsableArguments {
         try store.databaseURLText(environment: environment)
     }
 
-    func openStore(logger: Logger, connections: Int = 10) async throws -> any ResultStore {
-        try await store.openStore(logger: logger, connections: connections)
+    func openStore(logger: Logger, connections: Int = 10, runsItself: Bool = true) async throws -> any ResultStore {
+        try await store.openStore(logger: logger, connections: connections, runsItself: runsItself)
+    }
+
+    /// Opens the store, runs `body` with its connections running, then closes it.
+    func withStore<T: Sendable>(logger: Logger, _ body: (any ResultStore) async throws -> T) async throws -> T {
+        try await store.withStore(logger: logger, body)
     }
 
     /// Connects to Redis with `--lease-time` and checks it answers PING.
@@ -85,7 +90,12 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store and checks it answers; a clear error names the setting otherwise.
     /// PostgreSQL gets a pool of `connections` (a worker: one per slot, so no slot waits to commit).
-    func openStore(logger: Logger, connections: Int = 10, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any ResultStore {
+    /// A long-running command passes `runsItself: false` and runs a `ResultStoreService` in its
+    /// `ServiceGroup`; a one-shot command uses `withStore`.
+    func openStore(
+        logger: Logger, connections: Int = 10, runsItself: Bool = true,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> any ResultStore {
         let text = try databaseURLText(environment: environment)
         let setting = databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL"
         let location: StoreLocation
@@ -94,10 +104,18 @@ struct StoreOptions: ParsableArguments {
         }
         do {
             return try await StoreLocation.open(
-                location, setting: setting, options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger)
+                location, setting: setting, options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger,
+                runsItself: runsItself)
         } catch let error as StoreError {
             throw CLIError(.storage, error.message)
         }
+    }
+
+    /// Opens the store, runs `body` with its connections running beside it
+    /// (`ResultStoreService.withRunning`), then closes it, also when `body` throws.
+    func withStore<T: Sendable>(logger: Logger, _ body: (any ResultStore) async throws -> T) async throws -> T {
+        let store = try await openStore(logger: logger, runsItself: false)
+        return try await ResultStoreService.withRunning(store, body)
     }
 }
 

@@ -86,19 +86,19 @@ struct ScheduleTickCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "ronda.coordinator")
         let connected = try await cluster.connectRedis(logger: logger)
         defer { connected.close() }
-        let store = try await cluster.openStore(logger: logger)
-        let scheduler = setup.scheduler(store: store, cluster: connected, logger: logger)
-        do {
-            try await store.migrate()
-            let now = Date()
-            let tick = try await scheduler.tick(now: now)
-            let sweep = try await scheduler.coordinator.sweep(now: now)
-            print(CoordinatorReport.text(tick: tick, sweep: sweep))
-        } catch {
-            try? await store.close()
-            throw CLIError(.storage, "the tick failed: \(error)")
+        let report = try await cluster.withStore(logger: logger) { store in
+            let scheduler = setup.scheduler(store: store, cluster: connected, logger: logger)
+            do {
+                try await store.migrate()
+                let now = Date()
+                let tick = try await scheduler.tick(now: now)
+                let sweep = try await scheduler.coordinator.sweep(now: now)
+                return CoordinatorReport.text(tick: tick, sweep: sweep)
+            } catch {
+                throw CLIError(.storage, "the tick failed: \(error)")
+            }
         }
-        try? await store.close()
+        print(report)
     }
 }
 
@@ -134,15 +134,31 @@ struct ServeCommand: AsyncParsableCommand {
         do { cleanup = try CronExpression(cleanupAt) } catch { throw CLIError(.usage, "--cleanup-at: \(error)") }
         let connected = try await cluster.connectRedis(logger: logger)
         defer { connected.close() }
-        let store = try await cluster.openStore(logger: logger)
-        try await store.migrate()
+        let store = try await cluster.openStore(logger: logger, runsItself: false)
         let service = CoordinatorService(
             scheduler: setup.scheduler(store: store, cluster: connected, logger: logger), interval: .milliseconds(Int(every * 1_000)),
             retention: keep, cleanupTime: cleanup)
+        // The store first: a group stops its services in reverse order, so the store's pools
+        // run until the coordinator has stopped.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+            services: [ResultStoreService(store: store), MigratedCoordinator(store: store, coordinator: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do { try await group.run() } catch {
+            try? await store.close()
+            throw error
+        }
         try? await store.close()
+    }
+}
+
+/// Migrates the store, then runs the coordinator: inside the group, where the store's pools run.
+struct MigratedCoordinator: Service {
+    let store: any ResultStore
+    let coordinator: CoordinatorService
+
+    func run() async throws {
+        try await store.migrate()
+        try await coordinator.run()
     }
 }
 

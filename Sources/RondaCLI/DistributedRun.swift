@@ -22,14 +22,8 @@ struct DistributedRun {
     func execute() async throws -> EmbeddedRun.Outcome {
         let connected = try await cluster.connectRedis(logger: logger)
         defer { connected.close() }
-        let store = try await cluster.openStore(logger: logger)
-        do {
-            let outcome = try await execute(store: store, cluster: connected)
-            try? await store.close()
-            return outcome
-        } catch {
-            try? await store.close()
-            throw error
+        return try await cluster.withStore(logger: logger) { store in
+            try await execute(store: store, cluster: connected)
         }
     }
 

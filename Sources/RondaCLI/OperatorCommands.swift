@@ -19,12 +19,11 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try logging.makeLogger(label: "ronda.migrate")
-        let store = try await database.openStore(logger: logger)
-        do { try await store.migrate() } catch {
-            try? await store.close()
-            throw CLIError(.storage, "migration failed: \(error)")
+        try await database.withStore(logger: logger) { store in
+            do { try await store.migrate() } catch {
+                throw CLIError(.storage, "migration failed: \(error)")
+            }
         }
-        try? await store.close()
         print("schema up to date (version \(Migration.all.last?.version ?? 0))")
     }
 }
@@ -72,19 +71,20 @@ struct StatsCommand: AsyncParsableCommand {
         let logger = try logging.makeLogger(label: "ronda.stats")
         let connected = try await redis.connectRedis(logger: logger)
         defer { connected.close() }
-        let store = try await database.openStore(logger: logger)
         let queue = try await connected.queue.stats()
         let workers = try await connected.control.liveWorkers()
         let paused = try await connected.control.isPaused()
-        let summary = try await store.summary(since: Date().addingTimeInterval(-86_400))
-        var running: [RunningRun] = []
-        for run in try await store.runningRuns() {
-            let done = try await store.scenariosWithResults(runID: run.id).count
-            running.append(RunningRun(
-                id: run.id, schedule: run.schedule, scenarios: run.totals.scenarios, owed: max(0, run.totals.scenarios - done),
-                deadline: run.deadline))
+        let (summary, running) = try await database.withStore(logger: logger) { store in
+            let summary = try await store.summary(since: Date().addingTimeInterval(-86_400))
+            var running: [RunningRun] = []
+            for run in try await store.runningRuns() {
+                let done = try await store.scenariosWithResults(runID: run.id).count
+                running.append(RunningRun(
+                    id: run.id, schedule: run.schedule, scenarios: run.totals.scenarios, owed: max(0, run.totals.scenarios - done),
+                    deadline: run.deadline))
+            }
+            return (summary, running)
         }
-        try? await store.close()
         let output = Output(
             pending: queue.pending, inFlight: queue.inFlight, deadLetters: queue.deadLetters, paused: paused, workers: workers,
             runs24h: summary.runs, running: summary.running, results24h: summary.results, successRate24h: summary.successRate,
@@ -133,13 +133,11 @@ struct CleanupCommand: AsyncParsableCommand {
             throw CLIError(.usage, "--older-than '\(olderThan)' is not a duration like 30d or 12h")
         }
         let logger = try logging.makeLogger(label: "ronda.cleanup")
-        let store = try await database.openStore(logger: logger)
-        let deleted: Int
-        do { deleted = try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-seconds)) } catch {
-            try? await store.close()
-            throw CLIError(.storage, "cleanup failed: \(error)")
+        let deleted = try await database.withStore(logger: logger) { store in
+            do { return try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-seconds)) } catch {
+                throw CLIError(.storage, "cleanup failed: \(error)")
+            }
         }
-        try? await store.close()
         print("deleted \(Terminal.count(deleted, "run")) older than \(olderThan)")
     }
 }
@@ -168,12 +166,11 @@ extension PauseCommand {
     /// Writes the switch to the store first (the durable copy, which survives Redis losing its
     /// data), then to Redis (what workers read).
     static func set(_ paused: Bool, redis: RedisOptions, database: StoreOptions, logger: Logger) async throws {
-        let store = try await database.openStore(logger: logger)
-        do { try await store.setPausedSetting(paused) } catch {
-            try? await store.close()
-            throw CLIError(.storage, "cannot store the pause switch: \(error)")
+        try await database.withStore(logger: logger) { store in
+            do { try await store.setPausedSetting(paused) } catch {
+                throw CLIError(.storage, "cannot store the pause switch: \(error)")
+            }
         }
-        try? await store.close()
         let connected = try await redis.connectRedis(logger: logger)
         defer { connected.close() }
         try await connected.control.setPaused(paused)

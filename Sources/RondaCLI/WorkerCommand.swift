@@ -5,6 +5,7 @@ import RondaCore
 import RondaEngine
 import RondaHTTP
 import RondaQueue
+import RondaStore
 import RondaWorker
 import ServiceLifecycle
 
@@ -58,7 +59,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let leaseTime = try cluster.leaseDuration()
         let connected = try await cluster.connectRedis(logger: logger)
-        let store = try await cluster.openStore(logger: logger)
+        let store = try await cluster.openStore(logger: logger, runsItself: false)
         defer { connected.close() }
 
         var limiter: (any RateLimiter)?
@@ -77,7 +78,9 @@ struct WorkerCommand: AsyncParsableCommand {
             leaseWait: .seconds(1), renewInterval: .seconds(max(1, leaseTime / 3)), exitWhenIdle: false, logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [WorkerService(worker: worker, concurrency: concurrency)],
+            // The store first: a group stops its services in reverse order, so the store's pools
+            // run until the worker has drained and recorded its jobs.
+            services: [ResultStoreService(store: store), WorkerService(worker: worker, concurrency: concurrency)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [.sigquit], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(drain)
         let group = ServiceGroup(configuration: groupConfiguration)

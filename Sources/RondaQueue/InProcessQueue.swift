@@ -1,5 +1,6 @@
 import Foundation
 import RondaCore
+import RondaRuntime
 
 /// The embedded mode's queue: jobs in memory, leased to the worker tasks of this process.
 ///

@@ -6,19 +6,21 @@ import PostgresNIO
 /// `SQLiteStore` (`Migration.all`) and the same statements (`StoreSQL`).
 ///
 /// Connections come from a postgres-nio `PostgresClient` (a pool). A pool only works while
-/// its `run()` method runs: the store starts `run()` in a task it owns when it is opened and
-/// cancels it in `close()` (or, for a store dropped without `close()`, in `deinit`). Callers
-/// never run the client themselves.
+/// its `run()` method runs. A long-running command opens the store with `runsItself: false`
+/// and adds a `ResultStoreService` to its `ServiceGroup`, which runs the pools as child tasks
+/// (one-shot commands: `ResultStoreService.withRunning`). A store opened with `runsItself: true`
+/// (tests, scripts) runs them from one task of its own until `close()` (or `deinit`).
 ///
 /// Availability: every call is bounded by `Options.operationTimeout` (waiting for a pool
 /// connection included, which postgres-nio would otherwise do indefinitely while the server
 /// is down) and fails with `StoreError(.unavailable, …)` when the server cannot be reached.
-/// After such a failure the next call first checks with one direct connection (bounded by
-/// `Options.connectTimeout`) that the server is back: it fails fast while the server is
-/// still down, and once the server answers it replaces the pool with a fresh one, so the
-/// same store works again without being reopened and without waiting out the old pool's
-/// reconnect backoff. The store does not retry writes itself; callers retry with backoff
-/// (every write is idempotent).
+/// After such a failure, or once the pool reports that it cannot connect, the next call
+/// first checks with one direct connection (bounded by `Options.connectTimeout`) that the
+/// server is back: it fails fast while the server is still down (and calls made during that
+/// check fail at once), and once the server answers it replaces the pool with a fresh one, so
+/// the same store works again without being reopened and without waiting out the old pool's
+/// reconnect backoff (`PostgresConnectorState`). The store does not retry writes itself;
+/// callers retry with backoff (every write is idempotent).
 public final class PostgresStore: ResultStore {
     public struct Options: Sendable {
         /// How long opening a connection (TCP, TLS, login) may take.
@@ -59,11 +61,16 @@ public final class PostgresStore: ResultStore {
     /// `options.connectTimeout`. Fails with `.unavailable` ("cannot reach PostgreSQL at
     /// host:port (SETTING): connection refused") when the server cannot be reached, or
     /// `.cannotOpen` when it refuses the login or has no such database. Call `migrate()` before use.
+    ///
+    /// With `runsItself: false` the pools run only inside `ResultStoreService(store:).run()`
+    /// (a `ServiceGroup`, or `ResultStoreService.withRunning`); calls made while it does not run
+    /// wait for it up to the operation timeout.
     public static func open(
         _ location: PostgresLocation, setting: String = "RONDA_DATABASE_URL", options: Options = Options(),
-        logger: Logger = Logger(label: "ronda.store.postgres")
+        logger: Logger = Logger(label: "ronda.store.postgres"), runsItself: Bool = true
     ) async throws -> PostgresStore {
         let connector = try PostgresConnector(location: location, setting: setting, options: options, logger: logger)
+        if runsItself { connector.runPoolsItself() }
         do {
             try await connector.start()
         } catch {
@@ -74,10 +81,21 @@ public final class PostgresStore: ResultStore {
         return PostgresStore(location: location, connector: connector, logger: logger)
     }
 
-    /// Closes the pool: cancels the client's `run()` task and waits for it to end.
+    /// Closes the store: stops its pools (a store that runs itself waits for them to end).
     /// Calls made afterwards fail with `.closed`. Closing twice is harmless.
     public func close() async throws {
         await connector.close()
+    }
+
+    /// Runs the store's pools until the store is closed or the calling task is cancelled (what
+    /// `ResultStoreService` does). Returns `false` at once for a store that runs itself.
+    func runPools() async -> Bool {
+        await connector.runPools()
+    }
+
+    /// Closes the store without waiting (a `ResultStoreService`'s graceful shutdown).
+    func shutDown() {
+        connector.shutDown()
     }
 
     // MARK: - Statements

@@ -83,17 +83,18 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Opens the store at `location`. For PostgreSQL, checks on the spot that the server answers
     /// (within `options.connectTimeout`) and fails with `.unavailable` naming host:port and
-    /// `setting` when it does not. Call `migrate()` before use.
+    /// `setting` when it does not. Call `migrate()` before use. `runsItself`: see
+    /// `PostgresStore.open` (a long-running command passes `false` and runs a `ResultStoreService`).
     public static func open(
         _ location: StoreLocation, setting: String = "RONDA_DATABASE_URL",
         options: PostgresStore.Options = PostgresStore.Options(),
-        logger: Logger = Logger(label: "ronda.store")
+        logger: Logger = Logger(label: "ronda.store"), runsItself: Bool = true
     ) async throws -> any ResultStore {
         switch location {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path, logger: logger)
         case .postgres(let postgres):
-            return try await PostgresStore.open(postgres, setting: setting, options: options, logger: logger)
+            return try await PostgresStore.open(postgres, setting: setting, options: options, logger: logger, runsItself: runsItself)
         }
     }
 

@@ -3,6 +3,7 @@ import Logging
 import RondaCore
 import RondaEngine
 import RondaQueue
+import RondaRuntime
 import RondaStore
 import Synchronization
 

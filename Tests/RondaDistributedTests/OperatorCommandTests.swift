@@ -80,5 +80,28 @@ extension Distributed {
         let again = try await topology.store.recentRuns(limit: 10)
         #expect(Set(again.compactMap(\.slot)).count == again.count)
     }
+
+
+    /// `coordinator serve` runs the store's pools inside its ServiceGroup: it migrates and ticks
+    /// there (the schedule's run appears), and SIGTERM stops the coordinator, then the store.
+    @Test func coordinatorServeRunsTheStoreInItsServiceGroupAndStopsOnSIGTERM() async throws {
+        let topology = try await Topology(databaseURL: try await TestPostgres.shared().makeDatabase())
+        do {
+            let config = try topology.writeConfig("ronda-serve.yml", adding: "schedules:\n  products:\n    every: 1m\n    modules: [products]")
+            let serve = try ChildProcess(
+                Checkout.ronda,
+                ["coordinator", "serve", "--interval", "200ms", "--config", config, "--base-url", topology.demo.baseURL, "--log-level", "info"],
+                environment: topology.environment, logPath: topology.directory + "/serve.log")
+            let ticked = try await eventually(30) { try await topology.store.recentRuns(limit: 10).contains { $0.schedule == "products" } }
+            #expect(ticked, "serve log:\n\(serve.log)")
+            serve.signal(SIGTERM)
+            #expect(await serve.wait(timeout: .seconds(30)) != nil)
+            #expect(serve.exitCode == 0, "serve log:\n\(serve.log)")
+        } catch {
+            await topology.shutDown()
+            throw error
+        }
+        await topology.shutDown()
+    }
 }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import RondaCore
+@testable import RondaRuntime
 
 struct OneShotTimerTests {
     /// An object whose lifetime tells whether a timer still holds its handler.
