@@ -49,10 +49,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // libcurl client.
+        // libcurl client. RondaCore for the shared error template (`RondaError`, `ErrorCode`).
         .target(
             name: "RondaHTTP",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", "RondaCore"],
             swiftSettings: swiftSettings
         ),
         // Runs one scenario against a base URL.

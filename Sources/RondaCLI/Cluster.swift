@@ -17,7 +17,7 @@ struct ClusterOptions: ParsableArguments {
 
     func leaseDuration() throws -> Double {
         guard let seconds = CLIDuration.seconds(leaseTime), seconds >= 1 else {
-            throw CLIError(.usage, "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)")
+            throw CLIError(code: .usage, message: "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)")
         }
         return seconds
     }
@@ -47,10 +47,10 @@ struct RedisOptions: ParsableArguments {
 
     func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
         guard let text = redisURL ?? environment["RONDA_REDIS_URL"], !text.isEmpty else {
-            throw CLIError(.configuration, "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)")
+            throw CLIError(code: .configuration, message: "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)")
         }
         do { return try RedisConfiguration(url: text) } catch {
-            throw CLIError(.configuration, error.message + (redisURL != nil ? " (from --redis-url)" : ""))
+            throw CLIError(code: .configuration, message: error.message + (redisURL != nil ? " (from --redis-url)" : ""))
         }
     }
 
@@ -64,7 +64,7 @@ struct RedisOptions: ParsableArguments {
             try await queue.ping()
         } catch {
             queue.close()
-            throw CLIError(.configuration, "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
+            throw CLIError(code: .configuration, message: "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
         }
         let control = RedisControlPlane(configuration: configuration)
         return Cluster(redis: configuration, queue: queue, control: control)
@@ -78,7 +78,7 @@ struct StoreOptions: ParsableArguments {
 
     func databaseURLText(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         guard let text = databaseURL ?? environment["RONDA_DATABASE_URL"], !text.isEmpty else {
-            throw CLIError(.configuration, "RONDA_DATABASE_URL is not set: the distributed mode needs PostgreSQL, e.g. RONDA_DATABASE_URL=postgres://ronda:PASSWORD@127.0.0.1:5432/ronda (or --database-url)")
+            throw CLIError(code: .configuration, message: "RONDA_DATABASE_URL is not set: the distributed mode needs PostgreSQL, e.g. RONDA_DATABASE_URL=postgres://ronda:PASSWORD@127.0.0.1:5432/ronda (or --database-url)")
         }
         return text
     }
@@ -90,13 +90,13 @@ struct StoreOptions: ParsableArguments {
         let setting = databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL"
         let location: StoreLocation
         do { location = try StoreLocation(parsing: text, setting: setting) } catch let error as StoreError {
-            throw CLIError(.configuration, error.message)
+            throw CLIError(code: .configuration, message: error.message)
         }
         do {
             return try await StoreLocation.open(
                 location, setting: setting, options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger)
         } catch let error as StoreError {
-            throw CLIError(.storage, error.message)
+            throw CLIError(code: .storage, message: error.message)
         }
     }
 }

@@ -39,7 +39,7 @@ struct DistributedRun {
         guard let run = try await coordinator.startRun(
             snapshots, trigger: trigger, deadline: Date().addingTimeInterval(deadline), variables: [RondaQueue.Job.baseURLVariable: baseURL])
         else {
-            throw CLIError(.storage, "the run could not be created")
+            throw CLIError(code: .storage, message: "the run could not be created")
         }
         var reported = Set<String>()
         var backoff = Duration.milliseconds(100)

@@ -22,7 +22,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let store = try await database.openStore(logger: logger)
         do { try await store.migrate() } catch {
             try? await store.close()
-            throw CLIError(.storage, "migration failed: \(error)")
+            throw CLIError(code: .storage, message: "migration failed: \(error.operatorMessage)")
         }
         try? await store.close()
         print("schema up to date (version \(Migration.all.last?.version ?? 0))")
@@ -130,14 +130,14 @@ struct CleanupCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let seconds = CLIDuration.seconds(olderThan), seconds > 0 else {
-            throw CLIError(.usage, "--older-than '\(olderThan)' is not a duration like 30d or 12h")
+            throw CLIError(code: .usage, message: "--older-than '\(olderThan)' is not a duration like 30d or 12h")
         }
         let logger = try logging.makeLogger(label: "ronda.cleanup")
         let store = try await database.openStore(logger: logger)
         let deleted: Int
         do { deleted = try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-seconds)) } catch {
             try? await store.close()
-            throw CLIError(.storage, "cleanup failed: \(error)")
+            throw CLIError(code: .storage, message: "cleanup failed: \(error.operatorMessage)")
         }
         try? await store.close()
         print("deleted \(Terminal.count(deleted, "run")) older than \(olderThan)")
@@ -171,7 +171,7 @@ extension PauseCommand {
         let store = try await database.openStore(logger: logger)
         do { try await store.setPausedSetting(paused) } catch {
             try? await store.close()
-            throw CLIError(.storage, "cannot store the pause switch: \(error)")
+            throw CLIError(code: .storage, message: "cannot store the pause switch: \(error.operatorMessage)")
         }
         try? await store.close()
         let connected = try await redis.connectRedis(logger: logger)

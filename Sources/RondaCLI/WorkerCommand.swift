@@ -52,7 +52,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var drain = config.defaults.scenarioTimeout + config.defaults.teardownTimeout + 30
         if let drainTimeout {
             guard let seconds = CLIDuration.seconds(drainTimeout) else {
-                throw CLIError(.usage, "--drain-timeout '\(drainTimeout)' is not a duration like 90s or 5m")
+                throw CLIError(code: .usage, message: "--drain-timeout '\(drainTimeout)' is not a duration like 90s or 5m")
             }
             drain = seconds
         }

@@ -57,7 +57,7 @@ struct StepExecutor {
             // Captures first, so that the step's own checks (`expect.that`, expected templates) can read them.
             let captureProblem = capture(from: view, into: &context)
             try check(response, view, retryExhausted: retryExhausted, captureProblem: captureProblem, context: &context)
-            if let captureProblem { throw errored(.capture, captureProblem.description) }
+            if let captureProblem { throw errored(.capture, captureProblem.message) }
             return nil
         } catch {
             return error
@@ -210,7 +210,7 @@ struct StepExecutor {
             assertions += try checked.get()
         } catch {
             record.assertions = assertions
-            if let captureProblem { throw errored(.capture, captureProblem.description) }
+            if let captureProblem { throw errored(.capture, captureProblem.message) }
             throw errored(.template, "in expect: \(error.message)")
         }
         if let retryExhausted, let retry = step.retry {

@@ -1,3 +1,5 @@
+import RondaCore
+
 /// Translation of a failed `curl_easy_perform` into an ``HTTPClientError``.
 extension HTTPClientError {
     /// Builds the error for `curlCode` returned while sending `request`.
@@ -7,7 +9,7 @@ extension HTTPClientError {
         let url = request.url
         let options = request.options
         let why = detail.isEmpty ? "" : " (\(detail))"
-        let code: Code
+        let code: ErrorCode<HTTPClientError>
         let message: String
         switch curlCode {
         case 28:

@@ -1,4 +1,5 @@
 import Foundation
+import RondaCore
 import Testing
 
 @testable import RondaCoordinator
@@ -50,6 +51,7 @@ struct CronExpressionTests {
         #expect(throws: ScheduleError.self) { try CronExpression(text) }
         do { _ = try CronExpression(text) } catch {
             #expect(error.message.hasPrefix("never fires"), "\(error)")
+            #expect(error.code == .neverFires)
         }
     }
 
@@ -68,7 +70,7 @@ struct CronExpressionTests {
         } catch {
             #expect(error.expression == text)
             #expect(!error.message.isEmpty)
-            #expect(error.description.contains("schedule '"))
+            #expect(error.description == "\(error.code): \(error.message)")
         }
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 import RondaCore
 import RondaEngine
 import RondaQueue
-import RondaStore
 import Synchronization
 import Testing
 
 @testable import RondaCoordinator
+@testable import RondaStore
 @testable import RondaWorker
 
 /// A real SQLite store whose first `failures` writes of results fail, as a database that went away would.

@@ -7,10 +7,10 @@ extension RondaConfig {
     public static func load(file path: String) throws(SourceFileError) -> RondaConfig {
         let location = SourceLocation(file: path, line: 1, column: 1)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SourceFileError(issues: [SourceIssue(location, "cannot read the configuration file (does it exist?)")])
+            throw SourceFileError(code: .unreadable, issues: [SourceIssue(location, "cannot read the configuration file (does it exist?)")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SourceFileError(issues: [SourceIssue(location, "the configuration file is not UTF-8 text")])
+            throw SourceFileError(code: .unreadable, issues: [SourceIssue(location, "the configuration file is not UTF-8 text")])
         }
         return try parse(text, file: path)
     }
@@ -90,7 +90,7 @@ extension RondaConfig {
             do {
                 return try ScenarioLoader.load(file: resolved)
             } catch {
-                reader.fail(node, "the login scenario of role \(role) (\(resolved)) is invalid:\n" + error.description)
+                reader.fail(node, "the login scenario of role \(role) (\(resolved)) is invalid:\n" + error.message)
                 return nil
             }
         }

@@ -90,7 +90,7 @@ enum ExpectationLoader {
         do {
             _ = try JSONSchemaValidator(schema: schema)
         } catch {
-            reader.fail(node, "invalid JSON Schema: \(error)")
+            reader.fail(node, "invalid JSON Schema: \(error.operatorMessage)")
             return nil
         }
         return schema

@@ -21,13 +21,13 @@ public enum ScenarioLoader {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             guard let decoded = String(data: data, encoding: .utf8) else {
-                throw SourceFileError(issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")])
+                throw SourceFileError(code: .unreadable, issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")])
             }
             text = decoded
         } catch let error as SourceFileError {
             throw error
         } catch {
-            throw SourceFileError(issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
+            throw SourceFileError(code: .unreadable, issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
         }
         return text
     }
