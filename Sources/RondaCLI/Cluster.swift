@@ -15,11 +15,11 @@ struct ClusterOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How long a leased job may go without renewal before another worker takes it over, e.g. 60s.", valueName: "duration"))
     var leaseTime: String = "60s"
 
-    func leaseDuration() throws -> Double {
-        guard let seconds = CLIDuration.seconds(leaseTime), seconds >= 1 else {
+    func leaseDuration() throws -> Duration {
+        guard let duration = DurationText.parse(leaseTime), duration >= .seconds(1) else {
             throw CLIError(code: .usage, message: "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)")
         }
-        return seconds
+        return duration
     }
 
     func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
@@ -56,9 +56,9 @@ struct RedisOptions: ParsableArguments {
 
     /// Connects to Redis and checks it answers PING (retrying for a few seconds). `leaseTime`
     /// matters only to commands that lease or reclaim jobs.
-    func connectRedis(logger: Logger, leaseTime: Double = 60) async throws -> Cluster {
+    func connectRedis(logger: Logger, leaseTime: Duration = .seconds(60)) async throws -> Cluster {
         let configuration = try redisConfiguration()
-        let options = RedisJobQueue.Options(leaseTime: .seconds(leaseTime))
+        let options = RedisJobQueue.Options(leaseTime: leaseTime)
         let queue = RedisJobQueue(configuration: configuration, options: options)
         do {
             try await queue.ping()
@@ -110,14 +110,5 @@ struct Cluster: Sendable {
     func close() {
         queue.close()
         control.close()
-    }
-}
-
-/// Durations on the command line: `500ms`, `30s`, `5m`, `2h`, `30d`.
-enum CLIDuration {
-    static func seconds(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed.hasSuffix("d"), let days = Double(trimmed.dropLast()), days >= 0, days.isFinite { return days * 86_400 }
-        return NodeReaderBridge.duration(trimmed)
     }
 }

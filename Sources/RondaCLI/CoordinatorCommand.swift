@@ -124,10 +124,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = try CoordinatorSetup(global: global)
         let logger = try global.makeLogger(label: "ronda.coordinator")
-        guard let every = CLIDuration.seconds(interval), every >= 0.1 else {
+        guard let every = DurationText.parse(interval), every >= .milliseconds(100) else {
             throw CLIError(code: .usage, message: "--interval '\(interval)' is not a duration of at least 100ms (like 5s)")
         }
-        guard let keep = CLIDuration.seconds(retention), keep >= 3_600 else {
+        guard let keep = DurationText.parse(retention), keep >= .seconds(3_600) else {
             throw CLIError(code: .usage, message: "--retention '\(retention)' is not a duration of at least 1h (like 30d)")
         }
         let cleanup: CronExpression
@@ -137,7 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await cluster.openStore(logger: logger)
         try await store.migrate()
         let service = CoordinatorService(
-            scheduler: setup.scheduler(store: store, cluster: connected, logger: logger), interval: .milliseconds(Int(every * 1_000)),
+            scheduler: setup.scheduler(store: store, cluster: connected, logger: logger), interval: every,
             retention: keep, cleanupTime: cleanup)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

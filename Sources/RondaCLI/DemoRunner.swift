@@ -28,7 +28,7 @@ struct DemoRunner {
         let run = EmbeddedRun(
             snapshots: entries.map(ScenarioSnapshot.init),
             engine: EngineConfiguration(config: config, baseURL: demo.baseURL, environment: Self.environment(demo: demo, process: process)),
-            databasePath: databasePath, parallel: parallel, delayBetween: 0, trigger: .manual, logger: logger,
+            databasePath: databasePath, parallel: parallel, delayBetween: .zero, trigger: .manual, logger: logger,
             onResult: onResult
         )
         return try await run.execute()

@@ -16,7 +16,7 @@ struct EmbeddedRun {
     var engine: EngineConfiguration
     var databasePath: String
     var parallel: Int
-    var delayBetween: Double
+    var delayBetween: Duration
     var trigger: RunTrigger
     var logger: Logger
     var onResult: (@Sendable (ScenarioResult) -> Void)?
@@ -49,9 +49,9 @@ struct EmbeddedRun {
     private func execute(store: SQLiteStore) async throws -> Outcome {
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
-        let longest = scenarios.map(\.timeout).max() ?? 300
-        let waves = Double((scenarios.count + max(parallel, 1) - 1) / max(parallel, 1))
-        let deadline = Date().addingTimeInterval(waves * (longest + engine.teardownTimeout + delayBetween) + 60)
+        let longest = scenarios.map(\.timeout).max() ?? .seconds(300)
+        let waves = (scenarios.count + max(parallel, 1) - 1) / max(parallel, 1)
+        let deadline = Date().addingTimeInterval(((longest + engine.teardownTimeout + delayBetween) * waves + .seconds(60)).inSeconds)
         guard let run = try await coordinator.startRun(snapshots, trigger: trigger, deadline: deadline) else {
             throw CLIError(code: .storage, message: "the run could not be created")
         }

@@ -129,13 +129,13 @@ struct CleanupCommand: AsyncParsableCommand {
     var olderThan: String = "30d"
 
     func run() async throws {
-        guard let seconds = CLIDuration.seconds(olderThan), seconds > 0 else {
+        guard let age = DurationText.parse(olderThan), age > .zero else {
             throw CLIError(code: .usage, message: "--older-than '\(olderThan)' is not a duration like 30d or 12h")
         }
         let logger = try logging.makeLogger(label: "ronda.cleanup")
         let store = try await database.openStore(logger: logger)
         let deleted: Int
-        do { deleted = try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-seconds)) } catch {
+        do { deleted = try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-age.inSeconds)) } catch {
             try? await store.close()
             throw CLIError(code: .storage, message: "cleanup failed: \(error.operatorMessage)")
         }

@@ -67,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var delay = config.defaults.delayBetween
         if let delayBetween {
-            guard let d = NodeReaderBridge.duration(delayBetween) else {
+            guard let d = DurationText.parse(delayBetween) else {
                 throw CLIError(code: .usage, message: "--delay-between '\(delayBetween)' is not a duration like 5s or 500ms")
             }
             delay = d
@@ -88,11 +88,11 @@ struct RunCommand: AsyncParsableCommand {
         )
         let outcome: EmbeddedRun.Outcome
         if distributed {
-            guard let seconds = CLIDuration.seconds(deadline), seconds >= 1 else {
+            guard let limit = DurationText.parse(deadline), limit >= .seconds(1) else {
                 throw CLIError(code: .usage, message: "--deadline '\(deadline)' is not a duration like 10m or 90s")
             }
             outcome = try await DistributedRun(
-                snapshots: snapshots, baseURL: baseURL, trigger: embedded.trigger, deadline: seconds, cluster: cluster,
+                snapshots: snapshots, baseURL: baseURL, trigger: embedded.trigger, deadline: limit, cluster: cluster,
                 logger: logger, onResult: { progress.record($0) }
             ).execute()
         } else {

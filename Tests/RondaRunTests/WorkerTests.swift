@@ -63,7 +63,7 @@ func unreachableScenario(_ name: String) throws -> ScenarioSnapshot {
 }
 
 struct WorkerTests {
-    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: 5, connectTimeout: 2))
+    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: .seconds(5), connectTimeout: .seconds(2)))
 
     @Test func everyJobEndsWithExactlyOneResultAndTheRunIsFinalizedOnce() async throws {
         let path = temporaryDatabase()

@@ -31,8 +31,8 @@ extension Schedule {
             throw ScheduleConfigError(location: config.location, message: "schedules.\(config.name) needs 'cron:' or 'every:'")
         }
         let zone = config.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC") ?? .current
-        self.init(name: config.name, timing: timing, timeZone: zone, selection: config.selection, startingDeadline: config.startingDeadline ?? 300)
-        self.runTimeout = config.deadline ?? 600
+        self.init(name: config.name, timing: timing, timeZone: zone, selection: config.selection, startingDeadline: config.startingDeadline ?? .seconds(300))
+        self.runTimeout = config.deadline ?? .seconds(600)
     }
 }
 
@@ -91,7 +91,7 @@ public struct Scheduler: Sendable {
             }
             if let run = try await coordinator.startRun(
                 chosen, trigger: .schedule, schedule: schedule.name, slot: slot,
-                deadline: now.addingTimeInterval(schedule.runTimeout), variables: variables, now: now)
+                deadline: now.addingTimeInterval(schedule.runTimeout.inSeconds), variables: variables, now: now)
             {
                 report.created.append(run)
             }
