@@ -55,10 +55,10 @@ let package = Package(
             name: "RondaRuntime",
             swiftSettings: swiftSettings
         ),
-        // libcurl client.
+        // libcurl client. RondaCore for the shared error template (`RondaError`, `ErrorCode`).
         .target(
             name: "RondaHTTP",
-            dependencies: ["CCurl", "RondaRuntime"],
+            dependencies: ["CCurl", "RondaCore", "RondaRuntime"],
             swiftSettings: swiftSettings
         ),
         // Runs one scenario against a base URL.

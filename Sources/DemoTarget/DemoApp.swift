@@ -154,9 +154,11 @@ public struct RunningDemo: Sendable {
 
 /// The demo app could not start listening.
 public struct DemoStartError: Error, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var underlying: (any Error)?
+    /// The address it tried.
+    public internal(set) var host: String
+    public internal(set) var port: Int
+    /// Why binding failed (address in use, permission denied).
+    public internal(set) var underlying: (any Error)?
 
     public var description: String {
         let reason = underlying.map { ": \($0)" } ?? ""

@@ -68,11 +68,12 @@ public enum DemoFaults {
 /// Fault names the demo target does not know.
 public struct UnknownFaultError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The names asked for that are not in the catalogue, in the order given.
-    public var unknown: [String]
+    public internal(set) var unknown: [String]
     /// Every name in the catalogue.
-    public var known: [String]
+    public internal(set) var known: [String]
 
-    public init(unknown: [String], known: [String]) {
+    /// The error for `unknown` names; `ronda demo` (another target of the package) reports them too.
+    package init(unknown: [String], known: [String]) {
         self.unknown = unknown
         self.known = known
     }

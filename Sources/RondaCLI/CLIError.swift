@@ -1,23 +1,25 @@
 import Foundation
+import RondaCore
 
 /// A problem with how Ronda was called or configured: exit status 2, and a message that says what to change.
-public struct CLIError: Error, Sendable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public static let usage = Code(name: "usage")
-        public static let configuration = Code(name: "configuration")
-        public static let scenarios = Code(name: "scenarios")
-        public static let storage = Code(name: "storage")
-        public var description: String { name }
-    }
+///
+/// `ronda` prints `error: MESSAGE` (without the code) on standard error.
+public struct CLIError: RondaError {
+    /// What kind of failure this is (`CLIError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<CLIError>
 
-    public var code: Code
-    public var message: String
+    public internal(set) var code: ErrorCode<CLIError>
+    /// What to change, naming the option, setting or file.
+    public internal(set) var message: String
+}
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+extension ErrorCode where Owner == CLIError {
+    /// An option or argument is malformed or out of range.
+    public static var usage: Self { Self("usage") }
+    /// `ronda.yml`, the environment or a setting is missing or invalid.
+    public static var configuration: Self { Self("configuration") }
+    /// Scenario files do not load or validate, or none is selected.
+    public static var scenarios: Self { Self("scenarios") }
+    /// The results database cannot be opened, migrated or written.
+    public static var storage: Self { Self("storage") }
 }

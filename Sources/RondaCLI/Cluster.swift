@@ -15,11 +15,11 @@ struct ClusterOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How long a leased job may go without renewal before another worker takes it over, e.g. 60s.", valueName: "duration"))
     var leaseTime: String = "60s"
 
-    func leaseDuration() throws -> Double {
-        guard let seconds = CLIDuration.seconds(leaseTime), seconds >= 1 else {
-            throw CLIError(.usage, "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)")
+    func leaseDuration() throws -> Duration {
+        guard let duration = DurationText.parse(leaseTime), duration >= .seconds(1) else {
+            throw CLIError(code: .usage, message: "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)")
         }
-        return seconds
+        return duration
     }
 
     func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
@@ -52,24 +52,24 @@ struct RedisOptions: ParsableArguments {
 
     func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
         guard let text = redisURL ?? environment["RONDA_REDIS_URL"], !text.isEmpty else {
-            throw CLIError(.configuration, "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)")
+            throw CLIError(code: .configuration, message: "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)")
         }
         do { return try RedisConfiguration(url: text) } catch {
-            throw CLIError(.configuration, error.message + (redisURL != nil ? " (from --redis-url)" : ""))
+            throw CLIError(code: .configuration, message: error.message + (redisURL != nil ? " (from --redis-url)" : ""))
         }
     }
 
     /// Connects to Redis and checks it answers PING (retrying for a few seconds). `leaseTime`
     /// matters only to commands that lease or reclaim jobs.
-    func connectRedis(logger: Logger, leaseTime: Double = 60) async throws -> Cluster {
+    func connectRedis(logger: Logger, leaseTime: Duration = .seconds(60)) async throws -> Cluster {
         let configuration = try redisConfiguration()
-        let options = RedisJobQueue.Options(leaseTime: .seconds(leaseTime))
+        let options = RedisJobQueue.Options(leaseTime: leaseTime)
         let queue = RedisJobQueue(configuration: configuration, options: options)
         do {
             try await queue.ping()
         } catch {
             queue.close()
-            throw CLIError(.configuration, "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
+            throw CLIError(code: .configuration, message: "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
         }
         let control = RedisControlPlane(configuration: configuration)
         return Cluster(redis: configuration, queue: queue, control: control)
@@ -83,7 +83,7 @@ struct StoreOptions: ParsableArguments {
 
     func databaseURLText(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         guard let text = databaseURL ?? environment["RONDA_DATABASE_URL"], !text.isEmpty else {
-            throw CLIError(.configuration, "RONDA_DATABASE_URL is not set: the distributed mode needs PostgreSQL, e.g. RONDA_DATABASE_URL=postgres://ronda:PASSWORD@127.0.0.1:5432/ronda (or --database-url)")
+            throw CLIError(code: .configuration, message: "RONDA_DATABASE_URL is not set: the distributed mode needs PostgreSQL, e.g. RONDA_DATABASE_URL=postgres://ronda:PASSWORD@127.0.0.1:5432/ronda (or --database-url)")
         }
         return text
     }
@@ -100,14 +100,14 @@ struct StoreOptions: ParsableArguments {
         let setting = databaseURL != nil ? "--database-url" : "RONDA_DATABASE_URL"
         let location: StoreLocation
         do { location = try StoreLocation(parsing: text, setting: setting) } catch let error as StoreError {
-            throw CLIError(.configuration, error.message)
+            throw CLIError(code: .configuration, message: error.message)
         }
         do {
             return try await StoreLocation.open(
                 location, setting: setting, options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger,
                 runsItself: runsItself)
         } catch let error as StoreError {
-            throw CLIError(.storage, error.message)
+            throw CLIError(code: .storage, message: error.message)
         }
     }
 
@@ -128,14 +128,5 @@ struct Cluster: Sendable {
     func close() {
         queue.close()
         control.close()
-    }
-}
-
-/// Durations on the command line: `500ms`, `30s`, `5m`, `2h`, `30d`.
-enum CLIDuration {
-    static func seconds(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed.hasSuffix("d"), let days = Double(trimmed.dropLast()), days >= 0, days.isFinite { return days * 86_400 }
-        return NodeReaderBridge.duration(trimmed)
     }
 }

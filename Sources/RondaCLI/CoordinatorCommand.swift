@@ -32,22 +32,22 @@ struct CoordinatorSetup {
         config = try global.loadConfig()
         var schedules: [Schedule] = []
         for entry in config.schedules {
-            do { schedules.append(try Schedule(config: entry)) } catch { throw CLIError(.configuration, error.description) }
+            do { schedules.append(try Schedule(config: entry)) } catch { throw CLIError(code: .configuration, message: "\(error.location): \(error.message)") }
         }
         guard !schedules.isEmpty else {
-            throw CLIError(.configuration, "no schedules in \(global.config): add a 'schedules:' section (see docs/configuration.md)")
+            throw CLIError(code: .configuration, message: "no schedules in \(global.config): add a 'schedules:' section (see docs/configuration.md)")
         }
         guard let baseURL = config.target.baseURL else {
-            throw CLIError(.configuration, "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
+            throw CLIError(code: .configuration, message: "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
         }
         let config = self.config
         let folder = config.file == nil ? config.suite : config.resolve(config.suite)
         let loaded = Suite.load([folder], config: config)
         if !loaded.issues.isEmpty {
-            throw CLIError(.scenarios, "scenario files have problems (no run was created):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+            throw CLIError(code: .scenarios, message: "scenario files have problems (no run was created):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
         }
         for (entry, schedule) in zip(config.schedules, schedules) where loaded.select(schedule.selection).isEmpty {
-            throw CLIError(.configuration, "\(entry.location.file):\(entry.location.line):\(entry.location.column): schedules.\(entry.name) selects no scenario (\(loaded.scenarios.count) loaded from \(folder)); check its modules, priorities and tags")
+            throw CLIError(code: .configuration, message: "\(entry.location.file):\(entry.location.line):\(entry.location.column): schedules.\(entry.name) selects no scenario (\(loaded.scenarios.count) loaded from \(folder)); check its modules, priorities and tags")
         }
         self.schedules = schedules
         self.variables = [RondaQueue.Job.baseURLVariable: baseURL]
@@ -55,7 +55,7 @@ struct CoordinatorSetup {
         snapshots = {
             let suite = Suite.load([folder], config: config)
             if !suite.issues.isEmpty {
-                throw CLIError(.scenarios, "scenario files have problems (no run was created):\n" + suite.issues.map(\.description).joined(separator: "\n"))
+                throw CLIError(code: .scenarios, message: "scenario files have problems (no run was created):\n" + suite.issues.map(\.description).joined(separator: "\n"))
             }
             return suite.entries.map(ScenarioSnapshot.init)
         }
@@ -95,7 +95,7 @@ struct ScheduleTickCommand: AsyncParsableCommand {
                 let sweep = try await scheduler.coordinator.sweep(now: now)
                 return CoordinatorReport.text(tick: tick, sweep: sweep)
             } catch {
-                throw CLIError(.storage, "the tick failed: \(error)")
+                throw CLIError(code: .storage, message: "the tick failed: \(error.operatorMessage)")
             }
         }
         print(report)
@@ -124,19 +124,19 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = try CoordinatorSetup(global: global)
         let logger = try global.makeLogger(label: "ronda.coordinator")
-        guard let every = CLIDuration.seconds(interval), every >= 0.1 else {
-            throw CLIError(.usage, "--interval '\(interval)' is not a duration of at least 100ms (like 5s)")
+        guard let every = DurationText.parse(interval), every >= .milliseconds(100) else {
+            throw CLIError(code: .usage, message: "--interval '\(interval)' is not a duration of at least 100ms (like 5s)")
         }
-        guard let keep = CLIDuration.seconds(retention), keep >= 3_600 else {
-            throw CLIError(.usage, "--retention '\(retention)' is not a duration of at least 1h (like 30d)")
+        guard let keep = DurationText.parse(retention), keep >= .seconds(3_600) else {
+            throw CLIError(code: .usage, message: "--retention '\(retention)' is not a duration of at least 1h (like 30d)")
         }
         let cleanup: CronExpression
-        do { cleanup = try CronExpression(cleanupAt) } catch { throw CLIError(.usage, "--cleanup-at: \(error)") }
+        do { cleanup = try CronExpression(cleanupAt) } catch { throw CLIError(code: .usage, message: "--cleanup-at: schedule '\(error.expression)': \(error.message)") }
         let connected = try await cluster.connectRedis(logger: logger)
         defer { connected.close() }
         let store = try await cluster.openStore(logger: logger, runsItself: false)
         let service = CoordinatorService(
-            scheduler: setup.scheduler(store: store, cluster: connected, logger: logger), interval: .milliseconds(Int(every * 1_000)),
+            scheduler: setup.scheduler(store: store, cluster: connected, logger: logger), interval: every,
             retention: keep, cleanupTime: cleanup)
         // The store first: a group stops its services in reverse order, so the store's pools
         // run until the coordinator has stopped.

@@ -61,20 +61,20 @@ struct DemoCommand: AsyncParsableCommand {
             return
         }
         if mutation && !fault.isEmpty {
-            throw CLIError(.usage, "--mutation injects every fault in turn by itself: leave out --fault")
+            throw CLIError(code: .usage, message: "--mutation injects every fault in turn by itself: leave out --fault")
         }
         let unknown = DemoFaults.unknown(fault)
         if !unknown.isEmpty {
-            throw CLIError(.usage, UnknownFaultError(unknown: unknown, known: DemoFaults.all.map(\.name)).description + "; 'ronda demo --list-faults' lists them")
+            throw CLIError(code: .usage, message: UnknownFaultError(unknown: unknown, known: DemoFaults.all.map(\.name)).description + "; 'ronda demo --list-faults' lists them")
         }
         let logger = try makeLogger()
         let config = try loadConfig()
         let folder = suite ?? config.resolve(config.suite)
         let loaded = Suite.load([folder], config: config)
         if !loaded.issues.isEmpty {
-            throw CLIError(.scenarios, "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+            throw CLIError(code: .scenarios, message: "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
         }
-        guard !loaded.scenarios.isEmpty else { throw CLIError(.usage, "no scenarios under \(folder)") }
+        guard !loaded.scenarios.isEmpty else { throw CLIError(code: .usage, message: "no scenarios under \(folder)") }
         let parallelism = try output.parallelism(default: config.defaults.parallel)
         let runner = DemoRunner(
             config: config, entries: loaded.entries, databasePath: output.database ?? config.resolve(config.database),
@@ -200,13 +200,13 @@ struct DemoCommand: AsyncParsableCommand {
     func loadConfig() throws -> RondaConfig {
         guard FileManager.default.fileExists(atPath: config) else {
             let here = FileManager.default.currentDirectoryPath
-            throw CLIError(.configuration, """
+            throw CLIError(code: .configuration, message: """
                 no \(config) in \(here): 'ronda demo' runs the bundled suite, so run it from the Ronda folder \
                 (where ronda.yml and scenarios/ are), or pass --config FILE and --suite DIR
                 """)
         }
         do { return try RondaConfig.load(file: config) } catch {
-            throw CLIError(.configuration, "the configuration has problems:\n" + error.description)
+            throw CLIError(code: .configuration, message: "the configuration has problems:\n" + error.message)
         }
     }
 

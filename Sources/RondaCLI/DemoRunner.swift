@@ -28,7 +28,7 @@ struct DemoRunner {
         let run = EmbeddedRun(
             snapshots: entries.map(ScenarioSnapshot.init),
             engine: EngineConfiguration(config: config, baseURL: demo.baseURL, environment: Self.environment(demo: demo, process: process)),
-            databasePath: databasePath, parallel: parallel, delayBetween: 0, trigger: .manual, logger: logger,
+            databasePath: databasePath, parallel: parallel, delayBetween: .zero, trigger: .manual, logger: logger,
             onResult: onResult
         )
         return try await run.execute()
@@ -53,9 +53,9 @@ struct DemoRunner {
         do {
             return try await DemoApp.start(users: .fromEnvironment(process), faults: faults)
         } catch let error as UnknownFaultError {
-            throw CLIError(.usage, error.description + "; 'ronda demo --list-faults' lists them")
+            throw CLIError(code: .usage, message: error.description + "; 'ronda demo --list-faults' lists them")
         } catch {
-            throw CLIError(.usage, "cannot start the demo app: \(error)")
+            throw CLIError(code: .usage, message: "cannot start the demo app: \(error.operatorMessage)")
         }
     }
 

@@ -68,7 +68,7 @@ struct DemoTargetCommand: AsyncParsableCommand {
         }
         let faults: Set<String>
         do throws(UnknownFaultError) { faults = try DemoFaults.validate(fault) } catch {
-            throw CLIError(.usage, error.description + "; 'ronda demo-target --list-faults' lists them")
+            throw CLIError(code: .usage, message: error.description + "; 'ronda demo-target --list-faults' lists them")
         }
         let fromEnvironment = !(ProcessInfo.processInfo.environment["DEMO_ADMIN_TOKEN"] ?? "").isEmpty
         let token = DemoApp.adminToken()
@@ -83,7 +83,7 @@ struct DemoTargetCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         } catch {
-            throw CLIError(.usage, "the demo target stopped: \(error)")
+            throw CLIError(code: .usage, message: "the demo target stopped: \(error.operatorMessage)")
         }
     }
 }

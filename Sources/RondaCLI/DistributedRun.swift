@@ -14,7 +14,7 @@ struct DistributedRun {
     var snapshots: [ScenarioSnapshot]
     var baseURL: String
     var trigger: RunTrigger
-    var deadline: Double
+    var deadline: Duration
     var cluster: ClusterOptions
     var logger: Logger
     var onResult: (@Sendable (ScenarioResult) -> Void)?
@@ -31,9 +31,9 @@ struct DistributedRun {
         try await store.migrate()
         let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
         guard let run = try await coordinator.startRun(
-            snapshots, trigger: trigger, deadline: Date().addingTimeInterval(deadline), variables: [RondaQueue.Job.baseURLVariable: baseURL])
+            snapshots, trigger: trigger, deadline: Date().addingTimeInterval(deadline.inSeconds), variables: [RondaQueue.Job.baseURLVariable: baseURL])
         else {
-            throw CLIError(.storage, "the run could not be created")
+            throw CLIError(code: .storage, message: "the run could not be created")
         }
         var reported = Set<String>()
         var backoff = Duration.milliseconds(100)

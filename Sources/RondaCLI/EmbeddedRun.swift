@@ -16,7 +16,7 @@ struct EmbeddedRun {
     var engine: EngineConfiguration
     var databasePath: String
     var parallel: Int
-    var delayBetween: Double
+    var delayBetween: Duration
     var trigger: RunTrigger
     var logger: Logger
     var onResult: (@Sendable (ScenarioResult) -> Void)?
@@ -34,7 +34,7 @@ struct EmbeddedRun {
             store = try await SQLiteStore.open(path: databasePath, logger: logger)
             try await store.migrate()
         } catch {
-            throw CLIError(.storage, "cannot use the results database at \(databasePath): \(error)")
+            throw CLIError(code: .storage, message: "cannot use the results database at \(databasePath): \(error.operatorMessage)")
         }
         do {
             let outcome = try await execute(store: store)
@@ -49,11 +49,11 @@ struct EmbeddedRun {
     private func execute(store: SQLiteStore) async throws -> Outcome {
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
-        let longest = scenarios.map(\.timeout).max() ?? 300
-        let waves = Double((scenarios.count + max(parallel, 1) - 1) / max(parallel, 1))
-        let deadline = Date().addingTimeInterval(waves * (longest + engine.teardownTimeout + delayBetween) + 60)
+        let longest = scenarios.map(\.timeout).max() ?? .seconds(300)
+        let waves = (scenarios.count + max(parallel, 1) - 1) / max(parallel, 1)
+        let deadline = Date().addingTimeInterval(((longest + engine.teardownTimeout + delayBetween) * waves + .seconds(60)).inSeconds)
         guard let run = try await coordinator.startRun(snapshots, trigger: trigger, deadline: deadline) else {
-            throw CLIError(.storage, "the run could not be created")
+            throw CLIError(code: .storage, message: "the run could not be created")
         }
         await queue.close()
         let worker = Worker(
@@ -66,7 +66,7 @@ struct EmbeddedRun {
         var final = finalized
         if final == nil { final = try await store.run(id: run.id) }
         guard let final else {
-            throw CLIError(.storage, "the run \(run.id) vanished from the database")
+            throw CLIError(code: .storage, message: "the run \(run.id) vanished from the database")
         }
         return Outcome(run: final, results: try await store.results(runID: run.id))
     }

@@ -18,16 +18,16 @@ struct GlobalOptions: ParsableArguments {
         var config: RondaConfig
         if FileManager.default.fileExists(atPath: self.config) {
             do { config = try RondaConfig.load(file: self.config) } catch {
-                throw CLIError(.configuration, "the configuration has problems:\n" + error.description)
+                throw CLIError(code: .configuration, message: "the configuration has problems:\n" + error.message)
             }
         } else if self.config != "ronda.yml" {
-            throw CLIError(.configuration, "no configuration file at \(self.config)")
+            throw CLIError(code: .configuration, message: "no configuration file at \(self.config)")
         } else {
             config = RondaConfig()
         }
         if let url = baseURL ?? environment["RONDA_BASE_URL"] {
             guard RondaConfig.isHTTPURL(url) else {
-                throw CLIError(.configuration, "the base URL '\(url)' is not an http:// or https:// URL (from \(baseURL != nil ? "--base-url" : "RONDA_BASE_URL"))")
+                throw CLIError(code: .configuration, message: "the base URL '\(url)' is not an http:// or https:// URL (from \(baseURL != nil ? "--base-url" : "RONDA_BASE_URL"))")
             }
             config.target.baseURL = url
         }
@@ -41,10 +41,10 @@ struct GlobalOptions: ParsableArguments {
     /// A logger writing to standard error at `level`, as `text` or `json` lines.
     static func makeLogger(label: String, level logLevel: String, format logFormat: String) throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw CLIError(.usage, "unknown --log-level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
+            throw CLIError(code: .usage, message: "unknown --log-level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
         }
         guard logFormat == "text" || logFormat == "json" else {
-            throw CLIError(.usage, "unknown --log-format '\(logFormat)': use text or json")
+            throw CLIError(code: .usage, message: "unknown --log-format '\(logFormat)': use text or json")
         }
         let json = logFormat == "json"
         var logger = Logger(label: label) { label in

@@ -25,7 +25,7 @@ enum HTMLReport {
             try render(run: outcome.run, results: outcome.results, title: title, faults: faults, mutation: mutation)
                 .write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw CLIError(.usage, "cannot write the HTML report to \(path): \(error.localizedDescription)")
+            throw CLIError(code: .usage, message: "cannot write the HTML report to \(path): \(error.localizedDescription)")
         }
         return path
     }

@@ -21,7 +21,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let logger = try logging.makeLogger(label: "ronda.migrate")
         try await database.withStore(logger: logger) { store in
             do { try await store.migrate() } catch {
-                throw CLIError(.storage, "migration failed: \(error)")
+                throw CLIError(code: .storage, message: "migration failed: \(error.operatorMessage)")
             }
         }
         print("schema up to date (version \(Migration.all.last?.version ?? 0))")
@@ -129,13 +129,13 @@ struct CleanupCommand: AsyncParsableCommand {
     var olderThan: String = "30d"
 
     func run() async throws {
-        guard let seconds = CLIDuration.seconds(olderThan), seconds > 0 else {
-            throw CLIError(.usage, "--older-than '\(olderThan)' is not a duration like 30d or 12h")
+        guard let age = DurationText.parse(olderThan), age > .zero else {
+            throw CLIError(code: .usage, message: "--older-than '\(olderThan)' is not a duration like 30d or 12h")
         }
         let logger = try logging.makeLogger(label: "ronda.cleanup")
         let deleted = try await database.withStore(logger: logger) { store in
-            do { return try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-seconds)) } catch {
-                throw CLIError(.storage, "cleanup failed: \(error)")
+            do { return try await store.deleteRuns(startedBefore: Date().addingTimeInterval(-age.inSeconds)) } catch {
+                throw CLIError(code: .storage, message: "cleanup failed: \(error.operatorMessage)")
             }
         }
         print("deleted \(Terminal.count(deleted, "run")) older than \(olderThan)")
@@ -168,7 +168,7 @@ extension PauseCommand {
     static func set(_ paused: Bool, redis: RedisOptions, database: StoreOptions, logger: Logger) async throws {
         try await database.withStore(logger: logger) { store in
             do { try await store.setPausedSetting(paused) } catch {
-                throw CLIError(.storage, "cannot store the pause switch: \(error)")
+                throw CLIError(code: .storage, message: "cannot store the pause switch: \(error.operatorMessage)")
             }
         }
         let connected = try await redis.connectRedis(logger: logger)

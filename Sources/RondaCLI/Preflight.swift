@@ -77,7 +77,7 @@ enum Preflight {
         let missing = missingEnvironment(scenarios: scenarios, config: config, environment: environment)
         guard !missing.isEmpty else { return }
         let lines = missing.map { "  \($0.name) — read by \($0.readers)" }
-        throw CLIError(.configuration, """
+        throw CLIError(code: .configuration, message: """
             \(missing.count == 1 ? "an environment variable is" : "\(missing.count) environment variables are") not set (nothing was run):
             \(lines.joined(separator: "\n"))
             Set \(missing.count == 1 ? "it" : "them") in the environment (secrets are read from nowhere else) and run again.

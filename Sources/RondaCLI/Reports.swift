@@ -121,12 +121,12 @@ enum Reports {
     static func write(_ outcome: EmbeddedRun.Outcome, junit: String?, json: String?) throws {
         if let junit {
             do { try Reports.junit(run: outcome.run, results: outcome.results).write(toFile: junit, atomically: true, encoding: .utf8) } catch {
-                throw CLIError(.usage, "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+                throw CLIError(code: .usage, message: "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
             }
         }
         if let json {
             do { try Reports.json(run: outcome.run, results: outcome.results).write(to: URL(fileURLWithPath: json)) } catch {
-                throw CLIError(.usage, "cannot write the JSON report to \(json): \(error.localizedDescription)")
+                throw CLIError(code: .usage, message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RondaCore
 
 /// The `ronda` command.
 public struct RondaCommand: AsyncParsableCommand {
@@ -36,6 +37,11 @@ public struct RondaCommand: AsyncParsableCommand {
             return 2
         } catch let exit as ExitCode {
             return exit.rawValue
+        } catch let error as any RondaError {
+            // A store or queue error no command turned into a CLIError: ArgumentParser's `Error: `
+            // line, with the message an operator acts on rather than `description` (which leads with the code).
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            return ExitCode.failure.rawValue
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

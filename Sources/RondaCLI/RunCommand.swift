@@ -53,22 +53,22 @@ struct RunCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "ronda")
         let selection = try makeSelection()
         guard let baseURL = config.target.baseURL else {
-            throw CLIError(.configuration, "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
+            throw CLIError(code: .configuration, message: "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
         }
         let folders = suite.isEmpty ? [config.file == nil ? config.suite : config.resolve(config.suite)] : suite
         let loaded = Suite.load(folders, config: config)
         if !loaded.issues.isEmpty {
-            throw CLIError(.scenarios, "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+            throw CLIError(code: .scenarios, message: "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
         }
         let snapshots = loaded.selectEntries(selection).map(ScenarioSnapshot.init)
         let scenarios = snapshots.map(\.scenario)
         guard !scenarios.isEmpty else {
-            throw CLIError(.usage, "no scenario matches the selection (\(loaded.scenarios.count) loaded from \(folders.joined(separator: ", ")))")
+            throw CLIError(code: .usage, message: "no scenario matches the selection (\(loaded.scenarios.count) loaded from \(folders.joined(separator: ", ")))")
         }
         var delay = config.defaults.delayBetween
         if let delayBetween {
-            guard let d = NodeReaderBridge.duration(delayBetween) else {
-                throw CLIError(.usage, "--delay-between '\(delayBetween)' is not a duration like 5s or 500ms")
+            guard let d = DurationText.parse(delayBetween) else {
+                throw CLIError(code: .usage, message: "--delay-between '\(delayBetween)' is not a duration like 5s or 500ms")
             }
             delay = d
         }
@@ -88,11 +88,11 @@ struct RunCommand: AsyncParsableCommand {
         )
         let outcome: EmbeddedRun.Outcome
         if distributed {
-            guard let seconds = CLIDuration.seconds(deadline), seconds >= 1 else {
-                throw CLIError(.usage, "--deadline '\(deadline)' is not a duration like 10m or 90s")
+            guard let limit = DurationText.parse(deadline), limit >= .seconds(1) else {
+                throw CLIError(code: .usage, message: "--deadline '\(deadline)' is not a duration like 10m or 90s")
             }
             outcome = try await DistributedRun(
-                snapshots: snapshots, baseURL: baseURL, trigger: embedded.trigger, deadline: seconds, cluster: cluster,
+                snapshots: snapshots, baseURL: baseURL, trigger: embedded.trigger, deadline: limit, cluster: cluster,
                 logger: logger, onResult: { progress.record($0) }
             ).execute()
         } else {
@@ -108,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
         var priorities = Set<Priority>()
         for item in priority.flatMap({ $0.split(separator: ",") }) {
             guard let p = Priority(rawValue: item.trimmingCharacters(in: .whitespaces).uppercased()) else {
-                throw CLIError(.usage, "--priority '\(item)' is not one of P0, P1, P2, P3")
+                throw CLIError(code: .usage, message: "--priority '\(item)' is not one of P0, P1, P2, P3")
             }
             priorities.insert(p)
         }

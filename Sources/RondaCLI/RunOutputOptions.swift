@@ -15,7 +15,7 @@ struct RunOutputOptions: ParsableArguments {
     /// `--parallel`, or the configuration's default; 1 to 1024.
     func parallelism(default value: Int) throws -> Int {
         let n = parallel ?? value
-        guard (1...1024).contains(n) else { throw CLIError(.usage, "--parallel must be 1 to 1024") }
+        guard (1...1024).contains(n) else { throw CLIError(code: .usage, message: "--parallel must be 1 to 1024") }
         return n
     }
 

@@ -24,13 +24,13 @@ struct RunScenarioCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "ronda")
         let scenario: Scenario
         do { scenario = try ScenarioLoader.load(file: file) } catch {
-            throw CLIError(.scenarios, error.description)
+            throw CLIError(code: .scenarios, message: error.message)
         }
         try Self.checkConfigurationFound(
             scenario, configPath: global.config, found: FileManager.default.fileExists(atPath: global.config),
             folder: FileManager.default.currentDirectoryPath)
         let problems = ScenarioValidator.validate(scenario, config: config)
-        if !problems.isEmpty { throw CLIError(.scenarios, problems.map(\.description).joined(separator: "\n")) }
+        if !problems.isEmpty { throw CLIError(code: .scenarios, message: problems.map(\.description).joined(separator: "\n")) }
         let baseURL = try Self.baseURL(config: config, scenario: scenario, configFile: global.config)
         let environment = ProcessInfo.processInfo.environment
         try Preflight.checkEnvironment(scenarios: [scenario], config: config) { environment[$0] }
@@ -49,8 +49,7 @@ struct RunScenarioCommand: AsyncParsableCommand {
     /// said once (exit 2) rather than as "no such role" and every variable the login would capture.
     static func checkConfigurationFound(_ scenario: Scenario, configPath: String, found: Bool, folder: String) throws {
         guard !found, let role = scenario.role else { return }
-        throw CLIError(
-            .configuration,
+        throw CLIError(code: .configuration, message:
             "configuration not found: no \(configPath) in \(folder), and the scenario logs in as \(role), a role defined there. "
                 + "Run ronda run-scenario in the folder of ronda.yml, or pass --config FILE.")
     }
@@ -66,7 +65,7 @@ struct RunScenarioCommand: AsyncParsableCommand {
         guard relative.isEmpty else {
             let names = relative.prefix(3).map { "'\($0.name)' (\($0.path.source))" }.joined(separator: ", ")
             let more = relative.count > 3 ? " and \(relative.count - 3) more" : ""
-            throw CLIError(.configuration, "no target, and \(Terminal.count(relative.count, "step")) \(relative.count == 1 ? "has" : "have") a relative URL: \(names)\(more); set target.base_url in \(configFile), RONDA_BASE_URL, or --base-url, or write absolute URLs")
+            throw CLIError(code: .configuration, message: "no target, and \(Terminal.count(relative.count, "step")) \(relative.count == 1 ? "has" : "have") a relative URL: \(names)\(more); set target.base_url in \(configFile), RONDA_BASE_URL, or --base-url, or write absolute URLs")
         }
         return nil
     }
@@ -131,10 +130,10 @@ struct ValidateCommand: ParsableCommand {
         var loaded: RondaConfig?
         if FileManager.default.fileExists(atPath: config) {
             do { loaded = try RondaConfig.load(file: config) } catch {
-                throw CLIError(.configuration, "the configuration has problems:\n" + error.description)
+                throw CLIError(code: .configuration, message: "the configuration has problems:\n" + error.message)
             }
         } else if config != "ronda.yml" {
-            throw CLIError(.configuration, "no configuration file at \(config)")
+            throw CLIError(code: .configuration, message: "no configuration file at \(config)")
         }
         let targets = paths.isEmpty ? [loaded.map { $0.resolve($0.suite) } ?? "scenarios"] : paths
         let suite = Suite.load(targets, config: loaded, schema: true)

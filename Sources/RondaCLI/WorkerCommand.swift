@@ -50,12 +50,12 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let logger = try global.makeLogger(label: "ronda.worker")
-        var drain = config.defaults.scenarioTimeout + config.defaults.teardownTimeout + 30
+        var drain = config.defaults.scenarioTimeout + config.defaults.teardownTimeout + .seconds(30)
         if let drainTimeout {
-            guard let seconds = CLIDuration.seconds(drainTimeout) else {
-                throw CLIError(.usage, "--drain-timeout '\(drainTimeout)' is not a duration like 90s or 5m")
+            guard let limit = DurationText.parse(drainTimeout) else {
+                throw CLIError(code: .usage, message: "--drain-timeout '\(drainTimeout)' is not a duration like 90s or 5m")
             }
-            drain = seconds
+            drain = limit
         }
         let leaseTime = try cluster.leaseDuration()
         let connected = try await cluster.connectRedis(logger: logger)
@@ -75,14 +75,14 @@ struct WorkerCommand: AsyncParsableCommand {
             name: workerName, queue: connected.queue, store: store,
             runner: ScenarioRunner(configuration: engine, logger: logger, executor: executor),
             control: connected.control, rateLimiter: limiter, delayBetween: config.defaults.delayBetween,
-            leaseWait: .seconds(1), renewInterval: .seconds(max(1, leaseTime / 3)), exitWhenIdle: false, logger: logger
+            leaseWait: .seconds(1), renewInterval: max(.seconds(1), leaseTime / 3), exitWhenIdle: false, logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(
             // The store first: a group stops its services in reverse order, so the store's pools
             // run until the worker has drained and recorded its jobs.
             services: [ResultStoreService(store: store), WorkerService(worker: worker, concurrency: concurrency)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [.sigquit], logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(drain)
+        groupConfiguration.maximumGracefulShutdownDuration = drain
         let group = ServiceGroup(configuration: groupConfiguration)
         do { try await group.run() } catch {
             try? await store.close()

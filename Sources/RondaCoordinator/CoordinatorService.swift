@@ -12,8 +12,8 @@ import ServiceLifecycle
 public struct CoordinatorService: Service {
     public let scheduler: Scheduler
     public var interval: Duration
-    /// Runs older than this many seconds are deleted by the daily cleanup.
-    public var retention: Double
+    /// Runs older than this are deleted by the daily cleanup.
+    public var retention: Duration
     /// When the daily cleanup runs.
     public var cleanupTime: CronExpression
     public var cleanupTimeZone: TimeZone
@@ -27,7 +27,7 @@ public struct CoordinatorService: Service {
     public var probeInterval: Duration = .seconds(1)
 
     public init(
-        scheduler: Scheduler, interval: Duration = .seconds(5), retention: Double = 30 * 86_400,
+        scheduler: Scheduler, interval: Duration = .seconds(5), retention: Duration = .seconds(30 * 86_400),
         cleanupTime: CronExpression, cleanupTimeZone: TimeZone = .current,
         onPass: (@Sendable (TickReport, SweepReport) -> Void)? = nil
     ) {

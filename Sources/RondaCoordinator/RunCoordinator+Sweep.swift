@@ -45,7 +45,7 @@ extension RunCoordinator {
             guard !planned.isEmpty else { continue }
             if now < run.deadline {
                 if run.enqueuedAt == nil {
-                    guard now.timeIntervalSince(run.startedAt) >= enqueueGrace else { continue }
+                    guard now.timeIntervalSince(run.startedAt) >= enqueueGrace.inSeconds else { continue }
                     report.jobs += try await enqueueMissing(run, planned, now: now)
                     report.enqueued.append(run.id)
                     logger.warning("run was created but never enqueued (its coordinator stopped); enqueued now", metadata: ["run": "\(run.id)"])
@@ -69,10 +69,10 @@ extension RunCoordinator {
         return missing.count
     }
 
-    /// Deletes runs started more than `retention` seconds before `now`. Returns how many.
-    public func cleanup(retention: Double, now: Date = Date()) async throws -> Int {
-        let deleted = try await store.deleteRuns(startedBefore: now.addingTimeInterval(-retention))
-        logger.info("cleanup", metadata: ["deleted_runs": "\(deleted)", "retention_days": "\(retention / 86_400)"])
+    /// Deletes runs started more than `retention` before `now`. Returns how many.
+    public func cleanup(retention: Duration, now: Date = Date()) async throws -> Int {
+        let deleted = try await store.deleteRuns(startedBefore: now.addingTimeInterval(-retention.inSeconds))
+        logger.info("cleanup", metadata: ["deleted_runs": "\(deleted)", "retention_days": "\(retention.inSeconds / 86_400)"])
         return deleted
     }
 }

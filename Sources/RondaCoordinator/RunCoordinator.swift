@@ -38,7 +38,7 @@ public struct RunCoordinator: Sendable {
     public let control: (any ControlPlane)?
     public var logger: Logger
     /// A run created this long ago and still not marked enqueued is enqueued by the sweeper.
-    public var enqueueGrace: Double = 30
+    public var enqueueGrace: Duration = .seconds(30)
     /// The lifecycle of each running run this coordinator handles, kept for the run's life
     /// (shared by the copies of this coordinator).
     let lifecycles = RunLifecycles()

@@ -9,10 +9,12 @@ public struct EngineConfiguration: Sendable {
     public var caBundle: String?
     /// Headers sent with every request (templates allowed, e.g. an API key from the environment).
     public var defaultHeaders: [TemplateField]
-    public var requestTimeout: Double
-    public var connectTimeout: Double
-    /// Budget for teardown once the steps are over (after a timeout too), seconds.
-    public var teardownTimeout: Double
+    /// One request's limit when its step sets no `timeout:` (`defaults.request_timeout`).
+    public var requestTimeout: Duration
+    /// How long opening a connection may take (`defaults.connect_timeout`).
+    public var connectTimeout: Duration
+    /// Budget for teardown once the steps are over (after a timeout too).
+    public var teardownTimeout: Duration
     public var bodyCap: Int
     /// Decoded response bytes read before the step fails (`defaults.max_body`).
     public var maxBody: Int = 32 << 20
@@ -44,7 +46,7 @@ public struct EngineConfiguration: Sendable {
 
     public init(
         baseURL: String, verifyTLS: Bool = true, caBundle: String? = nil, defaultHeaders: [TemplateField] = [],
-        requestTimeout: Double = 30, connectTimeout: Double = 10, teardownTimeout: Double = 30,
+        requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), teardownTimeout: Duration = .seconds(30),
         bodyCap: Int = 1 << 20, followRedirects: Bool = true, maxRedirects: Int = 10, reuseConnections: Bool = true,
         roles: [String: RondaConfig.Role] = [:], secretNames: [String] = [],
         environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] },

@@ -144,7 +144,7 @@ enum RequestBuilder {
         do {
             return try WebhookSigner.sign(provider, body: body, secret: secret, timestamp: timestamp, options: options)
         } catch {
-            throw EvaluationError(.invalidArgument, "cannot sign the \(webhook.provider.rawValue) webhook: \(error)")
+            throw EvaluationError(.invalidArgument, "cannot sign the \(webhook.provider.rawValue) webhook: \(error.operatorMessage)")
         }
     }
 

@@ -38,7 +38,7 @@ public struct ScenarioRunner: Sendable {
         )
         var execution = Execution(
             scenario: scenario, configuration: configuration, session: session, logger: logger,
-            deadline: start.advanced(by: .seconds(scenario.timeout)), onStep: onStep
+            deadline: start.advanced(by: scenario.timeout), onStep: onStep
         )
         for name in configuration.secretNames {
             if let value = configuration.environment(name) { execution.redactor.add([value]) }
@@ -49,7 +49,7 @@ public struct ScenarioRunner: Sendable {
         execution.redactAgain()
 
         let duration = start.duration(to: clock.now)
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.inSeconds
         let timed = execution.steps.compactMap(\.timings?.total)
         var result = ScenarioResult(
             runID: runID, scenario: scenario.name, module: scenario.module, priority: scenario.priority,
@@ -194,7 +194,7 @@ struct Execution {
     mutating func teardown(_ context: inout EvaluationContext, caseLabel: String?) async {
         guard !scenario.teardown.isEmpty else { return }
         let clock = ContinuousClock()
-        let budgetEnd = clock.now.advanced(by: .seconds(configuration.teardownTimeout))
+        let budgetEnd = clock.now.advanced(by: configuration.teardownTimeout)
         let wasStrict = context.strict
         context.strict = false
         defer { context.strict = wasStrict }

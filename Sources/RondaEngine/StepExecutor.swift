@@ -13,7 +13,7 @@ struct StepExecutor {
     var redactor: Redactor
     let deadline: ContinuousClock.Instant
     /// The scenario's own timeout, for messages.
-    let scenarioTimeout: Double
+    let scenarioTimeout: Duration
     /// Debug lines (a retry's wait); carries the scenario's name.
     let logger: Logger
     var record: StepResult
@@ -21,7 +21,7 @@ struct StepExecutor {
 
     init(
         step: Step, phase: StepPhase, caseLabel: String?, index: Int, session: HTTPSession,
-        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Double,
+        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Duration,
         logger: Logger
     ) {
         self.scenarioTimeout = scenarioTimeout
@@ -36,10 +36,8 @@ struct StepExecutor {
         self.record = StepResult(index: index, name: step.name, phase: phase, caseLabel: caseLabel, outcome: .passed, method: step.method)
     }
 
-    var secondsLeft: Double {
-        let d = clock.now.duration(to: deadline)
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
+    /// What is left of the scenario's deadline (negative once it passed).
+    var timeLeft: Duration { clock.now.duration(to: deadline) }
 
     /// Runs the step and fills in `record`. Returns why the step stopped the scenario (a failed
     /// check, an error), or `nil` when it passed or was skipped.
@@ -57,7 +55,7 @@ struct StepExecutor {
             // Captures first, so that the step's own checks (`expect.that`, expected templates) can read them.
             let captureProblem = capture(from: view, into: &context)
             try check(response, view, retryExhausted: retryExhausted, captureProblem: captureProblem, context: &context)
-            if let captureProblem { throw errored(.capture, captureProblem.description) }
+            if let captureProblem { throw errored(.capture, captureProblem.message) }
             return nil
         } catch {
             return error
@@ -101,7 +99,7 @@ struct StepExecutor {
     mutating func sendWithRetry(
         _ request: RenderedRequest, context: inout EvaluationContext
     ) async throws(Failure) -> (response: HTTPResponse, retryExhausted: String?) {
-        let retryEnd = step.retry.map { clock.now.advanced(by: .seconds($0.timeout)) }
+        let retryEnd = step.retry.map { clock.now.advanced(by: $0.timeout) }
         while true {
             let response = try await attempt(request)
             guard let retry = step.retry, let retryEnd else { return (response, nil) }
@@ -112,15 +110,15 @@ struct StepExecutor {
 
     /// One request, within what is left of the deadline. A transport failure ends the step.
     mutating func attempt(_ request: RenderedRequest) async throws(Failure) -> HTTPResponse {
-        let left = secondsLeft
-        if left <= 0 { throw timedOut() }
+        let left = timeLeft
+        if left <= .zero { throw timedOut() }
         record.attempts += 1
         let response: HTTPResponse
         do {
             response = try await send(request, timeout: min(step.timeout ?? configuration.requestTimeout, left))
         } catch {
             if let partial = error.response { recordPartial(partial) }
-            if error.code == .timeout, secondsLeft <= 0.001 { throw timedOut() }
+            if error.code == .timeout, timeLeft <= .milliseconds(1) { throw timedOut() }
             let kind: ErrorKind = error.code == .timeout ? .timeout : error.code == .cancelled ? .cancelled : .transport
             throw errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
         }
@@ -148,7 +146,7 @@ struct StepExecutor {
     /// timeout when the wait would outlast the scenario's deadline, and as `cancelled` when the
     /// task is cancelled during the wait (a worker stopping hard): that is no transport error.
     mutating func waitToRetry(_ retry: RetrySpec, until retryEnd: ContinuousClock.Instant) async throws(Failure) -> String? {
-        let next = clock.now.advanced(by: .seconds(retry.interval))
+        let next = clock.now.advanced(by: retry.interval)
         let attempts = "\(record.attempts) attempt\(record.attempts == 1 ? "" : "s")"
         if next > retryEnd || retry.maxAttempts.map({ record.attempts >= $0 }) == true {
             return "still false after \(attempts) in \(format(retry.timeout))"
@@ -157,7 +155,7 @@ struct StepExecutor {
         logger.debug("waiting to retry", metadata: [
             "step": .string(step.name), "attempts": .stringConvertible(record.attempts), "interval": .string(format(retry.interval)),
         ])
-        do { try await Task.sleep(for: .seconds(retry.interval)) } catch {
+        do { try await Task.sleep(for: retry.interval) } catch {
             throw errored(.cancelled, "cancelled while waiting to retry (after \(attempts))")
         }
         return nil
@@ -210,7 +208,7 @@ struct StepExecutor {
             assertions += try checked.get()
         } catch {
             record.assertions = assertions
-            if let captureProblem { throw errored(.capture, captureProblem.description) }
+            if let captureProblem { throw errored(.capture, captureProblem.message) }
             throw errored(.template, "in expect: \(error.message)")
         }
         if let retryExhausted, let retry = step.retry {
@@ -228,12 +226,12 @@ struct StepExecutor {
         throw Failure(step: step.name, kind: .assertion, message: message, outcome: .fail)
     }
 
-    mutating func send(_ request: RenderedRequest, timeout: Double) async throws(HTTPClientError) -> HTTPResponse {
+    mutating func send(_ request: RenderedRequest, timeout: Duration) async throws(HTTPClientError) -> HTTPResponse {
         var options = HTTPRequestOptions()
         options.followRedirects = step.followRedirects ?? configuration.followRedirects
         options.maxRedirects = step.maxRedirects ?? configuration.maxRedirects
         options.connectTimeout = min(configuration.connectTimeout, timeout)
-        options.totalTimeout = max(0.001, timeout)
+        options.totalTimeout = max(.milliseconds(1), timeout)
         options.verifyTLS = configuration.verifyTLS
         options.caBundlePath = configuration.caBundle
         options.bodyCap = configuration.bodyCap
@@ -280,8 +278,9 @@ struct StepExecutor {
         return errored(.timeout, "timed out: the \(what) of \(format(limit)) ran out")
     }
 
-    func format(_ seconds: Double) -> String {
-        seconds >= 1 && seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.3g s", seconds)
+    func format(_ duration: Duration) -> String {
+        let seconds = duration.inSeconds
+        return seconds >= 1 && seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.3g s", seconds)
     }
 
     func requestExcerpt(_ request: RenderedRequest) -> String {

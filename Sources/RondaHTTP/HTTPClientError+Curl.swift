@@ -1,3 +1,5 @@
+import RondaCore
+
 /// Translation of a failed `curl_easy_perform` into an ``HTTPClientError``.
 extension HTTPClientError {
     /// Builds the error for `curlCode` returned while sending `request`.
@@ -7,7 +9,7 @@ extension HTTPClientError {
         let url = request.url
         let options = request.options
         let why = detail.isEmpty ? "" : " (\(detail))"
-        let code: Code
+        let code: ErrorCode<HTTPClientError>
         let message: String
         switch curlCode {
         case 28:
@@ -15,8 +17,8 @@ extension HTTPClientError {
             let phase = detail.lowercased()
             let connecting = ["connection timed out", "failed to connect", "resolving timed out"].contains { phase.hasPrefix($0) }
             // curl stops connecting at whichever limit comes first.
-            let connectLimitApplies = options.connectTimeout > 0
-                && (options.totalTimeout <= 0 || options.connectTimeout <= options.totalTimeout)
+            let connectLimitApplies = options.connectTimeout > .zero
+                && (options.totalTimeout <= .zero || options.connectTimeout <= options.totalTimeout)
             if connecting && connectLimitApplies {
                 message = "timed out after \(seconds(options.connectTimeout)) connecting to \(url) (the connect timeout, defaults.connect_timeout)"
             } else if connecting {
@@ -80,8 +82,8 @@ extension HTTPClientError {
     }
 
     /// `2.0 s`, `0.5 s`.
-    private static func seconds(_ value: Double) -> String {
-        let tenths = (value * 10).rounded() / 10
+    private static func seconds(_ duration: Duration) -> String {
+        let tenths = (duration.inSeconds * 10).rounded() / 10
         return "\(tenths) s"
     }
 }

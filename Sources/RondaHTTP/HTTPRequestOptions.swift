@@ -5,10 +5,10 @@ public struct HTTPRequestOptions: Sendable, Hashable {
     public var followRedirects: Bool = true
     /// Redirects followed before the request fails with ``HTTPClientError/Code/tooManyRedirects``.
     public var maxRedirects: Int = 10
-    /// Seconds allowed to establish the connection (DNS, TCP and TLS). `0` or less means curl's default (300 s).
-    public var connectTimeout: Double = 10
-    /// Seconds allowed for the whole request, redirects included. `0` or less means no limit.
-    public var totalTimeout: Double = 30
+    /// Time allowed to establish the connection (DNS, TCP and TLS). Zero or less means curl's default (300 s).
+    public var connectTimeout: Duration = .seconds(10)
+    /// Time allowed for the whole request, redirects included. Zero or less means no limit.
+    public var totalTimeout: Duration = .seconds(30)
     /// Verify the server's certificate chain and host name. Turn off only for test servers with self-signed certificates.
     public var verifyTLS: Bool = true
     /// A PEM file of CA certificates to trust instead of the system bundle.
@@ -36,8 +36,8 @@ public struct HTTPRequestOptions: Sendable, Hashable {
     public init(
         followRedirects: Bool = true,
         maxRedirects: Int = 10,
-        connectTimeout: Double = 10,
-        totalTimeout: Double = 30,
+        connectTimeout: Duration = .seconds(10),
+        totalTimeout: Duration = .seconds(30),
         verifyTLS: Bool = true,
         caBundlePath: String? = nil,
         bodyCap: Int = 1 << 20

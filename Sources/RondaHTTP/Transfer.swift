@@ -75,10 +75,9 @@ final class Transfer: @unchecked Sendable {
         var connections = 0
         while true {
             var timeout = options.totalTimeout
-            if options.totalTimeout > 0 {
-                let spent = clock.now - start
-                timeout -= Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18
-                if timeout <= 0 { return .failure(.fromCurl(28, detail: "Operation timed out", request: request)) }
+            if options.totalTimeout > .zero {
+                timeout -= clock.now - start
+                if timeout <= .zero { return .failure(.fromCurl(28, detail: "Operation timed out", request: request)) }
             }
             let outcome: (code: CURLcode, response: HTTPResponse, redirectURL: String?)
             do { outcome = try performHop(hop, timeout: timeout, on: easy) } catch { return .failure(error) }
@@ -128,7 +127,7 @@ final class Transfer: @unchecked Sendable {
 
     /// One request of the chain: configure, perform, read. Resets the handle afterwards.
     private func performHop(
-        _ hop: Hop, timeout: Double, on easy: CurlEasy
+        _ hop: Hop, timeout: Duration, on easy: CurlEasy
     ) throws(HTTPClientError) -> (code: CURLcode, response: HTTPResponse, redirectURL: String?) {
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer {
@@ -162,7 +161,7 @@ final class Transfer: @unchecked Sendable {
     // MARK: Options
 
     private func configure(
-        _ easy: CurlEasy, hop: Hop, timeout: Double, headerList: inout UnsafeMutablePointer<curl_slist>?
+        _ easy: CurlEasy, hop: Hop, timeout: Duration, headerList: inout UnsafeMutablePointer<curl_slist>?
     ) throws(HTTPClientError) {
         let options = request.options
         try validate()
@@ -314,10 +313,13 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
-    /// Seconds to curl's milliseconds; `0` (no limit) for non-positive or non-finite values.
-    static func milliseconds(_ seconds: Double) -> Int {
-        guard seconds.isFinite, seconds > 0 else { return 0 }
-        return max(1, Int(min(seconds * 1000, Double(Int32.max))))
+    /// A limit in curl's milliseconds: at least 1 for a positive duration, at most `Int32.max`;
+    /// `0` (no limit) for zero or less.
+    static func milliseconds(_ duration: Duration) -> Int {
+        guard duration > .zero else { return 0 }
+        let (seconds, attoseconds) = duration.components
+        guard seconds < Int64(Int32.max) / 1_000 else { return Int(Int32.max) }
+        return max(1, Int(seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
     }
 
     // MARK: Callbacks (on the executor thread, inside perform)

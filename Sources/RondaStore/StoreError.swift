@@ -1,53 +1,25 @@
 import Foundation
+import RondaCore
 import SQLiteNIO
 
 /// An error from a result store, with a message an operator can act on.
 ///
 /// `code` says what kind of failure it was (match on it); `message` says what happened
 /// and where, e.g. "cannot open SQLite database at /x/y: permission denied".
-public struct StoreError: Error, CustomStringConvertible {
-    /// What kind of failure. Opaque so new codes can be added without breaking `switch`es.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let name: String
-        private init(_ name: String) { self.name = name }
+public struct StoreError: RondaError {
+    /// What kind of failure this is (`StoreError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<StoreError>
 
-        /// The database file or its directory could not be created or opened.
-        public static let cannotOpen = Code("cannotOpen")
-        /// The file exists but is not an SQLite database (or is damaged).
-        public static let notADatabase = Code("notADatabase")
-        /// A migration failed; it was rolled back.
-        public static let migrationFailed = Code("migrationFailed")
-        /// The database was migrated by a newer Ronda than this one.
-        public static let schemaTooNew = Code("schemaTooNew")
-        /// A statement failed.
-        public static let query = Code("query")
-        /// A stored value could not be read back (a column held something unexpected).
-        public static let decoding = Code("decoding")
-        /// A result names a run that does not exist.
-        public static let unknownRun = Code("unknownRun")
-        /// The store was used after `close()`.
-        public static let closed = Code("closed")
-        /// The database server cannot be reached (down, refusing connections, or not answering
-        /// in time). Transient: retry later with backoff; the same store recovers by itself.
-        public static let unavailable = Code("unavailable")
-        /// A database URL (RONDA_DATABASE_URL, `--database-url`) is malformed or unsupported.
-        public static let invalidLocation = Code("invalidLocation")
-
-        public var description: String { name }
-    }
-
-    public var code: Code
-    public var message: String
+    public internal(set) var code: ErrorCode<StoreError>
+    public internal(set) var message: String
     /// The lower-level error, when there is one (an `SQLiteError`, a `PSQLError`, a file system error).
-    public var underlying: (any Error)?
+    public internal(set) var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+    init(_ code: ErrorCode<StoreError>, _ message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.underlying = underlying
     }
-
-    public var description: String { message }
 }
 
 extension StoreError {
@@ -83,4 +55,28 @@ extension StoreError {
 
 extension CocoaError {
     fileprivate var underlying: (any Error)? { userInfo[NSUnderlyingErrorKey] as? any Error }
+}
+
+extension ErrorCode where Owner == StoreError {
+    /// The database file or its directory could not be created or opened.
+    public static var cannotOpen: Self { Self("cannotOpen") }
+    /// The file exists but is not an SQLite database (or is damaged).
+    public static var notADatabase: Self { Self("notADatabase") }
+    /// A migration failed; it was rolled back.
+    public static var migrationFailed: Self { Self("migrationFailed") }
+    /// The database was migrated by a newer Ronda than this one.
+    public static var schemaTooNew: Self { Self("schemaTooNew") }
+    /// A statement failed.
+    public static var query: Self { Self("query") }
+    /// A stored value could not be read back (a column held something unexpected).
+    public static var decoding: Self { Self("decoding") }
+    /// A result names a run that does not exist.
+    public static var unknownRun: Self { Self("unknownRun") }
+    /// The store was used after `close()`.
+    public static var closed: Self { Self("closed") }
+    /// The database server cannot be reached (down, refusing connections, or not answering
+    /// in time). Transient: retry later with backoff; the same store recovers by itself.
+    public static var unavailable: Self { Self("unavailable") }
+    /// A database URL (RONDA_DATABASE_URL, `--database-url`) is malformed or unsupported.
+    public static var invalidLocation: Self { Self("invalidLocation") }
 }

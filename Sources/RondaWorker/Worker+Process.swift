@@ -123,7 +123,7 @@ extension Worker {
             return ScenarioResult(
                 runID: job.runID, scenario: job.scenario, module: job.module ?? "unknown", priority: job.priority ?? .p2, status: .error,
                 attempt: lease.deliveries, worker: consumer, errorKind: .configuration,
-                errorMessage: "the scenario snapshot in the job does not load: \(error.description)"
+                errorMessage: "the scenario snapshot in the job does not load: \(error.operatorMessage)"
             )
         }
     }

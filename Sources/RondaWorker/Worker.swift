@@ -21,7 +21,7 @@ public struct Worker: Sendable {
     /// Awaited before every HTTP request; `nil` for no limit.
     public var rateLimiter: (any RateLimiter)?
     /// Pause between two scenarios of one slot.
-    public var delayBetween: Double
+    public var delayBetween: Duration
     /// How long one lease call waits for a job.
     public var leaseWait: Duration
     /// How often a running job's lease is renewed (well within the queue's lease time).
@@ -39,7 +39,7 @@ public struct Worker: Sendable {
     public init(
         name: String, queue: any JobQueue, store: any ResultStore, runner: ScenarioRunner,
         control: (any ControlPlane)? = nil, rateLimiter: (any RateLimiter)? = nil,
-        delayBetween: Double = 0, leaseWait: Duration = .seconds(1), renewInterval: Duration = .seconds(10),
+        delayBetween: Duration = .zero, leaseWait: Duration = .seconds(1), renewInterval: Duration = .seconds(10),
         exitWhenIdle: Bool = true, logger: Logger = Logger(label: "ronda.worker"),
         onResult: (@Sendable (ScenarioResult) -> Void)? = nil
     ) {
@@ -116,8 +116,8 @@ public struct Worker: Sendable {
                 await release(TrackedLease(lease))
                 continue
             }
-            if !first, delayBetween > 0 {
-                try? await Task.sleep(for: .seconds(delayBetween))
+            if !first, delayBetween > .zero {
+                try? await Task.sleep(for: delayBetween)
             }
             first = false
             pendingAck = await run(lease, consumer: consumer)

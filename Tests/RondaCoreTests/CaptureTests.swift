@@ -40,7 +40,7 @@ struct CaptureTests {
         } throws: { error in
             guard let e = error as? CaptureError else { return false }
             return e.capture == "v" && e.message.contains("JSON path $.results[5].id") && e.message.contains("found nothing")
-                && e.message.contains("status 201") && e.description.hasPrefix("capture 'v': ")
+                && e.message.contains("status 201") && e.message.hasPrefix("capture 'v': ") && e.code == .nothingFound
         }
         #expect(try json("$.results[5].id", optional: true).extract(from: response()) == .null)
         #expect(throws: CaptureError.self) { try json("$.results[?(@.id > 99)]").extract(from: response()) }

@@ -279,7 +279,7 @@ struct ExpressionTests {
             try ExpressionParser.parse(text)
         } throws: { error in
             guard let e = error as? ExpressionSyntaxError else { return false }
-            return e.offset == offset && e.message.contains(message) && e.description == e.message
+            return e.offset == offset && e.message.contains(message) && e.description == "invalidSyntax: \(e.message)"
         }
     }
 

@@ -311,7 +311,8 @@ struct LoaderErrorTests {
             #expect(all.contains(word), "missing '\(word)' in:\n\(all)")
         }
         let error = SourceFileError(issues: issues)
-        #expect(error.description.split(separator: "\n").count == issues.count)
-        #expect(error.description.hasPrefix("bad.yml:2:11: "))
+        #expect(error.message.split(separator: "\n").count == issues.count)
+        #expect(error.message.hasPrefix("bad.yml:2:11: "))
+        #expect(error.description == "invalidFile: " + error.message)
     }
 }

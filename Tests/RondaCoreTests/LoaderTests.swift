@@ -169,7 +169,7 @@ struct LoaderTests {
         #expect(s.priority == .p0)
         #expect(s.tags == ["smoke", "booking"])
         #expect(s.role == "receptionist")
-        #expect(s.timeout == 300)
+        #expect(s.timeout == .seconds(300))
         #expect(s.file == "scenarios/appointments.yml")
         #expect(s.location.line == 1 && s.location.column == 1)
         #expect(s.steps.map(\.name) == [
@@ -235,8 +235,8 @@ struct LoaderTests {
         let retry = try #require(step.retry)
         #expect(retry.until == (try CoreTestSupport.expression("body contains 'Activo'")))
         #expect(retry.untilSource == "body contains 'Activo'")
-        #expect(retry.timeout == 10)
-        #expect(retry.interval == 0.5)
+        #expect(retry.timeout == .seconds(10))
+        #expect(retry.interval == .milliseconds(500))
         #expect(retry.maxAttempts == 20)
     }
 
@@ -273,7 +273,7 @@ struct LoaderTests {
         ])
         #expect(step.followRedirects == false)
         #expect(step.maxRedirects == 3)
-        #expect(step.timeout == 5)
+        #expect(step.timeout == .seconds(5))
     }
 
     @Test func multipartAndRawBodies() throws {
@@ -326,7 +326,7 @@ struct LoaderTests {
         #expect(s.priority == .p2)
         #expect(s.tags.isEmpty)
         #expect(s.role == nil)
-        #expect(s.timeout == 300)
+        #expect(s.timeout == .seconds(300))
         #expect(s.vars.isEmpty)
         #expect(s.cases == nil)
         #expect(s.teardown.isEmpty)
@@ -341,7 +341,7 @@ struct LoaderTests {
     ])
     func durations(text: String, seconds: Double) throws {
         let s = try CoreTestSupport.load("scenario: D\ntimeout: \(text)\nsteps:\n  - name: a\n    get: /\n")
-        #expect(s.timeout == seconds)
+        #expect(s.timeout.inSeconds == seconds)
     }
 
     @Test(arguments: [("P0", Priority.p0), ("p1", .p1), ("P2", .p2), ("p3", .p3)])

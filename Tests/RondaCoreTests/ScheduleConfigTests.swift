@@ -26,10 +26,10 @@ struct ScheduleConfigTests {
         #expect(smoke.cron == "*/5 * * * *")
         #expect(smoke.timeZone == "America/Bogota")
         #expect(smoke.selection == Selection(modules: ["auth", "orders"], priorities: [.p0, .p1], tags: ["smoke"]))
-        #expect(smoke.deadline == 600)
-        #expect(smoke.startingDeadline == 120)
+        #expect(smoke.deadline == .seconds(600))
+        #expect(smoke.startingDeadline == .seconds(120))
         #expect(smoke.location.line == 2)
-        #expect(config.schedules[1].every == 3_600)
+        #expect(config.schedules[1].every == .seconds(3_600))
         #expect(config.rateLimit == RondaConfig.RateLimitConfig(requestsPerSecond: 20, burst: 5))
     }
 

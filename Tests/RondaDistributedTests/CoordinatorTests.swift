@@ -16,7 +16,7 @@ extension Distributed {
         let directory = try Checkout.temporaryDirectory("ronda-coordinators")
         let redis = try await RedisProcess(directory: directory)
         defer { Task { await redis.kill9() } }
-        let schedule = try Schedule(config: RondaConfig.ScheduleConfig(name: "every-second", every: 1))
+        let schedule = try Schedule(config: RondaConfig.ScheduleConfig(name: "every-second", every: .seconds(1)))
         let source = "scenario: Ping\nmodule: net\nsteps:\n  - name: Ping\n    get: /ping\n"
         let suite = [ScenarioSnapshot(scenario: try ScenarioLoader.parse(source, file: "ping.yml"), source: source)]
         // Two coordinators: each with its own connection pool and Redis connections, as two processes would have.

@@ -191,7 +191,7 @@ extension Distributed {
             logger: capture.logger(level: .info))
         let source = "scenario: Ping\nmodule: net\nsteps:\n  - name: Ping\n    get: /ping\n"
         let suite = [ScenarioSnapshot(scenario: try ScenarioLoader.parse(source, file: "ping.yml"), source: source)]
-        let schedule = try Schedule(config: RondaConfig.ScheduleConfig(name: "hourly", every: 3_600))
+        let schedule = try Schedule(config: RondaConfig.ScheduleConfig(name: "hourly", every: .seconds(3_600)))
         let passes = Mutex(0)
         let service = CoordinatorService(
             scheduler: Scheduler(coordinator: coordinator, schedules: [schedule], suite: { suite }), interval: .seconds(1),

@@ -10,7 +10,7 @@ import Testing
         let session = HTTPSession()
         defer { session.close() }
         let url = server.baseURL + "/slow"
-        let request = ClientRequest(url: url, options: .init(totalTimeout: 0.5))
+        let request = ClientRequest(url: url, options: .init(totalTimeout: .milliseconds(500)))
         let error = await #expect(throws: HTTPClientError.self) { try await session.send(request) }
         #expect(error?.code == .timeout)
         #expect(error?.curlCode == 28)
@@ -51,7 +51,7 @@ import Testing
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }
-        let request = ClientRequest(url: server.baseURL + "/hang", options: .init(totalTimeout: 60))
+        let request = ClientRequest(url: server.baseURL + "/hang", options: .init(totalTimeout: .seconds(60)))
         let task = Task { () async -> Result<ClientResponse, HTTPClientError> in
             do throws(HTTPClientError) {
                 return .success(try await session.send(request))

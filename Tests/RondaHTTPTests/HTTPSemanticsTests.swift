@@ -102,7 +102,7 @@ import Testing
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }
-        var options = HTTPRequestOptions(totalTimeout: 60, bodyCap: 1024)
+        var options = HTTPRequestOptions(totalTimeout: .seconds(60), bodyCap: 1024)
         options.maxBody = 1 << 20
         let error = await #expect(throws: HTTPClientError.self) {
             try await session.send(ClientRequest(url: server.baseURL + "/stream", options: options))

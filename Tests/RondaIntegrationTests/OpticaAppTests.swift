@@ -33,7 +33,7 @@ struct OpticaAppTests {
                 let allowed = CharacterSet.alphanumerics
                 body = Array(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&").utf8)
             }
-            let options = HTTPRequestOptions(followRedirects: followRedirects, totalTimeout: 20)
+            let options = HTTPRequestOptions(followRedirects: followRedirects, totalTimeout: .seconds(20))
             return try await session.send(HTTPRequest(method: method, url: base + path, headers: all, body: body, options: options))
         }
 

@@ -84,9 +84,10 @@ struct ClusterCLITests {
         #expect(good.variables == ["base_url": "http://127.0.0.1:9"])
     }
 
-    @Test func durationsAcceptDays() {
-        #expect(CLIDuration.seconds("30d") == 2_592_000.0)
-        #expect(CLIDuration.seconds("90s") == 90)
-        #expect(CLIDuration.seconds("soon") == nil)
+    @Test func durationsAcceptDays() throws {
+        #expect(DurationText.parse("30d") == .seconds(2_592_000))
+        #expect(DurationText.parse("90s") == .seconds(90))
+        #expect(DurationText.parse("soon") == nil)
+        #expect(try ClusterOptions.parse(["--lease-time", "2m"]).leaseDuration() == .seconds(120))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RondaCore
 import Synchronization
 import Testing
 
@@ -55,7 +56,7 @@ struct GCRATests {
         #expect(limiter.tryAcquire(host: "a") == nil)
         #expect(limiter.tryAcquire(host: "b") == nil)
         let wait = try #require(limiter.tryAcquire(host: "a"))
-        #expect(abs(wait - 0.5) < 1e-9)
+        #expect(abs(wait.inSeconds - 0.5) < 1e-9)
         now.withLock { $0 = 0.5 }
         try await limiter.acquire(host: "a")
     }

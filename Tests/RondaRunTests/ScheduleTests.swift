@@ -1,4 +1,5 @@
 import Foundation
+import RondaCore
 import Testing
 
 @testable import RondaCoordinator
@@ -50,6 +51,7 @@ struct CronExpressionTests {
         #expect(throws: ScheduleError.self) { try CronExpression(text) }
         do { _ = try CronExpression(text) } catch {
             #expect(error.message.hasPrefix("never fires"), "\(error)")
+            #expect(error.code == .neverFires)
         }
     }
 
@@ -68,7 +70,7 @@ struct CronExpressionTests {
         } catch {
             #expect(error.expression == text)
             #expect(!error.message.isEmpty)
-            #expect(error.description.contains("schedule '"))
+            #expect(error.description == "\(error.code): \(error.message)")
         }
     }
 }
@@ -76,7 +78,7 @@ struct CronExpressionTests {
 struct TickDecisionTests {
     func at(_ minutes: Double) -> Date { Date(timeIntervalSince1970: 1_800_000_000 + minutes * 60) }
 
-    let every15 = Schedule(name: "smoke", timing: .interval(900), startingDeadline: 120)
+    let every15 = Schedule(name: "smoke", timing: .interval(.seconds(900)), startingDeadline: .seconds(120))
 
     @Test func aFirstTickRunsOnlyTheLatestSlot() {
         let decision = TickDecision.decide(every15, lastSlot: nil, now: at(0.5))
@@ -104,7 +106,7 @@ struct TickDecisionTests {
     }
 
     @Test func aLongOutageListsABoundedNumberOfMissedSlots() {
-        let perMinute = Schedule(name: "m", timing: .interval(60), startingDeadline: 30)
+        let perMinute = Schedule(name: "m", timing: .interval(.seconds(60)), startingDeadline: .seconds(30))
         let decision = TickDecision.decide(perMinute, lastSlot: at(0), now: at(10_000), limit: 100)
         #expect(decision.missed.count == 100)
         #expect(decision.tooLate == false)
@@ -120,6 +122,6 @@ struct TickDecisionTests {
     }
 
     @Test func aSubSecondIntervalHasNoSlots() {
-        #expect(Schedule(name: "x", timing: .interval(0.5)).nextSlot(after: at(0)) == nil)
+        #expect(Schedule(name: "x", timing: .interval(.milliseconds(500))).nextSlot(after: at(0)) == nil)
     }
 }

@@ -17,7 +17,7 @@ struct SchedulerTests {
     }
 
     func everyMinute(_ selection: Selection = Selection()) throws -> Schedule {
-        try Schedule(config: RondaConfig.ScheduleConfig(name: "minutely", cron: "* * * * *", selection: selection, deadline: 120))
+        try Schedule(config: RondaConfig.ScheduleConfig(name: "minutely", cron: "* * * * *", selection: selection, deadline: .seconds(120)))
     }
 
     @Test func aTickCreatesOneRunPerDueSlotAndOnlyItsCreatorEnqueues() async throws {
@@ -56,7 +56,7 @@ struct SchedulerTests {
         try await store.migrate()
         let queue = InProcessQueue()
         let suite = try snapshots(["A"])
-        let schedule = try Schedule(config: RondaConfig.ScheduleConfig(name: "every", every: 1))
+        let schedule = try Schedule(config: RondaConfig.ScheduleConfig(name: "every", every: .seconds(1)))
         let makeScheduler = { Scheduler(coordinator: RunCoordinator(store: store, queue: queue), schedules: [schedule], suite: { suite }) }
         let start = 1_800_000_000.0
         let created = await withTaskGroup(of: Int.self) { group in
@@ -168,7 +168,7 @@ struct SchedulerTests {
         let readings = Atomic<Int>(0)
         let base = Date()
         var service = CoordinatorService(
-            scheduler: scheduler, interval: .milliseconds(20), retention: 30 * 86_400,
+            scheduler: scheduler, interval: .milliseconds(20), retention: .seconds(30 * 86_400),
             cleanupTime: try CronExpression("* * * * *"), onPass: { _, _ in passes.add(1, ordering: .relaxed) })
         service.now = { base.addingTimeInterval(61 * Double(readings.add(1, ordering: .relaxed).newValue)) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: .init(label: "test")))

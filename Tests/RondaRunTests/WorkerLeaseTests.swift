@@ -71,7 +71,7 @@ func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) as
 }
 
 struct WorkerLeaseTests {
-    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: 5, connectTimeout: 2))
+    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: .seconds(5), connectTimeout: .seconds(2)))
 
     @Test func aRunningJobsLeaseIsRenewedAndTheResultRecordedThenAcknowledged() async throws {
         let server = try SilentServer()

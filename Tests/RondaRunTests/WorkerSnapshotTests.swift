@@ -10,7 +10,7 @@ import Testing
 
 /// A worker validates the snapshot a job carries before running it.
 struct WorkerSnapshotTests {
-    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: 5, connectTimeout: 2))
+    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: .seconds(5), connectTimeout: .seconds(2)))
 
     /// Parses, but breaks two semantic rules: a duplicate step name and a variable nothing sets.
     static let invalid = """

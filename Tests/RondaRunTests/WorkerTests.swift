@@ -2,11 +2,11 @@ import Foundation
 import RondaCore
 import RondaEngine
 import RondaQueue
-import RondaStore
 import Synchronization
 import Testing
 
 @testable import RondaCoordinator
+@testable import RondaStore
 @testable import RondaWorker
 
 /// A real SQLite store whose first `failures` writes of results fail, as a database that went away would.
@@ -63,7 +63,7 @@ func unreachableScenario(_ name: String) throws -> ScenarioSnapshot {
 }
 
 struct WorkerTests {
-    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: 5, connectTimeout: 2))
+    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: .seconds(5), connectTimeout: .seconds(2)))
 
     @Test func everyJobEndsWithExactlyOneResultAndTheRunIsFinalizedOnce() async throws {
         let path = temporaryDatabase()

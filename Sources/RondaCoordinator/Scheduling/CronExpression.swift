@@ -1,11 +1,16 @@
 import Foundation
+import RondaCore
 
 /// A problem in a schedule expression, naming what was expected.
-public struct ScheduleError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var expression: String
-    public var message: String
+public struct ScheduleError: RondaError, Hashable {
+    /// What kind of failure this is (`ScheduleError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<ScheduleError>
 
-    public var description: String { "schedule '\(expression)': \(message)" }
+    public internal(set) var code: ErrorCode<ScheduleError> = .invalidExpression
+    /// The expression as written.
+    public internal(set) var expression: String
+    /// What is wrong with it, e.g. "expected 5 fields (…), got 4"; the caller names where it came from.
+    public internal(set) var message: String
 }
 
 /// A 5-field cron expression (`minute hour day-of-month month day-of-week`) or an alias
@@ -65,7 +70,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             if !fires {
                 let days = daysOfMonth.sorted().map(String.init).joined(separator: ",")
                 let names = months.sorted().map { CronExpression.monthNames[$0 - 1] }.joined(separator: ",")
-                throw ScheduleError(expression: text, message: "never fires: no month in \(names) has day \(days)")
+                throw ScheduleError(code: .neverFires, expression: text, message: "never fires: no month in \(names) has day \(days)")
             }
         }
     }
@@ -160,4 +165,11 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         }
         return nil
     }
+}
+
+extension ErrorCode where Owner == ScheduleError {
+    /// The expression does not parse: wrong field count, a value out of range, an unknown alias.
+    public static var invalidExpression: Self { Self("invalidExpression") }
+    /// The expression parses but names a date that never comes (February 30th).
+    public static var neverFires: Self { Self("neverFires") }
 }

@@ -5,8 +5,8 @@ import RondaCore
 public struct Schedule: Sendable, Hashable {
     public enum Timing: Sendable, Hashable {
         case cron(CronExpression)
-        /// Every N seconds, on slots aligned to the Unix epoch so every coordinator agrees on them.
-        case interval(Double)
+        /// Every so often (at least 1 s), on slots aligned to the Unix epoch so every coordinator agrees on them.
+        case interval(Duration)
     }
 
     public var name: String
@@ -14,11 +14,11 @@ public struct Schedule: Sendable, Hashable {
     public var timeZone: TimeZone
     public var selection: Selection
     /// A slot missed by less than this still gets its run; older missed slots are skipped.
-    public var startingDeadline: Double
-    /// Seconds a run has to finish; then its missing results are recorded as lost.
-    public var runTimeout: Double = 600
+    public var startingDeadline: Duration
+    /// How long a run has to finish; then its missing results are recorded as lost.
+    public var runTimeout: Duration = .seconds(600)
 
-    public init(name: String, timing: Timing, timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, selection: Selection = Selection(), startingDeadline: Double = 300) {
+    public init(name: String, timing: Timing, timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, selection: Selection = Selection(), startingDeadline: Duration = .seconds(300)) {
         self.name = name
         self.timing = timing
         self.timeZone = timeZone
@@ -31,8 +31,9 @@ public struct Schedule: Sendable, Hashable {
         switch timing {
         case .cron(let cron):
             return cron.next(after: date, in: timeZone)
-        case .interval(let seconds):
-            guard seconds >= 1 else { return nil }
+        case .interval(let interval):
+            guard interval >= .seconds(1) else { return nil }
+            let seconds = interval.inSeconds
             return Date(timeIntervalSince1970: (floor(date.timeIntervalSince1970 / seconds) + 1) * seconds)
         }
     }
@@ -51,7 +52,7 @@ public struct TickDecision: Sendable, Hashable {
     /// Decides for slots due after `lastSlot` (the schedule's latest run; `nil` for none) up to `now`.
     /// At most `limit` missed slots are listed (a long outage of a per-minute schedule is summarised).
     public static func decide(_ schedule: Schedule, lastSlot: Date?, now: Date, limit: Int = 1_000) -> TickDecision {
-        var cursor = lastSlot ?? now.addingTimeInterval(-max(schedule.startingDeadline, 60) - 1)
+        var cursor = lastSlot ?? now.addingTimeInterval(-max(schedule.startingDeadline.inSeconds, 60) - 1)
         var due: [Date] = []
         while let next = schedule.nextSlot(after: cursor), next <= now {
             due.append(next)
@@ -61,7 +62,7 @@ public struct TickDecision: Sendable, Hashable {
         // A schedule that never ran has missed nothing: only its latest slot counts.
         if lastSlot == nil, due.count > 1 { due = [due[due.count - 1]] }
         guard let latest = due.last else { return TickDecision(run: nil, missed: [], tooLate: false) }
-        if now.timeIntervalSince(latest) <= schedule.startingDeadline {
+        if now.timeIntervalSince(latest) <= schedule.startingDeadline.inSeconds {
             return TickDecision(run: latest, missed: Array(due.dropLast()), tooLate: false)
         }
         return TickDecision(run: nil, missed: due, tooLate: true)

@@ -5,16 +5,15 @@ import RondaQueue
 import RondaStore
 
 /// A schedule from `ronda.yml` it cannot use, with the entry's location and setting.
-public struct ScheduleConfigError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
+public struct ScheduleConfigError: RondaError, Hashable {
+    /// What kind of failure this is (`ScheduleConfigError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<ScheduleConfigError>
 
-    public init(_ location: SourceLocation, _ message: String) {
-        self.location = location
-        self.message = message
-    }
-
-    public var description: String { "\(location.file):\(location.line):\(location.column): \(message)" }
+    public internal(set) var code: ErrorCode<ScheduleConfigError> = .invalidSchedule
+    /// The `schedules:` entry in `ronda.yml`.
+    public internal(set) var location: SourceLocation
+    /// What is wrong, naming the setting (`schedules.NAME.cron: …`); shown after the location.
+    public internal(set) var message: String
 }
 
 extension Schedule {
@@ -24,16 +23,16 @@ extension Schedule {
         let timing: Timing
         if let cron = config.cron {
             do { timing = .cron(try CronExpression(cron)) } catch {
-                throw ScheduleConfigError(config.location, "schedules.\(config.name).cron: \(error.message) (in '\(cron)')")
+                throw ScheduleConfigError(location: config.location, message: "schedules.\(config.name).cron: \(error.message) (in '\(cron)')")
             }
         } else if let every = config.every {
             timing = .interval(every)
         } else {
-            throw ScheduleConfigError(config.location, "schedules.\(config.name) needs 'cron:' or 'every:'")
+            throw ScheduleConfigError(location: config.location, message: "schedules.\(config.name) needs 'cron:' or 'every:'")
         }
         let zone = config.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC") ?? .current
-        self.init(name: config.name, timing: timing, timeZone: zone, selection: config.selection, startingDeadline: config.startingDeadline ?? 300)
-        self.runTimeout = config.deadline ?? 600
+        self.init(name: config.name, timing: timing, timeZone: zone, selection: config.selection, startingDeadline: config.startingDeadline ?? .seconds(300))
+        self.runTimeout = config.deadline ?? .seconds(600)
     }
 }
 
@@ -92,7 +91,7 @@ public struct Scheduler: Sendable {
             }
             if let run = try await coordinator.startRun(
                 chosen, trigger: .schedule, schedule: schedule.name, slot: slot,
-                deadline: now.addingTimeInterval(schedule.runTimeout), variables: variables, now: now)
+                deadline: now.addingTimeInterval(schedule.runTimeout.inSeconds), variables: variables, now: now)
             {
                 report.created.append(run)
             }
@@ -101,4 +100,9 @@ public struct Scheduler: Sendable {
     }
 
     static func text(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+}
+
+extension ErrorCode where Owner == ScheduleConfigError {
+    /// The entry has no timing, or its cron expression does not parse.
+    public static var invalidSchedule: Self { Self("invalidSchedule") }
 }

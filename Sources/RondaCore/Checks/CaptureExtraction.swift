@@ -1,11 +1,15 @@
 import Foundation
 
 /// A capture found nothing and was not optional.
-public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var capture: String
-    public var message: String
+public struct CaptureError: RondaError, Hashable {
+    /// What kind of failure this is (`CaptureError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<CaptureError>
 
-    public var description: String { "capture '\(capture)': \(message)" }
+    public internal(set) var code: ErrorCode<CaptureError>
+    /// The capture's name (the key under `capture:`).
+    public internal(set) var capture: String
+    /// `capture 'NAME': what found nothing`, naming the response's status.
+    public internal(set) var message: String
 }
 
 extension Capture {
@@ -13,7 +17,10 @@ extension Capture {
     public func extract(from response: ResponseView) throws(CaptureError) -> JSONValue {
         if let value = find(in: response) { return value }
         if optional { return .null }
-        throw CaptureError(capture: name, message: "\(sourceDescription) found nothing in the response (status \(response.status))")
+        throw CaptureError(
+            code: .nothingFound, capture: name,
+            message: "capture '\(name)': \(sourceDescription) found nothing in the response (status \(response.status))"
+        )
     }
 
     private func find(in response: ResponseView) -> JSONValue? {
@@ -55,4 +62,9 @@ extension Capture {
         case .body: return "body"
         }
     }
+}
+
+extension ErrorCode where Owner == CaptureError {
+    /// The source (JSON path, regex, header, cookie) found nothing in the response.
+    public static var nothingFound: Self { Self("nothingFound") }
 }

@@ -169,7 +169,7 @@ extension Matcher {
             let detail = issues.prefix(3).map { "\($0.path.isEmpty ? "/" : $0.path): \($0.message)" }.joined(separator: "; ")
             return AssertionResult(subject: subject, op: "schema", expected: "valid against the schema", actual: issues.isEmpty ? "valid" : detail, passed: issues.isEmpty)
         } catch {
-            return AssertionResult(subject: subject, op: "schema", expected: "a usable JSON Schema", actual: "\(error)", passed: false)
+            return AssertionResult(subject: subject, op: "schema", expected: "a usable JSON Schema", actual: error.operatorMessage, passed: false)
         }
     }
 

@@ -7,10 +7,10 @@ extension RondaConfig {
     public static func load(file path: String) throws(SourceFileError) -> RondaConfig {
         let location = SourceLocation(file: path, line: 1, column: 1)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SourceFileError(issues: [SourceIssue(location, "cannot read the configuration file (does it exist?)")])
+            throw SourceFileError(code: .unreadable, issues: [SourceIssue(location, "cannot read the configuration file (does it exist?)")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SourceFileError(issues: [SourceIssue(location, "the configuration file is not UTF-8 text")])
+            throw SourceFileError(code: .unreadable, issues: [SourceIssue(location, "the configuration file is not UTF-8 text")])
         }
         return try parse(text, file: path)
     }
@@ -90,7 +90,7 @@ extension RondaConfig {
             do {
                 return try ScenarioLoader.load(file: resolved)
             } catch {
-                reader.fail(node, "the login scenario of role \(role) (\(resolved)) is invalid:\n" + error.description)
+                reader.fail(node, "the login scenario of role \(role) (\(resolved)) is invalid:\n" + error.message)
                 return nil
             }
         }
@@ -102,10 +102,10 @@ extension RondaConfig {
         let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects", "reuse_connections", "continue_on_failure", "max_body", "json_max_depth"]
         for (key, _, value) in reader.mapping(node, "defaults", allowed: keys) ?? [] {
             switch key {
-            case "timeout": if let t = reader.duration(value, "defaults.timeout"), t > 0 { config.defaults.scenarioTimeout = t }
-            case "request_timeout": if let t = reader.duration(value, "defaults.request_timeout"), t > 0 { config.defaults.requestTimeout = t }
-            case "connect_timeout": if let t = reader.duration(value, "defaults.connect_timeout"), t > 0 { config.defaults.connectTimeout = t }
-            case "teardown_timeout": if let t = reader.duration(value, "defaults.teardown_timeout"), t > 0 { config.defaults.teardownTimeout = t }
+            case "timeout": if let t = reader.duration(value, "defaults.timeout"), t > .zero { config.defaults.scenarioTimeout = t }
+            case "request_timeout": if let t = reader.duration(value, "defaults.request_timeout"), t > .zero { config.defaults.requestTimeout = t }
+            case "connect_timeout": if let t = reader.duration(value, "defaults.connect_timeout"), t > .zero { config.defaults.connectTimeout = t }
+            case "teardown_timeout": if let t = reader.duration(value, "defaults.teardown_timeout"), t > .zero { config.defaults.teardownTimeout = t }
             case "delay_between": if let t = reader.duration(value, "defaults.delay_between") { config.defaults.delayBetween = t }
             case "parallel": if let n = reader.int(value, "defaults.parallel", range: 1...1024) { config.defaults.parallel = n }
             case "body_cap": if let n = reader.int(value, "defaults.body_cap (bytes)", range: 1024...(1 << 30)) { config.defaults.bodyCap = n }

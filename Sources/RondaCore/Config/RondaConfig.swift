@@ -36,15 +36,16 @@ public struct RondaConfig: Sendable {
 
     /// Defaults for runs.
     public struct Defaults: Sendable {
-        /// A scenario's deadline when it does not set `timeout:`, seconds.
-        public var scenarioTimeout: Double = 300
-        /// One request's timeout, seconds.
-        public var requestTimeout: Double = 30
-        public var connectTimeout: Double = 10
-        /// Time teardown may take after a timeout or failure, seconds.
-        public var teardownTimeout: Double = 30
-        /// Pause between scenarios on one worker slot, seconds.
-        public var delayBetween: Double = 0
+        /// A scenario's deadline when it does not set `timeout:`.
+        public var scenarioTimeout: Duration = .seconds(300)
+        /// One request's timeout.
+        public var requestTimeout: Duration = .seconds(30)
+        /// How long opening a connection (DNS, TCP, TLS) may take.
+        public var connectTimeout: Duration = .seconds(10)
+        /// Time teardown may take after a timeout or failure.
+        public var teardownTimeout: Duration = .seconds(30)
+        /// Pause between scenarios on one worker slot.
+        public var delayBetween: Duration = .zero
         /// Scenarios run at once.
         public var parallel: Int = 4
         /// Response bytes kept per request.

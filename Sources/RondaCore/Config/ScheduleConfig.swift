@@ -7,21 +7,21 @@ extension RondaConfig {
         public var name: String
         /// A 5-field cron expression or an alias such as `@hourly`.
         public var cron: String?
-        /// An interval in seconds (`every: 10m`), for schedules without a cron expression.
-        public var every: Double?
+        /// An interval (`every: 10m`), for schedules without a cron expression.
+        public var every: Duration?
         /// An IANA time zone name; UTC when absent.
         public var timeZone: String?
         public var selection: Selection
-        /// Seconds after its slot by which a run must be finalized (missing results become lost).
-        public var deadline: Double?
+        /// How long after its slot a run must be finalized (missing results become lost).
+        public var deadline: Duration?
         /// A slot missed by less than this still gets its run.
-        public var startingDeadline: Double?
+        public var startingDeadline: Duration?
         /// Where the entry is written, for messages.
         public var location: SourceLocation
 
         public init(
-            name: String, cron: String? = nil, every: Double? = nil, timeZone: String? = nil,
-            selection: Selection = Selection(), deadline: Double? = nil, startingDeadline: Double? = nil,
+            name: String, cron: String? = nil, every: Duration? = nil, timeZone: String? = nil,
+            selection: Selection = Selection(), deadline: Duration? = nil, startingDeadline: Duration? = nil,
             location: SourceLocation = SourceLocation(file: "ronda.yml", line: 1, column: 1)
         ) {
             self.name = name
@@ -56,8 +56,8 @@ extension RondaConfig {
                 switch key {
                 case "cron": entry.cron = reader.nonEmptyString(v, "\(what).cron")
                 case "every":
-                    if let seconds = reader.duration(v, "\(what).every", max: 7 * 86_400) {
-                        if seconds >= 1 { entry.every = seconds } else { reader.fail(v, "\(what).every must be at least 1s") }
+                    if let every = reader.duration(v, "\(what).every", max: .seconds(7 * 86_400)) {
+                        if every >= .seconds(1) { entry.every = every } else { reader.fail(v, "\(what).every must be at least 1s") }
                     }
                 case "timezone":
                     if let zone = reader.nonEmptyString(v, "\(what).timezone") {
@@ -72,8 +72,8 @@ extension RondaConfig {
                         if let priority = Priority(rawValue: text.uppercased()) { entry.selection.priorities.insert(priority) }
                         else { reader.fail(v, "\(what).priorities: unknown priority '\(text)' (use P0, P1, P2 or P3)") }
                     }
-                case "deadline": entry.deadline = reader.duration(v, "\(what).deadline", max: 7 * 86_400)
-                default: entry.startingDeadline = reader.duration(v, "\(what).starting_deadline", max: 7 * 86_400)
+                case "deadline": entry.deadline = reader.duration(v, "\(what).deadline", max: .seconds(7 * 86_400))
+                default: entry.startingDeadline = reader.duration(v, "\(what).starting_deadline", max: .seconds(7 * 86_400))
                 }
             }
             switch (entry.cron, entry.every) {

@@ -1,27 +1,18 @@
 import Foundation
 
 /// A problem found while evaluating an expression: a person can act on the message.
-public struct EvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        public static let unknownVariable = Code(name: "unknownVariable")
-        public static let missingEnvironment = Code(name: "missingEnvironment")
-        public static let typeMismatch = Code(name: "typeMismatch")
-        public static let unknownFunction = Code(name: "unknownFunction")
-        public static let invalidArgument = Code(name: "invalidArgument")
-        public static let fakeData = Code(name: "fakeData")
-        public var description: String { name }
-    }
+public struct EvaluationError: RondaError, Hashable {
+    /// What kind of failure this is (`EvaluationError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<EvaluationError>
 
-    public var code: Code
-    public var message: String
+    public internal(set) var code: ErrorCode<EvaluationError>
+    public internal(set) var message: String
 
-    public init(_ code: Code, _ message: String) {
+    /// An error of kind `code`; the engine (another target) reports template problems with it too.
+    package init(_ code: ErrorCode<EvaluationError>, _ message: String) {
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
 }
 
 /// Generates fake values for `fake.NAME` and `fake.NAME(args)`.
@@ -81,4 +72,19 @@ public struct EvaluationContext {
     public mutating func addSecrets(_ values: some Sequence<String>) {
         for v in values where !v.isEmpty { secretValues.insert(v) }
     }
+}
+
+extension ErrorCode where Owner == EvaluationError {
+    /// A name that is not a variable, capture or `cases:` column.
+    public static var unknownVariable: Self { Self("unknownVariable") }
+    /// `env.NAME` where the environment variable is not set.
+    public static var missingEnvironment: Self { Self("missingEnvironment") }
+    /// A value of the wrong type for an operator or function.
+    public static var typeMismatch: Self { Self("typeMismatch") }
+    /// A function Ronda does not know.
+    public static var unknownFunction: Self { Self("unknownFunction") }
+    /// A function argument out of range or malformed.
+    public static var invalidArgument: Self { Self("invalidArgument") }
+    /// `fake.…` could not produce a value.
+    public static var fakeData: Self { Self("fakeData") }
 }

@@ -85,6 +85,9 @@ enum Evaluator {
             value = try source.value(for: parts[..<cut].joined(separator: "."), arguments: arguments)
         } catch let error as EvaluationError {
             throw error
+        } catch let error as FakeDataError {
+            // Its message names the `fake.…` value already.
+            throw EvaluationError(.fakeData, error.message)
         } catch {
             throw EvaluationError(.fakeData, "fake.\(parts[..<cut].joined(separator: ".")): \(error)")
         }

@@ -1,10 +1,12 @@
 /// A problem in an expression's text, with the character offset where it was found.
-public struct ExpressionSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// 0-based offset in the expression text.
-    public var offset: Int
-    public var message: String
+public struct ExpressionSyntaxError: RondaError, Hashable {
+    /// What kind of failure this is (`ExpressionSyntaxError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<ExpressionSyntaxError>
 
-    public var description: String { message }
+    public internal(set) var code: ErrorCode<ExpressionSyntaxError> = .invalidSyntax
+    /// 0-based offset in the expression text.
+    public internal(set) var offset: Int
+    public internal(set) var message: String
 }
 
 /// Parses the expression language (see `Expression`). Never crashes on input: every
@@ -327,4 +329,9 @@ public struct ExpressionParser {
             throw ExpressionSyntaxError(offset: offset, message: "expected a value, found \(describe(current))")
         }
     }
+}
+
+extension ErrorCode where Owner == ExpressionSyntaxError {
+    /// The text is not a well-formed expression, template or JSON path.
+    public static var invalidSyntax: Self { Self("invalidSyntax") }
 }

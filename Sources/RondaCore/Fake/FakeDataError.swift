@@ -2,29 +2,12 @@
 ///
 /// The code is opaque and comparable (`error.code == .unknownName`); the message is written
 /// for the operator who wrote the scenario file.
-public struct FakeDataError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of failure this is.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let raw: String
-        private init(_ raw: String) { self.raw = raw }
+public struct FakeDataError: RondaError, Hashable {
+    /// What kind of failure this is (`FakeDataError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<FakeDataError>
 
-        /// The name after `fake.` is not one Ronda knows.
-        public static let unknownName = Code("unknown_name")
-        /// An argument is missing, of the wrong type or out of range.
-        public static let badArgument = Code("bad_argument")
-
-        public var description: String { raw }
-    }
-
-    public let code: Code
-    public let message: String
-
-    public init(code: Code, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code): \(message)" }
+    public internal(set) var code: ErrorCode<FakeDataError>
+    public internal(set) var message: String
 
     static func unknown(_ name: String) -> FakeDataError {
         FakeDataError(
@@ -36,4 +19,11 @@ public struct FakeDataError: Error, Sendable, Hashable, CustomStringConvertible 
     static func argument(_ name: String, _ problem: String) -> FakeDataError {
         FakeDataError(code: .badArgument, message: "fake.\(name): \(problem)")
     }
+}
+
+extension ErrorCode where Owner == FakeDataError {
+    /// The name after `fake.` is not one Ronda knows.
+    public static var unknownName: Self { Self("unknownName") }
+    /// An argument is missing, of the wrong type or out of range.
+    public static var badArgument: Self { Self("badArgument") }
 }

@@ -90,7 +90,7 @@ enum ExpectationLoader {
         do {
             _ = try JSONSchemaValidator(schema: schema)
         } catch {
-            reader.fail(node, "invalid JSON Schema: \(error)")
+            reader.fail(node, "invalid JSON Schema: \(error.operatorMessage)")
             return nil
         }
         return schema
@@ -161,20 +161,19 @@ enum ExpectationLoader {
     static func days(_ node: SourceNode, reader: inout NodeReader) -> Double? {
         let text = node.scalarText?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         if let n = Double(text), n.isFinite { return n }
-        if text.hasSuffix("d"), let n = Double(text.dropLast().trimmingCharacters(in: .whitespaces)), n.isFinite { return n }
-        if let seconds = NodeReader.parseDuration(text), !text.isEmpty { return seconds / 86_400 }
+        if let duration = DurationText.parse(text) { return duration.inSeconds / 86_400 }
         reader.fail(node, "expected a number of days like '14d' (or '36h'), got \(node.kindDescription)")
         return nil
     }
 
     static func expected(_ node: SourceNode, _ durationsInMilliseconds: Bool, reader: inout NodeReader) -> TemplateValue? {
         if durationsInMilliseconds {
-            guard let text = node.scalarText, let seconds = NodeReader.parseDuration(text) else {
+            guard let text = node.scalarText, let duration = DurationText.parse(text) else {
                 reader.fail(node, "expected a duration like '2s' or '500ms' (a plain number means milliseconds), got \(node.kindDescription)")
                 return nil
             }
             let plainNumber = Double(text.trimmingCharacters(in: .whitespaces)) != nil
-            return .value(.double(plainNumber ? seconds : seconds * 1000))
+            return .value(.double(plainNumber ? duration.inSeconds : duration.inSeconds * 1000))
         }
         return reader.templateValue(node)
     }

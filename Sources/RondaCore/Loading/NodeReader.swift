@@ -60,24 +60,14 @@ struct NodeReader {
         return i
     }
 
-    /// A duration: `300s`, `500ms`, `2m`, `1h`, `1.5s`, or a plain number of seconds.
-    mutating func duration(_ node: SourceNode, _ what: String, max: Double = 86_400) -> Double? {
-        guard let text = node.scalarText, let seconds = NodeReader.parseDuration(text), seconds >= 0, seconds <= max else {
-            fail(node, "expected a duration like '300s', '500ms' or '2m' (at most \(Int(max)) s) for \(what), got \(node.kindDescription)")
+    /// A duration as ``DurationText`` reads it (`300s`, `500ms`, `2m`, `1h`, `1d`, `1.5s`, or a plain
+    /// number of seconds), at most `max`.
+    mutating func duration(_ node: SourceNode, _ what: String, max: Duration = .seconds(86_400)) -> Duration? {
+        guard let text = node.scalarText, let duration = DurationText.parse(text), duration <= max else {
+            fail(node, "expected a duration like '300s', '500ms' or '2m' (at most \(max.components.seconds) s) for \(what), got \(node.kindDescription)")
             return nil
         }
-        return seconds
-    }
-
-    static func parseDuration(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where t.hasSuffix(suffix) {
-            let number = t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            if let n = Double(number), n.isFinite, !number.isEmpty, number.first != "+" { return n * factor }
-        }
-        if let n = Double(t), n.isFinite { return n }
-        return nil
+        return duration
     }
 
     mutating func stringList(_ node: SourceNode, _ what: String) -> [String]? {
@@ -221,13 +211,5 @@ struct NodeReader {
             previous = current
         }
         return previous[b.count]
-    }
-}
-
-/// Durations as written in scenario files and on the command line: `300s`, `500ms`, `2m`, `1h`, or seconds.
-public enum DurationText {
-    public static func parse(_ text: String) -> Double? {
-        guard let seconds = NodeReader.parseDuration(text), seconds >= 0 else { return nil }
-        return seconds
     }
 }

@@ -21,13 +21,13 @@ public enum ScenarioLoader {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             guard let decoded = String(data: data, encoding: .utf8) else {
-                throw SourceFileError(issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")])
+                throw SourceFileError(code: .unreadable, issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")])
             }
             text = decoded
         } catch let error as SourceFileError {
             throw error
         } catch {
-            throw SourceFileError(issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
+            throw SourceFileError(code: .unreadable, issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
         }
         return text
     }
@@ -74,7 +74,7 @@ public enum ScenarioLoader {
                 scenario.role = reader.nonEmptyString(value, "the role (as:)")
             case "timeout":
                 if let t = reader.duration(value, "the scenario timeout") {
-                    if t > 0 { scenario.timeout = t } else { reader.fail(value, "the scenario timeout must be more than 0") }
+                    if t > .zero { scenario.timeout = t } else { reader.fail(value, "the scenario timeout must be more than 0") }
                 }
             case "vars":
                 scenario.vars = reader.fields(value, "vars") ?? []
@@ -192,7 +192,7 @@ public enum ScenarioLoader {
                 step.maxRedirects = reader.int(value, "max_redirects", range: 0...100)
             case "timeout":
                 if let t = reader.duration(value, "the step timeout") {
-                    if t > 0 { step.timeout = t } else { reader.fail(value, "the step timeout must be more than 0") }
+                    if t > .zero { step.timeout = t } else { reader.fail(value, "the step timeout must be more than 0") }
                 }
             default:
                 reader.fail(keyNode, "unknown key '\(key)'")
@@ -339,8 +339,8 @@ public enum ScenarioLoader {
         for (key, _, value) in entries {
             switch key {
             case "until": until = reader.expressionAt(value, "retry.until")
-            case "timeout": if let t = reader.duration(value, "retry.timeout", max: 3600) { spec.timeout = t }
-            case "interval": if let t = reader.duration(value, "retry.interval", max: 600) { spec.interval = t }
+            case "timeout": if let t = reader.duration(value, "retry.timeout", max: .seconds(3600)) { spec.timeout = t }
+            case "interval": if let t = reader.duration(value, "retry.interval", max: .seconds(600)) { spec.interval = t }
             default: spec.maxAttempts = reader.int(value, "retry.max_attempts", range: 1...10_000)
             }
         }

@@ -17,7 +17,9 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
 }
 
 /// One problem found in a scenario or configuration file.
-public struct SourceIssue: Error, Sendable, Hashable, CustomStringConvertible {
+///
+/// Not an error by itself: a file's issues are collected and thrown together as a `SourceFileError`.
+public struct SourceIssue: Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation
     /// What is wrong and what was expected, e.g. "expected a duration like '300s' or '500ms', got 'soon'".
     public var message: String
@@ -31,12 +33,16 @@ public struct SourceIssue: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A file was rejected; every problem found is listed.
-public struct SourceFileError: Error, Sendable, CustomStringConvertible {
-    public var issues: [SourceIssue]
+public struct SourceFileError: RondaError {
+    /// What kind of failure this is (`SourceFileError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<SourceFileError>
 
-    public init(issues: [SourceIssue]) { self.issues = issues }
+    public internal(set) var code: ErrorCode<SourceFileError> = .invalidFile
+    /// Every problem found, in file order, each with its line and column.
+    public internal(set) var issues: [SourceIssue]
 
-    public var description: String { issues.map(\.description).joined(separator: "\n") }
+    /// One line per issue: `file:line:column: what is wrong`.
+    public var message: String { issues.map(\.description).joined(separator: "\n") }
 }
 
 /// A YAML node with its position: the loader's view of a file.
@@ -209,4 +215,11 @@ extension SourceNode {
         }
         return .string(s)
     }
+}
+
+extension ErrorCode where Owner == SourceFileError {
+    /// The file was read but is not valid YAML, or not a valid scenario or configuration.
+    public static var invalidFile: Self { Self("invalidFile") }
+    /// The file could not be read: missing, unreadable, or not UTF-8 text.
+    public static var unreadable: Self { Self("unreadable") }
 }

@@ -10,8 +10,8 @@ public struct Scenario: Sendable, Hashable {
     public var tags: [String]
     /// Log in first with this role's credentials and login steps from configuration (`as:`).
     public var role: String?
-    /// The whole scenario's deadline, seconds (default 300). Teardown has its own budget after it.
-    public var timeout: Double
+    /// The whole scenario's deadline (default 300 s). Teardown has its own budget after it.
+    public var timeout: Duration
     /// Variables evaluated in order before the first step; each may use the ones before it.
     public var vars: [TemplateField]
     /// When present, `steps` run once per row, with the row's keys as variables.
@@ -25,7 +25,7 @@ public struct Scenario: Sendable, Hashable {
 
     public init(
         name: String, description: String? = nil, module: String = "default", priority: Priority = .p2,
-        tags: [String] = [], role: String? = nil, timeout: Double = 300, vars: [TemplateField] = [],
+        tags: [String] = [], role: String? = nil, timeout: Duration = .seconds(300), vars: [TemplateField] = [],
         cases: [ScenarioCase]? = nil, steps: [Step] = [], teardown: [Step] = [],
         file: String = "", location: SourceLocation? = nil
     ) {

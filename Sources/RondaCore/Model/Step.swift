@@ -20,8 +20,8 @@ public struct Step: Sendable, Hashable {
     /// Follow redirects (default: the configuration's, which defaults to true).
     public var followRedirects: Bool?
     public var maxRedirects: Int?
-    /// This request's timeout, seconds (bounded by what is left of the scenario's deadline).
-    public var timeout: Double?
+    /// This request's timeout (bounded by what is left of the scenario's deadline).
+    public var timeout: Duration?
     /// `continue_on_failure:` — after a failed check, go on with the next step (default: the
     /// configuration's `defaults.continue_on_failure`, which defaults to false).
     public var continueOnFailure: Bool?
@@ -36,7 +36,7 @@ public struct Step: Sendable, Hashable {
         headers: [TemplateField] = [], body: StepBody? = nil, webhook: WebhookSpec? = nil,
         condition: Expression? = nil, conditionSource: String? = nil, expect: Expectation = Expectation(),
         captures: [Capture] = [], retry: RetrySpec? = nil, followRedirects: Bool? = nil,
-        maxRedirects: Int? = nil, timeout: Double? = nil, location: SourceLocation
+        maxRedirects: Int? = nil, timeout: Duration? = nil, location: SourceLocation
     ) {
         self.name = name
         self.method = method
@@ -161,16 +161,16 @@ public struct WebhookSpec: Sendable, Hashable {
 public struct RetrySpec: Sendable, Hashable {
     public var until: Expression
     public var untilSource: String
-    /// Give up after this long, seconds.
-    public var timeout: Double
-    /// Wait between attempts, seconds.
-    public var interval: Double
+    /// Give up after this long.
+    public var timeout: Duration
+    /// Wait between attempts.
+    public var interval: Duration
     /// Give up after this many attempts (nil: only the timeout bounds it).
     public var maxAttempts: Int?
     /// Where the `until:` expression starts.
     public var untilLocation: SourceLocation?
 
-    public init(until: Expression, untilSource: String, timeout: Double = 10, interval: Double = 0.5, maxAttempts: Int? = nil) {
+    public init(until: Expression, untilSource: String, timeout: Duration = .seconds(10), interval: Duration = .milliseconds(500), maxAttempts: Int? = nil) {
         self.until = until
         self.untilSource = untilSource
         self.timeout = timeout

@@ -16,29 +16,12 @@ public struct JSONSchemaIssue: Sendable, Hashable, Codable, CustomStringConverti
 }
 
 /// A schema Ronda cannot use (as opposed to an instance that fails a usable schema).
-public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of problem this is (opaque; compare with the static members).
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let raw: String
-        private init(_ raw: String) { self.raw = raw }
+public struct JSONSchemaError: RondaError, Hashable {
+    /// What kind of failure this is (`JSONSchemaError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<JSONSchemaError>
 
-        /// The schema (or a sub-schema) is neither an object nor a boolean.
-        public static let invalidSchema = Code("invalid_schema")
-        /// A `$ref` is not local (`#…`) or points at nothing.
-        public static let unresolvableReference = Code("unresolvable_reference")
-
-        public var description: String { raw }
-    }
-
-    public let code: Code
-    public let message: String
-
-    public init(code: Code, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code): \(message)" }
+    public internal(set) var code: ErrorCode<JSONSchemaError>
+    public internal(set) var message: String
 }
 
 extension JSONSchemaIssue {
@@ -50,4 +33,11 @@ extension JSONSchemaIssue {
     static func child(_ path: String, _ index: Int) -> String {
         path + "/" + String(index)
     }
+}
+
+extension ErrorCode where Owner == JSONSchemaError {
+    /// The schema (or a sub-schema) is neither an object nor a boolean.
+    public static var invalidSchema: Self { Self("invalidSchema") }
+    /// A `$ref` is not local (`#…`) or points at nothing.
+    public static var unresolvableReference: Self { Self("unresolvableReference") }
 }

@@ -51,10 +51,10 @@ public enum ScenarioSchema {
 "type":"string"},"path":{"description":"The path (joined to the target's base URL) or absolute URL for method:",\
 "type":"string"},"post":{"description":"POST this path (joined to the target's base URL) or absolute URL","type":"string"},\
 "put":{"description":"PUT this path (joined to the target's base URL) or absolute URL","type":"string"},"query":{"type":"object"},\
-"retry":{"additionalProperties":false,"properties":{"interval":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h)?\\\\s*$",\
-"type":"string"},{"minimum":0,"type":"number"}]},"max_attempts":{"minimum":1,"type":"integer"},"timeout":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h)?\\\\s*$",\
+"retry":{"additionalProperties":false,"properties":{"interval":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h|d)?\\\\s*$",\
+"type":"string"},{"minimum":0,"type":"number"}]},"max_attempts":{"minimum":1,"type":"integer"},"timeout":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h|d)?\\\\s*$",\
 "type":"string"},{"minimum":0,"type":"number"}]},"until":{"type":"string"}},"required":["until"],"type":"object"},\
-"timeout":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h)?\\\\s*$","type":"string"},{"minimum":0,\
+"timeout":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h|d)?\\\\s*$","type":"string"},{"minimum":0,\
 "type":"number"}]},"trace":{"description":"TRACE this path (joined to the target's base URL) or absolute URL",\
 "type":"string"},"webhook":{"additionalProperties":false,"properties":{"data_id":{"type":"string"},"header":{"type":"string"},\
 "properties":{"items":{"type":"string"},"type":"array"},"provider":{"enum":["stripe","wompi","mercadopago","hmac"]},\
@@ -65,7 +65,7 @@ public enum ScenarioSchema {
 "minItems":1,"type":"array"},"description":{"type":"string"},"module":{"minLength":1,"type":"string"},"priority":{"enum":["P0",\
 "P1","P2","P3","p0","p1","p2","p3"]},"scenario":{"description":"Unique name in the suite.","minLength":1,"type":"string"},\
 "steps":{"items":{"$ref":"#/$defs/step"},"minItems":1,"type":"array"},"tags":{"oneOf":[{"type":"string"},{"items":{"type":"string"},\
-"type":"array"}]},"teardown":{"items":{"$ref":"#/$defs/step"},"type":"array"},"timeout":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h)?\\\\s*$",\
+"type":"array"}]},"teardown":{"items":{"$ref":"#/$defs/step"},"type":"array"},"timeout":{"oneOf":[{"pattern":"^\\\\s*[0-9]+(\\\\.[0-9]+)?\\\\s*(ms|s|m|h|d)?\\\\s*$",\
 "type":"string"},{"minimum":0,"type":"number"}]},"vars":{"type":"object"}},"required":["scenario","steps"],"title":"Ronda scenario",\
 "type":"object"}
 """

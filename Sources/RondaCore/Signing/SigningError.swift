@@ -1,31 +1,12 @@
 import Foundation
 
 /// Why a webhook could not be signed.
-public struct SigningError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of failure this is (opaque; compare with the static members).
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let raw: String
-        private init(_ raw: String) { self.raw = raw }
+public struct SigningError: RondaError, Hashable {
+    /// What kind of failure this is (`SigningError.Code.…`, or `.…` where the type is known).
+    public typealias Code = ErrorCode<SigningError>
 
-        /// The body does not have the shape the provider signs (e.g. a Wompi event without `data`).
-        public static let invalidBody = Code("invalid_body")
-        /// A property named in the signature's property list is not in the event.
-        public static let missingProperty = Code("missing_property")
-        /// A required input (secret, id, request id) is empty.
-        public static let missingInput = Code("missing_input")
-
-        public var description: String { raw }
-    }
-
-    public let code: Code
-    public let message: String
-
-    public init(code: Code, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code): \(message)" }
+    public internal(set) var code: ErrorCode<SigningError>
+    public internal(set) var message: String
 }
 
 /// Hex encoding, HMAC and constant-time comparison shared by the providers.
@@ -71,4 +52,13 @@ enum SignatureCrypto {
             return (String(trimmed[..<equals]), String(trimmed[trimmed.index(after: equals)...]))
         }
     }
+}
+
+extension ErrorCode where Owner == SigningError {
+    /// The body does not have the shape the provider signs (e.g. a Wompi event without `data`).
+    public static var invalidBody: Self { Self("invalidBody") }
+    /// A property named in the signature's property list is not in the event.
+    public static var missingProperty: Self { Self("missingProperty") }
+    /// A required input (secret, id, request id) is empty.
+    public static var missingInput: Self { Self("missingInput") }
 }

@@ -13,24 +13,25 @@ public final class InProcessRateLimiter: RateLimiter {
     private let tats = Mutex<[String: Double]>([:])
     private let clock: @Sendable () -> Double
 
+    /// A limiter for `limit`; `clock` gives the time in seconds (Unix time by default; tests move it).
     public init(_ limit: GCRA, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.limit = limit
         self.clock = clock
     }
 
-    /// Decides without waiting: `nil` when allowed now, otherwise seconds to wait.
-    public func tryAcquire(host: String) -> Double? {
+    /// Decides without waiting: `nil` when allowed now, otherwise how long to wait.
+    public func tryAcquire(host: String) -> Duration? {
         let now = clock()
         return tats.withLock { tats in
             let decision = limit.attempt(now: now, tat: tats[host])
             tats[host] = decision.tat
-            return decision.allowed ? nil : decision.retryAfter
+            return decision.allowed ? nil : .seconds(decision.retryAfter)
         }
     }
 
     public func acquire(host: String) async throws {
         while let wait = tryAcquire(host: host) {
-            try await Task.sleep(for: .seconds(wait))
+            try await Task.sleep(for: wait)
         }
     }
 }
