@@ -16,7 +16,8 @@ public struct EchoServer: Sendable {
             "/usr/bin/env", ["python3", Checkout.root + "/Tests/Servers/echo_server.py"],
             environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], logPath: log
         )
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        // Generous: a whole test run starts dozens of servers at once on a small machine.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: log, encoding: .utf8),
                 let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }), let port = Int(line.dropFirst(5))
