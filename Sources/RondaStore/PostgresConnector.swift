@@ -79,7 +79,7 @@ final class PostgresConnector: Sendable {
         var probe = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: probeTLS)
-        probe.options.connectTimeout = .nanoseconds(Int64(Self.seconds(options.connectTimeout) * 1_000_000_000))
+        probe.options.connectTimeout = .nanoseconds(Int64(options.connectTimeout / .nanoseconds(1)))
         self.probeConfiguration = probe
         (pools, newPools) = AsyncStream.makeStream(of: PostgresPool.self)
     }
@@ -283,10 +283,5 @@ final class PostgresConnector: Sendable {
         newPools.finish()
         for pool in pools { pool.stop() }
         return runner
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RondaCore
 import RondaRuntime
 
 extension PostgresConnector {
@@ -7,7 +8,7 @@ extension PostgresConnector {
     /// kind of failure (a rejected statement, a refused login).
     static func unavailability(_ error: any Error, timeout: Duration) -> String? {
         if error is Deadline.Exceeded {
-            return "no answer within \(format(seconds(timeout)))"
+            return "no answer within \(format(timeout.inSeconds))"
         }
         if String(describing: type(of: error)).contains("ConnectionPoolError") {
             return "cannot open a connection (the pool gave up)"
