@@ -3,8 +3,12 @@
 // Module map and import rules: see docs/architecture.md (mirrors DESIGN.md).
 import PackageDescription
 
+// As Hummingbird's: a file imports every module whose members it uses, and an import is internal
+// unless marked `public import` where a type of that module shows in public API.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -127,6 +131,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -156,7 +161,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Test helpers shared by test targets: a Hummingbird test server, a silent raw-socket server, log capture.
+        // Test helpers shared by test targets, and only those: `eventually`, `freePort`, the redis-server and
+        // PostgreSQL launchers, child processes, a Hummingbird test server, a silent raw-socket server, log capture.
         .target(
             name: "RondaTestSupport",
             dependencies: [
@@ -179,13 +185,13 @@ let package = Package(
         // The runtime layer: timers, sleeps, deadlines, dedicated threads (no servers).
         .testTarget(
             name: "RondaRuntimeTests",
-            dependencies: ["RondaRuntime"],
+            dependencies: ["RondaRuntime", "RondaTestSupport"],
             swiftSettings: swiftSettings
         ),
-        // Pure tests: no sockets, no servers.
+        // The model and language: no sockets, no servers (python3 and openssl as independent references).
         .testTarget(
             name: "RondaCoreTests",
-            dependencies: ["RondaCore"],
+            dependencies: ["RondaCore", "RondaTestSupport"],
             swiftSettings: swiftSettings
         ),
         // SQLite store: schema, migrations, idempotent writes (temporary files only).
@@ -198,7 +204,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // RondaHTTP against real local servers (Hummingbird, raw sockets, openssl s_server).
+        // RondaHTTP against real local servers (Hummingbird, raw sockets, openssl s_server), and
+        // how libcurl is loaded (in `ronda` processes).
         .testTarget(
             name: "RondaHTTPTests",
             dependencies: [
@@ -208,19 +215,44 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The run pipeline in process: lifecycle state machine, in-process queue, worker, CLI.
+        // The worker: lease states, lease → engine → store → ack, snapshots, rate limits (SQLite, local servers).
         .testTarget(
-            name: "RondaRunTests",
+            name: "RondaWorkerTests",
             dependencies: [
-                "RondaCore", "RondaQueue", "RondaStore", "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaCLI",
-                "RondaTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaQueue", "RondaStore", "RondaCore", "RondaTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The coordinator: run lifecycle, finalization, cron schedules and the scheduler (in process, SQLite).
+        .testTarget(
+            name: "RondaCoordinatorTests",
+            dependencies: [
+                "RondaCoordinator", "RondaQueue", "RondaStore", "RondaCore", "RondaTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line in process: parsing, pre-flight, reports, terminal output, snapshots of a suite.
+        .testTarget(
+            name: "RondaCLITests",
+            dependencies: [
+                "RondaCLI", "RondaCoordinator", "RondaEngine", "RondaStore", "RondaCore", "RondaTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The demo application over HTTP: the optica's and the cafeteria's behaviour, and each fault switch.
+        .testTarget(
+            name: "DemoTargetTests",
+            dependencies: ["DemoTarget", "RondaHTTP", "RondaCore", "RondaTestSupport"],
             swiftSettings: swiftSettings
         ),
         // The queue contract on the in-process and Redis queues; Redis tests start their own redis-server.
         .testTarget(
             name: "RondaQueueTests",
-            dependencies: ["RondaQueue", "RondaCore"],
+            dependencies: ["RondaQueue", "RondaCore", "RondaTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Tests against real servers started by the tests.

@@ -9,6 +9,15 @@ ops/setup.sh
 status=0
 # docker-compose.yml against the Compose Specification and Ronda's rules (no Docker engine needed).
 ops/check_compose.sh || status=$?
+# Tests wait by polling with a deadline, never with a fixed sleep over 100 ms.
+ops/check_test_sleeps.sh || status=$?
+# The code is formatted as .swift-format says (`swift format -i -r Sources Tests Benchmarks Package.swift`).
+if swift format lint --strict -r Sources Tests Benchmarks Package.swift; then
+  echo "swift format lint: clean"
+else
+  echo "swift format lint: the files above are not formatted; run: swift format -i -r Sources Tests Benchmarks Package.swift" >&2
+  status=1
+fi
 
 swift build --build-tests --enable-code-coverage
 # The distributed tests start worker processes, redis-server and PostgreSQL and measure rates:

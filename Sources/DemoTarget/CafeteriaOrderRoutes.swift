@@ -90,10 +90,7 @@ extension CafeteriaRoutes {
         case .placed(let order):
             if deferStock {
                 // The fault: an "inventory job" takes the stock later, after other orders saw it untouched.
-                Task { [store] in
-                    try? await Task.sleep(for: .seconds(1.5))
-                    store.takeStock(order.lines)
-                }
+                faults.runLater(after: .seconds(1.5)) { [store] in store.takeStock(order.lines) }
             }
             return orderReply(.created, OrderBody(order))
         case .invalid(let message): return orderError(.unprocessableContent, message)

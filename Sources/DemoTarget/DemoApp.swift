@@ -1,6 +1,6 @@
-import Foundation
-import Hummingbird
-import Logging
+public import Foundation
+public import Hummingbird
+public import Logging
 
 /// The sample application `ronda demo` tests: a small optica (form login with a session cookie,
 /// patients, appointments) and a cafeteria API (bearer tokens, products, orders), in one

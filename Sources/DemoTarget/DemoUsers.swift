@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The accounts the demo app accepts. Passwords come from environment variables, each with a
 /// documented demo default (this is a demo app on loopback, not a place for real secrets):

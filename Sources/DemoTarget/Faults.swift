@@ -18,6 +18,7 @@ public struct DemoFault: Sendable, Hashable, CustomStringConvertible {
 /// Which faults are on. Shared by every route; switchable at runtime (admin endpoint).
 public final class FaultSwitchboard: Sendable {
     private let state: Mutex<Set<String>>
+    private let background = Atomic<Int>(0)
 
     /// Starts with `active` switched on. Unknown names are rejected by `DemoFaults.validate` before this.
     public init(active: Set<String> = []) {
@@ -36,6 +37,20 @@ public final class FaultSwitchboard: Sendable {
     /// Replaces the set of faults switched on.
     public func set(_ names: Set<String>) {
         state.withLock { $0 = names }
+    }
+
+    /// How many background jobs a fault started are still to finish (e.g. the late stock take
+    /// of `stock-not-decremented-atomically`): a test waits for 0 before it reads what they change.
+    public var pendingBackgroundJobs: Int { background.load(ordering: .acquiring) }
+
+    /// Runs `job` after `delay` in the background, counted in `pendingBackgroundJobs` until it has run.
+    func runLater(after delay: Duration, _ job: @escaping @Sendable () -> Void) {
+        background.add(1, ordering: .releasing)
+        Task {
+            try? await Task.sleep(for: delay)
+            job()
+            self.background.subtract(1, ordering: .releasing)
+        }
     }
 }
 

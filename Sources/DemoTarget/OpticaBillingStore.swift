@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A clinic (tenant) of the optica SaaS: its plan, its trial and the modules it has bought.
 ///

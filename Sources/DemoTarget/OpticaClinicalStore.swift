@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One eye's refraction, in hundredths of a diopter (`-2.25` is `-225`) and degrees.
 struct EyeRefraction: Sendable, Hashable {

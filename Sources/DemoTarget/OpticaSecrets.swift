@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The payment gateways' webhook secrets the optica checks signatures with. They come from
 /// environment variables, each with a demo default (a demo app on loopback, not real secrets):

@@ -1,5 +1,5 @@
 import Foundation
-import RondaCore
+public import RondaCore
 
 /// A problem with how Ronda was called or configured: exit status 2, and a message that says what to change.
 ///

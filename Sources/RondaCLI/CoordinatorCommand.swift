@@ -6,6 +6,7 @@ import RondaCore
 import RondaQueue
 import RondaStore
 import ServiceLifecycle
+import UnixSignals
 
 /// `ronda coordinator`: schedules runs, repairs and finalizes them.
 struct CoordinatorCommand: AsyncParsableCommand {

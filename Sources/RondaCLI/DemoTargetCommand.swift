@@ -1,6 +1,7 @@
 import ArgumentParser
 import DemoTarget
 import Foundation
+import RondaCore
 
 /// `ronda demo-target`: serve the demo app in the foreground.
 struct DemoTargetCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import RondaCore
+import ArgumentParser
 
 /// A finished run as one self-contained HTML page: inline CSS, inline SVG charts, no scripts and
 /// nothing fetched from elsewhere, so it opens from disk, from a CI artifact or an e-mail.

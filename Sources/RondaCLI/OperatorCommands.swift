@@ -106,7 +106,7 @@ struct StatsCommand: AsyncParsableCommand {
             "queue:        \(o.pending) pending, \(o.inFlight) leased, \(Terminal.count(o.deadLetters, "dead letter"))\(o.paused ? " — PAUSED (ronda resume)" : "")",
             "workers:      \(o.workers.count) live, \(Terminal.count(o.runningScenarios, "scenario")) running",
         ]
-        lines += o.workers.map { "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) running  \($0.processed) done" }
+        lines += o.workers.map { "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) running  \($0.processed) done\($0.paused == true ? "  paused" : "")" }
         lines += o.runningRuns.map { run in
             "run \(run.id)\(run.schedule.map { " (\($0))" } ?? ""): owes \(run.owed) of \(Terminal.count(run.scenarios, "scenario")), deadline \(ISO8601DateFormatter().string(from: run.deadline))"
         }

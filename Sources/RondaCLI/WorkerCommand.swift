@@ -8,6 +8,7 @@ import RondaQueue
 import RondaStore
 import RondaWorker
 import ServiceLifecycle
+import UnixSignals
 
 /// `ronda worker`: a stateless worker of the distributed mode.
 struct WorkerCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import Logging
 import RondaCore
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// `ronda coordinator serve` as a `Service`: every `interval`, a schedule tick and a sweep
 /// (enqueue repairs, finalization); at each `cleanupTime` (the CLI's default is 03:00 daily, in the

@@ -1,7 +1,8 @@
-import Foundation
-import RondaCore
+public import Foundation
+public import RondaCore
 import RondaQueue
 import RondaStore
+import Logging
 
 extension ErrorKind {
     /// The queue gave up on the job: delivered too many times without a result.

@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import RondaCore
-import RondaQueue
-import RondaStore
+public import Foundation
+public import Logging
+public import RondaCore
+public import RondaQueue
+public import RondaStore
 
 /// A scenario as the coordinator enqueues it: the scenario and the exact text it was parsed and
 /// validated from (never the file read again: an edit after validation must not run unvalidated).

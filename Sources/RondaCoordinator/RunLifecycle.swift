@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The run lifecycle as a pure state machine: which scenarios are expected, which have a
 /// result, and what to do now. No I/O: the coordinator keeps one for each run it handles, for

@@ -1,5 +1,5 @@
-import Foundation
-import RondaCore
+public import Foundation
+public import RondaCore
 
 /// What the engine needs to run scenarios against one target.
 public struct EngineConfiguration: Sendable {

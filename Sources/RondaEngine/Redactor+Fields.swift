@@ -1,5 +1,5 @@
 import Foundation
-import RondaCore
+public import RondaCore
 
 /// Credential fields: JSON keys, form fields, query parameters and captures whose values are
 /// credentials by their name.

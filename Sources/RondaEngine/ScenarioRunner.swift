@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import RondaCore
-import RondaHTTP
+public import Logging
+public import RondaCore
+public import RondaHTTP
 
 /// Runs one scenario against a base URL and returns its result.
 ///

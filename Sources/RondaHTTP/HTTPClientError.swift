@@ -1,4 +1,4 @@
-import RondaCore
+public import RondaCore
 
 /// Why a request produced no response.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One cookie in a session's jar, as curl's cookie engine keeps it.
 public struct HTTPCookie: Sendable, Hashable {

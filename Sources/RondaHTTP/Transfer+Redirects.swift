@@ -1,3 +1,4 @@
+import Foundation
 /// One request of a redirect chain: what `Transfer` sends to which URL.
 ///
 /// Ronda follows redirects itself rather than through CURLOPT_FOLLOWLOCATION, so that the

@@ -1,5 +1,5 @@
 import Foundation
-import RondaCore
+public import RondaCore
 
 /// One scenario of one run, as a worker receives it. Stateless workers need nothing else:
 /// the job carries a snapshot of the scenario file and the run's variables.

@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import RondaCore
+public import RondaCore
 
 extension PostgresStore {
     /// One round trip for a result without steps (a single INSERT, atomic on its own); a result

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PostgresNIO
-import RondaCore
+public import RondaCore
 
 extension PostgresStore {
     public func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool {

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 import PostgresNIO
 
 /// The distributed result store: PostgreSQL 15, with the same schema and migrations as

@@ -1,5 +1,5 @@
-import Foundation
-import RondaCore
+public import Foundation
+public import RondaCore
 
 /// Where runs and their scenario results live. SQLite for the embedded mode,
 /// PostgreSQL for the distributed mode; both with one schema and the same migrations.

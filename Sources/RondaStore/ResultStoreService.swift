@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// The `Service` that keeps a result store's connections running inside a `ServiceGroup`.
 ///

@@ -1,5 +1,6 @@
-import Foundation
+public import Foundation
 import SQLiteNIO
+import Logging
 
 /// A migration recorded in `schema_migrations`.
 public struct AppliedMigration: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import RondaCore
+public import RondaCore
 import SQLiteNIO
 
 extension SQLiteStore {

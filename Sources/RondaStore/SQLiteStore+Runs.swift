@@ -1,6 +1,7 @@
-import Foundation
-import RondaCore
+public import Foundation
+public import RondaCore
 import SQLiteNIO
+import Logging
 
 extension SQLiteStore {
     public func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool {

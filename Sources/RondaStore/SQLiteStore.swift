@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 import SQLiteNIO
 
 /// The embedded result store: one SQLite file (`.ronda/ronda.sqlite` by default).

@@ -1,5 +1,5 @@
 import Foundation
-import RondaCore
+public import RondaCore
 import SQLiteNIO
 
 /// An error from a result store, with a message an operator can act on.

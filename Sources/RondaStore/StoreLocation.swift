@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 
 /// Where the result store is, as an operator writes it in RONDA_DATABASE_URL or `--database-url`:
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension ResultStore {
     /// The durable pause switch (`ronda pause` / `ronda resume`): `nil` when never set. Redis

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import RondaCore
 import RondaEngine
-import RondaQueue
+public import RondaQueue
 import RondaRuntime
 import RondaStore
 import Synchronization

@@ -1,9 +1,9 @@
 import Foundation
-import Logging
-import RondaCore
-import RondaEngine
-import RondaQueue
-import RondaStore
+public import Logging
+public import RondaCore
+public import RondaEngine
+public import RondaQueue
+public import RondaStore
 
 /// The worker loop: lease → rate limit → engine → store → acknowledge.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import RondaQueue
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// `ronda worker` as a `Service`: runs the worker's slots and a heartbeat until a graceful
 /// shutdown (SIGTERM), then stops leasing and finishes the jobs in flight before returning.
@@ -46,7 +46,7 @@ public struct WorkerService: Service {
         while !Task.isCancelled {
             let info = WorkerInfo(
                 name: worker.name, concurrency: concurrency, inFlight: worker.state.inFlight,
-                processed: worker.state.processed, startedAt: startedAt)
+                processed: worker.state.processed, startedAt: startedAt, paused: worker.pauseGate?.lastReading)
             do { try await control.heartbeat(info, ttl: heartbeatInterval * 3) } catch {
                 worker.logger.warning("cannot write the heartbeat", metadata: ["error": "\(error)"])
             }

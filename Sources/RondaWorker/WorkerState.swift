@@ -51,6 +51,9 @@ final class PauseGate: Sendable {
         self.store = store
     }
 
+    /// The switch as last read (false before the first reading), without asking again.
+    var lastReading: Bool { cached.withLock { $0.at == nil ? false : $0.paused } }
+
     func isPaused(logger: Logger) async -> Bool {
         let now = clock.now
         if let hit = cached.withLock({ cache -> Bool? in

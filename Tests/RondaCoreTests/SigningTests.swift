@@ -1,4 +1,5 @@
 import Foundation
+import RondaTestSupport
 import Testing
 
 @testable import RondaCore
@@ -11,17 +12,9 @@ enum IndependentPython {
 
     /// `python3 -c script arguments…`; the trimmed standard output, or `nil` if it did not exit 0.
     static func run(_ script: String, _ arguments: [String]) throws -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let (status, output) = try runProgram("/usr/bin/env", ["python3", "-c", script] + arguments)
+        guard status == 0 else { return nil }
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

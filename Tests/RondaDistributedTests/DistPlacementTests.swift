@@ -18,7 +18,7 @@ struct DistPlacementTests {
 
     @Test func aDeadLetteredUnparseableJobIsFiledUnderItsPlannedModuleAndPriority() async throws {
         let directory = try Checkout.temporaryDirectory("ronda-placement")
-        let redis = try await RedisProcess(directory: directory)
+        let redis = try TestRedis(directory: directory, persistent: true)
         let store = try await SQLiteStore.open(path: directory + "/ronda.sqlite")
         try await store.migrate()
         let queue = RedisJobQueue(

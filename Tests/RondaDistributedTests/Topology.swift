@@ -15,7 +15,7 @@ import Synchronization
 /// plays the coordinator in process, with the same `RunCoordinator` code `ronda coordinator` runs.
 final class Topology: Sendable {
     let directory: String
-    let redis: RedisProcess
+    let redis: TestRedis
     let databaseURL: String
     let demo: RunningDemo
     let store: any ResultStore
@@ -28,7 +28,7 @@ final class Topology: Sendable {
 
     init(databaseURL: String, name: String = #function) async throws {
         directory = try Checkout.temporaryDirectory("ronda-topology")
-        redis = try await RedisProcess(directory: directory)
+        redis = try TestRedis(directory: directory, persistent: true)
         self.databaseURL = databaseURL
         demo = try await DemoRunner.startDemo(faults: [])
         store = try await StoreLocation.open(url: databaseURL, logger: Logger(label: "test.store"))
@@ -98,13 +98,45 @@ final class Topology: Sendable {
             }
             if let names = try? await store.scenariosWithResults(runID: run.id) { count = names.count }
             if count >= run.totals.scenarios, finalizations > 0 { break }
-            try? await Task.sleep(for: .milliseconds(200))
+            try? await Task.sleep(for: .milliseconds(100))
         }
         // More sweeps after the finalization must not finalize it again.
         for _ in 0..<3 {
             if let report = try? await coordinator.sweep() { finalizations += report.finalized.filter { $0.id == run.id }.count }
         }
         return (count, finalizations)
+    }
+
+    /// Waits until each worker in `names` has sent two heartbeats after `since` saying it holds
+    /// back because of the pause switch: by then every slot has read the switch several times
+    /// (every 250 ms) with the jobs waiting. What a test checks before "nothing started".
+    func pausedHeartbeats(_ names: Set<String>, since: Date, seconds: Double = 30) async -> Bool {
+        var seen: [String: Set<Date>] = [:]
+        return await eventually(seconds) {
+            for info in (try? await control.liveWorkers()) ?? [] where names.contains(info.name) && info.paused == true && info.seenAt > since {
+                seen[info.name, default: []].insert(info.seenAt)
+            }
+            return names.allSatisfy { (seen[$0]?.count ?? 0) >= 2 }
+        }
+    }
+
+    /// How many times `text` appears in the logs of the workers `names`.
+    func count(_ text: String, inLogsOf names: [String]) -> Int {
+        names.reduce(0) { total, name in total + (worker(name)?.log.components(separatedBy: text).count ?? 1) - 1 }
+    }
+
+    /// The most attempts the workers `names` logged for one result they could not record
+    /// ("cannot record the result; retrying … scenario=NAME").
+    func mostRetriesOfOneResult(inLogsOf names: [String]) -> Int {
+        var attempts: [Substring: Int] = [:]
+        for name in names {
+            for line in (worker(name)?.log ?? "").split(separator: "\n") where line.contains("cannot record the result; retrying") {
+                if let scenario = line.split(separator: " ").last(where: { $0.hasPrefix("scenario=") }) {
+                    attempts[scenario, default: 0] += 1
+                }
+            }
+        }
+        return attempts.values.max() ?? 0
     }
 
     /// Stops every worker (SIGKILL), the demo app and redis; closes connections.
@@ -135,14 +167,4 @@ final class Topology: Sendable {
             return ScenarioSnapshot(scenario: try ScenarioLoader.parse(source, file: "\(name).yml"), source: source)
         }
     }
-}
-
-/// Polls `condition` every 20 ms for up to `seconds`; the tests assert what it returns.
-func eventually(_ seconds: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
 }

@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func aFalseIfSkipsTheStep() async throws {
-        try await withServer({ Self.routes($0, $1, readyAfter: 1) }) { server, log in
+        try await withServer { Self.routes($0, $1, readyAfter: 1) } run: { server, log in
             let result = try await runScenario("""
                 scenario: Skip
                 vars: { plan: basic }
@@ -174,7 +174,7 @@ import Testing
     }
 
     @Test func casesRunTheStepsOncePerRow() async throws {
-        try await withServer({ Self.routes($0, $1, readyAfter: 1) }) { server, log in
+        try await withServer { Self.routes($0, $1, readyAfter: 1) } run: { server, log in
             let result = try await runScenario("""
                 scenario: Volume discounts
                 cases:
@@ -194,7 +194,7 @@ import Testing
     }
 
     @Test func aWrongCaseRowFailsNamingTheRow() async throws {
-        try await withServer({ Self.routes($0, $1, readyAfter: 1) }) { server, log in
+        try await withServer { Self.routes($0, $1, readyAfter: 1) } run: { server, log in
             let result = try await runScenario("""
                 scenario: Volume discounts
                 cases:
@@ -217,7 +217,7 @@ import Testing
     }
 
     @Test func retryUntilPassesOnceTheEndpointIsReady() async throws {
-        try await withServer({ Self.routes($0, $1, readyAfter: 3) }) { server, log in
+        try await withServer { Self.routes($0, $1, readyAfter: 3) } run: { server, log in
             let result = try await runScenario("""
                 scenario: Wait for activation
                 steps:
@@ -233,7 +233,7 @@ import Testing
     }
 
     @Test func retryUntilThatNeverHoldsFailsWithAMessageAboutTheRetry() async throws {
-        try await withServer({ Self.routes($0, $1, readyAfter: .max) }) { server, log in
+        try await withServer { Self.routes($0, $1, readyAfter: .max) } run: { server, log in
             let result = try await runScenario("""
                 scenario: Never activated
                 steps:
@@ -252,7 +252,7 @@ import Testing
     }
 
     @Test func retryStopsAtMaxAttempts() async throws {
-        try await withServer({ Self.routes($0, $1, readyAfter: .max) }) { server, log in
+        try await withServer { Self.routes($0, $1, readyAfter: .max) } run: { server, log in
             let result = try await runScenario("""
                 scenario: Bounded retry
                 steps:

@@ -1,12 +1,13 @@
 import Foundation
 import RondaCore
 import RondaEngine
+import RondaTestSupport
 import Testing
 
 /// `expect: { tls: … }` end to end against `openssl s_server` with a one-day certificate.
 @Suite struct HTTPCertificateScenarioTests {
     @Test func anExpiringCertificateFailsTheScenario() async throws {
-        let server = try HTTPCertServer()
+        let server = try TLSServer()
         defer { server.stop() }
         let result = try await runScenario("""
             scenario: Certificate

@@ -1,4 +1,5 @@
 import Foundation
+import RondaTestSupport
 import HTTPTypes
 import Hummingbird
 
@@ -50,7 +51,7 @@ enum HTTPDigestRoute {
 
     static func digest(_ text: String, algorithm: String) throws -> String {
         let (status, output) = try runProgram("/usr/bin/openssl", ["dgst", algorithm == "MD5" ? "-md5" : "-sha256", "-r"], input: Array(text.utf8))
-        guard status == 0 else { throw ProcessFailed(description: "openssl dgst exited with \(status)") }
+        guard status == 0 else { throw ProgramFailure(description: "openssl dgst exited with \(status)") }
         return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 }

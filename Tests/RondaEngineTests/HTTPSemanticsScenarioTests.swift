@@ -90,7 +90,7 @@ import Testing
 
     @Test func digestAuthMD5AndSHA256() async throws {
         for algorithm in ["MD5", "SHA-256"] {
-            try await withServer({ router, _ in HTTPDigestRoute.install(router, algorithm: algorithm) }) { server, _ in
+            try await withServer { router, _ in HTTPDigestRoute.install(router, algorithm: algorithm) } run: { server, _ in
                 let result = try await runScenario("""
                     scenario: Digest
                     steps:

@@ -37,10 +37,10 @@ func runScenario(
 /// Starts a server whose routes `configure` installs (with a shared request log), runs `body`, stops the server.
 func withServer<T: Sendable>(
     _ configure: @escaping @Sendable (Router<BasicRequestContext>, RequestLog) -> Void,
-    _ body: (TestHTTPServer, RequestLog) async throws -> T
+    run body: (TestHTTPServer, RequestLog) async throws -> T
 ) async throws -> T {
     let log = RequestLog()
-    return try await TestHTTPServer.with({ router in configure(router, log) }) { server in
+    return try await TestHTTPServer.with { router in configure(router, log) } run: { server in
         try await body(server, log)
     }
 }
@@ -83,56 +83,6 @@ func residentBytes() -> Int {
 
 struct ProcessFailed: Error, CustomStringConvertible {
     var description: String
-}
-
-/// Runs a program to completion (blocking; for small inputs and outputs) and returns its standard output.
-func runProgram(_ path: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]) throws -> (status: Int32, output: [UInt8]) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.merge(environment) { _, new in new }
-    process.environment = env
-    let stdin = Pipe()
-    let stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let writer = Thread {
-        stdin.fileHandleForWriting.write(Data(input))
-        try? stdin.fileHandleForWriting.close()
-    }
-    writer.start()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, Array(output))
-}
-
-/// Runs a program without blocking the calling task (for server handlers); returns its exit status.
-func runProgramAsync(_ path: String, _ arguments: [String], input: [UInt8], environment: [String: String]) async throws -> Int32 {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do { try process.run() } catch {
-            continuation.resume(throwing: error)
-            return
-        }
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-    }
 }
 
 /// A directory under the system temporary directory, removed by `remove()`.

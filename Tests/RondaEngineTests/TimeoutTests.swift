@@ -5,6 +5,7 @@ import RondaCore
 import RondaEngine
 import RondaTestSupport
 import Testing
+import Logging
 
 @Suite struct TimeoutTests {
     static func healthyRoutes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {

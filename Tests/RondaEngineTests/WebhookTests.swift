@@ -65,7 +65,7 @@ import Testing
             for (name, value) in seen.headers {
                 environment["H_" + name.uppercased().replacingOccurrences(of: "-", with: "_")] = value
             }
-            let status = try await runProgramAsync("/usr/bin/env", ["python3", "-c", verifier, provider], input: seen.body, environment: environment)
+            let status = try await runProgramAsync("/usr/bin/env", ["python3", "-c", verifier, provider], input: seen.body, environment: environment).status
             return status == 0 ? jsonResponse(#"{"verified":true}"#) : jsonResponse(#"{"verified":false}"#, status: .unauthorized)
         }
     }

@@ -1,6 +1,7 @@
 @testable import RondaHTTP
 import RondaTestSupport
 import Testing
+import RondaCore
 
 /// Pure checks of how curl's results become Ronda's types; no sockets.
 @Suite struct ErrorMappingTests {

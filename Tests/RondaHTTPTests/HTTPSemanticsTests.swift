@@ -68,11 +68,11 @@ import Testing
 
     @Test func redirectToAnotherOriginDropsAuthorizationAndHandWrittenCookies() async throws {
         try await TestHTTPServer.with(Self.routes) { server in
-            try await TestHTTPServer.with({ router in
+            try await TestHTTPServer.with { router in
                 router.get("/away") { _, _ in
                     Response(status: .found, headers: [.location: server.url("/echo").replacingOccurrences(of: "127.0.0.1", with: "localhost")])
                 }
-            }) { other in
+            } run: { other in
                 let session = HTTPSession()
                 defer { session.close() }
                 let request = ClientRequest(url: other.url("/away"), headers: [HTTPHeader("Authorization", "Bearer s3cret"), HTTPHeader("Cookie", "sid=1")])
@@ -150,15 +150,7 @@ import Testing
     }
 
     func runShell(_ command: String) throws -> (Int32, [UInt8]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, Array(data))
+        try runProgram("/bin/sh", ["-c", command])
     }
 }
 
@@ -237,8 +229,8 @@ import Testing
     }
 
     @Test func curlDatesParse() {
-        #expect(HTTPCertificate.parseDate("Dec  5 08:00:00 2027 GMT") == 1827993600)
-        #expect(HTTPCertificate.parseDate("2027-12-05 08:00:00 GMT") == 1827993600)
+        #expect(HTTPCertificate.parseDate("Dec  5 08:00:00 2027 GMT") == 1_827_993_600)
+        #expect(HTTPCertificate.parseDate("2027-12-05 08:00:00 GMT") == 1_827_993_600)
         #expect(HTTPCertificate.parseDate("soon") == nil)
     }
 }

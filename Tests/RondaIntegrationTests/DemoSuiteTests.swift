@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RondaCore
 import RondaEngine
+import RondaTestSupport
 import Testing
 
 @testable import RondaCLI
@@ -15,9 +16,9 @@ import FoundationNetworking
 /// the built `ronda demo` binary.
 @Suite("Demo suite")
 struct DemoSuiteTests {
-    /// The package root (this file is Tests/RondaIntegrationTests/DemoSuiteTests.swift).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let binary = root + "/.build/debug/ronda"
+    /// The package root, and the `ronda` binary built beside the tests.
+    static let root = Checkout.root
+    static var binary: String { Checkout.ronda }
 
     static func loadSuite() throws -> (RondaConfig, [Scenario]) {
         let config = try RondaConfig.load(file: root + "/ronda.yml")
@@ -170,20 +171,15 @@ struct DemoSuiteTests {
             Issue.record("build the binary first: swift build --product ronda (\(binary) is missing)")
             return (-1, "")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RONDA_") && !$0.key.hasPrefix("DEMO_") }
         environment.merge(extraEnvironment) { _, new in new }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let directory = try Checkout.temporaryDirectory("ronda-binary")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // `env -C`: run from the package root (posix_spawn has no working-directory action here).
+        let status = try spawnAndWait(
+            ["/usr/bin/env", "-C", root, binary] + arguments, log: directory + "/output", environment: environment,
+            inheritEnvironment: false)
+        return (status, (try? String(contentsOfFile: directory + "/output", encoding: .utf8)) ?? "")
     }
 
     static func fetch(_ url: String) async throws -> String {

@@ -91,7 +91,7 @@ struct SecretOutputsTests {
 
     /// Stores the run in a fresh PostgreSQL database and returns `pg_dump`'s text of it.
     func postgresDump(_ record: RunRecord, _ results: [ScenarioResult], dir: String) async throws -> [UInt8] {
-        let url = try await TestPostgres.shared().makeDatabase()
+        let url = try await TestPostgres.freshDatabase()
         let store = try await StoreLocation.open(url: url)
         try await store.migrate()
         _ = try await store.createRun(record)

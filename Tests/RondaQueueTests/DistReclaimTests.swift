@@ -1,4 +1,5 @@
 import Foundation
+import RondaTestSupport
 import Testing
 
 @testable import RondaQueue

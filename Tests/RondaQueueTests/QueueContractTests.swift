@@ -102,7 +102,8 @@ struct QueueContractTests {
         try await queue.enqueue([job(7)])
         let lease = try #require(try await leased)
         #expect(lease.job.scenario == "s7")
-        #expect(elapsed(since: start) < .seconds(5))
+        // Woken by the enqueue, not by the end of its 30 s wait (a generous margin for a loaded machine).
+        #expect(elapsed(since: start) < .seconds(25))
     }
 
     @Test(arguments: QueueKind.allCases)
@@ -113,7 +114,6 @@ struct QueueContractTests {
         #expect(try await fixture.queue.lease(consumer: "w", wait: .milliseconds(250)) == nil)
         let waited = elapsed(since: start)
         #expect(waited >= .milliseconds(200))
-        #expect(waited < .seconds(5))
     }
 
     @Test(arguments: QueueKind.allCases)
@@ -138,6 +138,7 @@ struct QueueContractTests {
         let task = Task { try await queue.lease(consumer: "w", wait: .seconds(30)) }
         task.cancel()
         #expect(try await task.value == nil)
-        #expect(elapsed(since: start) < .seconds(5))
+        // Ended by the cancellation, not by the end of its 30 s wait.
+        #expect(elapsed(since: start) < .seconds(25))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RondaTestSupport
 import Testing
 
 @testable import RondaQueue
@@ -150,7 +151,7 @@ struct RedisQueueTests {
     }
 
     @Test func anUnreachableRedisGivesAClearError() async throws {
-        let port = try TestRedis.freePort()
+        let port = try freePort()
         let configuration = RedisConfiguration(
             port: port, connectTimeout: .milliseconds(500),
             retry: .init(attempts: 2, initialBackoff: .milliseconds(10)))

@@ -1,4 +1,5 @@
 import Foundation
+import RondaTestSupport
 import Synchronization
 import Testing
 
@@ -7,16 +8,6 @@ import Testing
 struct OneShotTimerTests {
     /// An object whose lifetime tells whether a timer still holds its handler.
     final class Token: Sendable {}
-
-    /// Waits (polling, bounded) until `condition` holds; false when it never did.
-    func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-        let end = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < end {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(1))
-        }
-        return condition()
-    }
 
     @Test func firesOnceAfterTheDelay() async {
         let count = Atomic<Int>(0)

@@ -136,7 +136,7 @@ func withStore<T>(
         let path = temporary.path("data/ronda.sqlite")
         fixture = StoreFixture(kind: kind, location: path) { try await SQLiteStore.open(path: path) }
     case .postgres:
-        let url = try await TestPostgres.shared().makeDatabase()
+        let url = try await TestPostgres.freshDatabase()
         fixture = StoreFixture(kind: kind, location: url) { try await openPostgres(url) }
     }
     defer { directory?.remove() }

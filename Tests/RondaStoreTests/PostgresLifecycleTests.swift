@@ -18,7 +18,7 @@ struct PostgresLifecycleTests {
     }
 
     @Test func aStoreRunByItsServiceWorksUntilTheGroupShutsDown() async throws {
-        let store = try await openForService(try await TestPostgres.shared().makeDatabase())
+        let store = try await openForService(try await TestPostgres.freshDatabase())
         let group = ServiceGroup(services: [ResultStoreService(store: store)], logger: Logger(label: "test.group"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -34,7 +34,7 @@ struct PostgresLifecycleTests {
     }
 
     @Test func withRunningRunsTheBodyThenClosesTheStore() async throws {
-        let store = try await openForService(try await TestPostgres.shared().makeDatabase())
+        let store = try await openForService(try await TestPostgres.freshDatabase())
         let found = try await ResultStoreService.withRunning(store) { store in
             try await store.migrate()
             _ = try await store.createRun(makeRun(id: "r"))

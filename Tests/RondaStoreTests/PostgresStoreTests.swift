@@ -56,7 +56,7 @@ struct PostgresStoreTests {
     }
 
     @Test func concurrentMigrationsFromSeveralStoresApplyEachOnce() async throws {
-        let url = try await TestPostgres.shared().makeDatabase()
+        let url = try await TestPostgres.freshDatabase()
         var stores: [PostgresStore] = []
         for _ in 0..<5 { stores.append(try await openPostgres(url)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -127,7 +127,7 @@ struct PostgresStoreTests {
     }
 
     @Test func openedStoreWorksThroughTheURLWithAnEncodedPassword() async throws {
-        let url = try await TestPostgres.shared().makeDatabase()
+        let url = try await TestPostgres.freshDatabase()
         #expect(url.contains("s3cr%3At%2Fp%40ss%25word"))
         let store = try await StoreLocation.open(url: url)
         try await store.migrate()
@@ -197,7 +197,7 @@ struct PostgresStoreTests {
 @Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)), .timeLimit(.minutes(2)))
 struct PostgresBatchTests {
     @Test func concurrentResultsAreEachInsertedOnceAndTheOrphanFailsAlone() async throws {
-        let store = try await openPostgres(try await TestPostgres.shared().makeDatabase())
+        let store = try await openPostgres(try await TestPostgres.freshDatabase())
         try await store.migrate()
         _ = try await store.createRun(makeRun(id: "batch"))
         // 200 distinct scenarios, 50 of them submitted twice, and one result for a run that does not exist.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -33,8 +33,7 @@ public final class ChildProcess: Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv + envp { free(pointer) }
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
@@ -83,6 +82,18 @@ public final class ChildProcess: Sendable {
     public func kill9() async {
         signal(SIGKILL)
         _ = await wait(timeout: .seconds(10))
+    }
+
+    /// SIGKILL and reap, blocking the calling thread until the process is gone (for `deinit`s
+    /// and synchronous tear-downs; SIGKILL cannot be caught, so this returns promptly).
+    public func killAndReap() {
+        let pid = self.pid
+        guard pid > 0, statusBox.withLock({ $0 }) == nil else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        statusBox.withLock { $0 = status }
+        ChildRegistry.remove(pid)
     }
 
     /// The log so far.

@@ -34,7 +34,12 @@ public final class HTTPHostileServer: Sendable {
         private var fds: Set<Int32> = []
         func add(_ fd: Int32) { lock.withLock { _ = fds.insert(fd) } }
         func close(_ fd: Int32) { lock.withLock { if fds.remove(fd) != nil { _ = Glibc.close(fd) } } }
-        func closeAll() { lock.withLock { fds.forEach { _ = Glibc.close($0) }; fds.removeAll() } }
+        func closeAll() {
+            lock.withLock {
+                for fd in fds { Glibc.close(fd) }
+                fds.removeAll()
+            }
+        }
     }
 
     public init(reply: Reply) throws {

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 
 /// A swift-log `LogHandler` that keeps every line in memory, for assertions on what was logged.
 ///

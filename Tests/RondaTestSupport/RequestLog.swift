@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 
 /// What a ``TestHTTPServer`` route saw: kept so a test can assert a request reached the server.
 public struct SeenRequest: Sendable {

@@ -27,7 +27,12 @@ public final class SilentServer: Sendable {
         private var total = 0
         func add(_ fd: Int32) { lock.withLock { fds.append(fd); total += 1 } }
         var count: Int { lock.withLock { total } }
-        func closeAll() { lock.withLock { fds.forEach { _ = close($0) }; fds.removeAll() } }
+        func closeAll() {
+            lock.withLock {
+                for fd in fds { close(fd) }
+                fds.removeAll()
+            }
+        }
     }
 
     public init() throws {

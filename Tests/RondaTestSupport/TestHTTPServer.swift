@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 import Logging
 
 /// A real Hummingbird 2 server on 127.0.0.1 with an ephemeral port, serving the
@@ -72,7 +72,7 @@ extension TestHTTPServer {
     /// Starts a server, runs `body` with it, and stops it afterwards, also when `body` throws.
     public static func with<T: Sendable>(
         _ configure: @Sendable (Router<BasicRequestContext>) -> Void,
-        _ body: (TestHTTPServer) async throws -> T
+        run body: (TestHTTPServer) async throws -> T
     ) async throws -> T {
         let server = try await start(configure)
         do {

@@ -30,6 +30,34 @@ public final class TestPostgres: Sendable {
         }
     }
 
+    /// `RONDA_TEST_DATABASE_URL`, when set and not empty: an existing server the tests that only
+    /// need a database use (postgres://user:password@host:port/db, the role with CREATEDB).
+    /// Tests that stop and start the server always start their own.
+    public static var externalURL: String? {
+        ProcessInfo.processInfo.environment["RONDA_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A fresh, empty database for one test, and its URL: on `RONDA_TEST_DATABASE_URL`'s server
+    /// when set, else on the cluster shared by this test process (`shared()`).
+    public static func freshDatabase() async throws -> String {
+        guard let external = externalURL else { return try await shared().makeDatabase() }
+        guard var parts = URLComponents(string: external), parts.scheme == "postgres" || parts.scheme == "postgresql" else {
+            throw Failure(description: "RONDA_TEST_DATABASE_URL must be postgres://user:password@host:port/db")
+        }
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let log = NSTemporaryDirectory() + "ronda-test-psql-\(name).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let status = try await offCooperativePool {
+            try spawnAndWait(["\(binDirectory)/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", external, "-c", "CREATE DATABASE \(name)"], log: log)
+        }
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw Failure(description: "CREATE DATABASE on RONDA_TEST_DATABASE_URL failed (status \(status)): \(output)")
+        }
+        parts.path = "/" + name
+        return parts.string ?? external
+    }
+
     /// Why PostgreSQL tests cannot run here, for skip messages.
     public static var unavailableReason: String {
         "PostgreSQL 15 programs not found in \(binDirectory) (apt-get install postgresql-15, or set RONDA_TEST_PG_BIN)"
@@ -55,7 +83,7 @@ public final class TestPostgres: Sendable {
     /// Creates and starts a dedicated cluster.
     public init() throws {
         guard Self.isAvailable else { throw Failure(description: Self.unavailableReason) }
-        self.portBox = Mutex(try Self.freePort())
+        self.portBox = Mutex(try freePort())
         var template = Array("/tmp/ronda-pg-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw Failure(description: "mkdtemp failed: errno \(errno)")
@@ -74,7 +102,7 @@ public final class TestPostgres: Sendable {
                     break
                 } catch where attempt < 4 {
                     attempt += 1
-                    let next = try Self.freePort()
+                    let next = try freePort()
                     portBox.withLock { $0 = next }
                     try appendSettings("port = \(next)")
                 }
@@ -122,7 +150,7 @@ public final class TestPostgres: Sendable {
     /// Creates a fresh, empty database owned by the login role and returns its URL.
     public func makeDatabase() async throws -> String {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await Self.offCooperativePool { try self.psql("CREATE DATABASE \(name) OWNER \(Self.user)") }
+        try await offCooperativePool { try self.psql("CREATE DATABASE \(name) OWNER \(Self.user)") }
         return url(database: name)
     }
 
@@ -130,12 +158,12 @@ public final class TestPostgres: Sendable {
 
     /// Stops the server (fast shutdown: sessions are disconnected) and waits until it is gone.
     public func stop() async throws {
-        try await Self.offCooperativePool { try self.stopServer() }
+        try await offCooperativePool { try self.stopServer() }
     }
 
     /// Starts the server again on the same port and data directory, and waits until it accepts connections.
     public func start() async throws {
-        try await Self.offCooperativePool { try self.startServer() }
+        try await offCooperativePool { try self.startServer() }
     }
 
     private func initialize() throws {
@@ -205,7 +233,7 @@ public final class TestPostgres: Sendable {
             // From /: the current directory may be unreadable to `postgres`.
             argv = ["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/env", "-C", "/"] + argv
         }
-        let status = try Self.spawnAndWait(argv, log: log)
+        let status = try spawnAndWait(argv, log: log)
         guard status == 0 else {
             let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
             let serverLog = (try? String(contentsOfFile: logFile, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
@@ -213,47 +241,11 @@ public final class TestPostgres: Sendable {
         }
     }
 
-    private static func spawnAndWait(_ argv: [String], log: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
-        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw Failure(description: "waitpid failed: errno \(errno)") }
-        }
-        // WIFEXITED / WEXITSTATUS
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
-
     private func chownToPostgres(_ path: String) throws {
         guard getuid() == 0 else { return }
         guard let entry = getpwnam("postgres") else { throw Failure(description: "no 'postgres' user to run PostgreSQL as") }
         guard chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
             throw Failure(description: "chown \(path) failed: errno \(errno)")
-        }
-    }
-
-    /// A port nothing listens on right now (bound to port 0, then closed).
-    static func freePort() throws -> Int {
-        let (fd, port) = try SilentServer.bindLoopback(listen: false)
-        close(fd)
-        return port
-    }
-
-    /// Runs blocking work (process spawning, waitpid) on its own thread, not the cooperative pool.
-    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.name = "ronda.test.postgres"
-            thread.start()
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
-import RondaCore
+public import Foundation
+public import RondaCore
 
 /// A problem in a schedule expression, naming what was expected.
 public struct ScheduleError: RondaError, Hashable {

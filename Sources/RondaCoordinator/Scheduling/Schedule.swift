@@ -1,5 +1,5 @@
-import Foundation
-import RondaCore
+public import Foundation
+public import RondaCore
 
 /// A recurring run: when (cron or interval, in a time zone) and which scenarios.
 public struct Schedule: Sendable, Hashable {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Logging
-import RondaCore
+public import RondaCore
 import RondaQueue
 import RondaStore
 

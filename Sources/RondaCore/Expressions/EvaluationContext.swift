@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A problem found while evaluating an expression: a person can act on the message.
 public struct EvaluationError: RondaError, Hashable {

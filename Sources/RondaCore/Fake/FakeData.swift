@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Generates the fake data scenarios ask for with `{{ fake.… }}`: people and patients with
 /// Colombian names, cédulas and mobile numbers, e-mails, passwords, dates relative to today,

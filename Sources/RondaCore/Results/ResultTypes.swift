@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How important a scenario is; runs can select by it. P0 is the most critical.
 public enum Priority: String, Sendable, Codable, CaseIterable, Comparable {

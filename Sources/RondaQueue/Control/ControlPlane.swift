@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// What a live worker reports in its heartbeat (`ronda stats` lists these).
@@ -13,10 +13,14 @@ public struct WorkerInfo: Sendable, Hashable, Codable {
     public var processed: Int
     public var startedAt: Date
     public var seenAt: Date
+    /// Whether the worker is holding back new scenarios because of the pause switch, as it last
+    /// read it (`nil` from a worker that does not say).
+    public var paused: Bool?
 
     public init(
         name: String, host: String = ProcessInfo.processInfo.hostName, pid: Int32 = ProcessInfo.processInfo.processIdentifier,
-        concurrency: Int, inFlight: Int = 0, processed: Int = 0, startedAt: Date = Date(), seenAt: Date = Date()
+        concurrency: Int, inFlight: Int = 0, processed: Int = 0, startedAt: Date = Date(), seenAt: Date = Date(),
+        paused: Bool? = nil
     ) {
         self.name = name
         self.host = host
@@ -26,6 +30,7 @@ public struct WorkerInfo: Sendable, Hashable, Codable {
         self.processed = processed
         self.startedAt = startedAt
         self.seenAt = seenAt
+        self.paused = paused
     }
 }
 

@@ -32,7 +32,8 @@ public final class RedisControlPlane: ControlPlane {
 
     public func heartbeat(_ worker: WorkerInfo, ttl: Duration) async throws {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970 // not .iso8601: that loads ICU time-zone data into every worker
+        // Not .iso8601: that loads ICU time-zone data into every worker.
+        encoder.dateEncodingStrategy = .secondsSince1970
         let payload = String(decoding: try encoder.encode(worker), as: UTF8.self)
         _ = try await connection.send(["SET", workersPrefix + worker.name, payload, "PX", Self.milliseconds(ttl)]).checked()
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Waits until a request to a host may go, under a per-host GCRA limit.

@@ -1,4 +1,4 @@
-import RondaCore
+public import RondaCore
 
 /// A failure talking to Redis: an opaque code to branch on and a message for the operator.
 ///

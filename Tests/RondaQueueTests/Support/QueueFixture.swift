@@ -1,4 +1,5 @@
 import Foundation
+import RondaTestSupport
 import Testing
 
 @testable import RondaQueue
@@ -15,16 +16,17 @@ struct QueueFixture: Sendable {
     let queue: any JobQueue
     let redis: TestRedis?
 
-    /// `nil` when the kind cannot run here (no redis-server installed).
+    /// `nil` when the kind cannot run here (no redis-server installed). The Redis queue gets a
+    /// stream of its own, so the tests can share a server (`RONDA_TEST_REDIS_URL`).
     static func make(_ kind: QueueKind, maxDeliveries: Int = 5, leaseTime: Duration = .seconds(60)) throws -> QueueFixture? {
         switch kind {
         case .inProcess:
             return QueueFixture(queue: InProcessQueue(maxDeliveries: maxDeliveries), redis: nil)
         case .redis:
-            guard TestRedis.isAvailable else { return nil }
-            let redis = try TestRedis()
+            guard TestRedis.isAvailable || TestRedis.externalURL != nil else { return nil }
+            let redis = try TestRedis.forQueueTests()
             let options = RedisJobQueue.Options(
-                streamKey: "test:jobs", leaseTime: leaseTime, maxDeliveries: maxDeliveries, pollInterval: .milliseconds(100))
+                streamKey: TestRedis.uniqueKey("jobs"), leaseTime: leaseTime, maxDeliveries: maxDeliveries, pollInterval: .milliseconds(100))
             return QueueFixture(queue: RedisJobQueue(configuration: redis.configuration(), options: options), redis: redis)
         }
     }

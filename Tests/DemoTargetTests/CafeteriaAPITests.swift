@@ -2,6 +2,7 @@ import DemoTarget
 import Foundation
 import RondaCore
 import RondaHTTP
+import RondaTestSupport
 import Testing
 
 /// The demo target's cafeteria API, started in process and called over HTTP with Ronda's own
@@ -168,7 +169,7 @@ struct CafeteriaAPITests {
         let shop = try await f.shop(stock: 5)
         let answers = try await Self.tenAtOnce(f, product: shop.product)
         #expect(answers.filter { $0.status == 201 }.count > 5)
-        try await Task.sleep(for: .seconds(2))
+        #expect(await eventually(30) { f.demo.faults.pendingBackgroundJobs == 0 }, "the fault's late stock takes ran")
         #expect(try await f.stock(shop.product) < 0)
         let health = try await f.api.call("GET", "/api/v1/health")
         #expect(health.status == 503, "the storage check notices negative stock: \(health.text)")
@@ -359,7 +360,7 @@ struct CafeteriaAPITests {
         f.demo.faults.set([name])
         #expect(try await probe(f) == false, "\(name): switching the fault on changed nothing")
         f.demo.faults.set([])
-        try await Task.sleep(for: .seconds(name == CafeteriaFaults.stockNotDecrementedAtomically.name ? 2 : 0))
+        #expect(await eventually(30) { f.demo.faults.pendingBackgroundJobs == 0 }, "\(name): the fault's background jobs ran")
         #expect(try await probe(f), "\(name): switching it off did not restore the behaviour")
         let products = try await f.api.call("GET", "/api/v1/products").json as? [[String: Any]] ?? []
         #expect(products.count == 6, "\(name): the probe left products behind")

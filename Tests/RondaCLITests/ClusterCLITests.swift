@@ -5,6 +5,8 @@ import RondaTestSupport
 import Testing
 
 @testable import RondaCLI
+import Logging
+import RondaCoordinator
 
 /// Bad distributed-mode configuration ends with a clear error naming the setting, before any work.
 struct ClusterCLITests {

@@ -2,6 +2,7 @@ import Foundation
 import RondaCore
 import RondaQueue
 import RondaStore
+import RondaTestSupport
 import Testing
 
 @testable import RondaCoordinator

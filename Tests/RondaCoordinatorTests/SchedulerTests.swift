@@ -4,9 +4,11 @@ import RondaQueue
 import RondaStore
 import ServiceLifecycle
 import Synchronization
+import RondaTestSupport
 import Testing
 
 @testable import RondaCoordinator
+import Logging
 
 struct SchedulerTests {
     func snapshots(_ names: [String], module: String = "net") throws -> [ScenarioSnapshot] {

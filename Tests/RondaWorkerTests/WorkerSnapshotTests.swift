@@ -3,6 +3,7 @@ import RondaCore
 import RondaEngine
 import RondaQueue
 import RondaStore
+import RondaTestSupport
 import Testing
 
 @testable import RondaCoordinator

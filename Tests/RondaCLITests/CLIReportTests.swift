@@ -132,43 +132,46 @@ struct CLIReportTests {
         let (server, log) = try await CLICannedTarget.start([
             "/orders": .init(status: 500, contentType: "application/json", body: #"{"error":"boom"}"#),
         ])
-        defer { Task { await server.stop() } }
-        let dir = try Checkout.temporaryDirectory("ronda-cli-report")
-        try FileManager.default.createDirectory(atPath: dir + "/suite", withIntermediateDirectories: true)
-        try """
-            scenario: Checkout
-            module: orders
-            steps:
-              - name: Create order
-                post: /orders
-                json: { qty: 1 }
-                expect: { status: 201, json: { "$.id": { exists: true }, "$.error": none } }
-            teardown:
-              - name: Clean up
-                post: /orders
-                expect: { status: 204 }
-            """.write(toFile: dir + "/suite/checkout.yml", atomically: true, encoding: .utf8)
-        let status = await RondaCommand.main(arguments: [
-            "run", "--base-url", server.baseURL, "--suite", dir + "/suite", "--database", dir + "/r.sqlite",
-            "--junit", dir + "/report.xml", "--json", dir + "/report.json",
-        ])
-        #expect(status == 1)
-        #expect(log.count("/orders") == 2)
-        let document = try #require(JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/report.json")))))
-        let failures = document["results"]?[0]?["failures"]?.arrayValue ?? []
-        let messages = failures.compactMap { $0["message"]?.stringValue }
-        #expect(messages.count == 4, "\(failures)")
-        #expect(messages.prefix(2) == ["expected status 201, got 500", "expected json $.id exists true, got absent"])
-        #expect(messages.dropFirst(2).first?.hasPrefix("expected json $.error") == true)
-        #expect(messages.last == "expected status 204, got 500")
-        #expect(failures.last?["phase"] == .string("teardown"))
-        let started = document["results"]?[0]?["startedAt"]?.stringValue ?? ""
-        #expect(started.range(of: #"\.\d{3}Z$"#, options: .regularExpression) != nil, "\(started)")
-        let xml = try String(contentsOfFile: dir + "/report.xml", encoding: .utf8)
-        #expect(xml.contains("<testcase classname=\"orders.Checkout\" name=\"Create order\""))
-        #expect(xml.contains("Response:\nHTTP 500"), "\(xml)")
-        #expect(xml.contains("name=\"[teardown] Clean up\""))
-        let (valid, check) = try await Self.validate(dir + "/report.xml")
-        #expect(valid == 0, "\(check)")
+        try await withTeardown {
+            let dir = try Checkout.temporaryDirectory("ronda-cli-report")
+            try FileManager.default.createDirectory(atPath: dir + "/suite", withIntermediateDirectories: true)
+            try """
+                scenario: Checkout
+                module: orders
+                steps:
+                  - name: Create order
+                    post: /orders
+                    json: { qty: 1 }
+                    expect: { status: 201, json: { "$.id": { exists: true }, "$.error": none } }
+                teardown:
+                  - name: Clean up
+                    post: /orders
+                    expect: { status: 204 }
+                """.write(toFile: dir + "/suite/checkout.yml", atomically: true, encoding: .utf8)
+            let status = await RondaCommand.main(arguments: [
+                "run", "--base-url", server.baseURL, "--suite", dir + "/suite", "--database", dir + "/r.sqlite",
+                "--junit", dir + "/report.xml", "--json", dir + "/report.json",
+            ])
+            #expect(status == 1)
+            #expect(log.count("/orders") == 2)
+            let document = try #require(JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/report.json")))))
+            let failures = document["results"]?[0]?["failures"]?.arrayValue ?? []
+            let messages = failures.compactMap { $0["message"]?.stringValue }
+            #expect(messages.count == 4, "\(failures)")
+            #expect(messages.prefix(2) == ["expected status 201, got 500", "expected json $.id exists true, got absent"])
+            #expect(messages.dropFirst(2).first?.hasPrefix("expected json $.error") == true)
+            #expect(messages.last == "expected status 204, got 500")
+            #expect(failures.last?["phase"] == .string("teardown"))
+            let started = document["results"]?[0]?["startedAt"]?.stringValue ?? ""
+            #expect(started.range(of: #"\.\d{3}Z$"#, options: .regularExpression) != nil, "\(started)")
+            let xml = try String(contentsOfFile: dir + "/report.xml", encoding: .utf8)
+            #expect(xml.contains("<testcase classname=\"orders.Checkout\" name=\"Create order\""))
+            #expect(xml.contains("Response:\nHTTP 500"), "\(xml)")
+            #expect(xml.contains("name=\"[teardown] Clean up\""))
+            let (valid, check) = try await Self.validate(dir + "/report.xml")
+            #expect(valid == 0, "\(check)")
+        } teardown: {
+            await server.stop()
+        }
     }
 }

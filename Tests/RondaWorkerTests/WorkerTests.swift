@@ -3,6 +3,7 @@ import RondaCore
 import RondaEngine
 import RondaQueue
 import Synchronization
+import RondaTestSupport
 import Testing
 
 @testable import RondaCoordinator
@@ -44,10 +45,6 @@ actor FlakyStore: ResultStore {
     func close() async throws { try await inner.close() }
     func setting(named name: String) async throws -> String? { try await inner.setting(named: name) }
     func setSetting(named name: String, to value: String, at date: Date) async throws { try await inner.setSetting(named: name, to: value, at: date) }
-}
-
-func temporaryDatabase() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("ronda-run-tests-\(UUID().uuidString)/ronda.sqlite").path
 }
 
 /// A scenario against a port nothing listens on: it ends as a transport error, quickly and for real.

@@ -10,6 +10,7 @@ import Testing
 
 @testable import RondaCoordinator
 @testable import RondaWorker
+import Logging
 
 /// An in-process queue whose renewals can be made to report the lease lost, and which counts them.
 final class ObservedQueue: JobQueue {
@@ -58,16 +59,6 @@ func storeWithRun(_ id: String = "r1") async throws -> SQLiteStore {
     try await store.migrate()
     #expect(try await store.createRun(RunRecord(id: id, trigger: .manual, deadline: Date().addingTimeInterval(600))))
     return store
-}
-
-/// Polls `condition` every 20 ms for up to `seconds`; the tests assert what it returns.
-func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
 }
 
 struct WorkerLeaseTests {

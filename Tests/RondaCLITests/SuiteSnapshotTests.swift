@@ -26,28 +26,31 @@ struct SuiteSnapshotTests {
 
     @Test func aFileEditedBetweenLoadingAndExecutionRunsAsItWasValidated() async throws {
         let (server, log) = try await CLICannedTarget.start(["/validated": .init(), "/edited": .init()])
-        defer { Task { await server.stop() } }
-        let dir = try Checkout.temporaryDirectory("ronda-snapshot")
-        let file = dir + "/order.yml"
-        let original = Self.scenario(path: "/validated")
-        try original.write(toFile: file, atomically: true, encoding: .utf8)
-        let suite = Suite.load([dir], config: nil)
-        #expect(suite.issues.isEmpty)
-        #expect(suite.entries.map(\.source) == [original])
+        try await withTeardown {
+            let dir = try Checkout.temporaryDirectory("ronda-snapshot")
+            let file = dir + "/order.yml"
+            let original = Self.scenario(path: "/validated")
+            try original.write(toFile: file, atomically: true, encoding: .utf8)
+            let suite = Suite.load([dir], config: nil)
+            #expect(suite.issues.isEmpty)
+            #expect(suite.entries.map(\.source) == [original])
 
-        // The edit goes to another path and adds a step that would not validate (duplicate name).
-        let edited = Self.scenario(path: "/edited", extra: "  - name: Get\n    get: /edited\n")
-        try edited.write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(!Suite.load([dir], config: nil).issues.isEmpty)
+            // The edit goes to another path and adds a step that would not validate (duplicate name).
+            let edited = Self.scenario(path: "/edited", extra: "  - name: Get\n    get: /edited\n")
+            try edited.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(!Suite.load([dir], config: nil).issues.isEmpty)
 
-        let run = EmbeddedRun(
-            snapshots: suite.entries.map(ScenarioSnapshot.init), engine: EngineConfiguration(baseURL: server.baseURL),
-            databasePath: dir + "/ronda.sqlite", parallel: 1, delayBetween: .zero, trigger: .manual, logger: Logger(label: "test"))
-        let outcome = try await run.execute()
-        #expect(outcome.results.map(\.status) == [.pass])
-        #expect(outcome.results.map(\.module) == ["shop"])
-        #expect(log.all.map(\.path) == ["/validated"])
-        #expect(log.to("/edited").isEmpty)
+            let run = EmbeddedRun(
+                snapshots: suite.entries.map(ScenarioSnapshot.init), engine: EngineConfiguration(baseURL: server.baseURL),
+                databasePath: dir + "/ronda.sqlite", parallel: 1, delayBetween: .zero, trigger: .manual, logger: Logger(label: "test"))
+            let outcome = try await run.execute()
+            #expect(outcome.results.map(\.status) == [.pass])
+            #expect(outcome.results.map(\.module) == ["shop"])
+            #expect(log.all.map(\.path) == ["/validated"])
+            #expect(log.to("/edited").isEmpty)
+        } teardown: {
+            await server.stop()
+        }
     }
 
     @Test func eachEntryCarriesItsFileTextExactly() throws {
