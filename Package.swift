@@ -219,7 +219,8 @@ let package = Package(
         .testTarget(
             name: "RondaWorkerTests",
             dependencies: [
-                "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaQueue", "RondaStore", "RondaCore", "RondaTestSupport",
+                "RondaWorker", "RondaCoordinator", "RondaEngine", "RondaQueue", "RondaStore", "RondaCore",
+                "RondaTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -33,9 +33,13 @@ struct LoopStats: Sendable {
 
     static func + (a: LoopStats, b: LoopStats) -> LoopStats {
         LoopStats(
-            scenarios: a.scenarios + b.scenarios, requests: a.requests + b.requests, failures: a.failures + b.failures,
-            newConnections: a.newConnections + b.newConnections, scenarioSeconds: a.scenarioSeconds + b.scenarioSeconds,
-            curlSeconds: a.curlSeconds + b.curlSeconds, firstFailure: a.firstFailure ?? b.firstFailure
+            scenarios: a.scenarios + b.scenarios,
+            requests: a.requests + b.requests,
+            failures: a.failures + b.failures,
+            newConnections: a.newConnections + b.newConnections,
+            scenarioSeconds: a.scenarioSeconds + b.scenarioSeconds,
+            curlSeconds: a.curlSeconds + b.curlSeconds,
+            firstFailure: a.firstFailure ?? b.firstFailure
         )
     }
 }
@@ -47,7 +51,8 @@ enum BenchClient {
             EngineThroughput.fail("client: --url must be an absolute http:// URL, e.g. http://127.0.0.1:8080/ping")
         }
         let executor = settings.curlThreads.map { CurlExecutor(threads: $0) } ?? CurlExecutor.shared
-        let threadsNote = settings.curlThreads.map { "\($0) (dedicated CurlExecutor)" }
+        let threadsNote =
+            settings.curlThreads.map { "\($0) (dedicated CurlExecutor)" }
             ?? "\(max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)) (CurlExecutor.shared, as ronda uses)"
 
         // Parsed once; every loop runs this same value.
@@ -66,12 +71,21 @@ enum BenchClient {
         }
         var logger = Logger(label: "ronda.engine")
         logger.logLevel = .info  // ronda's default level: step lines are debug, so not printed
-        let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: baseURL), logger: logger, executor: executor)
+        let runner = ScenarioRunner(
+            configuration: EngineConfiguration(baseURL: baseURL),
+            logger: logger,
+            executor: executor
+        )
 
-        let mode = !settings.raw ? "ScenarioRunner.run (one-step GET scenario)"
-            : settings.freshSession ? "raw HTTPSession.send, a new session per request" : "raw HTTPSession.send, one session per loop"
+        let mode =
+            !settings.raw
+            ? "ScenarioRunner.run (one-step GET scenario)"
+            : settings.freshSession
+                ? "raw HTTPSession.send, a new session per request" : "raw HTTPSession.send, one session per loop"
         print("mode: \(mode)")
-        print("url: \(settings.url)  concurrency: \(settings.concurrency)  duration: \(settings.duration) s  warm-up: \(settings.warmup) s")
+        print(
+            "url: \(settings.url)  concurrency: \(settings.concurrency)  duration: \(settings.duration) s  warm-up: \(settings.warmup) s"
+        )
         print("curl threads: \(threadsNote)  cores: \(ProcessInfo.processInfo.activeProcessorCount)")
 
         let work: @Sendable (ContinuousClock.Instant) async -> LoopStats
@@ -85,11 +99,19 @@ enum BenchClient {
 
         let clock = ContinuousClock()
         if settings.warmup > 0 {
-            _ = await load(concurrency: settings.concurrency, until: clock.now.advanced(by: .seconds(settings.warmup)), work)
+            _ = await load(
+                concurrency: settings.concurrency,
+                until: clock.now.advanced(by: .seconds(settings.warmup)),
+                work
+            )
         }
         let opensBefore = tcpActiveOpens()
         let start = clock.now
-        var total = await load(concurrency: settings.concurrency, until: start.advanced(by: .seconds(settings.duration)), work)
+        var total = await load(
+            concurrency: settings.concurrency,
+            until: start.advanced(by: .seconds(settings.duration)),
+            work
+        )
         let elapsed = seconds(start.duration(to: clock.now))
         if !settings.raw, let before = opensBefore, let after = tcpActiveOpens() {
             // Whole-machine count of outgoing TCP connects while measuring (nothing else should connect meanwhile).
@@ -104,26 +126,49 @@ enum BenchClient {
             print("requests: \(total.requests)  failed requests: \(total.failures)")
         }
         if total.requests > 0 {
-            print(String(format: "new TCP connections: %d (%.2f per request)", total.newConnections, Double(total.newConnections) / Double(total.requests)))
+            print(
+                String(
+                    format: "new TCP connections: %d (%.2f per request)",
+                    total.newConnections,
+                    Double(total.newConnections) / Double(total.requests)
+                )
+            )
             let curlMs = total.curlSeconds / Double(total.requests) * 1000
             if settings.raw {
                 print(String(format: "mean curl total time per request: %.3f ms", curlMs))
             } else if total.scenarios > 0 {
                 let scenarioMs = total.scenarioSeconds / Double(total.scenarios) * 1000
-                print(String(format: "mean scenario time: %.3f ms, of which curl transfer: %.3f ms (outside it — engine work, waiting for a curl thread or a core: %.3f ms)", scenarioMs, curlMs, scenarioMs - curlMs))
+                print(
+                    String(
+                        format:
+                            "mean scenario time: %.3f ms, of which curl transfer: %.3f ms (outside it — engine work, waiting for a curl thread or a core: %.3f ms)",
+                        scenarioMs,
+                        curlMs,
+                        scenarioMs - curlMs
+                    )
+                )
             }
         }
         if let failure = total.firstFailure { print("first failure: \(failure)") }
         print(String(format: "elapsed: %.3f s", elapsed))
         print(String(format: "requests/s: %.1f", rps))
-        print(String(format: "RESULT mode=%@ rps=%.1f requests=%d failures=%d new_connections=%d",
-                     settings.raw ? (settings.freshSession ? "raw-fresh" : "raw") : "scenario", rps, total.requests, total.failures, total.newConnections))
+        print(
+            String(
+                format: "RESULT mode=%@ rps=%.1f requests=%d failures=%d new_connections=%d",
+                settings.raw ? (settings.freshSession ? "raw-fresh" : "raw") : "scenario",
+                rps,
+                total.requests,
+                total.failures,
+                total.newConnections
+            )
+        )
         return total.failures == 0 && total.requests > 0
     }
 
     /// `concurrency` loops running `work` until `end`; their stats summed.
     static func load(
-        concurrency: Int, until end: ContinuousClock.Instant,
+        concurrency: Int,
+        until end: ContinuousClock.Instant,
         _ work: @escaping @Sendable (ContinuousClock.Instant) async -> LoopStats
     ) async -> LoopStats {
         await withTaskGroup(of: LoopStats.self) { group in
@@ -133,7 +178,11 @@ enum BenchClient {
     }
 
     /// One loop of whole scenario runs: each run is the unit (new session, as ScenarioRunner does it).
-    static func scenarioLoop(runner: ScenarioRunner, scenario: Scenario, until end: ContinuousClock.Instant) async -> LoopStats {
+    static func scenarioLoop(
+        runner: ScenarioRunner,
+        scenario: Scenario,
+        until end: ContinuousClock.Instant
+    ) async -> LoopStats {
         var stats = LoopStats()
         let clock = ContinuousClock()
         while clock.now < end {
@@ -156,7 +205,12 @@ enum BenchClient {
 
     /// One loop of bare requests on one session (kept-alive connection), to separate engine cost from libcurl's.
     /// With `freshSession`, each request gets its own session, as each scenario run does.
-    static func rawLoop(url: String, executor: CurlExecutor, freshSession: Bool, until end: ContinuousClock.Instant) async -> LoopStats {
+    static func rawLoop(
+        url: String,
+        executor: CurlExecutor,
+        freshSession: Bool,
+        until end: ContinuousClock.Instant
+    ) async -> LoopStats {
         var stats = LoopStats()
         let clock = ContinuousClock()
         var session = HTTPSession(executor: executor)
@@ -176,7 +230,8 @@ enum BenchClient {
                 if response.status != 200 || response.body != expected {
                     stats.failures += 1
                     if stats.firstFailure == nil {
-                        stats.firstFailure = "status \(response.status), body \(String(decoding: response.body.prefix(200), as: UTF8.self))"
+                        stats.firstFailure =
+                            "status \(response.status), body \(String(decoding: response.body.prefix(200), as: UTF8.self))"
                     }
                 }
             } catch {
@@ -190,7 +245,7 @@ enum BenchClient {
     /// `http://host:port/path?query` → (`http://host:port`, `/path?query`).
     static func split(_ url: String) -> (String, String)? {
         guard let components = URLComponents(string: url), let scheme = components.scheme,
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return nil }
         var base = "\(scheme)://\(host)"
         if let port = components.port { base += ":\(port)" }
@@ -204,7 +259,8 @@ enum BenchClient {
         guard let text = try? String(contentsOfFile: "/proc/net/snmp", encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n").filter { $0.hasPrefix("Tcp:") }
         guard lines.count >= 2 else { return nil }
-        let names = lines[0].split(separator: " "), values = lines[1].split(separator: " ")
+        let names = lines[0].split(separator: " ")
+        let values = lines[1].split(separator: " ")
         guard let index = names.firstIndex(of: "ActiveOpens"), index < values.count else { return nil }
         return Int(values[index])
     }

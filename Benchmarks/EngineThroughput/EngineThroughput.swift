@@ -87,11 +87,15 @@ struct Options {
 
     mutating func double(_ name: String) -> Double? {
         guard let text = string(name) else { return nil }
-        guard let value = Double(text), value.isFinite, value >= 0 else { EngineThroughput.fail("\(name): '\(text)' is not a number of seconds") }
+        guard let value = Double(text), value.isFinite, value >= 0 else {
+            EngineThroughput.fail("\(name): '\(text)' is not a number of seconds")
+        }
         return value
     }
 
     func finish() {
-        if !rest.isEmpty { EngineThroughput.fail("unknown arguments: \(rest.joined(separator: " "))\n\(EngineThroughput.usage)") }
+        if !rest.isEmpty {
+            EngineThroughput.fail("unknown arguments: \(rest.joined(separator: " "))\n\(EngineThroughput.usage)")
+        }
     }
 }

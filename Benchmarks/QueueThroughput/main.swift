@@ -32,7 +32,9 @@ struct Arguments {
             case "--jobs": jobs = try Self.positive(value, flag)
             case "--concurrency": concurrency = try Self.positive(value, flag)
             case "--mode":
-                guard ["queue", "e2e", "enqueue-only"].contains(value) else { throw Failure("--mode is queue, e2e or enqueue-only") }
+                guard ["queue", "e2e", "enqueue-only"].contains(value) else {
+                    throw Failure("--mode is queue, e2e or enqueue-only")
+                }
                 mode = value
             default: throw Failure("unknown option \(flag)")
             }
@@ -66,16 +68,24 @@ func main() async throws {
     let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))
     // enqueue-only feeds real workers, which read ronda:jobs; the others use a stream of their own.
     let stream = arguments.mode == "enqueue-only" ? "ronda:jobs" : "ronda:bench:\(UUID().uuidString.prefix(8))"
-    let queue = RedisJobQueue(configuration: try RedisConfiguration(url: arguments.redisURL), options: .init(streamKey: stream))
+    let queue = RedisJobQueue(
+        configuration: try RedisConfiguration(url: arguments.redisURL),
+        options: .init(streamKey: stream)
+    )
     defer { queue.close() }
     var store: (any ResultStore)?
     let runID = UUID().uuidString.lowercased()
     if let url = arguments.databaseURL, arguments.mode != "queue" {
         // A connection per slot, as `ronda worker --concurrency N` opens.
         let opened = try await StoreLocation.open(
-            url: url, options: PostgresStore.Options(maximumConnections: max(10, arguments.concurrency)), logger: Logger(label: "bench"))
+            url: url,
+            options: PostgresStore.Options(maximumConnections: max(10, arguments.concurrency)),
+            logger: Logger(label: "bench")
+        )
         try await opened.migrate()
-        _ = try await opened.createRun(RunRecord(id: runID, trigger: .manual, deadline: Date().addingTimeInterval(3_600)))
+        _ = try await opened.createRun(
+            RunRecord(id: runID, trigger: .manual, deadline: Date().addingTimeInterval(3_600))
+        )
         store = opened
     }
     let clock = ContinuousClock()
@@ -85,7 +95,8 @@ func main() async throws {
     if let baseURL = arguments.baseURL { variables[Job.baseURLVariable] = baseURL }
     for index in 0..<arguments.jobs {
         let name = "noop-\(index)"
-        let source = arguments.mode == "enqueue-only"
+        let source =
+            arguments.mode == "enqueue-only"
             ? "scenario: \(name)\nmodule: bench\nsteps:\n  - name: Health\n    get: /health\n"
             : ""
         batch.append(Job(runID: runID, scenario: name, source: source, file: "noop.yml", variables: variables))
@@ -96,7 +107,9 @@ func main() async throws {
     }
     try await queue.enqueue(batch)
     let enqueueTime = seconds(enqueueStart.duration(to: clock.now))
-    print("enqueued=\(arguments.jobs) seconds=\(String(format: "%.3f", enqueueTime)) enqueue_per_second=\(String(format: "%.0f", Double(arguments.jobs) / enqueueTime))")
+    print(
+        "enqueued=\(arguments.jobs) seconds=\(String(format: "%.3f", enqueueTime)) enqueue_per_second=\(String(format: "%.0f", Double(arguments.jobs) / enqueueTime))"
+    )
     if arguments.mode == "enqueue-only" {
         print("jobs_per_second=\(String(format: "%.1f", Double(arguments.jobs) / enqueueTime))")
         return
@@ -112,7 +125,11 @@ func main() async throws {
                 while done.value < arguments.jobs {
                     let lease: Lease?
                     if let finished = pending {
-                        lease = try await queue.acknowledge(finished, thenLeaseFor: "bench-\(slot)", wait: .milliseconds(100))
+                        lease = try await queue.acknowledge(
+                            finished,
+                            thenLeaseFor: "bench-\(slot)",
+                            wait: .milliseconds(100)
+                        )
                         pending = nil
                         done.increment()
                     } else {
@@ -120,9 +137,17 @@ func main() async throws {
                     }
                     guard let lease else { continue }
                     if let store = writer {
-                        _ = try await store.recordResult(ScenarioResult(
-                            runID: runID, scenario: lease.job.scenario, module: "bench", priority: .p2, status: .pass,
-                            attempt: lease.deliveries, worker: "bench-\(slot)"))
+                        _ = try await store.recordResult(
+                            ScenarioResult(
+                                runID: runID,
+                                scenario: lease.job.scenario,
+                                module: "bench",
+                                priority: .p2,
+                                status: .pass,
+                                attempt: lease.deliveries,
+                                worker: "bench-\(slot)"
+                            )
+                        )
                     }
                     pending = lease
                 }
@@ -136,7 +161,9 @@ func main() async throws {
     }
     let elapsed = seconds(start.duration(to: clock.now))
     try? await store?.close()
-    print("mode=\(arguments.mode) jobs=\(arguments.jobs) concurrency=\(arguments.concurrency) seconds=\(String(format: "%.3f", elapsed))")
+    print(
+        "mode=\(arguments.mode) jobs=\(arguments.jobs) concurrency=\(arguments.concurrency) seconds=\(String(format: "%.3f", elapsed))"
+    )
     print("jobs_per_second=\(String(format: "%.1f", Double(arguments.jobs) / elapsed))")
 }
 

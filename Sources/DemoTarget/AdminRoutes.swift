@@ -53,7 +53,10 @@ struct AdminRoutes: Sendable {
         router.put("/__admin/faults") { request, _ in
             guard authorized(request) else { return unauthorized() }
             guard let update = try await HTTPReply.decode(Update.self, from: request) else {
-                return HTTPReply.error(.badRequest, #"send a JSON object {"active": ["fault-name", …]} (an empty list switches every fault off)"#)
+                return HTTPReply.error(
+                    .badRequest,
+                    #"send a JSON object {"active": ["fault-name", …]} (an empty list switches every fault off)"#
+                )
             }
             do throws(UnknownFaultError) {
                 faults.set(try DemoFaults.validate(update.active))
@@ -66,19 +69,26 @@ struct AdminRoutes: Sendable {
 
     /// `true` when the request carries the admin token.
     func authorized(_ request: Request) -> Bool {
-        guard let given = request.headers.first(where: { $0.name.canonicalName == Self.tokenHeader })?.value else { return false }
+        guard let given = request.headers.first(where: { $0.name.canonicalName == Self.tokenHeader })?.value else {
+            return false
+        }
         return constantTimeEquals(given, token)
     }
 
     func unauthorized() -> Response {
-        HTTPReply.error(.unauthorized, "send the admin token in the X-Admin-Token header (DEMO_ADMIN_TOKEN, or the token printed at start)")
+        HTTPReply.error(
+            .unauthorized,
+            "send the admin token in the X-Admin-Token header (DEMO_ADMIN_TOKEN, or the token printed at start)"
+        )
     }
 
     func list() -> FaultList {
         let active = faults.active
         return FaultList(
             active: active.sorted(),
-            faults: DemoFaults.all.map { FaultState(name: $0.name, summary: $0.summary, active: active.contains($0.name)) }
+            faults: DemoFaults.all.map {
+                FaultState(name: $0.name, summary: $0.summary, active: active.contains($0.name))
+            }
         )
     }
 

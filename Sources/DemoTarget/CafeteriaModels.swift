@@ -9,7 +9,10 @@ struct Business: Sendable, Hashable, Encodable {
     /// The owner's login (e-mail).
     var owner: String
 
-    enum CodingKeys: String, CodingKey { case id, name, description, address, owner = "owner_email" }
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, address
+        case owner = "owner_email"
+    }
 }
 
 /// A product a business sells, with its price in cents and the units left.
@@ -21,7 +24,11 @@ struct Product: Sendable, Hashable, Encodable {
     var price: Cents
     var stock: Int
 
-    enum CodingKeys: String, CodingKey { case id, businessID = "business_id", name, description, price, stock }
+    enum CodingKeys: String, CodingKey {
+        case id
+        case businessID = "business_id"
+        case name, description, price, stock
+    }
 }
 
 /// A customer's order at one business. Its total is fixed when it is placed.
@@ -40,7 +47,12 @@ struct Order: Sendable, Hashable {
         var unitPrice: Cents
         var subtotal: Cents { Cents(unitPrice.value * quantity) }
 
-        enum CodingKeys: String, CodingKey { case productID = "product_id", name, quantity, unitPrice = "unit_price", subtotal }
+        enum CodingKeys: String, CodingKey {
+            case productID = "product_id"
+            case name, quantity
+            case unitPrice = "unit_price"
+            case subtotal
+        }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -94,7 +106,12 @@ struct Payment: Sendable, Hashable, Encodable {
     var status: Status
     var refunds = 0
 
-    enum CodingKeys: String, CodingKey { case id, orderID = "order_id", preferenceID = "preference_id", amount, status }
+    enum CodingKeys: String, CodingKey {
+        case id
+        case orderID = "order_id"
+        case preferenceID = "preference_id"
+        case amount, status
+    }
 }
 
 /// An account created through `POST /api/v1/auth/register`. The password is kept as a salted SHA-256.
@@ -117,8 +134,16 @@ struct MoneyInput: Decodable, Sendable {
         let container = try decoder.singleValueContainer()
         let decimal: Decimal
         if let text = try? container.decode(String.self) {
-            guard let value = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a decimal amount like \"350.00\"")
+            guard
+                let value = Decimal(
+                    string: text.trimmingCharacters(in: .whitespaces),
+                    locale: Locale(identifier: "en_US_POSIX")
+                )
+            else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "expected a decimal amount like \"350.00\""
+                )
             }
             decimal = value
         } else {

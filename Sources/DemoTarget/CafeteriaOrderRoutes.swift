@@ -8,12 +8,18 @@ extension CafeteriaRoutes {
         struct Item: Decodable {
             var productID: LenientInt
             var quantity: LenientInt
-            enum CodingKeys: String, CodingKey { case productID = "product_id", quantity }
+            enum CodingKeys: String, CodingKey {
+                case productID = "product_id"
+                case quantity
+            }
         }
         var businessID: LenientInt?
         var items: [Item]
         var notes: String?
-        enum CodingKeys: String, CodingKey { case businessID = "business_id", items, notes }
+        enum CodingKeys: String, CodingKey {
+            case businessID = "business_id"
+            case items, notes
+        }
     }
 
     struct StatusChange: Decodable {
@@ -45,21 +51,35 @@ extension CafeteriaRoutes {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, businessID = "business_id", customer = "customer_email", status, paymentStatus = "payment_status", total, items, notes
+            case id
+            case businessID = "business_id"
+            case customer = "customer_email"
+            case status
+            case paymentStatus = "payment_status"
+            case total, items, notes
             case createdAt = "created_at"
         }
     }
 
     func registerOrders(on api: RouterGroup<BasicRequestContext>) {
         api.post("/orders", use: authorized { request, _, claims in try await place(request, claims) })
-        api.get("/orders", use: authorized { _, _, claims in
-            orderReply(.ok, store.orders { $0.customer == claims.sub }.map { OrderBody($0) })
-        })
-        api.get("/orders/:id", use: authorized { _, context, claims in
-            guard let order = visibleOrder(context, claims) else { return orderError(.notFound, "order not found") }
-            return orderReply(.ok, OrderBody(order))
-        })
-        api.patch("/orders/:id/status", use: authorized { request, context, claims in try await changeStatus(request, context, claims) })
+        api.get(
+            "/orders",
+            use: authorized { _, _, claims in
+                orderReply(.ok, store.orders { $0.customer == claims.sub }.map { OrderBody($0) })
+            }
+        )
+        api.get(
+            "/orders/:id",
+            use: authorized { _, context, claims in
+                guard let order = visibleOrder(context, claims) else { return orderError(.notFound, "order not found") }
+                return orderReply(.ok, OrderBody(order))
+            }
+        )
+        api.patch(
+            "/orders/:id/status",
+            use: authorized { request, context, claims in try await changeStatus(request, context, claims) }
+        )
         let cancel: Handler = { _, context, claims in cancelOrder(context, claims) }
         api.delete("/orders/:id", use: authorized(cancel))
         api.post("/orders/:id/cancel", use: authorized(cancel))
@@ -76,16 +96,24 @@ extension CafeteriaRoutes {
 
     func place(_ request: Request, _ claims: Claims) async throws -> Response {
         guard let body = try await decode(OrderRequest.self, request) else {
-            return orderError(.unprocessableContent, #"send JSON like {"business_id": 1, "items": [{"product_id": 1, "quantity": 2}], "notes": "…"}"#)
+            return orderError(
+                .unprocessableContent,
+                #"send JSON like {"business_id": 1, "items": [{"product_id": 1, "quantity": 2}], "notes": "…"}"#
+            )
         }
         let deferStock = faults.isOn(CafeteriaFaults.stockNotDecrementedAtomically)
         let placeFaults = CafeteriaStore.PlaceFaults(
             totalOffByOne: faults.isOn(CafeteriaFaults.orderTotalOffByOne),
             acceptNegative: faults.isOn(CafeteriaFaults.negativeQuantityAccepted),
-            deferStock: deferStock)
+            deferStock: deferStock
+        )
         let outcome = store.place(
-            customer: claims.sub, business: body.businessID?.value, items: body.items.map { ($0.productID.value, $0.quantity.value) },
-            notes: body.notes, faults: placeFaults)
+            customer: claims.sub,
+            business: body.businessID?.value,
+            items: body.items.map { ($0.productID.value, $0.quantity.value) },
+            notes: body.notes,
+            faults: placeFaults
+        )
         switch outcome {
         case .placed(let order):
             if deferStock {
@@ -98,7 +126,10 @@ extension CafeteriaRoutes {
         case .unknownBusiness(let id): return orderError(.notFound, "business \(id) not found")
         case .mixedBusinesses(let message): return orderError(.badRequest, message)
         case .outOfStock(let product, let requested):
-            return orderError(.badRequest, "insufficient stock for \(product.name): \(product.stock) left, \(requested) requested")
+            return orderError(
+                .badRequest,
+                "insufficient stock for \(product.name): \(product.stock) left, \(requested) requested"
+            )
         }
     }
 
@@ -107,17 +138,23 @@ extension CafeteriaRoutes {
         guard let business = store.business(id: order.businessID), canManage(business, claims) else {
             return orderError(.forbidden, "only the business's owner or an admin can change an order's status")
         }
-        guard let change = try await decode(StatusChange.self, request), let target = Order.Status(rawValue: change.status.lowercased()) else {
+        guard let change = try await decode(StatusChange.self, request),
+            let target = Order.Status(rawValue: change.status.lowercased())
+        else {
             return orderError(.unprocessableContent, "status must be one of: pending, confirmed, completed, cancelled")
         }
-        let sloppy: Set<Order.Status> = faults.isOn(CafeteriaFaults.invalidTransitionAllowed) ? [.pending, .confirmed] : []
+        let sloppy: Set<Order.Status> =
+            faults.isOn(CafeteriaFaults.invalidTransitionAllowed) ? [.pending, .confirmed] : []
         return transitionReply(store.transition(id: order.id, to: target, alsoFrom: sloppy))
     }
 
     func cancelOrder(_ context: BasicRequestContext, _ claims: Claims) -> Response {
         guard let order = visibleOrder(context, claims) else { return orderError(.notFound, "order not found") }
-        let mayCancel = order.customer == claims.sub || store.business(id: order.businessID).map { canManage($0, claims) } == true
-        guard mayCancel else { return orderError(.forbidden, "only the order's customer or the business can cancel it") }
+        let mayCancel =
+            order.customer == claims.sub || store.business(id: order.businessID).map { canManage($0, claims) } == true
+        guard mayCancel else {
+            return orderError(.forbidden, "only the order's customer or the business can cancel it")
+        }
         let sloppy: Set<Order.Status> = faults.isOn(CafeteriaFaults.cancelCompletedOrder) ? [.completed] : []
         switch store.transition(id: order.id, to: .cancelled, alsoFrom: sloppy) {
         case .invalid(let from, _): return orderError(.badRequest, "cannot cancel an order that is \(from.rawValue)")

@@ -13,7 +13,10 @@ extension CafeteriaRoutes {
     struct PreferenceRequest: Decodable {
         var orderID: LenientInt
         var amount: MoneyInput?
-        enum CodingKeys: String, CodingKey { case orderID = "order_id", amount }
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id"
+            case amount
+        }
     }
 
     struct PreferenceBody: Encodable {
@@ -23,7 +26,11 @@ extension CafeteriaRoutes {
         var orderID: Int
         var amount: Cents
         enum CodingKeys: String, CodingKey {
-            case preferenceID = "preference_id", initPoint = "init_point", sandboxInitPoint = "sandbox_init_point", orderID = "order_id", amount
+            case preferenceID = "preference_id"
+            case initPoint = "init_point"
+            case sandboxInitPoint = "sandbox_init_point"
+            case orderID = "order_id"
+            case amount
         }
     }
 
@@ -32,33 +39,51 @@ extension CafeteriaRoutes {
         var orderID: Int?
         var paymentStatus: String?
         var ignored: String?
-        enum CodingKeys: String, CodingKey { case received, orderID = "order_id", paymentStatus = "payment_status", ignored }
+        enum CodingKeys: String, CodingKey {
+            case received
+            case orderID = "order_id"
+            case paymentStatus = "payment_status"
+            case ignored
+        }
     }
 
     func registerPayments(on api: RouterGroup<BasicRequestContext>) {
-        api.post("/payments/create-preference", use: authorized { request, _, claims in try await createPreference(request, claims) })
+        api.post(
+            "/payments/create-preference",
+            use: authorized { request, _, claims in try await createPreference(request, claims) }
+        )
         api.post("/payments/webhook") { request, _ in try await webhook(request) }
-        api.get("/payments/:id", use: authorized { _, context, claims in
-            guard let id = context.parameters.get("id"), let payment = store.payment(id: id), let order = store.order(id: payment.orderID),
-                order.customer == claims.sub || store.business(id: order.businessID).map({ canManage($0, claims) }) == true
-            else { return HTTPReply.detail(.notFound, "payment not found") }
-            return HTTPReply.json(.ok, payment)
-        })
-        api.post("/payments/:id/refund", use: authorized { _, context, claims in
-            guard let id = context.parameters.get("id") else { return HTTPReply.detail(.notFound, "payment not found") }
-            let outcome = store.refund(id: id, allowTwice: faults.isOn(CafeteriaFaults.refundTwice)) { business in
-                guard let business, canManage(business, claims) else {
-                    return .refused("only the business's owner or an admin can refund its payments")
+        api.get(
+            "/payments/:id",
+            use: authorized { _, context, claims in
+                guard let id = context.parameters.get("id"), let payment = store.payment(id: id),
+                    let order = store.order(id: payment.orderID),
+                    order.customer == claims.sub
+                        || store.business(id: order.businessID).map({ canManage($0, claims) }) == true
+                else { return HTTPReply.detail(.notFound, "payment not found") }
+                return HTTPReply.json(.ok, payment)
+            }
+        )
+        api.post(
+            "/payments/:id/refund",
+            use: authorized { _, context, claims in
+                guard let id = context.parameters.get("id") else {
+                    return HTTPReply.detail(.notFound, "payment not found")
                 }
-                return nil
+                let outcome = store.refund(id: id, allowTwice: faults.isOn(CafeteriaFaults.refundTwice)) { business in
+                    guard let business, canManage(business, claims) else {
+                        return .refused("only the business's owner or an admin can refund its payments")
+                    }
+                    return nil
+                }
+                switch outcome {
+                case .refunded(let payment): return HTTPReply.json(.ok, payment)
+                case .notFound: return HTTPReply.detail(.notFound, "payment not found")
+                case .refused(let message):
+                    return HTTPReply.detail(message.hasPrefix("only") ? .forbidden : .badRequest, message)
+                }
             }
-            switch outcome {
-            case .refunded(let payment): return HTTPReply.json(.ok, payment)
-            case .notFound: return HTTPReply.detail(.notFound, "payment not found")
-            case .refused(let message):
-                return HTTPReply.detail(message.hasPrefix("only") ? .forbidden : .badRequest, message)
-            }
-        })
+        )
     }
 
     func createPreference(_ request: Request, _ claims: Claims) async throws -> Response {
@@ -67,19 +92,29 @@ extension CafeteriaRoutes {
         }
         if let amount = body.amount {
             guard let cents = amount.cents, cents > 0 else {
-                return HTTPReply.detail(.unprocessableContent, "amount must be greater than 0, with at most two decimals")
+                return HTTPReply.detail(
+                    .unprocessableContent,
+                    "amount must be greater than 0, with at most two decimals"
+                )
             }
         }
-        guard let order = store.order(id: body.orderID.value), order.customer == claims.sub || claims.role == "admin" else {
+        guard let order = store.order(id: body.orderID.value), order.customer == claims.sub || claims.role == "admin"
+        else {
             return HTTPReply.detail(.notFound, "order not found")
         }
         switch store.createPreference(orderID: order.id, amount: body.amount?.cents.map(Cents.init)) {
         case .created(let preference):
-            return HTTPReply.json(.ok, PreferenceBody(
-                preferenceID: preference.id,
-                initPoint: "https://www.mercadopago.com.co/checkout/v1/redirect?pref_id=\(preference.id)",
-                sandboxInitPoint: "https://sandbox.mercadopago.com.co/checkout/v1/redirect?pref_id=\(preference.id)",
-                orderID: order.id, amount: preference.amount))
+            return HTTPReply.json(
+                .ok,
+                PreferenceBody(
+                    preferenceID: preference.id,
+                    initPoint: "https://www.mercadopago.com.co/checkout/v1/redirect?pref_id=\(preference.id)",
+                    sandboxInitPoint:
+                        "https://sandbox.mercadopago.com.co/checkout/v1/redirect?pref_id=\(preference.id)",
+                    orderID: order.id,
+                    amount: preference.amount
+                )
+            )
         case .notFound: return HTTPReply.detail(.notFound, "order not found")
         case .refused(let message): return HTTPReply.detail(.badRequest, message)
         }
@@ -92,9 +127,17 @@ extension CafeteriaRoutes {
         let dataID = HTTPReply.query(request)["data.id"] ?? Self.text(payload["id"])
         if !faults.isOn(CafeteriaFaults.webhookSignatureUnchecked) {
             let valid = MercadoPagoVerifier.isValid(
-                signature: Self.header(request, "x-signature"), requestID: Self.header(request, "x-request-id"),
-                dataID: dataID, secret: webhookSecret)
-            guard valid else { return HTTPReply.detail(.unauthorized, "invalid signature: x-signature does not match this notification") }
+                signature: Self.header(request, "x-signature"),
+                requestID: Self.header(request, "x-request-id"),
+                dataID: dataID,
+                secret: webhookSecret
+            )
+            guard valid else {
+                return HTTPReply.detail(
+                    .unauthorized,
+                    "invalid signature: x-signature does not match this notification"
+                )
+            }
         }
         guard (event["type"] as? String ?? HTTPReply.query(request)["type"]) == "payment" else {
             return HTTPReply.json(.ok, WebhookAnswer(ignored: "only payment notifications are handled"))
@@ -104,7 +147,12 @@ extension CafeteriaRoutes {
         }
         let status = Self.text(payload["status"]) ?? ""
         let anyStatusPays = faults.isOn(CafeteriaFaults.rejectedPaymentMarkedPaid)
-        switch store.applyPayment(id: paymentID, preferenceID: preferenceID, status: status, anyStatusPays: anyStatusPays) {
+        switch store.applyPayment(
+            id: paymentID,
+            preferenceID: preferenceID,
+            status: status,
+            anyStatusPays: anyStatusPays
+        ) {
         case .applied(_, let order):
             return HTTPReply.json(.ok, WebhookAnswer(orderID: order.id, paymentStatus: order.paymentStatus.rawValue))
         case .unknownPreference: return HTTPReply.detail(.notFound, "preference \(preferenceID) not found")
@@ -147,7 +195,10 @@ enum MercadoPagoVerifier {
         if let dataID, !dataID.isEmpty { manifest += "id:\(dataID.lowercased());" }
         if let requestID, !requestID.isEmpty { manifest += "request-id:\(requestID);" }
         manifest += "ts:\(ts);"
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(manifest.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(manifest.utf8),
+            using: SymmetricKey(data: Data(secret.utf8))
+        )
         let expected = mac.map { String(format: "%02x", $0) }.joined()
         return constantTimeEquals(expected, v1.lowercased())
     }

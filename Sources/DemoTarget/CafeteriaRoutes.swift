@@ -31,16 +31,27 @@ struct CafeteriaRoutes: Sendable {
         let api = router.group("/api/v1")
         api.post("/auth/register") { request, _ in try await registerAccount(request) }
         api.post("/auth/login") { request, _ in try await login(request) }
-        api.get("/auth/me", use: authorized { _, _, claims in
-            let identity = store.identity(email: claims.sub)
-            return HTTPReply.json(.ok, ["email": claims.sub, "role": claims.role, "full_name": identity?.fullName ?? ""])
-        })
-        api.delete("/auth/me", use: authorized { _, _, claims in
-            guard let identity = store.identity(email: claims.sub) else { return HTTPReply.detail(.notFound, "account not found") }
-            guard !identity.seeded else { return HTTPReply.detail(.forbidden, "demo accounts cannot be deleted") }
-            _ = store.deleteAccount(email: claims.sub)
-            return Response(status: .noContent)
-        })
+        api.get(
+            "/auth/me",
+            use: authorized { _, _, claims in
+                let identity = store.identity(email: claims.sub)
+                return HTTPReply.json(
+                    .ok,
+                    ["email": claims.sub, "role": claims.role, "full_name": identity?.fullName ?? ""]
+                )
+            }
+        )
+        api.delete(
+            "/auth/me",
+            use: authorized { _, _, claims in
+                guard let identity = store.identity(email: claims.sub) else {
+                    return HTTPReply.detail(.notFound, "account not found")
+                }
+                guard !identity.seeded else { return HTTPReply.detail(.forbidden, "demo accounts cannot be deleted") }
+                _ = store.deleteAccount(email: claims.sub)
+                return Response(status: .noContent)
+            }
+        )
         api.get("/health") { _, _ in health() }
         registerBusinesses(on: api)
         registerOrders(on: api)
@@ -58,7 +69,10 @@ struct CafeteriaRoutes: Sendable {
             guard header.lowercased().hasPrefix("bearer "),
                 let claims = tokens.verify(token, checkSignature: !faults.isOn(CafeteriaFaults.jwtSignatureUnchecked))
             else {
-                var response = HTTPReply.detail(.unauthorized, "not authenticated: send 'Authorization: Bearer <access_token>'")
+                var response = HTTPReply.detail(
+                    .unauthorized,
+                    "not authenticated: send 'Authorization: Bearer <access_token>'"
+                )
                 response.headers[.wwwAuthenticate] = "Bearer"
                 return response
             }
@@ -76,7 +90,12 @@ struct CafeteriaRoutes: Sendable {
             var counts: [String: Int]
             var problems: [String]
         }
-        let body = Body(status: problems.isEmpty ? "ok" : "degraded", storage: problems.isEmpty ? "ok" : "inconsistent", counts: store.counts(), problems: problems)
+        let body = Body(
+            status: problems.isEmpty ? "ok" : "degraded",
+            storage: problems.isEmpty ? "ok" : "inconsistent",
+            counts: store.counts(),
+            problems: problems
+        )
         return HTTPReply.json(problems.isEmpty ? .ok : .serviceUnavailable, body)
     }
 
@@ -93,7 +112,9 @@ struct CafeteriaRoutes: Sendable {
     /// An answer about orders: JSON, or text/plain under `orders-wrong-content-type`.
     func orderReply(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
         var response = HTTPReply.json(status, value)
-        if faults.isOn(CafeteriaFaults.ordersWrongContentType) { response.headers[.contentType] = "text/plain; charset=utf-8" }
+        if faults.isOn(CafeteriaFaults.ordersWrongContentType) {
+            response.headers[.contentType] = "text/plain; charset=utf-8"
+        }
         return response
     }
 
@@ -101,11 +122,14 @@ struct CafeteriaRoutes: Sendable {
     func orderError(_ status: HTTPResponse.Status, _ message: String) -> Response {
         guard faults.isOn(CafeteriaFaults.htmlErrorPage) else { return HTTPReply.detail(status, message) }
         let title = "\(status.code) \(status.reasonPhrase)"
-        return HTTPReply.html(status, """
+        return HTTPReply.html(
+            status,
+            """
             <!DOCTYPE html>
             <html><head><title>\(title)</title></head>
             <body><center><h1>\(title)</h1></center><hr><center>nginx</center></body></html>
-            """)
+            """
+        )
     }
 
     /// Decodes a JSON body as `T`; `nil` when it is not valid JSON of that shape.
@@ -120,7 +144,11 @@ struct CafeteriaRoutes: Sendable {
         var password: String
         var fullName: String?
         var role: String?
-        enum CodingKeys: String, CodingKey { case email, password, fullName = "full_name", role }
+        enum CodingKeys: String, CodingKey {
+            case email, password
+            case fullName = "full_name"
+            case role
+        }
     }
 
     struct AccountBody: Encodable {
@@ -128,12 +156,19 @@ struct CafeteriaRoutes: Sendable {
         var email: String
         var fullName: String
         var role: String
-        enum CodingKeys: String, CodingKey { case id, email, fullName = "full_name", role }
+        enum CodingKeys: String, CodingKey {
+            case id, email
+            case fullName = "full_name"
+            case role
+        }
     }
 
     func registerAccount(_ request: Request) async throws -> Response {
         guard let body = try await decode(Registration.self, request) else {
-            return HTTPReply.detail(.unprocessableContent, "send JSON with email, password, full_name and optionally role (customer or owner)")
+            return HTTPReply.detail(
+                .unprocessableContent,
+                "send JSON with email, password, full_name and optionally role (customer or owner)"
+            )
         }
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
         let fullName = (body.fullName ?? "").trimmingCharacters(in: .whitespaces)
@@ -145,13 +180,18 @@ struct CafeteriaRoutes: Sendable {
         guard (8...128).contains(body.password.count) else {
             return HTTPReply.detail(.unprocessableContent, "password must be 8 to 128 characters")
         }
-        guard (1...100).contains(fullName.count) else { return HTTPReply.detail(.unprocessableContent, "full_name must be 1 to 100 characters") }
+        guard (1...100).contains(fullName.count) else {
+            return HTTPReply.detail(.unprocessableContent, "full_name must be 1 to 100 characters")
+        }
         guard CafeteriaStore.registrableRoles.contains(role) else {
             return HTTPReply.detail(.unprocessableContent, "role must be customer or owner")
         }
         switch store.register(email: email, password: body.password, fullName: fullName, role: role) {
         case .registered(let account):
-            return HTTPReply.json(.created, AccountBody(id: account.id, email: account.email, fullName: account.fullName, role: account.role))
+            return HTTPReply.json(
+                .created,
+                AccountBody(id: account.id, email: account.email, fullName: account.fullName, role: account.role)
+            )
         case .taken: return HTTPReply.detail(.badRequest, "email already registered")
         case .full: return HTTPReply.detail(.serviceUnavailable, "registrations are closed: the platform is full")
         }
@@ -168,7 +208,12 @@ struct CafeteriaRoutes: Sendable {
         var tokenType = "bearer"
         var expiresIn = AccessTokens.lifetime
         var role: String
-        enum CodingKeys: String, CodingKey { case accessToken = "access_token", tokenType = "token_type", expiresIn = "expires_in", role }
+        enum CodingKeys: String, CodingKey {
+            case accessToken = "access_token"
+            case tokenType = "token_type"
+            case expiresIn = "expires_in"
+            case role
+        }
     }
 
     /// JSON `{email, password}`, or a form `username=…&password=…` (OAuth2's password flow; the
@@ -180,14 +225,22 @@ struct CafeteriaRoutes: Sendable {
             credentials = json
         } else {
             let form = HTTPReply.decodeForm(String(decoding: data, as: UTF8.self))
-            credentials = form["password"].map { Credentials(email: nil, username: form["username"] ?? form["email"], password: $0) }
+            credentials = form["password"].map {
+                Credentials(email: nil, username: form["username"] ?? form["email"], password: $0)
+            }
         }
         guard let credentials, let login = credentials.email ?? credentials.username else {
-            return HTTPReply.detail(.unprocessableContent, "send JSON with email and password, or a form with username and password")
+            return HTTPReply.detail(
+                .unprocessableContent,
+                "send JSON with email and password, or a form with username and password"
+            )
         }
         guard let identity = store.authenticate(email: login, password: credentials.password) else {
             return HTTPReply.detail(.unauthorized, "incorrect email or password")
         }
-        return HTTPReply.json(.ok, TokenBody(accessToken: tokens.issue(email: identity.email, role: identity.role), role: identity.role))
+        return HTTPReply.json(
+            .ok,
+            TokenBody(accessToken: tokens.issue(email: identity.email, role: identity.role), role: identity.role)
+        )
     }
 }

@@ -37,27 +37,83 @@ final class CafeteriaStore: Sendable {
         self.customers = customers
         state.withLock { s in
             s.businesses[1] = Business(
-                id: 1, name: "Cafetería Central", description: "Almuerzos y café de origen", address: "Calle 10 # 5-32, Popayán",
-                owner: "owner@cafeteria.demo")
+                id: 1,
+                name: "Cafetería Central",
+                description: "Almuerzos y café de origen",
+                address: "Calle 10 # 5-32, Popayán",
+                owner: "owner@cafeteria.demo"
+            )
             s.businesses[2] = Business(
-                id: 2, name: "Panadería La Espiga", description: "Pan artesanal", address: "Carrera 6 # 3-15, Popayán",
-                owner: "espiga@cafeteria.demo")
+                id: 2,
+                name: "Panadería La Espiga",
+                description: "Pan artesanal",
+                address: "Carrera 6 # 3-15, Popayán",
+                owner: "espiga@cafeteria.demo"
+            )
             s.nextBusinessID = 3
             let menu = [
-                Product(id: 1, businessID: 1, name: "Almuerzo ejecutivo", description: "Sopa, seco y jugo", price: Cents(450_000), stock: 500),
-                Product(id: 2, businessID: 1, name: "Empanada de pipián", description: "Con ají de maní", price: Cents(250_000), stock: 300),
-                Product(id: 3, businessID: 1, name: "Jugo de mora", description: "En agua o en leche", price: Cents(300_000), stock: 0),
-                Product(id: 4, businessID: 1, name: "Café tinto", description: "Café de Cauca", price: Cents(150_000), stock: 200),
-                Product(id: 5, businessID: 1, name: "Arepa con queso", description: "Asada al carbón", price: Cents(350_000), stock: 150),
-                Product(id: 6, businessID: 2, name: "Pan de bono", description: "Recién horneado", price: Cents(120_000), stock: 80),
+                Product(
+                    id: 1,
+                    businessID: 1,
+                    name: "Almuerzo ejecutivo",
+                    description: "Sopa, seco y jugo",
+                    price: Cents(450_000),
+                    stock: 500
+                ),
+                Product(
+                    id: 2,
+                    businessID: 1,
+                    name: "Empanada de pipián",
+                    description: "Con ají de maní",
+                    price: Cents(250_000),
+                    stock: 300
+                ),
+                Product(
+                    id: 3,
+                    businessID: 1,
+                    name: "Jugo de mora",
+                    description: "En agua o en leche",
+                    price: Cents(300_000),
+                    stock: 0
+                ),
+                Product(
+                    id: 4,
+                    businessID: 1,
+                    name: "Café tinto",
+                    description: "Café de Cauca",
+                    price: Cents(150_000),
+                    stock: 200
+                ),
+                Product(
+                    id: 5,
+                    businessID: 1,
+                    name: "Arepa con queso",
+                    description: "Asada al carbón",
+                    price: Cents(350_000),
+                    stock: 150
+                ),
+                Product(
+                    id: 6,
+                    businessID: 2,
+                    name: "Pan de bono",
+                    description: "Recién horneado",
+                    price: Cents(120_000),
+                    stock: 80
+                ),
             ]
             for product in menu { s.products[product.id] = product }
             s.nextProductID = 7
             // Another owner's business has an order, so reading it is a real leak when allowed.
             let line = Order.Line(productID: 6, name: "Pan de bono", quantity: 3, unitPrice: Cents(120_000))
             s.orders[1] = Order(
-                id: 1, customer: "cliente@espiga.demo", businessID: 2, lines: [line], status: .completed,
-                total: Order.total(of: [line]), created: Date(timeIntervalSince1970: 1_700_000_000))
+                id: 1,
+                customer: "cliente@espiga.demo",
+                businessID: 2,
+                lines: [line],
+                status: .completed,
+                total: Order.total(of: [line]),
+                created: Date(timeIntervalSince1970: 1_700_000_000)
+            )
             s.nextOrderID = 2
         }
     }
@@ -78,7 +134,13 @@ final class CafeteriaStore: Sendable {
     func createBusiness(name: String, description: String, address: String, owner: String) throws(Limit) -> Business {
         let created: Business? = state.withLock { s in
             guard s.businesses.count < Self.maxBusinesses else { return nil }
-            let business = Business(id: s.nextBusinessID, name: name, description: description, address: address, owner: owner)
+            let business = Business(
+                id: s.nextBusinessID,
+                name: name,
+                description: description,
+                address: address,
+                owner: owner
+            )
             s.businesses[business.id] = business
             s.nextBusinessID += 1
             return business
@@ -121,11 +183,24 @@ final class CafeteriaStore: Sendable {
     }
 
     /// Adds a product to a business; `nil` when the business does not exist.
-    func createProduct(business: Int, name: String, description: String, price: Cents, stock: Int) throws(Limit) -> Product? {
+    func createProduct(
+        business: Int,
+        name: String,
+        description: String,
+        price: Cents,
+        stock: Int
+    ) throws(Limit) -> Product? {
         let created: Product?? = state.withLock { s in
             guard s.businesses[business] != nil else { return .some(nil) }
             guard s.products.count < Self.maxProducts else { return nil }
-            let product = Product(id: s.nextProductID, businessID: business, name: name, description: description, price: price, stock: stock)
+            let product = Product(
+                id: s.nextProductID,
+                businessID: business,
+                name: name,
+                description: description,
+                price: price,
+                stock: stock
+            )
             s.products[product.id] = product
             s.nextProductID += 1
             return product
@@ -167,8 +242,10 @@ final class CafeteriaStore: Sendable {
     /// Counts of what is stored, for `/api/v1/health`.
     func counts() -> [String: Int] {
         state.withLock { s in
-            ["businesses": s.businesses.count, "products": s.products.count, "orders": s.orders.count,
-             "payments": s.payments.count, "accounts": customers.count + s.accounts.count]
+            [
+                "businesses": s.businesses.count, "products": s.products.count, "orders": s.orders.count,
+                "payments": s.payments.count, "accounts": customers.count + s.accounts.count,
+            ]
         }
     }
 

@@ -34,7 +34,9 @@ extension CafeteriaStore {
         if let account = customers.first(where: { $0.login == email }) {
             return Identity(email: account.login, role: account.role, fullName: account.displayName, seeded: true)
         }
-        return state.withLock { $0.accounts[email] }.map { Identity(email: $0.email, role: $0.role, fullName: $0.fullName, seeded: false) }
+        return state.withLock { $0.accounts[email] }.map {
+            Identity(email: $0.email, role: $0.role, fullName: $0.fullName, seeded: false)
+        }
     }
 
     enum RegisterOutcome {
@@ -52,7 +54,14 @@ extension CafeteriaStore {
         return state.withLock { s in
             if s.accounts[login] != nil { return .taken }
             if s.accounts.count >= Self.maxAccounts { return .full }
-            let account = RegisteredAccount(id: s.nextAccountID, email: login, fullName: fullName, role: role, salt: salt, passwordHash: hash)
+            let account = RegisteredAccount(
+                id: s.nextAccountID,
+                email: login,
+                fullName: fullName,
+                role: role,
+                salt: salt,
+                passwordHash: hash
+            )
             s.accounts[login] = account
             s.nextAccountID += 1
             return .registered(account)

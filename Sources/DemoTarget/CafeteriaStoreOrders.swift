@@ -24,8 +24,12 @@ extension CafeteriaStore {
 
     /// Places an order for `items` (product id, quantity) at `business` (default: the first product's).
     func place(
-        customer: String, business: Int?, items: [(productID: Int, quantity: Int)], notes: String?,
-        faults: PlaceFaults = PlaceFaults(), now: Date = Date()
+        customer: String,
+        business: Int?,
+        items: [(productID: Int, quantity: Int)],
+        notes: String?,
+        faults: PlaceFaults = PlaceFaults(),
+        now: Date = Date()
     ) -> PlaceOutcome {
         if items.isEmpty { return .invalid("items must list at least one product") }
         if !faults.acceptNegative, let bad = items.first(where: { $0.quantity < 1 }) {
@@ -48,12 +52,16 @@ extension CafeteriaStore {
             for id in sequence {
                 guard let product = s.products[id] else { return .unknownProduct(id) }
                 if let shop, shop != product.businessID {
-                    return .mixedBusinesses("product \(id) is not sold by business \(shop): order from one business at a time")
+                    return .mixedBusinesses(
+                        "product \(id) is not sold by business \(shop): order from one business at a time"
+                    )
                 }
                 shop = product.businessID
                 let quantity = wanted[id] ?? 0
                 guard product.stock >= quantity else { return .outOfStock(product, requested: quantity) }
-                lines.append(Order.Line(productID: id, name: product.name, quantity: quantity, unitPrice: product.price))
+                lines.append(
+                    Order.Line(productID: id, name: product.name, quantity: quantity, unitPrice: product.price)
+                )
             }
             if !faults.deferStock {
                 for line in lines { s.products[line.productID]?.stock -= line.quantity }
@@ -61,13 +69,24 @@ extension CafeteriaStore {
             var total = Order.total(of: lines)
             if faults.totalOffByOne, let first = lines.first { total.value += first.unitPrice.value }
             let placed = Order(
-                id: s.nextOrderID, customer: customer, businessID: shop ?? 0, lines: lines, status: .pending,
-                notes: notes, total: total, created: now)
+                id: s.nextOrderID,
+                customer: customer,
+                businessID: shop ?? 0,
+                lines: lines,
+                status: .pending,
+                notes: notes,
+                total: total,
+                created: now
+            )
             s.orders[placed.id] = placed
             s.nextOrderID += 1
             if s.orders.count > Self.maxOrders {
                 // Forget the oldest orders, finished ones first.
-                let finished = s.orders.values.sorted { ($0.status == .pending || $0.status == .confirmed ? 1 : 0, $0.id) < ($1.status == .pending || $1.status == .confirmed ? 1 : 0, $1.id) }
+                let finished = s.orders.values.sorted {
+                    ($0.status == .pending || $0.status == .confirmed ? 1 : 0, $0.id) < (
+                        $1.status == .pending || $1.status == .confirmed ? 1 : 0, $1.id
+                    )
+                }
                 Self.forget(orders: Set(finished.prefix(s.orders.count - Self.maxOrders).map(\.id)), in: &s)
             }
             return .placed(placed)
@@ -102,7 +121,10 @@ extension CafeteriaStore {
     func transition(id: Int, to target: Order.Status, alsoFrom: Set<Order.Status> = []) -> TransitionOutcome {
         state.withLock { s in
             guard var order = s.orders[id] else { return .notFound }
-            guard Order.allowed(from: order.status).contains(target) || (alsoFrom.contains(order.status) && order.status != target) else {
+            guard
+                Order.allowed(from: order.status).contains(target)
+                    || (alsoFrom.contains(order.status) && order.status != target)
+            else {
                 return .invalid(from: order.status, to: target)
             }
             if target == .cancelled, order.status != .cancelled {
@@ -136,7 +158,11 @@ extension CafeteriaStore {
             if let amount, amount != order.total {
                 return .refused("amount \(amount.text) does not match the order total \(order.total.text)")
             }
-            let preference = Preference(id: "\(orderID)-\(HTTPReply.randomHex(bytes: 12))", orderID: orderID, amount: order.total)
+            let preference = Preference(
+                id: "\(orderID)-\(HTTPReply.randomHex(bytes: 12))",
+                orderID: orderID,
+                amount: order.total
+            )
             // One live preference per order: a new one replaces the last (bounded however often it is asked for).
             s.preferences = s.preferences.filter { $0.value.orderID != orderID }
             s.preferences[preference.id] = preference
@@ -155,9 +181,16 @@ extension CafeteriaStore {
     /// Records what Mercado Pago says about payment `paymentID` for `preferenceID`.
     /// A repeated notification for the same payment and status changes nothing (idempotent).
     /// - Parameter anyStatusPays: the `rejected-payment-marked-paid` fault.
-    func applyPayment(id paymentID: String, preferenceID: String, status: String, anyStatusPays: Bool = false) -> WebhookOutcome {
+    func applyPayment(
+        id paymentID: String,
+        preferenceID: String,
+        status: String,
+        anyStatusPays: Bool = false
+    ) -> WebhookOutcome {
         state.withLock { s in
-            guard let preference = s.preferences[preferenceID], var order = s.orders[preference.orderID] else { return .unknownPreference }
+            guard let preference = s.preferences[preferenceID], var order = s.orders[preference.orderID] else {
+                return .unknownPreference
+            }
             let approved = status == "approved" || (anyStatusPays && !status.isEmpty)
             guard approved || status == "rejected" || status == "cancelled" else {
                 return .ignored("payment status '\(status)' changes nothing")
@@ -170,8 +203,12 @@ extension CafeteriaStore {
                 return .ignored("order \(order.id) is already \(order.paymentStatus.rawValue)")
             }
             let payment = Payment(
-                id: paymentID, orderID: order.id, preferenceID: preferenceID, amount: preference.amount,
-                status: approved ? .approved : .rejected)
+                id: paymentID,
+                orderID: order.id,
+                preferenceID: preferenceID,
+                amount: preference.amount,
+                status: approved ? .approved : .rejected
+            )
             s.payments[paymentID] = payment
             order.paymentStatus = approved ? .paid : .failed
             s.orders[order.id] = order

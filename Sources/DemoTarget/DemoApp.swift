@@ -26,15 +26,24 @@ public enum DemoApp {
     /// - Throws: `UnknownFaultError` for a fault name not in the catalogue (before listening);
     ///   `DemoStartError` when the address cannot be bound.
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, users: DemoUsers = .fromEnvironment(), faults: Set<String> = [],
-        adminToken: String? = nil, logger: Logger? = nil
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        users: DemoUsers = .fromEnvironment(),
+        faults: Set<String> = [],
+        adminToken: String? = nil,
+        logger: Logger? = nil
     ) async throws -> RunningDemo {
         let switchboard = FaultSwitchboard(active: try DemoFaults.validate(faults))
         let token = adminToken ?? AdminRoutes.token()
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         // Stopping cancels the server, which Hummingbird reports at error level: by default log nothing less than critical.
         let app = makeApplication(
-            host: host, port: port, users: users, faults: switchboard, adminToken: token, logger: logger ?? quietLogger(.critical)
+            host: host,
+            port: port,
+            users: users,
+            faults: switchboard,
+            adminToken: token,
+            logger: logger ?? quietLogger(.critical)
         ) { bound in
             portContinuation.yield(bound)
             portContinuation.finish()
@@ -47,12 +56,20 @@ public enum DemoApp {
         guard let bound = await iterator.next(), bound > 0 else {
             task.cancel()
             let failure: (any Error)?
-            do { try await task.value; failure = nil } catch { failure = error }
+            do {
+                try await task.value
+                failure = nil
+            } catch { failure = error }
             throw DemoStartError(host: host, port: port, underlying: failure)
         }
         let shownHost = host.contains(":") ? "[\(host)]" : host
         return RunningDemo(
-            baseURL: "http://\(shownHost):\(bound)", port: bound, users: users, faults: switchboard, adminToken: token, task: task
+            baseURL: "http://\(shownHost):\(bound)",
+            port: bound,
+            users: users,
+            faults: switchboard,
+            adminToken: token,
+            task: task
         )
     }
 
@@ -63,13 +80,23 @@ public enum DemoApp {
     ///   - onListening: called with the base URL once the server accepts connections.
     /// - Throws: `UnknownFaultError` for a fault name not in the catalogue (before listening).
     public static func run(
-        host: String = "127.0.0.1", port: Int, users: DemoUsers = .fromEnvironment(), faults: Set<String> = [],
-        adminToken: String, logger: Logger? = nil, onListening: @escaping @Sendable (String) -> Void = { _ in }
+        host: String = "127.0.0.1",
+        port: Int,
+        users: DemoUsers = .fromEnvironment(),
+        faults: Set<String> = [],
+        adminToken: String,
+        logger: Logger? = nil,
+        onListening: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws {
         let switchboard = FaultSwitchboard(active: try DemoFaults.validate(faults))
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let app = makeApplication(
-            host: host, port: port, users: users, faults: switchboard, adminToken: adminToken, logger: logger ?? quietLogger()
+            host: host,
+            port: port,
+            users: users,
+            faults: switchboard,
+            adminToken: adminToken,
+            logger: logger ?? quietLogger()
         ) { bound in
             onListening("http://\(shownHost):\(bound)")
         }
@@ -86,11 +113,17 @@ public enum DemoApp {
     ///   - faults: the switchboard every route consults.
     ///   - adminToken: when set, the admin endpoint `/__admin/faults` is served, guarded by it.
     public static func makeRouter(
-        users: DemoUsers = .fromEnvironment(), faults: FaultSwitchboard = FaultSwitchboard(), adminToken: String? = nil
+        users: DemoUsers = .fromEnvironment(),
+        faults: FaultSwitchboard = FaultSwitchboard(),
+        adminToken: String? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router()
         let optica = OpticaRoutes(store: OpticaStore(users: users), faults: faults)
-        var cafeteria = CafeteriaRoutes(store: CafeteriaStore(customers: users.customers), tokens: AccessTokens(), faults: faults)
+        var cafeteria = CafeteriaRoutes(
+            store: CafeteriaStore(customers: users.customers),
+            tokens: AccessTokens(),
+            faults: faults
+        )
         cafeteria.webhookSecret = users.mercadoPagoWebhookSecret
         router.get("/") { _, _ in Response.redirect(to: "/login/") }
         // The storage check: counts consistent, stock never negative (503 otherwise).
@@ -104,7 +137,12 @@ public enum DemoApp {
     }
 
     static func makeApplication(
-        host: String, port: Int, users: DemoUsers, faults: FaultSwitchboard, adminToken: String, logger: Logger,
+        host: String,
+        port: Int,
+        users: DemoUsers,
+        faults: FaultSwitchboard,
+        adminToken: String,
+        logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void
     ) -> Application<RouterResponder<BasicRequestContext>> {
         Application(
@@ -136,7 +174,14 @@ public struct RunningDemo: Sendable {
     public let adminToken: String
     private let task: Task<Void, any Error>
 
-    init(baseURL: String, port: Int, users: DemoUsers, faults: FaultSwitchboard, adminToken: String, task: Task<Void, any Error>) {
+    init(
+        baseURL: String,
+        port: Int,
+        users: DemoUsers,
+        faults: FaultSwitchboard,
+        adminToken: String,
+        task: Task<Void, any Error>
+    ) {
         self.baseURL = baseURL
         self.port = port
         self.users = users

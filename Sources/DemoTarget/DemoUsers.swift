@@ -45,7 +45,11 @@ public struct DemoUsers: Sendable, Hashable {
     /// `RONDA_STRIPE_WEBHOOK_SECRET` and `RONDA_WOMPI_EVENTS_SECRET`.
     public var webhookSecrets = DemoSecrets()
 
-    public init(staff: [Account], customers: [Account], mercadoPagoWebhookSecret: String = DemoUsers.defaultMercadoPagoWebhookSecret) {
+    public init(
+        staff: [Account],
+        customers: [Account],
+        mercadoPagoWebhookSecret: String = DemoUsers.defaultMercadoPagoWebhookSecret
+    ) {
         self.staff = staff
         self.customers = customers
         self.mercadoPagoWebhookSecret = mercadoPagoWebhookSecret
@@ -75,7 +79,9 @@ public struct DemoUsers: Sendable, Hashable {
 
     /// The demo accounts, with passwords from `DEMO_*_PASSWORD` or their defaults, and the
     /// webhook secret from `DEMO_MERCADOPAGO_SECRET` or its default.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> DemoUsers {
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> DemoUsers {
         func password(_ role: String) -> String {
             guard let entry = passwordVariables.first(where: { $0.role == role }) else { return "" }
             if let value = environment[entry.variable], !value.isEmpty { return value }
@@ -85,14 +91,35 @@ public struct DemoUsers: Sendable, Hashable {
             staff: [
                 Account(login: "owner", password: password("owner"), role: "owner", displayName: "Olga Restrepo"),
                 Account(login: "doctor", password: password("doctor"), role: "doctor", displayName: "Dra. Laura Ríos"),
-                Account(login: "receptionist", password: password("receptionist"), role: "receptionist", displayName: "Rosa Cárdenas"),
+                Account(
+                    login: "receptionist",
+                    password: password("receptionist"),
+                    role: "receptionist",
+                    displayName: "Rosa Cárdenas"
+                ),
             ],
             customers: [
-                Account(login: "customer@cafeteria.demo", password: password("customer"), role: "customer", displayName: "Carlos Pérez"),
-                Account(login: "owner@cafeteria.demo", password: password("cafeteria_owner"), role: "owner", displayName: "Olivia Gómez"),
-                Account(login: "admin@cafeteria.demo", password: password("cafeteria_admin"), role: "admin", displayName: "Andrés Mejía"),
+                Account(
+                    login: "customer@cafeteria.demo",
+                    password: password("customer"),
+                    role: "customer",
+                    displayName: "Carlos Pérez"
+                ),
+                Account(
+                    login: "owner@cafeteria.demo",
+                    password: password("cafeteria_owner"),
+                    role: "owner",
+                    displayName: "Olivia Gómez"
+                ),
+                Account(
+                    login: "admin@cafeteria.demo",
+                    password: password("cafeteria_admin"),
+                    role: "admin",
+                    displayName: "Andrés Mejía"
+                ),
             ],
-            mercadoPagoWebhookSecret: environment[mercadoPagoSecretVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultMercadoPagoWebhookSecret
+            mercadoPagoWebhookSecret: environment[mercadoPagoSecretVariable].flatMap { $0.isEmpty ? nil : $0 }
+                ?? defaultMercadoPagoWebhookSecret
         )
         users.webhookSecrets = DemoSecrets.fromEnvironment(environment)
         return users

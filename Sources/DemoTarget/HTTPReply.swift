@@ -129,7 +129,9 @@ struct LenientInt: Decodable, Sendable, Hashable {
         let container = try decoder.singleValueContainer()
         if let int = try? container.decode(Int.self) {
             value = int
-        } else if let text = try? container.decode(String.self), let int = Int(text.trimmingCharacters(in: .whitespaces)) {
+        } else if let text = try? container.decode(String.self),
+            let int = Int(text.trimmingCharacters(in: .whitespaces))
+        {
             value = int
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an integer")

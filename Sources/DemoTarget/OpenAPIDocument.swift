@@ -15,7 +15,8 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Ronda demo target",
                 "version": "1.0.0",
-                "description": "The sample SaaS Ronda tests: a cafeteria platform API (bearer JWT) and an optica (form login, session cookie).",
+                "description":
+                    "The sample SaaS Ronda tests: a cafeteria platform API (bearer JWT) and an optica (form login, session cookie).",
             ] as [String: Any],
             "paths": merge(CafeteriaOpenAPI.paths, OpticaOpenAPI.paths),
             "components": [
@@ -62,11 +63,19 @@ enum OpenAPIDocument {
     /// One operation. `body` is a JSON Schema for a JSON request body; `responses` maps status
     /// codes to descriptions; `auth` names a security scheme (`bearer`, `session`, `mercadopago`).
     static func operation(
-        _ summary: String, tag: String, auth: String? = nil, parameters: [String] = [], query: [String] = [],
-        body: [String: Any]? = nil, form: [String: Any]? = nil, responses: [Int: String]
+        _ summary: String,
+        tag: String,
+        auth: String? = nil,
+        parameters: [String] = [],
+        query: [String] = [],
+        body: [String: Any]? = nil,
+        form: [String: Any]? = nil,
+        responses: [Int: String]
     ) -> [String: Any] {
         var operation: [String: Any] = ["summary": summary, "tags": [tag], "operationId": operationID(summary)]
-        var params: [[String: Any]] = parameters.map { ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]] }
+        var params: [[String: Any]] = parameters.map {
+            ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]]
+        }
         params += query.map { ["name": $0, "in": "query", "required": false, "schema": ["type": "string"]] }
         if !params.isEmpty { operation["parameters"] = params }
         var content: [String: Any] = [:]
@@ -83,7 +92,10 @@ enum OpenAPIDocument {
     /// `camelCase` of a summary's words: "Create an order" → "createAnOrder".
     static func operationID(_ summary: String) -> String {
         let words = summary.split { !$0.isLetter && !$0.isNumber }.map(String.init)
-        return words.enumerated().map { $0.offset == 0 ? $0.element.lowercased() : $0.element.prefix(1).uppercased() + $0.element.dropFirst().lowercased() }.joined()
+        return words.enumerated().map {
+            $0.offset == 0
+                ? $0.element.lowercased() : $0.element.prefix(1).uppercased() + $0.element.dropFirst().lowercased()
+        }.joined()
     }
 
     /// An object schema with these properties (`name: type`), all listed in `required`.
@@ -96,10 +108,16 @@ enum OpenAPIDocument {
     /// Serves `/openapi.json` and `/docs`.
     static func register(on router: Router<BasicRequestContext>) {
         router.get("/openapi.json") { _, _ in
-            let data = (try? JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+            let data =
+                (try? JSONSerialization.data(
+                    withJSONObject: document(),
+                    options: [.sortedKeys, .withoutEscapingSlashes]
+                )) ?? Data("{}".utf8)
             return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+            )
         }
         router.get("/docs") { _, _ in HTTPReply.html(.ok, docsPage()) }
     }

@@ -53,7 +53,13 @@ struct Checkout: Sendable, Hashable {
 /// Clinics, checkouts and payments.
 struct BillingState {
     var clinics: [Int: Clinic] = [
-        Clinic.mainID: Clinic(id: Clinic.mainID, name: "Óptica Demo", plan: .active, trialEnds: Date(timeIntervalSince1970: 0), activeModules: [1, 2, 3, 4])
+        Clinic.mainID: Clinic(
+            id: Clinic.mainID,
+            name: "Óptica Demo",
+            plan: .active,
+            trialEnds: Date(timeIntervalSince1970: 0),
+            activeModules: [1, 2, 3, 4]
+        )
     ]
     var nextClinicID = 2
     var checkouts: [Int: Checkout] = [:]
@@ -93,8 +99,11 @@ extension OpticaStore {
         state.withLock { s in
             guard s.billing.clinics.count <= Self.maxClinics else { return nil }
             let clinic = Clinic(
-                id: s.billing.nextClinicID, name: name, plan: .trial,
-                trialEnds: now.addingTimeInterval(TimeInterval(trialDays) * 86_400), activeModules: []
+                id: s.billing.nextClinicID,
+                name: name,
+                plan: .trial,
+                trialEnds: now.addingTimeInterval(TimeInterval(trialDays) * 86_400),
+                activeModules: []
             )
             s.billing.clinics[clinic.id] = clinic
             s.billing.nextClinicID += 1
@@ -146,7 +155,13 @@ extension OpticaStore {
             let owned = quote.modules.map(\.id).filter { clinic.activeModules.contains($0) }
             if !owned.isEmpty { return .alreadyActive(owned) }
             guard s.billing.checkouts.count < Self.maxCheckouts else { return .tooMany }
-            let checkout = Checkout(id: s.billing.nextCheckoutID, clinicID: clinicID, quote: quote, gateway: gateway, status: .pending)
+            let checkout = Checkout(
+                id: s.billing.nextCheckoutID,
+                clinicID: clinicID,
+                quote: quote,
+                gateway: gateway,
+                status: .pending
+            )
             s.billing.checkouts[checkout.id] = checkout
             s.billing.nextCheckoutID += 1
             return .created(checkout)
@@ -183,11 +198,15 @@ extension OpticaStore {
     /// checkout's modules and puts the clinic on the paid plan. Idempotent.
     func fulfil(payment paymentID: String, gateway: Checkout.Gateway, amountCents: Int) -> FulfilOutcome {
         state.withLock { s in
-            guard let id = s.billing.payments[paymentID], var checkout = s.billing.checkouts[id], checkout.gateway == gateway else {
+            guard let id = s.billing.payments[paymentID], var checkout = s.billing.checkouts[id],
+                checkout.gateway == gateway
+            else {
                 return .unknownPayment
             }
             if checkout.status == .paid { return .alreadyPaid(clinic: checkout.clinicID) }
-            guard checkout.quote.totalCents == amountCents else { return .amountMismatch(expected: checkout.quote.totalCents) }
+            guard checkout.quote.totalCents == amountCents else {
+                return .amountMismatch(expected: checkout.quote.totalCents)
+            }
             checkout.status = .paid
             s.billing.checkouts[id] = checkout
             let modules = checkout.quote.modules.map(\.id)
@@ -203,7 +222,9 @@ extension OpticaStore {
     /// Records a gateway's word that `paymentID` was declined. Returns `false` for an unknown payment.
     func decline(payment paymentID: String, gateway: Checkout.Gateway) -> Bool {
         state.withLock { s in
-            guard let id = s.billing.payments[paymentID], var checkout = s.billing.checkouts[id], checkout.gateway == gateway else {
+            guard let id = s.billing.payments[paymentID], var checkout = s.billing.checkouts[id],
+                checkout.gateway == gateway
+            else {
                 return false
             }
             if checkout.status != .paid { checkout.status = .declined }

@@ -100,7 +100,11 @@ extension OpticaStore {
             }
             guard s.clinical.consultations.count < Self.maxConsultations else { return .tooMany }
             let consultation = Consultation(
-                id: s.clinical.nextConsultationID, patientID: patient, appointmentID: appointment, doctor: doctor, started: now
+                id: s.clinical.nextConsultationID,
+                patientID: patient,
+                appointmentID: appointment,
+                doctor: doctor,
+                started: now
             )
             s.clinical.consultations[consultation.id] = consultation
             s.clinical.nextConsultationID += 1
@@ -121,7 +125,10 @@ extension OpticaStore {
     }
 
     /// Applies `change` to an open consultation, under the lock.
-    func updateConsultation(id: Int, _ change: (inout Consultation, inout ClinicalState) -> String?) -> ConsultationChange {
+    func updateConsultation(
+        id: Int,
+        _ change: (inout Consultation, inout ClinicalState) -> String?
+    ) -> ConsultationChange {
         state.withLock { s in
             guard var consultation = s.clinical.consultations[id] else { return .notFound }
             guard consultation.status == .open else { return .closed }
@@ -136,7 +143,9 @@ extension OpticaStore {
         state.withLock { s in
             guard var consultation = s.clinical.consultations[id] else { return .notFound }
             guard consultation.status == .open else { return .closed }
-            guard consultation.notes != nil else { return .missing("record the clinical history before finishing the consultation") }
+            guard consultation.notes != nil else {
+                return .missing("record the clinical history before finishing the consultation")
+            }
             consultation.status = .completed
             s.clinical.consultations[id] = consultation
             if let appointment = consultation.appointmentID, s.appointments[appointment]?.status == .scheduled {
@@ -162,7 +171,9 @@ extension OpticaStore {
     func history(patient: Int) -> (Patient, [Consultation])? {
         state.withLock { s in
             guard let patient = s.patients[patient] else { return nil }
-            let consultations = s.clinical.consultations.values.filter { $0.patientID == patient.id }.sorted { $0.id < $1.id }
+            let consultations = s.clinical.consultations.values.filter { $0.patientID == patient.id }.sorted {
+                $0.id < $1.id
+            }
             return (patient, consultations)
         }
     }

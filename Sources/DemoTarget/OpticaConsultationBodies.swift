@@ -38,7 +38,9 @@ struct PrescriptionBody: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case lensType = "lens_type", prescriptionID = "prescription_id", consultationID = "consultation_id"
+        case lensType = "lens_type"
+        case prescriptionID = "prescription_id"
+        case consultationID = "consultation_id"
         case formula, od, oi, add, notes, url
     }
 }
@@ -50,13 +52,19 @@ struct ConsultationBody: Encodable {
     }
 
     struct Refraction: Encodable {
-        struct Acuity: Encodable { var od: String?; var oi: String? }
+        struct Acuity: Encodable {
+            var od: String?
+            var oi: String?
+        }
         var od: EyeBody
         var oi: EyeBody
         var add: String
         var pd: Int?
         var visualAcuity: Acuity
-        enum CodingKeys: String, CodingKey { case od, oi, add, pd, visualAcuity = "visual_acuity" }
+        enum CodingKeys: String, CodingKey {
+            case od, oi, add, pd
+            case visualAcuity = "visual_acuity"
+        }
     }
 
     var consultationID: Int
@@ -76,10 +84,15 @@ struct ConsultationBody: Encodable {
         doctor = c.doctor
         status = c.status.rawValue
         startedAt = ISO8601DateFormatter().string(from: c.started)
-        history = c.notes.map { History(reason: $0.reason, symptoms: $0.symptoms, background: $0.background, notes: $0.notes) }
+        history = c.notes.map {
+            History(reason: $0.reason, symptoms: $0.symptoms, background: $0.background, notes: $0.notes)
+        }
         refraction = c.exam.map {
             Refraction(
-                od: EyeBody($0.od), oi: EyeBody($0.oi), add: EyeRefraction.diopters($0.add), pd: $0.pd,
+                od: EyeBody($0.od),
+                oi: EyeBody($0.oi),
+                add: EyeRefraction.diopters($0.add),
+                pd: $0.pd,
                 visualAcuity: .init(od: $0.acuityOD, oi: $0.acuityOI)
             )
         }
@@ -87,8 +100,11 @@ struct ConsultationBody: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case consultationID = "consultation_id", patientID = "patient_id", appointmentID = "appointment_id"
-        case startedAt = "started_at", doctor, status, history, refraction, prescription
+        case consultationID = "consultation_id"
+        case patientID = "patient_id"
+        case appointmentID = "appointment_id"
+        case startedAt = "started_at"
+        case doctor, status, history, refraction, prescription
     }
 
     /// Writes `null` for what is not recorded yet, so scenarios can check `exists`/`type: null`.
@@ -111,5 +127,9 @@ struct HistoryBody: Encodable {
     var patientID: Int
     var fullName: String
     var consultations: [ConsultationBody]
-    enum CodingKeys: String, CodingKey { case patientID = "patient_id", fullName = "full_name", consultations }
+    enum CodingKeys: String, CodingKey {
+        case patientID = "patient_id"
+        case fullName = "full_name"
+        case consultations
+    }
 }

@@ -19,45 +19,89 @@ extension OpticaRoutes {
     static let owners: Set<String> = ["owner"]
 
     func registerMarketplace(on router: Router<BasicRequestContext>) {
-        router.get("/dashboard/modules/marketplace/", use: signedIn(roles: Self.owners) { _, _, user in marketplacePage(user.clinic) })
-        router.get("/dashboard/modules/api/modules/", use: signedIn(roles: Self.owners) { _, _, _ in
-            HTTPReply.json(.ok, Catalogue(modules: OpticaModules.all, volumeDiscounts: OpticaModules.volumeDiscounts.map { .init(minimum: $0.minimum, percent: $0.percent) }))
-        })
-        router.post("/dashboard/modules/api/calculate-price/", use: signedIn(roles: Self.owners) { request, _, _ in
-            switch try await selection(request) {
-            case .success(let modules): return HTTPReply.json(.ok, quote(modules))
-            case .failure(let refusal): return refusal.response
+        router.get(
+            "/dashboard/modules/marketplace/",
+            use: signedIn(roles: Self.owners) { _, _, user in marketplacePage(user.clinic) }
+        )
+        router.get(
+            "/dashboard/modules/api/modules/",
+            use: signedIn(roles: Self.owners) { _, _, _ in
+                HTTPReply.json(
+                    .ok,
+                    Catalogue(
+                        modules: OpticaModules.all,
+                        volumeDiscounts: OpticaModules.volumeDiscounts.map {
+                            .init(minimum: $0.minimum, percent: $0.percent)
+                        }
+                    )
+                )
             }
-        })
-        router.post("/dashboard/modules/checkout/", use: signedIn(roles: Self.owners) { request, _, user in try await openCheckout(request, clinic: user.clinic) })
-        router.get("/dashboard/modules/my-plan/", use: signedIn(roles: Self.owners) { _, _, user in myPlanPage(user.clinic) })
-        router.get("/dashboard/modules/api/my-plan/", use: signedIn(roles: Self.owners) { _, _, user in HTTPReply.json(.ok, ClinicBody(user.clinic)) })
+        )
+        router.post(
+            "/dashboard/modules/api/calculate-price/",
+            use: signedIn(roles: Self.owners) { request, _, _ in
+                switch try await selection(request) {
+                case .success(let modules): return HTTPReply.json(.ok, quote(modules))
+                case .failure(let refusal): return refusal.response
+                }
+            }
+        )
+        router.post(
+            "/dashboard/modules/checkout/",
+            use: signedIn(roles: Self.owners) { request, _, user in try await openCheckout(request, clinic: user.clinic)
+            }
+        )
+        router.get(
+            "/dashboard/modules/my-plan/",
+            use: signedIn(roles: Self.owners) { _, _, user in myPlanPage(user.clinic) }
+        )
+        router.get(
+            "/dashboard/modules/api/my-plan/",
+            use: signedIn(roles: Self.owners) { _, _, user in HTTPReply.json(.ok, ClinicBody(user.clinic)) }
+        )
         router.get("/clinics/current/", use: signedIn { _, _, user in HTTPReply.json(.ok, ClinicBody(user.clinic)) })
         router.post("/clinics/", use: signedIn(roles: Self.owners) { request, _, _ in try await createClinic(request) })
-        router.get("/clinics/", use: signedIn(roles: Self.owners) { _, _, _ in
-            HTTPReply.json(.ok, ["clinics": store.clinics().map { ClinicBody($0) }])
-        })
-        router.post("/clinics/:id/switch/", use: signedIn(roles: Self.owners) { _, context, user in
-            guard let id = context.parameters.get("id", as: Int.self), let clinic = store.switchClinic(session: user.session, to: id) else {
-                return HTTPReply.error(.notFound, "no such clinic")
+        router.get(
+            "/clinics/",
+            use: signedIn(roles: Self.owners) { _, _, _ in
+                HTTPReply.json(.ok, ["clinics": store.clinics().map { ClinicBody($0) }])
             }
-            return HTTPReply.json(.ok, ClinicBody(clinic))
-        })
-        router.delete("/clinics/:id/", use: signedIn(roles: Self.owners) { _, context, _ in
-            let id = context.parameters.get("id", as: Int.self) ?? 0
-            switch store.deleteClinic(id: id) {
-            case .deleted: return HTTPReply.json(.ok, ["deleted": id])
-            case .notFound: return HTTPReply.error(.notFound, "no such clinic")
-            case .mainClinic: return HTTPReply.error(.badRequest, "the main clinic cannot be deleted")
+        )
+        router.post(
+            "/clinics/:id/switch/",
+            use: signedIn(roles: Self.owners) { _, context, user in
+                guard let id = context.parameters.get("id", as: Int.self),
+                    let clinic = store.switchClinic(session: user.session, to: id)
+                else {
+                    return HTTPReply.error(.notFound, "no such clinic")
+                }
+                return HTTPReply.json(.ok, ClinicBody(clinic))
             }
-        })
+        )
+        router.delete(
+            "/clinics/:id/",
+            use: signedIn(roles: Self.owners) { _, context, _ in
+                let id = context.parameters.get("id", as: Int.self) ?? 0
+                switch store.deleteClinic(id: id) {
+                case .deleted: return HTTPReply.json(.ok, ["deleted": id])
+                case .notFound: return HTTPReply.error(.notFound, "no such clinic")
+                case .mainClinic: return HTTPReply.error(.badRequest, "the main clinic cannot be deleted")
+                }
+            }
+        )
     }
 
     struct Catalogue: Encodable {
-        struct Tier: Encodable { var minimum: Int; var percent: Int }
+        struct Tier: Encodable {
+            var minimum: Int
+            var percent: Int
+        }
         var modules: [OpticaModules.Module]
         var volumeDiscounts: [Tier]
-        enum CodingKeys: String, CodingKey { case modules, volumeDiscounts = "volume_discounts" }
+        enum CodingKeys: String, CodingKey {
+            case modules
+            case volumeDiscounts = "volume_discounts"
+        }
     }
 
     /// A request refused, with the response that says why.
@@ -68,13 +112,20 @@ extension OpticaRoutes {
     struct ModuleRequest: Decodable {
         var moduleIDs: [LenientInt]
         var gateway: String?
-        enum CodingKeys: String, CodingKey { case moduleIDs = "module_ids", gateway }
+        enum CodingKeys: String, CodingKey {
+            case moduleIDs = "module_ids"
+            case gateway
+        }
     }
 
     /// The modules a request names, or the 400/404 that says what is wrong with it.
-    func selection(_ request: Request) async throws -> Result<(modules: [OpticaModules.Module], gateway: String?), Refusal> {
+    func selection(
+        _ request: Request
+    ) async throws -> Result<(modules: [OpticaModules.Module], gateway: String?), Refusal> {
         guard let body = try await HTTPReply.decode(ModuleRequest.self, from: request) else {
-            return .failure(Refusal(response: HTTPReply.error(.badRequest, "send JSON like {\"module_ids\": [1, 2, 3]}")))
+            return .failure(
+                Refusal(response: HTTPReply.error(.badRequest, "send JSON like {\"module_ids\": [1, 2, 3]}"))
+            )
         }
         switch OpticaModules.select(body.moduleIDs.map(\.value)) {
         case .modules(let modules): return .success((modules, body.gateway))
@@ -112,8 +163,12 @@ extension OpticaRoutes {
         }
 
         enum CodingKeys: String, CodingKey {
-            case checkoutID = "checkout_id", amountCents = "amount_cents", discountPercentage = "discount_percentage"
-            case moduleIDs = "module_ids", clinicID = "clinic_id", gateway, status, reference, amount, currency
+            case checkoutID = "checkout_id"
+            case amountCents = "amount_cents"
+            case discountPercentage = "discount_percentage"
+            case moduleIDs = "module_ids"
+            case clinicID = "clinic_id"
+            case gateway, status, reference, amount, currency
         }
     }
 
@@ -128,7 +183,11 @@ extension OpticaRoutes {
         }
         switch store.openCheckout(clinic: clinic.id, quote: quote(selected), gateway: gateway) {
         case .created(let checkout): return HTTPReply.json(.created, CheckoutBody(checkout))
-        case .alreadyActive(let ids): return HTTPReply.error(.conflict, "already active in this clinic: modules \(ids.map(String.init).joined(separator: ", "))")
+        case .alreadyActive(let ids):
+            return HTTPReply.error(
+                .conflict,
+                "already active in this clinic: modules \(ids.map(String.init).joined(separator: ", "))"
+            )
         case .noSuchClinic: return HTTPReply.error(.notFound, "no such clinic")
         case .tooMany: return HTTPReply.error(.serviceUnavailable, "too many checkouts; try again later")
         }
@@ -153,14 +212,21 @@ extension OpticaRoutes {
         }
 
         enum CodingKeys: String, CodingKey {
-            case clinicID = "clinic_id", trialDaysLeft = "trial_days_left", readOnly = "read_only", activeModules = "active_modules", name, plan
+            case clinicID = "clinic_id"
+            case trialDaysLeft = "trial_days_left"
+            case readOnly = "read_only"
+            case activeModules = "active_modules"
+            case name, plan
         }
     }
 
     struct NewClinic: Decodable {
         var name: String?
         var trialDaysLeft: LenientInt?
-        enum CodingKeys: String, CodingKey { case name, trialDaysLeft = "trial_days_left" }
+        enum CodingKeys: String, CodingKey {
+            case name
+            case trialDaysLeft = "trial_days_left"
+        }
     }
 
     func createClinic(_ request: Request) async throws -> Response {
@@ -180,10 +246,15 @@ extension OpticaRoutes {
 
     func marketplacePage(_ clinic: Clinic) -> Response {
         let rows = OpticaModules.all.map { module in
-            let state = clinic.activeModules.contains(module.id) ? "<span class=\"status\">Activo</span>" : "<span class=\"status\">Disponible</span>"
-            return "  <li id=\"module-\(module.id)\" data-code=\"\(module.code)\">\(HTTPReply.escape(module.name)) — $\(Cents(module.priceCents).text) COP/mes \(state)</li>"
+            let state =
+                clinic.activeModules.contains(module.id)
+                ? "<span class=\"status\">Activo</span>" : "<span class=\"status\">Disponible</span>"
+            return
+                "  <li id=\"module-\(module.id)\" data-code=\"\(module.code)\">\(HTTPReply.escape(module.name)) — $\(Cents(module.priceCents).text) COP/mes \(state)</li>"
         }
-        return HTTPReply.html(.ok, """
+        return HTTPReply.html(
+            .ok,
+            """
             <!doctype html>
             <html lang="es"><head><meta charset="utf-8"><title>Óptica Demo — Marketplace</title></head>
             <body>
@@ -193,7 +264,8 @@ extension OpticaRoutes {
             \(rows.joined(separator: "\n"))
             </ul>
             </body></html>
-            """)
+            """
+        )
     }
 
     func myPlanPage(_ clinic: Clinic) -> Response {
@@ -206,8 +278,13 @@ extension OpticaRoutes {
         let modules = clinic.activeModules.sorted().compactMap(OpticaModules.module(id:)).map {
             "  <li id=\"module-\($0.id)\" class=\"module\">\(HTTPReply.escape($0.name)) <span class=\"badge\">Activo</span></li>"
         }
-        let list = modules.isEmpty ? "<p id=\"no-modules\">Sin módulos activos</p>" : "<ul id=\"modules\">\n\(modules.joined(separator: "\n"))\n</ul>"
-        return HTTPReply.html(.ok, """
+        let list =
+            modules.isEmpty
+            ? "<p id=\"no-modules\">Sin módulos activos</p>"
+            : "<ul id=\"modules\">\n\(modules.joined(separator: "\n"))\n</ul>"
+        return HTTPReply.html(
+            .ok,
+            """
             <!doctype html>
             <html lang="es"><head><meta charset="utf-8"><title>Óptica Demo — Mi plan</title></head>
             <body>
@@ -215,6 +292,7 @@ extension OpticaRoutes {
             <p id="plan">\(plan)</p>
             \(list)
             </body></html>
-            """)
+            """
+        )
     }
 }

@@ -11,7 +11,10 @@ enum OpticaModules {
         var name: String
         var priceCents: Int
 
-        enum CodingKeys: String, CodingKey { case id, code, name, price, priceCents = "price_cents" }
+        enum CodingKeys: String, CodingKey {
+            case id, code, name, price
+            case priceCents = "price_cents"
+        }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -25,7 +28,8 @@ enum OpticaModules {
 
     /// The catalogue, by id (1…22).
     static let all: [Module] = [
-        ("appointments", "Citas", 59_000), ("patients", "Pacientes", 49_000), ("clinical_history", "Historia clínica", 79_000),
+        ("appointments", "Citas", 59_000), ("patients", "Pacientes", 49_000),
+        ("clinical_history", "Historia clínica", 79_000),
         ("prescriptions", "Fórmulas", 39_000), ("exams", "Exámenes", 49_000), ("treatments", "Tratamientos", 39_000),
         ("inventory", "Inventario", 69_000), ("sales", "Ventas", 59_000), ("suppliers", "Proveedores", 29_000),
         ("reports", "Reportes", 49_000), ("analytics", "Analítica", 89_000), ("payments", "Pagos en línea", 59_000),
@@ -69,8 +73,11 @@ enum OpticaModules {
 
         enum CodingKeys: String, CodingKey {
             case modules, count, currency, subtotal, discount, total
-            case moduleIDs = "module_ids", subtotalCents = "subtotal_cents", discountPercentage = "discount_percentage"
-            case discountCents = "discount_cents", totalCents = "total_cents"
+            case moduleIDs = "module_ids"
+            case subtotalCents = "subtotal_cents"
+            case discountPercentage = "discount_percentage"
+            case discountCents = "discount_cents"
+            case totalCents = "total_cents"
         }
 
         func encode(to encoder: any Encoder) throws {

@@ -9,9 +9,14 @@ enum OpticaOpenAPI {
     static var id: [String: Any] { ["type": "integer"] }
     static var text: [String: Any] { ["type": "string"] }
     static var ids: [String: Any] { ["type": "array", "items": ["type": "integer"], "minItems": 1] }
-    static var diopters: [String: Any] { ["oneOf": [["type": "number"], ["type": "string", "pattern": #"^[+-]?\d+(\.\d{1,2})?$"#]]] }
+    static var diopters: [String: Any] {
+        ["oneOf": [["type": "number"], ["type": "string", "pattern": #"^[+-]?\d+(\.\d{1,2})?$"#]]]
+    }
     static var eye: [String: Any] {
-        Doc.object(["sphere": diopters, "cylinder": diopters, "axis": ["type": "integer", "minimum": 0, "maximum": 180]], required: ["sphere"])
+        Doc.object(
+            ["sphere": diopters, "cylinder": diopters, "axis": ["type": "integer", "minimum": 0, "maximum": 180]],
+            required: ["sphere"]
+        )
     }
 
     static var paths: [String: Any] {
@@ -20,153 +25,400 @@ enum OpticaOpenAPI {
         let denied = "not allowed for this role"
         return [
             "/login/": [
-                "get": Doc.operation("Optica login page", tag: tag, responses: [200: "HTML form; sets the csrftoken cookie"]),
+                "get": Doc.operation(
+                    "Optica login page",
+                    tag: tag,
+                    responses: [200: "HTML form; sets the csrftoken cookie"]
+                ),
                 "post": Doc.operation(
-                    "Optica log in", tag: tag,
-                    form: Doc.object(["username": text, "password": text, "csrfmiddlewaretoken": text], required: ["username", "password", "csrfmiddlewaretoken"]),
-                    responses: [302: "to /dashboard/ with the sessionid cookie", 200: "the form again: invalid credentials", 403: "CSRF check failed"]),
+                    "Optica log in",
+                    tag: tag,
+                    form: Doc.object(
+                        ["username": text, "password": text, "csrfmiddlewaretoken": text],
+                        required: ["username", "password", "csrfmiddlewaretoken"]
+                    ),
+                    responses: [
+                        302: "to /dashboard/ with the sessionid cookie", 200: "the form again: invalid credentials",
+                        403: "CSRF check failed",
+                    ]
+                ),
             ],
-            "/logout/": ["post": Doc.operation("Optica log out", tag: tag, responses: [302: "to /login/, the cookie cleared"])],
-            "/dashboard/": ["get": Doc.operation("Optica dashboard", tag: tag, auth: s, responses: [200: "HTML", 302: "no session: to /login/"])],
+            "/logout/": [
+                "post": Doc.operation("Optica log out", tag: tag, responses: [302: "to /login/, the cookie cleared"])
+            ],
+            "/dashboard/": [
+                "get": Doc.operation(
+                    "Optica dashboard",
+                    tag: tag,
+                    auth: s,
+                    responses: [200: "HTML", 302: "no session: to /login/"]
+                )
+            ],
             "/patients/api/search/": [
-                "get": Doc.operation("Search patients", tag: "patients", auth: s, query: ["q"], responses: [200: "{results: [patient]}"]),
+                "get": Doc.operation(
+                    "Search patients",
+                    tag: "patients",
+                    auth: s,
+                    query: ["q"],
+                    responses: [200: "{results: [patient]}"]
+                )
             ],
             "/patients/create/": [
                 "post": Doc.operation(
-                    "Register a patient", tag: "patients", auth: s,
-                    form: Doc.object(["first_name": text, "last_name": text, "identification": text, "email": text, "phone": text],
-                        required: ["first_name", "last_name", "identification", "email", "phone"]),
-                    responses: [201: "{patient_id, full_name}", 400: "missing or invalid fields", 403: "\(denied), or the clinic is read-only", 409: "identification already registered"]),
+                    "Register a patient",
+                    tag: "patients",
+                    auth: s,
+                    form: Doc.object(
+                        ["first_name": text, "last_name": text, "identification": text, "email": text, "phone": text],
+                        required: ["first_name", "last_name", "identification", "email", "phone"]
+                    ),
+                    responses: [
+                        201: "{patient_id, full_name}", 400: "missing or invalid fields",
+                        403: "\(denied), or the clinic is read-only", 409: "identification already registered",
+                    ]
+                )
             ],
             "/patients/{id}/": [
-                "delete": Doc.operation("Delete a patient", tag: "patients", auth: s, parameters: ["id"], responses: [200: "{deleted}", 404: "no such patient"]),
+                "delete": Doc.operation(
+                    "Delete a patient",
+                    tag: "patients",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "{deleted}", 404: "no such patient"]
+                )
             ],
             "/patients/{id}/history/": [
-                "get": Doc.operation("Clinical history of a patient", tag: "consultation", auth: s, parameters: ["id"], responses: [200: "{patient_id, full_name, consultations}", 403: denied, 404: "no such patient"]),
+                "get": Doc.operation(
+                    "Clinical history of a patient",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "{patient_id, full_name, consultations}", 403: denied, 404: "no such patient"]
+                )
             ],
             "/appointments/availability/": [
-                "get": Doc.operation("Free slots of a doctor", tag: "appointments", auth: s, query: ["doctor", "date"], responses: [200: "{doctor, date, slots}", 400: "doctor or date missing", 404: "no such doctor"]),
+                "get": Doc.operation(
+                    "Free slots of a doctor",
+                    tag: "appointments",
+                    auth: s,
+                    query: ["doctor", "date"],
+                    responses: [200: "{doctor, date, slots}", 400: "doctor or date missing", 404: "no such doctor"]
+                )
             ],
             "/appointments/availability/{doctor}/": [
-                "get": Doc.operation("Free slots of a doctor by path", tag: "appointments", auth: s, parameters: ["doctor"], query: ["date"], responses: [200: "{doctor, date, slots}"]),
+                "get": Doc.operation(
+                    "Free slots of a doctor by path",
+                    tag: "appointments",
+                    auth: s,
+                    parameters: ["doctor"],
+                    query: ["date"],
+                    responses: [200: "{doctor, date, slots}"]
+                )
             ],
             "/appointments/create/": [
                 "post": Doc.operation(
-                    "Book an appointment", tag: "appointments", auth: s,
-                    body: Doc.object(["patient_id": id, "doctor_id": id, "date": ["type": "string", "format": "date"], "time": ["type": "string", "pattern": #"^\d{2}:\d{2}$"#]],
-                        required: ["patient_id", "doctor_id", "date", "time"]),
-                    responses: [201: "{appointment_id, status, date, time}", 400: "not a slot", 404: "no such patient or doctor", 409: "slot taken"]),
+                    "Book an appointment",
+                    tag: "appointments",
+                    auth: s,
+                    body: Doc.object(
+                        [
+                            "patient_id": id, "doctor_id": id, "date": ["type": "string", "format": "date"],
+                            "time": ["type": "string", "pattern": #"^\d{2}:\d{2}$"#],
+                        ],
+                        required: ["patient_id", "doctor_id", "date", "time"]
+                    ),
+                    responses: [
+                        201: "{appointment_id, status, date, time}", 400: "not a slot",
+                        404: "no such patient or doctor", 409: "slot taken",
+                    ]
+                )
             ],
             "/appointments/{id}/": [
-                "get": Doc.operation("An appointment", tag: "appointments", auth: s, parameters: ["id"], responses: [200: "the appointment with cancel_reason", 404: "no such appointment"]),
+                "get": Doc.operation(
+                    "An appointment",
+                    tag: "appointments",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "the appointment with cancel_reason", 404: "no such appointment"]
+                )
             ],
             "/appointments/{id}/reschedule/": [
                 "post": Doc.operation(
-                    "Reschedule an appointment", tag: "appointments", auth: s, parameters: ["id"],
-                    body: Doc.object(["date": ["type": "string", "format": "date"], "time": text], required: ["date", "time"]),
-                    responses: [200: "the appointment", 400: "not a slot, or not scheduled", 409: "slot taken"]),
+                    "Reschedule an appointment",
+                    tag: "appointments",
+                    auth: s,
+                    parameters: ["id"],
+                    body: Doc.object(
+                        ["date": ["type": "string", "format": "date"], "time": text],
+                        required: ["date", "time"]
+                    ),
+                    responses: [200: "the appointment", 400: "not a slot, or not scheduled", 409: "slot taken"]
+                )
             ],
             "/appointments/{id}/cancel/": [
                 "post": Doc.operation(
-                    "Cancel an appointment", tag: "appointments", auth: s, parameters: ["id"],
+                    "Cancel an appointment",
+                    tag: "appointments",
+                    auth: s,
+                    parameters: ["id"],
                     form: Doc.object(["reason": ["type": "string", "minLength": 1]], required: ["reason"]),
-                    responses: [200: "{appointment_id, status: cancelled}", 400: "no reason, or already cancelled", 404: "no such appointment"]),
+                    responses: [
+                        200: "{appointment_id, status: cancelled}", 400: "no reason, or already cancelled",
+                        404: "no such appointment",
+                    ]
+                )
             ],
             "/consultations/": [
                 "post": Doc.operation(
-                    "Start a consultation", tag: "consultation", auth: s,
+                    "Start a consultation",
+                    tag: "consultation",
+                    auth: s,
                     body: Doc.object(["patient_id": id, "appointment_id": id], required: ["patient_id"]),
-                    responses: [201: "the consultation", 404: "no such patient or appointment", 409: "appointment not scheduled"]),
+                    responses: [
+                        201: "the consultation", 404: "no such patient or appointment",
+                        409: "appointment not scheduled",
+                    ]
+                )
             ],
             "/consultations/{id}/": [
-                "get": Doc.operation("A consultation", tag: "consultation", auth: s, parameters: ["id"], responses: [200: "the consultation", 404: "no such consultation"]),
-                "delete": Doc.operation("Discard a consultation", tag: "consultation", auth: s, parameters: ["id"], responses: [200: "{deleted}", 404: "no such consultation"]),
+                "get": Doc.operation(
+                    "A consultation",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "the consultation", 404: "no such consultation"]
+                ),
+                "delete": Doc.operation(
+                    "Discard a consultation",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "{deleted}", 404: "no such consultation"]
+                ),
             ],
             "/consultations/{id}/history/": [
                 "post": Doc.operation(
-                    "Record the clinical history", tag: "consultation", auth: s, parameters: ["id"],
-                    body: Doc.object(["reason": text, "symptoms": text, "background": text, "notes": text], required: ["reason"]),
-                    responses: [200: "the consultation", 400: "no reason", 409: "consultation finished"]),
+                    "Record the clinical history",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    body: Doc.object(
+                        ["reason": text, "symptoms": text, "background": text, "notes": text],
+                        required: ["reason"]
+                    ),
+                    responses: [200: "the consultation", 400: "no reason", 409: "consultation finished"]
+                )
             ],
             "/consultations/{id}/refraction/": [
                 "post": Doc.operation(
-                    "Record a refraction exam", tag: "consultation", auth: s, parameters: ["id"],
-                    body: Doc.object(["od": eye, "oi": eye, "add": diopters, "pd": ["type": "integer", "minimum": 40, "maximum": 80],
-                        "visual_acuity": Doc.object(["od": text, "oi": text])], required: ["od", "oi"]),
-                    responses: [201: "the consultation with its refraction", 400: "{error, problems}: values out of range", 409: "consultation finished"]),
+                    "Record a refraction exam",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    body: Doc.object(
+                        [
+                            "od": eye, "oi": eye, "add": diopters,
+                            "pd": ["type": "integer", "minimum": 40, "maximum": 80],
+                            "visual_acuity": Doc.object(["od": text, "oi": text]),
+                        ],
+                        required: ["od", "oi"]
+                    ),
+                    responses: [
+                        201: "the consultation with its refraction", 400: "{error, problems}: values out of range",
+                        409: "consultation finished",
+                    ]
+                )
             ],
             "/consultations/{id}/prescription/": [
                 "post": Doc.operation(
-                    "Write the prescription", tag: "consultation", auth: s, parameters: ["id"],
-                    body: Doc.object(["lens_type": ["enum": ["monofocal", "bifocal", "progressive", "contact"]], "notes": text]),
-                    responses: [201: "{prescription_id, formula, od, oi, add, lens_type}", 400: "unknown lens type", 409: "no refraction exam yet, or finished"]),
+                    "Write the prescription",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    body: Doc.object([
+                        "lens_type": ["enum": ["monofocal", "bifocal", "progressive", "contact"]], "notes": text,
+                    ]),
+                    responses: [
+                        201: "{prescription_id, formula, od, oi, add, lens_type}", 400: "unknown lens type",
+                        409: "no refraction exam yet, or finished",
+                    ]
+                )
             ],
             "/consultations/{id}/finish/": [
-                "post": Doc.operation("Finish a consultation", tag: "consultation", auth: s, parameters: ["id"], responses: [200: "status completed", 409: "no clinical history yet, or already finished"]),
+                "post": Doc.operation(
+                    "Finish a consultation",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "status completed", 409: "no clinical history yet, or already finished"]
+                )
             ],
             "/prescriptions/{id}/": [
-                "get": Doc.operation("Printable prescription", tag: "consultation", auth: s, parameters: ["id"], responses: [200: "HTML with the formula", 404: "no such prescription"]),
+                "get": Doc.operation(
+                    "Printable prescription",
+                    tag: "consultation",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "HTML with the formula", 404: "no such prescription"]
+                )
             ],
             "/dashboard/modules/marketplace/": [
-                "get": Doc.operation("Module marketplace page", tag: "marketplace", auth: s, responses: [200: "HTML catalogue", 403: denied]),
+                "get": Doc.operation(
+                    "Module marketplace page",
+                    tag: "marketplace",
+                    auth: s,
+                    responses: [200: "HTML catalogue", 403: denied]
+                )
             ],
             "/dashboard/modules/api/modules/": [
-                "get": Doc.operation("Module catalogue", tag: "marketplace", auth: s, responses: [200: "{modules, volume_discounts}"]),
+                "get": Doc.operation(
+                    "Module catalogue",
+                    tag: "marketplace",
+                    auth: s,
+                    responses: [200: "{modules, volume_discounts}"]
+                )
             ],
             "/dashboard/modules/api/calculate-price/": [
                 "post": Doc.operation(
-                    "Calculate a module price", tag: "marketplace", auth: s, body: Doc.object(["module_ids": ids], required: ["module_ids"]),
-                    responses: [200: "{count, subtotal_cents, discount_percentage, discount_cents, total_cents, …}: 5–7 modules 10 %, 8 or more 20 %", 400: "none or repeated", 404: "unknown module"]),
+                    "Calculate a module price",
+                    tag: "marketplace",
+                    auth: s,
+                    body: Doc.object(["module_ids": ids], required: ["module_ids"]),
+                    responses: [
+                        200:
+                            "{count, subtotal_cents, discount_percentage, discount_cents, total_cents, …}: 5–7 modules 10 %, 8 or more 20 %",
+                        400: "none or repeated", 404: "unknown module",
+                    ]
+                )
             ],
             "/dashboard/modules/checkout/": [
                 "post": Doc.operation(
-                    "Check out modules", tag: "marketplace", auth: s,
-                    body: Doc.object(["module_ids": ids, "gateway": ["enum": ["stripe", "wompi"]]], required: ["module_ids", "gateway"]),
-                    responses: [201: "{checkout_id, amount_cents, reference, status: pending}", 409: "a module is already active"]),
+                    "Check out modules",
+                    tag: "marketplace",
+                    auth: s,
+                    body: Doc.object(
+                        ["module_ids": ids, "gateway": ["enum": ["stripe", "wompi"]]],
+                        required: ["module_ids", "gateway"]
+                    ),
+                    responses: [
+                        201: "{checkout_id, amount_cents, reference, status: pending}",
+                        409: "a module is already active",
+                    ]
+                )
             ],
             "/dashboard/modules/my-plan/": [
-                "get": Doc.operation("My plan page", tag: "marketplace", auth: s, responses: [200: "HTML: plan, trial days, active modules (id=\"module-N\" … Activo)"]),
+                "get": Doc.operation(
+                    "My plan page",
+                    tag: "marketplace",
+                    auth: s,
+                    responses: [200: "HTML: plan, trial days, active modules (id=\"module-N\" … Activo)"]
+                )
             ],
             "/dashboard/modules/api/my-plan/": [
-                "get": Doc.operation("My plan as JSON", tag: "marketplace", auth: s, responses: [200: "{clinic_id, plan, trial_days_left, read_only, active_modules}"]),
+                "get": Doc.operation(
+                    "My plan as JSON",
+                    tag: "marketplace",
+                    auth: s,
+                    responses: [200: "{clinic_id, plan, trial_days_left, read_only, active_modules}"]
+                )
             ],
             "/clinics/": [
                 "get": Doc.operation("List clinics", tag: "marketplace", auth: s, responses: [200: "{clinics}"]),
                 "post": Doc.operation(
-                    "Create a clinic in trial", tag: "marketplace", auth: s,
-                    body: Doc.object(["name": text, "trial_days_left": ["type": "integer", "minimum": -365, "maximum": 30]]),
-                    responses: [201: "the clinic (trial_days_left 0 or less: already read-only)", 400: "trial_days_left out of range"]),
+                    "Create a clinic in trial",
+                    tag: "marketplace",
+                    auth: s,
+                    body: Doc.object([
+                        "name": text, "trial_days_left": ["type": "integer", "minimum": -365, "maximum": 30],
+                    ]),
+                    responses: [
+                        201: "the clinic (trial_days_left 0 or less: already read-only)",
+                        400: "trial_days_left out of range",
+                    ]
+                ),
             ],
-            "/clinics/current/": ["get": Doc.operation("The session's clinic", tag: "marketplace", auth: s, responses: [200: "the clinic"])],
+            "/clinics/current/": [
+                "get": Doc.operation(
+                    "The session's clinic",
+                    tag: "marketplace",
+                    auth: s,
+                    responses: [200: "the clinic"]
+                )
+            ],
             "/clinics/{id}/switch/": [
-                "post": Doc.operation("Work in a clinic", tag: "marketplace", auth: s, parameters: ["id"], responses: [200: "the clinic", 404: "no such clinic"]),
+                "post": Doc.operation(
+                    "Work in a clinic",
+                    tag: "marketplace",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "the clinic", 404: "no such clinic"]
+                )
             ],
             "/clinics/{id}/": [
-                "delete": Doc.operation("Delete a clinic", tag: "marketplace", auth: s, parameters: ["id"], responses: [200: "{deleted}", 400: "the main clinic", 404: "no such clinic"]),
+                "delete": Doc.operation(
+                    "Delete a clinic",
+                    tag: "marketplace",
+                    auth: s,
+                    parameters: ["id"],
+                    responses: [200: "{deleted}", 400: "the main clinic", 404: "no such clinic"]
+                )
             ],
             "/payments/create-payment-intent/": [
                 "post": Doc.operation(
-                    "Pay a checkout with Stripe", tag: "marketplace", auth: s,
-                    body: Doc.object(["checkout_id": id, "card_number": text, "exp_month": id, "exp_year": id, "cvc": text], required: ["checkout_id", "card_number"]),
-                    responses: [200: "{payment_intent_id, status: succeeded} (card 4242424242424242)", 402: "declined (card 4000000000000002)", 400: "not a test card"]),
+                    "Pay a checkout with Stripe",
+                    tag: "marketplace",
+                    auth: s,
+                    body: Doc.object(
+                        ["checkout_id": id, "card_number": text, "exp_month": id, "exp_year": id, "cvc": text],
+                        required: ["checkout_id", "card_number"]
+                    ),
+                    responses: [
+                        200: "{payment_intent_id, status: succeeded} (card 4242424242424242)",
+                        402: "declined (card 4000000000000002)", 400: "not a test card",
+                    ]
+                )
             ],
             "/payments/wompi/transactions/": [
                 "post": Doc.operation(
-                    "Pay a checkout with Wompi", tag: "marketplace", auth: s,
-                    body: Doc.object(["checkout_id": id, "card_number": text], required: ["checkout_id", "card_number"]),
-                    responses: [201: "{transaction_id, status: PENDING, amount_in_cents, reference}"]),
+                    "Pay a checkout with Wompi",
+                    tag: "marketplace",
+                    auth: s,
+                    body: Doc.object(
+                        ["checkout_id": id, "card_number": text],
+                        required: ["checkout_id", "card_number"]
+                    ),
+                    responses: [201: "{transaction_id, status: PENDING, amount_in_cents, reference}"]
+                )
             ],
             "/payments/webhooks/stripe/": [
                 "post": Doc.operation(
-                    "Stripe webhook", tag: "marketplace", body: Doc.object(["type": text, "data": Doc.object(["object": Doc.object(["id": text, "amount": id])])]),
-                    responses: [200: "{received, activated}", 400: "missing or wrong Stripe-Signature (t=…,v1=HMAC-SHA256)", 404: "unknown payment"]),
+                    "Stripe webhook",
+                    tag: "marketplace",
+                    body: Doc.object([
+                        "type": text, "data": Doc.object(["object": Doc.object(["id": text, "amount": id])]),
+                    ]),
+                    responses: [
+                        200: "{received, activated}", 400: "missing or wrong Stripe-Signature (t=…,v1=HMAC-SHA256)",
+                        404: "unknown payment",
+                    ]
+                )
             ],
             "/payments/webhooks/wompi/": [
                 "post": Doc.operation(
-                    "Wompi event", tag: "marketplace",
-                    body: Doc.object(["event": text, "data": Doc.object(["transaction": Doc.object(["id": text, "status": text, "amount_in_cents": id])]),
-                        "signature": Doc.object(["properties": ["type": "array", "items": text], "checksum": text]), "timestamp": id]),
-                    responses: [200: "{received, activated}", 400: "wrong signature.checksum", 404: "unknown transaction"]),
+                    "Wompi event",
+                    tag: "marketplace",
+                    body: Doc.object([
+                        "event": text,
+                        "data": Doc.object([
+                            "transaction": Doc.object(["id": text, "status": text, "amount_in_cents": id])
+                        ]),
+                        "signature": Doc.object(["properties": ["type": "array", "items": text], "checksum": text]),
+                        "timestamp": id,
+                    ]),
+                    responses: [
+                        200: "{received, activated}", 400: "wrong signature.checksum", 404: "unknown transaction",
+                    ]
+                )
             ],
         ]
     }

@@ -18,12 +18,18 @@ extension OpticaRoutes {
     static let wompiCards = ["4242424242424242", "4111111111111111"]
 
     func registerPayments(on router: Router<BasicRequestContext>) {
-        router.post("/payments/create-payment-intent/", use: signedIn(roles: Self.owners) { request, _, user in
-            try await createPaymentIntent(request, clinic: user.clinic)
-        })
-        router.post("/payments/wompi/transactions/", use: signedIn(roles: Self.owners) { request, _, user in
-            try await createWompiTransaction(request, clinic: user.clinic)
-        })
+        router.post(
+            "/payments/create-payment-intent/",
+            use: signedIn(roles: Self.owners) { request, _, user in
+                try await createPaymentIntent(request, clinic: user.clinic)
+            }
+        )
+        router.post(
+            "/payments/wompi/transactions/",
+            use: signedIn(roles: Self.owners) { request, _, user in
+                try await createWompiTransaction(request, clinic: user.clinic)
+            }
+        )
         router.post("/payments/webhooks/stripe/") { request, _ in try await stripeWebhook(request) }
         router.post("/payments/webhooks/wompi/") { request, _ in try await wompiWebhook(request) }
     }
@@ -33,13 +39,29 @@ extension OpticaRoutes {
         var cardNumber: String
         var expMonth: LenientInt?
         var expYear: LenientInt?
-        enum CodingKeys: String, CodingKey { case checkoutID = "checkout_id", cardNumber = "card_number", expMonth = "exp_month", expYear = "exp_year" }
+        enum CodingKeys: String, CodingKey {
+            case checkoutID = "checkout_id"
+            case cardNumber = "card_number"
+            case expMonth = "exp_month"
+            case expYear = "exp_year"
+        }
     }
 
     /// The checkout a card payment is for, or the response refusing it.
-    func payable(_ request: Request, clinic: Clinic, gateway: Checkout.Gateway) async throws -> Result<(Checkout, String), Refusal> {
+    func payable(
+        _ request: Request,
+        clinic: Clinic,
+        gateway: Checkout.Gateway
+    ) async throws -> Result<(Checkout, String), Refusal> {
         guard let body = try await HTTPReply.decode(CardPayment.self, from: request) else {
-            return .failure(Refusal(response: HTTPReply.error(.badRequest, "send JSON with checkout_id and card_number (and exp_month, exp_year, cvc)")))
+            return .failure(
+                Refusal(
+                    response: HTTPReply.error(
+                        .badRequest,
+                        "send JSON with checkout_id and card_number (and exp_month, exp_year, cvc)"
+                    )
+                )
+            )
         }
         if let month = body.expMonth?.value, !(1...12).contains(month) {
             return .failure(Refusal(response: HTTPReply.error(.badRequest, "exp_month must be 1 to 12")))
@@ -48,9 +70,15 @@ extension OpticaRoutes {
             return .failure(Refusal(response: HTTPReply.error(.notFound, "no such checkout in this clinic")))
         }
         guard checkout.gateway == gateway else {
-            return .failure(Refusal(response: HTTPReply.error(.badRequest, "this checkout is paid with \(checkout.gateway.rawValue)")))
+            return .failure(
+                Refusal(
+                    response: HTTPReply.error(.badRequest, "this checkout is paid with \(checkout.gateway.rawValue)")
+                )
+            )
         }
-        guard checkout.status != .paid else { return .failure(Refusal(response: HTTPReply.error(.conflict, "this checkout is already paid"))) }
+        guard checkout.status != .paid else {
+            return .failure(Refusal(response: HTTPReply.error(.conflict, "this checkout is already paid")))
+        }
         return .success((checkout, body.cardNumber.filter(\.isNumber)))
     }
 
@@ -63,7 +91,10 @@ extension OpticaRoutes {
         var error: String?
         var declineCode: String?
         enum CodingKeys: String, CodingKey {
-            case paymentIntentID = "payment_intent_id", checkoutID = "checkout_id", declineCode = "decline_code", status, amount, currency, error
+            case paymentIntentID = "payment_intent_id"
+            case checkoutID = "checkout_id"
+            case declineCode = "decline_code"
+            case status, amount, currency, error
         }
     }
 
@@ -75,17 +106,35 @@ extension OpticaRoutes {
         }
         let declined = card == Self.stripeDeclined && !faults.isOn(OpticaFaults.declinedCardAccepted)
         guard card == Self.stripeSucceeds || card == Self.stripeDeclined else {
-            return HTTPReply.error(.badRequest, "use a Stripe test card: \(Self.stripeSucceeds) succeeds, \(Self.stripeDeclined) is declined")
+            return HTTPReply.error(
+                .badRequest,
+                "use a Stripe test card: \(Self.stripeSucceeds) succeeds, \(Self.stripeDeclined) is declined"
+            )
         }
         let intent = "pi_" + HTTPReply.randomHex(bytes: 12)
         store.attachPayment(intent, checkout: checkout.id, declined: declined)
         if declined {
-            return HTTPReply.json(HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), IntentBody(
-                paymentIntentID: intent, status: "requires_payment_method", amount: checkout.quote.totalCents, checkoutID: checkout.id,
-                error: "Your card was declined.", declineCode: "generic_decline"
-            ))
+            return HTTPReply.json(
+                HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"),
+                IntentBody(
+                    paymentIntentID: intent,
+                    status: "requires_payment_method",
+                    amount: checkout.quote.totalCents,
+                    checkoutID: checkout.id,
+                    error: "Your card was declined.",
+                    declineCode: "generic_decline"
+                )
+            )
         }
-        return HTTPReply.json(.ok, IntentBody(paymentIntentID: intent, status: "succeeded", amount: checkout.quote.totalCents, checkoutID: checkout.id))
+        return HTTPReply.json(
+            .ok,
+            IntentBody(
+                paymentIntentID: intent,
+                status: "succeeded",
+                amount: checkout.quote.totalCents,
+                checkoutID: checkout.id
+            )
+        )
     }
 
     struct TransactionBody: Encodable {
@@ -96,7 +145,10 @@ extension OpticaRoutes {
         var reference: String
         var checkoutID: Int
         enum CodingKeys: String, CodingKey {
-            case transactionID = "transaction_id", amountInCents = "amount_in_cents", checkoutID = "checkout_id", status, currency, reference
+            case transactionID = "transaction_id"
+            case amountInCents = "amount_in_cents"
+            case checkoutID = "checkout_id"
+            case status, currency, reference
         }
     }
 
@@ -107,13 +159,22 @@ extension OpticaRoutes {
         case .failure(let refusal): return refusal.response
         }
         guard Self.wompiCards.contains(card) else {
-            return HTTPReply.error(.badRequest, "use a Wompi sandbox card: \(Self.wompiCards.joined(separator: " (approved), ")) (declined)")
+            return HTTPReply.error(
+                .badRequest,
+                "use a Wompi sandbox card: \(Self.wompiCards.joined(separator: " (approved), ")) (declined)"
+            )
         }
         let transaction = "\(checkout.id)-\(Int(Date().timeIntervalSince1970))-\(Int.random(in: 10_000...99_999))"
         store.attachPayment(transaction, checkout: checkout.id, declined: false)
-        return HTTPReply.json(.created, TransactionBody(
-            transactionID: transaction, amountInCents: checkout.quote.totalCents, reference: checkout.reference, checkoutID: checkout.id
-        ))
+        return HTTPReply.json(
+            .created,
+            TransactionBody(
+                transactionID: transaction,
+                amountInCents: checkout.quote.totalCents,
+                reference: checkout.reference,
+                checkoutID: checkout.id
+            )
+        )
     }
 
     struct WebhookReply: Encodable {
@@ -122,21 +183,28 @@ extension OpticaRoutes {
         var clinicID: Int?
         var activated: [Int]?
         var duplicate: Bool?
-        enum CodingKeys: String, CodingKey { case clinicID = "clinic_id", received, handled, activated, duplicate }
+        enum CodingKeys: String, CodingKey {
+            case clinicID = "clinic_id"
+            case received, handled, activated, duplicate
+        }
     }
 
     /// Answers a gateway's "paid" or "declined".
     func settle(payment: String, gateway: Checkout.Gateway, paid: Bool, amount: Int?) -> Response {
         guard paid else {
             return store.decline(payment: payment, gateway: gateway)
-                ? HTTPReply.json(.ok, WebhookReply(handled: true)) : HTTPReply.error(.notFound, "no payment with id \(payment)")
+                ? HTTPReply.json(.ok, WebhookReply(handled: true))
+                : HTTPReply.error(.notFound, "no payment with id \(payment)")
         }
         guard let amount else { return HTTPReply.error(.badRequest, "the event has no amount") }
         switch store.fulfil(payment: payment, gateway: gateway, amountCents: amount) {
-        case .activated(let clinic, let modules): return HTTPReply.json(.ok, WebhookReply(handled: true, clinicID: clinic, activated: modules))
-        case .alreadyPaid(let clinic): return HTTPReply.json(.ok, WebhookReply(handled: true, clinicID: clinic, activated: [], duplicate: true))
+        case .activated(let clinic, let modules):
+            return HTTPReply.json(.ok, WebhookReply(handled: true, clinicID: clinic, activated: modules))
+        case .alreadyPaid(let clinic):
+            return HTTPReply.json(.ok, WebhookReply(handled: true, clinicID: clinic, activated: [], duplicate: true))
         case .unknownPayment: return HTTPReply.error(.notFound, "no payment with id \(payment)")
-        case .amountMismatch(let expected): return HTTPReply.error(.badRequest, "amount \(amount) does not match the checkout's \(expected)")
+        case .amountMismatch(let expected):
+            return HTTPReply.error(.badRequest, "amount \(amount) does not match the checkout's \(expected)")
         }
     }
 
@@ -144,7 +212,9 @@ extension OpticaRoutes {
         let payload = [UInt8](try await HTTPReply.body(request))
         if !faults.isOn(OpticaFaults.stripeSignatureUnchecked),
             let problem = OpticaWebhookSignatures.stripeProblem(
-                payload: payload, header: request.headers.first { $0.name.canonicalName == "stripe-signature" }?.value, secret: store.users.webhookSecrets.stripeWebhookSecret
+                payload: payload,
+                header: request.headers.first { $0.name.canonicalName == "stripe-signature" }?.value,
+                secret: store.users.webhookSecrets.stripeWebhookSecret
             )
         {
             return HTTPReply.error(.badRequest, problem)
@@ -155,8 +225,15 @@ extension OpticaRoutes {
         let object = event["data"]?["object"]
         switch type {
         case "payment_intent.succeeded", "payment_intent.payment_failed":
-            guard let id = object?["id"]?.string else { return HTTPReply.error(.badRequest, "the event has no data.object.id") }
-            return settle(payment: id, gateway: .stripe, paid: type == "payment_intent.succeeded", amount: object?["amount"]?.int)
+            guard let id = object?["id"]?.string else {
+                return HTTPReply.error(.badRequest, "the event has no data.object.id")
+            }
+            return settle(
+                payment: id,
+                gateway: .stripe,
+                paid: type == "payment_intent.succeeded",
+                amount: object?["amount"]?.int
+            )
         default:
             return HTTPReply.json(.ok, WebhookReply(handled: false))
         }
@@ -164,19 +241,26 @@ extension OpticaRoutes {
 
     func wompiWebhook(_ request: Request) async throws -> Response {
         let payload = [UInt8](try await HTTPReply.body(request))
-        guard let event = JSONDocument.parse(payload) else { return HTTPReply.error(.badRequest, "the body is not JSON") }
+        guard let event = JSONDocument.parse(payload) else {
+            return HTTPReply.error(.badRequest, "the body is not JSON")
+        }
         if let problem = OpticaWebhookSignatures.wompiProblem(
-            event: event, secret: store.users.webhookSecrets.wompiEventsSecret, caseSensitive: faults.isOn(OpticaFaults.wompiChecksumLowercase)
+            event: event,
+            secret: store.users.webhookSecrets.wompiEventsSecret,
+            caseSensitive: faults.isOn(OpticaFaults.wompiChecksumLowercase)
         ) {
             return HTTPReply.error(.badRequest, problem)
         }
-        guard event["event"]?.string == "transaction.updated" else { return HTTPReply.json(.ok, WebhookReply(handled: false)) }
+        guard event["event"]?.string == "transaction.updated" else {
+            return HTTPReply.json(.ok, WebhookReply(handled: false))
+        }
         let transaction = event["data"]?["transaction"]
         guard let id = transaction?["id"]?.scalarText, let status = transaction?["status"]?.string else {
             return HTTPReply.error(.badRequest, "the event has no data.transaction.id or status")
         }
         switch status {
-        case "APPROVED": return settle(payment: id, gateway: .wompi, paid: true, amount: transaction?["amount_in_cents"]?.int)
+        case "APPROVED":
+            return settle(payment: id, gateway: .wompi, paid: true, amount: transaction?["amount_in_cents"]?.int)
         case "DECLINED", "VOIDED", "ERROR": return settle(payment: id, gateway: .wompi, paid: false, amount: nil)
         default: return HTTPReply.json(.ok, WebhookReply(handled: false))
         }

@@ -35,34 +35,65 @@ struct OpticaRoutes: Sendable {
         router.post("/login/") { request, _ in try await login(request) }
         router.post("/logout/") { request, _ in logout(request) }
         router.get("/dashboard/", use: signedIn { _, _, user in dashboard(user) })
-        router.get("/patients/api/search/", use: signedIn { request, _, _ in
-            let query = HTTPReply.query(request)["q"] ?? ""
-            return HTTPReply.json(.ok, SearchResults(results: store.search(query)))
-        })
-        router.post("/patients/create/", use: signedIn(roles: Self.frontDesk, writes: true) { request, _, _ in try await createPatient(request) })
-        router.delete("/patients/:id/", use: signedIn(roles: Self.frontDesk, writes: true) { _, context, _ in
-            guard let id = context.parameters.get("id", as: Int.self) else { return HTTPReply.error(.notFound, "no such patient") }
-            return store.deletePatient(id: id) ? HTTPReply.json(.ok, ["deleted": id]) : HTTPReply.error(.notFound, "no such patient")
-        })
-        router.get("/appointments/availability/", use: signedIn { request, _, _ in
-            try await availability(request, doctor: HTTPReply.query(request)["doctor"])
-        })
-        router.get("/appointments/availability/:doctor/", use: signedIn { request, context, _ in
-            try await availability(request, doctor: context.parameters.get("doctor"))
-        })
-        router.post("/appointments/create/", use: signedIn(roles: Self.frontDesk, writes: true) { request, _, _ in try await book(request) })
-        router.get("/appointments/:id/", use: signedIn { _, context, _ in
-            guard let id = context.parameters.get("id", as: Int.self), let appointment = store.appointment(id: id) else {
-                return HTTPReply.error(.notFound, "no such appointment")
+        router.get(
+            "/patients/api/search/",
+            use: signedIn { request, _, _ in
+                let query = HTTPReply.query(request)["q"] ?? ""
+                return HTTPReply.json(.ok, SearchResults(results: store.search(query)))
             }
-            return HTTPReply.json(.ok, appointment)
-        })
-        router.post("/appointments/:id/reschedule/", use: signedIn(roles: Self.frontDesk, writes: true) { request, context, _ in
-            try await reschedule(request, id: context.parameters.get("id", as: Int.self))
-        })
-        router.post("/appointments/:id/cancel/", use: signedIn(roles: Self.frontDesk, writes: true) { request, context, _ in
-            try await cancel(request, id: context.parameters.get("id", as: Int.self))
-        })
+        )
+        router.post(
+            "/patients/create/",
+            use: signedIn(roles: Self.frontDesk, writes: true) { request, _, _ in try await createPatient(request) }
+        )
+        router.delete(
+            "/patients/:id/",
+            use: signedIn(roles: Self.frontDesk, writes: true) { _, context, _ in
+                guard let id = context.parameters.get("id", as: Int.self) else {
+                    return HTTPReply.error(.notFound, "no such patient")
+                }
+                return store.deletePatient(id: id)
+                    ? HTTPReply.json(.ok, ["deleted": id]) : HTTPReply.error(.notFound, "no such patient")
+            }
+        )
+        router.get(
+            "/appointments/availability/",
+            use: signedIn { request, _, _ in
+                try await availability(request, doctor: HTTPReply.query(request)["doctor"])
+            }
+        )
+        router.get(
+            "/appointments/availability/:doctor/",
+            use: signedIn { request, context, _ in
+                try await availability(request, doctor: context.parameters.get("doctor"))
+            }
+        )
+        router.post(
+            "/appointments/create/",
+            use: signedIn(roles: Self.frontDesk, writes: true) { request, _, _ in try await book(request) }
+        )
+        router.get(
+            "/appointments/:id/",
+            use: signedIn { _, context, _ in
+                guard let id = context.parameters.get("id", as: Int.self), let appointment = store.appointment(id: id)
+                else {
+                    return HTTPReply.error(.notFound, "no such appointment")
+                }
+                return HTTPReply.json(.ok, appointment)
+            }
+        )
+        router.post(
+            "/appointments/:id/reschedule/",
+            use: signedIn(roles: Self.frontDesk, writes: true) { request, context, _ in
+                try await reschedule(request, id: context.parameters.get("id", as: Int.self))
+            }
+        )
+        router.post(
+            "/appointments/:id/cancel/",
+            use: signedIn(roles: Self.frontDesk, writes: true) { request, context, _ in
+                try await cancel(request, id: context.parameters.get("id", as: Int.self))
+            }
+        )
         registerConsultations(on: router)
         registerMarketplace(on: router)
         registerPayments(on: router)
@@ -73,7 +104,11 @@ struct OpticaRoutes: Sendable {
 
     /// Runs `handler` for a signed-in user with one of `roles` (any role when empty). A route
     /// that `writes` is refused with 403 while the user's clinic is read-only (expired trial).
-    func signedIn(roles: Set<String> = [], writes: Bool = false, _ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+    func signedIn(
+        roles: Set<String> = [],
+        writes: Bool = false,
+        _ handler: @escaping Handler
+    ) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
         { [store, faults] request, context in
             guard let id = request.cookies["sessionid"]?.value, let signed = store.signedIn(session: id) else {
                 let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
@@ -84,9 +119,13 @@ struct OpticaRoutes: Sendable {
                 return HTTPReply.error(.forbidden, "the \(account.role) role may not do this")
             }
             if writes, clinic.isReadOnly(), !faults.isOn(OpticaFaults.trialNeverReadOnly) {
-                return HTTPReply.json(.forbidden, ReadOnly(
-                    error: "the trial of \(clinic.name) has expired: the clinic is read-only until it buys a plan in /dashboard/modules/marketplace/"
-                ))
+                return HTTPReply.json(
+                    .forbidden,
+                    ReadOnly(
+                        error:
+                            "the trial of \(clinic.name) has expired: the clinic is read-only until it buys a plan in /dashboard/modules/marketplace/"
+                    )
+                )
             }
             return try await handler(request, context, StaffUser(account: account, session: id, clinic: clinic))
         }
@@ -95,7 +134,10 @@ struct OpticaRoutes: Sendable {
     struct ReadOnly: Encodable {
         var error: String
         var readOnly = true
-        enum CodingKeys: String, CodingKey { case error, readOnly = "read_only" }
+        enum CodingKeys: String, CodingKey {
+            case error
+            case readOnly = "read_only"
+        }
     }
 
     // MARK: Login
@@ -105,7 +147,9 @@ struct OpticaRoutes: Sendable {
         let sent = request.cookies["csrftoken"]?.value ?? ""
         let token = sent.count == 32 && sent.allSatisfy(\.isHexDigit) ? sent : HTTPReply.randomHex(bytes: 16)
         let message = error.map { "<p class=\"error\">\(HTTPReply.escape($0))</p>\n" } ?? ""
-        var response = HTTPReply.html(status, """
+        var response = HTTPReply.html(
+            status,
+            """
             <!doctype html>
             <html lang="es"><head><meta charset="utf-8"><title>Óptica Demo — Ingresar</title></head>
             <body>
@@ -117,15 +161,22 @@ struct OpticaRoutes: Sendable {
               <button type="submit">Ingresar</button>
             </form>
             </body></html>
-            """)
+            """
+        )
         response.setCookie(Cookie(name: "csrftoken", value: token, path: "/", httpOnly: false, sameSite: .lax))
         return response
     }
 
     func login(_ request: Request) async throws -> Response {
         let form = try await HTTPReply.form(request)
-        guard let cookie = request.cookies["csrftoken"]?.value, let sent = form["csrfmiddlewaretoken"], constantTimeEquals(cookie, sent) else {
-            return loginPage(request: request, error: "CSRF verification failed: reload the page and try again.", status: .forbidden)
+        guard let cookie = request.cookies["csrftoken"]?.value, let sent = form["csrfmiddlewaretoken"],
+            constantTimeEquals(cookie, sent)
+        else {
+            return loginPage(
+                request: request,
+                error: "CSRF verification failed: reload the page and try again.",
+                status: .forbidden
+            )
         }
         guard let session = store.login(username: form["username"] ?? "", password: form["password"] ?? "") else {
             return loginPage(request: request, error: "Invalid credentials: check the username and password.")
@@ -147,7 +198,9 @@ struct OpticaRoutes: Sendable {
     func dashboard(_ user: StaffUser) -> Response {
         let account = user.account
         let counts = store.counts()
-        return HTTPReply.html(.ok, """
+        return HTTPReply.html(
+            .ok,
+            """
             <!doctype html>
             <html lang="es"><head><meta charset="utf-8"><title>Óptica Demo — Panel</title></head>
             <body>
@@ -160,7 +213,8 @@ struct OpticaRoutes: Sendable {
             </ul>
             <form method="post" action="/logout/"><button type="submit">Salir</button></form>
             </body></html>
-            """)
+            """
+        )
     }
 
     // MARK: Patients
@@ -175,7 +229,10 @@ struct OpticaRoutes: Sendable {
         let required = ["first_name", "last_name", "identification", "email", "phone"]
         let missing = required.filter { field($0).isEmpty }
         if !missing.isEmpty {
-            return HTTPReply.json(.badRequest, FieldErrors(error: "missing fields: \(missing.joined(separator: ", "))", missing: missing))
+            return HTTPReply.json(
+                .badRequest,
+                FieldErrors(error: "missing fields: \(missing.joined(separator: ", "))", missing: missing)
+            )
         }
         guard field("identification").allSatisfy(\.isNumber), (5...12).contains(field("identification").count) else {
             return HTTPReply.json(.badRequest, FieldErrors(error: "identification must be 5 to 12 digits", missing: []))
@@ -184,13 +241,22 @@ struct OpticaRoutes: Sendable {
             return HTTPReply.json(.badRequest, FieldErrors(error: "email is not an e-mail address", missing: []))
         }
         switch store.createPatient(
-            identification: field("identification"), firstName: field("first_name"), lastName: field("last_name"),
-            email: field("email"), phone: field("phone")
+            identification: field("identification"),
+            firstName: field("first_name"),
+            lastName: field("last_name"),
+            email: field("email"),
+            phone: field("phone")
         ) {
         case .created(let patient):
             return HTTPReply.json(.created, CreatedPatient(patientID: patient.id, fullName: patient.fullName))
         case .duplicate(let existing):
-            return HTTPReply.json(.conflict, Duplicate(error: "a patient with identification \(field("identification")) already exists", patientID: existing))
+            return HTTPReply.json(
+                .conflict,
+                Duplicate(
+                    error: "a patient with identification \(field("identification")) already exists",
+                    patientID: existing
+                )
+            )
         }
     }
 
@@ -202,23 +268,35 @@ struct OpticaRoutes: Sendable {
     struct CreatedPatient: Encodable {
         var patientID: Int
         var fullName: String
-        enum CodingKeys: String, CodingKey { case patientID = "patient_id", fullName = "full_name" }
+        enum CodingKeys: String, CodingKey {
+            case patientID = "patient_id"
+            case fullName = "full_name"
+        }
     }
 
     struct Duplicate: Encodable {
         var error: String
         var patientID: Int
-        enum CodingKeys: String, CodingKey { case error, patientID = "patient_id" }
+        enum CodingKeys: String, CodingKey {
+            case error
+            case patientID = "patient_id"
+        }
     }
 
     // MARK: Appointments
 
     func availability(_ request: Request, doctor doctorText: String?) async throws -> Response {
         let query = HTTPReply.query(request)
-        guard let doctor = doctorText.flatMap({ Int($0) }) else { return HTTPReply.error(.badRequest, "doctor is required (a doctor id)") }
-        guard let date = query["date"], Self.isDate(date) else { return HTTPReply.error(.badRequest, "date is required as YYYY-MM-DD") }
+        guard let doctor = doctorText.flatMap({ Int($0) }) else {
+            return HTTPReply.error(.badRequest, "doctor is required (a doctor id)")
+        }
+        guard let date = query["date"], Self.isDate(date) else {
+            return HTTPReply.error(.badRequest, "date is required as YYYY-MM-DD")
+        }
         if faults.isOn(OpticaFaults.slowAvailability) { try await Task.sleep(for: .seconds(2)) }
-        guard var slots = store.availability(doctor: doctor, date: date) else { return HTTPReply.error(.notFound, "no such doctor") }
+        guard var slots = store.availability(doctor: doctor, date: date) else {
+            return HTTPReply.error(.notFound, "no such doctor")
+        }
         if faults.isOn(OpticaFaults.availabilityNoSlots) { slots = [] }
         return HTTPReply.json(.ok, Availability(doctor: doctor, date: date, slots: slots))
     }
@@ -234,7 +312,11 @@ struct OpticaRoutes: Sendable {
         var doctorID: LenientInt
         var date: String
         var time: String
-        enum CodingKeys: String, CodingKey { case patientID = "patient_id", doctorID = "doctor_id", date, time }
+        enum CodingKeys: String, CodingKey {
+            case patientID = "patient_id"
+            case doctorID = "doctor_id"
+            case date, time
+        }
     }
 
     struct Booked: Encodable {
@@ -242,22 +324,40 @@ struct OpticaRoutes: Sendable {
         var status: String
         var date: String
         var time: String
-        enum CodingKeys: String, CodingKey { case appointmentID = "appointment_id", status, date, time }
+        enum CodingKeys: String, CodingKey {
+            case appointmentID = "appointment_id"
+            case status, date, time
+        }
     }
 
     func book(_ request: Request) async throws -> Response {
         guard let body = try await HTTPReply.decode(BookingRequest.self, from: request) else {
-            return HTTPReply.error(.badRequest, "send JSON with patient_id, doctor_id, date (YYYY-MM-DD) and time (HH:MM)")
+            return HTTPReply.error(
+                .badRequest,
+                "send JSON with patient_id, doctor_id, date (YYYY-MM-DD) and time (HH:MM)"
+            )
         }
         guard Self.isDate(body.date) else { return HTTPReply.error(.badRequest, "date must be YYYY-MM-DD") }
         if faults.isOn(OpticaFaults.appointmentMonday500), Self.weekday(body.date) == 2 {
-            return HTTPReply.html(.internalServerError, "<!doctype html><title>Server Error (500)</title><h1>Server Error (500)</h1>")
+            return HTTPReply.html(
+                .internalServerError,
+                "<!doctype html><title>Server Error (500)</title><h1>Server Error (500)</h1>"
+            )
         }
-        switch store.book(patient: body.patientID.value, doctor: body.doctorID.value, date: body.date, time: body.time) {
-        case .booked(let a): return HTTPReply.json(.created, Booked(appointmentID: a.id, status: a.status.rawValue, date: a.date, time: a.time))
+        switch store.book(patient: body.patientID.value, doctor: body.doctorID.value, date: body.date, time: body.time)
+        {
+        case .booked(let a):
+            return HTTPReply.json(
+                .created,
+                Booked(appointmentID: a.id, status: a.status.rawValue, date: a.date, time: a.time)
+            )
         case .noSuchPatient: return HTTPReply.error(.notFound, "no such patient")
         case .noSuchDoctor: return HTTPReply.error(.notFound, "no such doctor")
-        case .notASlot: return HTTPReply.error(.badRequest, "time must be one of the slots: \(OpticaStore.slots.joined(separator: ", "))")
+        case .notASlot:
+            return HTTPReply.error(
+                .badRequest,
+                "time must be one of the slots: \(OpticaStore.slots.joined(separator: ", "))"
+            )
         case .slotTaken: return HTTPReply.error(.conflict, "that slot is already taken")
         }
     }
@@ -265,15 +365,23 @@ struct OpticaRoutes: Sendable {
     struct Cancelled: Encodable {
         var appointmentID: Int
         var status: String
-        enum CodingKeys: String, CodingKey { case appointmentID = "appointment_id", status }
+        enum CodingKeys: String, CodingKey {
+            case appointmentID = "appointment_id"
+            case status
+        }
     }
 
     func cancel(_ request: Request, id: Int?) async throws -> Response {
         let form = try await HTTPReply.form(request)
         guard let id else { return HTTPReply.error(.notFound, "no such appointment") }
         let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { return HTTPReply.error(.badRequest, "reason is required: say why the appointment is cancelled") }
-        switch store.cancel(appointment: id, reason: faults.isOn(OpticaFaults.cancelReasonLost) ? nil : String(reason.prefix(500))) {
+        guard !reason.isEmpty else {
+            return HTTPReply.error(.badRequest, "reason is required: say why the appointment is cancelled")
+        }
+        switch store.cancel(
+            appointment: id,
+            reason: faults.isOn(OpticaFaults.cancelReasonLost) ? nil : String(reason.prefix(500))
+        ) {
         case .cancelled(let a): return HTTPReply.json(.ok, Cancelled(appointmentID: a.id, status: a.status.rawValue))
         case .notFound: return HTTPReply.error(.notFound, "no such appointment")
         case .alreadyCancelled: return HTTPReply.error(.badRequest, "the appointment is already cancelled")
@@ -291,11 +399,24 @@ struct OpticaRoutes: Sendable {
         }
         guard let id else { return HTTPReply.error(.notFound, "no such appointment") }
         guard Self.isDate(body.date) else { return HTTPReply.error(.badRequest, "date must be YYYY-MM-DD") }
-        switch store.reschedule(appointment: id, date: body.date, time: body.time, leaveOldSlot: faults.isOn(OpticaFaults.rescheduleKeepsOldSlot)) {
+        switch store.reschedule(
+            appointment: id,
+            date: body.date,
+            time: body.time,
+            leaveOldSlot: faults.isOn(OpticaFaults.rescheduleKeepsOldSlot)
+        ) {
         case .moved(let a): return HTTPReply.json(.ok, a)
         case .notFound: return HTTPReply.error(.notFound, "no such appointment")
-        case .notScheduled(let status): return HTTPReply.error(.badRequest, "only a scheduled appointment can be rescheduled; this one is \(status.rawValue)")
-        case .notASlot: return HTTPReply.error(.badRequest, "time must be one of the slots: \(OpticaStore.slots.joined(separator: ", "))")
+        case .notScheduled(let status):
+            return HTTPReply.error(
+                .badRequest,
+                "only a scheduled appointment can be rescheduled; this one is \(status.rawValue)"
+            )
+        case .notASlot:
+            return HTTPReply.error(
+                .badRequest,
+                "time must be one of the slots: \(OpticaStore.slots.joined(separator: ", "))"
+            )
         case .slotTaken: return HTTPReply.error(.conflict, "that slot is already taken")
         }
     }
@@ -305,7 +426,9 @@ struct OpticaRoutes: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
         let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        guard parts.count == 3,
+            let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        else { return nil }
         return calendar.component(.weekday, from: date)
     }
 

@@ -16,7 +16,10 @@ public struct DemoSecrets: Sendable, Hashable {
     public var wompiEventsSecret: String
 
     /// The demo defaults.
-    public init(stripeWebhookSecret: String = "whsec_ronda_demo_stripe", wompiEventsSecret: String = "test_events_ronda_demo_wompi") {
+    public init(
+        stripeWebhookSecret: String = "whsec_ronda_demo_stripe",
+        wompiEventsSecret: String = "test_events_ronda_demo_wompi"
+    ) {
         self.stripeWebhookSecret = stripeWebhookSecret
         self.wompiEventsSecret = wompiEventsSecret
     }
@@ -28,7 +31,9 @@ public struct DemoSecrets: Sendable, Hashable {
     ]
 
     /// The secrets from `DEMO_STRIPE_WEBHOOK_SECRET` and `DEMO_WOMPI_EVENTS_SECRET`, or the defaults.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> DemoSecrets {
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> DemoSecrets {
         func value(_ name: String, _ fallback: String) -> String {
             if let set = environment[name], !set.isEmpty { return set }
             return fallback

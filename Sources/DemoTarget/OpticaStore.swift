@@ -14,7 +14,9 @@ struct Patient: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, identification, email, phone
-        case firstName = "first_name", lastName = "last_name", fullName = "full_name"
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case fullName = "full_name"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -46,7 +48,9 @@ struct Appointment: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, date, time, status, rescheduled
-        case patientID = "patient_id", doctorID = "doctor_id", cancelReason = "cancel_reason"
+        case patientID = "patient_id"
+        case doctorID = "doctor_id"
+        case cancelReason = "cancel_reason"
     }
 }
 
@@ -63,7 +67,8 @@ final class OpticaStore: Sendable {
     }
     /// Doctors by id.
     static let doctors: [Int: String] = [
-        1: "Dra. Laura Ríos", 2: "Dr. Andrés Mejía", 3: "Dra. Camila Ortiz", 4: "Dr. Felipe Arango", 5: "Dra. Sofía Vélez",
+        1: "Dra. Laura Ríos", 2: "Dr. Andrés Mejía", 3: "Dra. Camila Ortiz", 4: "Dr. Felipe Arango",
+        5: "Dra. Sofía Vélez",
     ]
     /// Sessions live this long.
     static let sessionLifetime: TimeInterval = 8 * 3600
@@ -94,11 +99,17 @@ final class OpticaStore: Sendable {
         self.users = users
         state.withLock { s in
             for (identification, first, last) in [
-                ("1012345678", "Ana María", "Gómez"), ("1098765432", "Julián", "Restrepo"), ("1055512345", "Valentina", "Herrera"),
+                ("1012345678", "Ana María", "Gómez"), ("1098765432", "Julián", "Restrepo"),
+                ("1055512345", "Valentina", "Herrera"),
             ] {
                 let email = "\(first.lowercased().prefix(3)).\(last.lowercased().prefix(4))@example.test"
                 s.patients[s.nextPatientID] = Patient(
-                    id: s.nextPatientID, identification: identification, firstName: first, lastName: last, email: email, phone: "3001234567"
+                    id: s.nextPatientID,
+                    identification: identification,
+                    firstName: first,
+                    lastName: last,
+                    email: email,
+                    phone: "3001234567"
                 )
                 s.nextPatientID += 1
             }
@@ -109,14 +120,18 @@ final class OpticaStore: Sendable {
 
     /// Checks credentials and opens a session; returns its id.
     func login(username: String, password: String) -> String? {
-        guard let account = users.staff.first(where: { $0.login == username }), constantTimeEquals(account.password, password) else {
+        guard let account = users.staff.first(where: { $0.login == username }),
+            constantTimeEquals(account.password, password)
+        else {
             return nil
         }
         let id = HTTPReply.randomHex(bytes: 24)
         let now = Date()
         state.withLock { s in
             s.sessions = s.sessions.filter { now.timeIntervalSince($0.value.created) < Self.sessionLifetime }
-            if s.sessions.count >= Self.maxSessions, let oldest = s.sessions.min(by: { $0.value.created < $1.value.created }) {
+            if s.sessions.count >= Self.maxSessions,
+                let oldest = s.sessions.min(by: { $0.value.created < $1.value.created })
+            {
                 s.sessions[oldest.key] = nil
             }
             s.sessions[id] = Session(account: account, created: now)
@@ -158,12 +173,25 @@ final class OpticaStore: Sendable {
         case duplicate(existingID: Int)
     }
 
-    func createPatient(identification: String, firstName: String, lastName: String, email: String, phone: String) -> CreatePatientOutcome {
+    func createPatient(
+        identification: String,
+        firstName: String,
+        lastName: String,
+        email: String,
+        phone: String
+    ) -> CreatePatientOutcome {
         state.withLock { s in
             if let existing = s.patients.values.first(where: { $0.identification == identification }) {
                 return .duplicate(existingID: existing.id)
             }
-            let patient = Patient(id: s.nextPatientID, identification: identification, firstName: firstName, lastName: lastName, email: email, phone: phone)
+            let patient = Patient(
+                id: s.nextPatientID,
+                identification: identification,
+                firstName: firstName,
+                lastName: lastName,
+                email: email,
+                phone: phone
+            )
             s.patients[patient.id] = patient
             s.nextPatientID += 1
             return .created(patient)
@@ -190,7 +218,10 @@ final class OpticaStore: Sendable {
     func availability(doctor: Int, date: String) -> [String]? {
         guard Self.doctors[doctor] != nil else { return nil }
         return state.withLock { s in
-            let taken = Set(s.appointments.values.filter { $0.doctorID == doctor && $0.date == date && $0.status == .scheduled }.map(\.time))
+            let taken = Set(
+                s.appointments.values.filter { $0.doctorID == doctor && $0.date == date && $0.status == .scheduled }
+                    .map(\.time)
+            )
             return Self.slots.filter { !taken.contains($0) }
         }
     }
@@ -209,10 +240,19 @@ final class OpticaStore: Sendable {
         guard Self.slots.contains(time) else { return .notASlot }
         return state.withLock { s in
             guard s.patients[patient] != nil else { return .noSuchPatient }
-            if s.appointments.values.contains(where: { $0.doctorID == doctor && $0.date == date && $0.time == time && $0.status == .scheduled }) {
+            if s.appointments.values.contains(where: {
+                $0.doctorID == doctor && $0.date == date && $0.time == time && $0.status == .scheduled
+            }) {
                 return .slotTaken
             }
-            let appointment = Appointment(id: s.nextAppointmentID, patientID: patient, doctorID: doctor, date: date, time: time, status: .scheduled)
+            let appointment = Appointment(
+                id: s.nextAppointmentID,
+                patientID: patient,
+                doctorID: doctor,
+                date: date,
+                time: time,
+                status: .scheduled
+            )
             s.appointments[appointment.id] = appointment
             s.nextAppointmentID += 1
             return .booked(appointment)
@@ -257,7 +297,8 @@ final class OpticaStore: Sendable {
             guard var appointment = s.appointments[id] else { return .notFound }
             guard appointment.status == .scheduled else { return .notScheduled(appointment.status) }
             let clash = s.appointments.values.contains {
-                $0.id != id && $0.doctorID == appointment.doctorID && $0.date == date && $0.time == time && $0.status == .scheduled
+                $0.id != id && $0.doctorID == appointment.doctorID && $0.date == date && $0.time == time
+                    && $0.status == .scheduled
             }
             if clash { return .slotTaken }
             if leaveOldSlot {

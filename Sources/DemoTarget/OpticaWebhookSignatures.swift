@@ -20,7 +20,9 @@ enum OpticaWebhookSignatures {
             if pair[0] == "t" { timestamp = Int(pair[1]) }
             if pair[0] == "v1" { candidates.append(pair[1]) }
         }
-        guard let timestamp, !candidates.isEmpty else { return "invalid Stripe-Signature header: expected t=TIMESTAMP,v1=SIGNATURE" }
+        guard let timestamp, !candidates.isEmpty else {
+            return "invalid Stripe-Signature header: expected t=TIMESTAMP,v1=SIGNATURE"
+        }
         // Overflow-safe: a hostile `t=` (e.g. Int.min) must not trap.
         let (difference, overflow) = Int(now.timeIntervalSince1970).subtractingReportingOverflow(timestamp)
         guard !overflow, difference.magnitude <= UInt(stripeTolerance) else {
@@ -49,7 +51,9 @@ enum OpticaWebhookSignatures {
         for property in properties {
             var value: JSONDocument? = data
             for key in property.split(separator: ".") { value = value?[String(key)] }
-            guard let scalar = value?.scalarText else { return "invalid Wompi event: signature property '\(property)' is not in data" }
+            guard let scalar = value?.scalarText else {
+                return "invalid Wompi event: signature property '\(property)' is not in data"
+            }
             text += scalar
         }
         text += timestamp + secret
@@ -87,13 +91,21 @@ indirect enum JSONDocument: Decodable, Sendable, Hashable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
-        else if let v = try? c.decode(Int.self) { self = .int(v) }
-        else if let v = try? c.decode(Double.self) { self = .double(v) }
-        else if let v = try? c.decode(String.self) { self = .string(v) }
-        else if let v = try? c.decode([JSONDocument].self) { self = .array(v) }
-        else { self = .object(try c.decode([String: JSONDocument].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let v = try? c.decode(Bool.self) {
+            self = .bool(v)
+        } else if let v = try? c.decode(Int.self) {
+            self = .int(v)
+        } else if let v = try? c.decode(Double.self) {
+            self = .double(v)
+        } else if let v = try? c.decode(String.self) {
+            self = .string(v)
+        } else if let v = try? c.decode([JSONDocument].self) {
+            self = .array(v)
+        } else {
+            self = .object(try c.decode([String: JSONDocument].self))
+        }
     }
 
     /// Parses JSON text; `nil` when it is not JSON.
@@ -130,7 +142,8 @@ indirect enum JSONDocument: Decodable, Sendable, Hashable {
         switch self {
         case .string(let text): return text
         case .int(let value): return String(value)
-        case .double(let value): return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case .double(let value):
+            return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
         case .bool(let value): return value ? "true" : "false"
         case .null, .array, .object: return nil
         }

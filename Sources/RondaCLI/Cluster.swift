@@ -12,17 +12,28 @@ struct ClusterOptions: ParsableArguments {
     @OptionGroup var redis: RedisOptions
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: ArgumentHelp("How long a leased job may go without renewal before another worker takes it over, e.g. 60s.", valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How long a leased job may go without renewal before another worker takes it over, e.g. 60s.",
+            valueName: "duration"
+        )
+    )
     var leaseTime: String = "60s"
 
     func leaseDuration() throws -> Duration {
         guard let duration = DurationText.parse(leaseTime), duration >= .seconds(1) else {
-            throw CLIError(code: .usage, message: "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)")
+            throw CLIError(
+                code: .usage,
+                message: "--lease-time '\(leaseTime)' is not a duration of at least 1s (like 60s or 2m)"
+            )
         }
         return duration
     }
 
-    func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
+    func redisConfiguration(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> RedisConfiguration {
         try redis.redisConfiguration(environment: environment)
     }
 
@@ -47,15 +58,30 @@ struct ClusterOptions: ParsableArguments {
 
 /// `--redis-url`, or RONDA_REDIS_URL.
 struct RedisOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Redis URL, redis://[user:password@]host[:port][/db]; default RONDA_REDIS_URL. Prefer the variable: a password in arguments shows in ps.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Redis URL, redis://[user:password@]host[:port][/db]; default RONDA_REDIS_URL. Prefer the variable: a password in arguments shows in ps.",
+            valueName: "url"
+        )
+    )
     var redisURL: String?
 
-    func redisConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisConfiguration {
+    func redisConfiguration(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> RedisConfiguration {
         guard let text = redisURL ?? environment["RONDA_REDIS_URL"], !text.isEmpty else {
-            throw CLIError(code: .configuration, message: "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)")
+            throw CLIError(
+                code: .configuration,
+                message:
+                    "RONDA_REDIS_URL is not set: the distributed mode needs Redis, e.g. RONDA_REDIS_URL=redis://127.0.0.1:6379 (or --redis-url)"
+            )
         }
         do { return try RedisConfiguration(url: text) } catch {
-            throw CLIError(code: .configuration, message: error.message + (redisURL != nil ? " (from --redis-url)" : ""))
+            throw CLIError(
+                code: .configuration,
+                message: error.message + (redisURL != nil ? " (from --redis-url)" : "")
+            )
         }
     }
 
@@ -69,7 +95,11 @@ struct RedisOptions: ParsableArguments {
             try await queue.ping()
         } catch {
             queue.close()
-            throw CLIError(code: .configuration, message: "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)")
+            throw CLIError(
+                code: .configuration,
+                message:
+                    "cannot reach Redis at \(configuration.host):\(configuration.port) (RONDA_REDIS_URL): \(error.message)"
+            )
         }
         let control = RedisControlPlane(configuration: configuration)
         return Cluster(redis: configuration, queue: queue, control: control)
@@ -78,12 +108,22 @@ struct RedisOptions: ParsableArguments {
 
 /// `--database-url`, or RONDA_DATABASE_URL.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Database URL, postgres://user:password@host[:port]/db or sqlite:PATH; default RONDA_DATABASE_URL.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Database URL, postgres://user:password@host[:port]/db or sqlite:PATH; default RONDA_DATABASE_URL.",
+            valueName: "url"
+        )
+    )
     var databaseURL: String?
 
     func databaseURLText(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         guard let text = databaseURL ?? environment["RONDA_DATABASE_URL"], !text.isEmpty else {
-            throw CLIError(code: .configuration, message: "RONDA_DATABASE_URL is not set: the distributed mode needs PostgreSQL, e.g. RONDA_DATABASE_URL=postgres://ronda:PASSWORD@127.0.0.1:5432/ronda (or --database-url)")
+            throw CLIError(
+                code: .configuration,
+                message:
+                    "RONDA_DATABASE_URL is not set: the distributed mode needs PostgreSQL, e.g. RONDA_DATABASE_URL=postgres://ronda:PASSWORD@127.0.0.1:5432/ronda (or --database-url)"
+            )
         }
         return text
     }
@@ -93,7 +133,9 @@ struct StoreOptions: ParsableArguments {
     /// A long-running command passes `runsItself: false` and runs a `ResultStoreService` in its
     /// `ServiceGroup`; a one-shot command uses `withStore`.
     func openStore(
-        logger: Logger, connections: Int = 10, runsItself: Bool = true,
+        logger: Logger,
+        connections: Int = 10,
+        runsItself: Bool = true,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> any ResultStore {
         let text = try databaseURLText(environment: environment)
@@ -104,8 +146,12 @@ struct StoreOptions: ParsableArguments {
         }
         do {
             return try await StoreLocation.open(
-                location, setting: setting, options: PostgresStore.Options(maximumConnections: max(10, connections)), logger: logger,
-                runsItself: runsItself)
+                location,
+                setting: setting,
+                options: PostgresStore.Options(maximumConnections: max(10, connections)),
+                logger: logger,
+                runsItself: runsItself
+            )
         } catch let error as StoreError {
             throw CLIError(code: .storage, message: error.message)
         }

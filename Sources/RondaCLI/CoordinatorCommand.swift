@@ -33,22 +33,38 @@ struct CoordinatorSetup {
         config = try global.loadConfig()
         var schedules: [Schedule] = []
         for entry in config.schedules {
-            do { schedules.append(try Schedule(config: entry)) } catch { throw CLIError(code: .configuration, message: "\(error.location): \(error.message)") }
+            do { schedules.append(try Schedule(config: entry)) } catch {
+                throw CLIError(code: .configuration, message: "\(error.location): \(error.message)")
+            }
         }
         guard !schedules.isEmpty else {
-            throw CLIError(code: .configuration, message: "no schedules in \(global.config): add a 'schedules:' section (see docs/configuration.md)")
+            throw CLIError(
+                code: .configuration,
+                message: "no schedules in \(global.config): add a 'schedules:' section (see docs/configuration.md)"
+            )
         }
         guard let baseURL = config.target.baseURL else {
-            throw CLIError(code: .configuration, message: "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
+            throw CLIError(
+                code: .configuration,
+                message: "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url"
+            )
         }
         let config = self.config
         let folder = config.file == nil ? config.suite : config.resolve(config.suite)
         let loaded = Suite.load([folder], config: config)
         if !loaded.issues.isEmpty {
-            throw CLIError(code: .scenarios, message: "scenario files have problems (no run was created):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+            throw CLIError(
+                code: .scenarios,
+                message: "scenario files have problems (no run was created):\n"
+                    + loaded.issues.map(\.description).joined(separator: "\n")
+            )
         }
         for (entry, schedule) in zip(config.schedules, schedules) where loaded.select(schedule.selection).isEmpty {
-            throw CLIError(code: .configuration, message: "\(entry.location.file):\(entry.location.line):\(entry.location.column): schedules.\(entry.name) selects no scenario (\(loaded.scenarios.count) loaded from \(folder)); check its modules, priorities and tags")
+            throw CLIError(
+                code: .configuration,
+                message:
+                    "\(entry.location.file):\(entry.location.line):\(entry.location.column): schedules.\(entry.name) selects no scenario (\(loaded.scenarios.count) loaded from \(folder)); check its modules, priorities and tags"
+            )
         }
         self.schedules = schedules
         self.variables = [RondaQueue.Job.baseURLVariable: baseURL]
@@ -56,7 +72,11 @@ struct CoordinatorSetup {
         snapshots = {
             let suite = Suite.load([folder], config: config)
             if !suite.issues.isEmpty {
-                throw CLIError(code: .scenarios, message: "scenario files have problems (no run was created):\n" + suite.issues.map(\.description).joined(separator: "\n"))
+                throw CLIError(
+                    code: .scenarios,
+                    message: "scenario files have problems (no run was created):\n"
+                        + suite.issues.map(\.description).joined(separator: "\n")
+                )
             }
             return suite.entries.map(ScenarioSnapshot.init)
         }
@@ -116,34 +136,55 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Time between ticks, e.g. 5s.", valueName: "duration"))
     var interval: String = "5s"
 
-    @Option(name: .long, help: ArgumentHelp("Delete runs older than this in the daily cleanup, e.g. 30d.", valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Delete runs older than this in the daily cleanup, e.g. 30d.", valueName: "duration")
+    )
     var retention: String = "30d"
 
-    @Option(name: .long, help: ArgumentHelp("When the cleanup runs, as a cron expression in the local time zone.", valueName: "cron"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("When the cleanup runs, as a cron expression in the local time zone.", valueName: "cron")
+    )
     var cleanupAt: String = "0 3 * * *"
 
     func run() async throws {
         let setup = try CoordinatorSetup(global: global)
         let logger = try global.makeLogger(label: "ronda.coordinator")
         guard let every = DurationText.parse(interval), every >= .milliseconds(100) else {
-            throw CLIError(code: .usage, message: "--interval '\(interval)' is not a duration of at least 100ms (like 5s)")
+            throw CLIError(
+                code: .usage,
+                message: "--interval '\(interval)' is not a duration of at least 100ms (like 5s)"
+            )
         }
         guard let keep = DurationText.parse(retention), keep >= .seconds(3_600) else {
-            throw CLIError(code: .usage, message: "--retention '\(retention)' is not a duration of at least 1h (like 30d)")
+            throw CLIError(
+                code: .usage,
+                message: "--retention '\(retention)' is not a duration of at least 1h (like 30d)"
+            )
         }
         let cleanup: CronExpression
-        do { cleanup = try CronExpression(cleanupAt) } catch { throw CLIError(code: .usage, message: "--cleanup-at: schedule '\(error.expression)': \(error.message)") }
+        do { cleanup = try CronExpression(cleanupAt) } catch {
+            throw CLIError(code: .usage, message: "--cleanup-at: schedule '\(error.expression)': \(error.message)")
+        }
         let connected = try await cluster.connectRedis(logger: logger)
         defer { connected.close() }
         let store = try await cluster.openStore(logger: logger, runsItself: false)
         let service = CoordinatorService(
-            scheduler: setup.scheduler(store: store, cluster: connected, logger: logger), interval: every,
-            retention: keep, cleanupTime: cleanup)
+            scheduler: setup.scheduler(store: store, cluster: connected, logger: logger),
+            interval: every,
+            retention: keep,
+            cleanupTime: cleanup
+        )
         // The store first: a group stops its services in reverse order, so the store's pools
         // run until the coordinator has stopped.
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [ResultStoreService(store: store), MigratedCoordinator(store: store, coordinator: service)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [ResultStoreService(store: store), MigratedCoordinator(store: store, coordinator: service)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         do { try await group.run() } catch {
             try? await store.close()
             throw error
@@ -165,7 +206,9 @@ struct MigratedCoordinator: Service {
 
 enum CoordinatorReport {
     static func text(tick: TickReport, sweep: SweepReport) -> String {
-        var lines = tick.created.map { "created run \($0.id) for schedule \($0.schedule ?? "?") slot \(ISO8601DateFormatter().string(from: $0.slot ?? $0.startedAt)) (\(Terminal.count($0.totals.scenarios, "scenario")))" }
+        var lines = tick.created.map {
+            "created run \($0.id) for schedule \($0.schedule ?? "?") slot \(ISO8601DateFormatter().string(from: $0.slot ?? $0.startedAt)) (\(Terminal.count($0.totals.scenarios, "scenario")))"
+        }
         for (schedule, slots) in tick.missed.sorted(by: { $0.key < $1.key }) {
             lines.append("schedule \(schedule): \(Terminal.count(slots.count, "missed slot")) not run on their own")
         }
@@ -173,7 +216,9 @@ enum CoordinatorReport {
         lines += sweep.requeued.map { "enqueued run \($0) again (the queue lost its jobs)" }
         if sweep.deadLettered > 0 { lines.append("recorded \(sweep.deadLettered) dead-lettered job(s) as errors") }
         if sweep.pauseRestored { lines.append("wrote the pause switch back into Redis from the database") }
-        lines += sweep.finalized.map { "finalized run \($0.id): \($0.totals.passed) passed, \($0.totals.failed) failed, \($0.totals.errored) errored" }
+        lines += sweep.finalized.map {
+            "finalized run \($0.id): \($0.totals.passed) passed, \($0.totals.failed) failed, \($0.totals.errored) errored"
+        }
         return lines.isEmpty ? "nothing due" : lines.joined(separator: "\n")
     }
 }

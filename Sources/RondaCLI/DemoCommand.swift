@@ -41,18 +41,37 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Configuration with the demo roles.", valueName: "file"))
     var config: String = "ronda.yml"
-    @Option(name: .long, help: ArgumentHelp("Scenario folder (default: the configuration's suite, scenarios/).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Scenario folder (default: the configuration's suite, scenarios/).", valueName: "dir")
+    )
     var suite: String?
     @OptionGroup var output: RunOutputOptions
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level")
+    )
     var logLevel: String = "warning"
-    @Option(name: .long, help: ArgumentHelp("Switch this fault on in the demo app (repeatable; see --list-faults).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Switch this fault on in the demo app (repeatable; see --list-faults).", valueName: "name")
+    )
     var fault: [String] = []
     @Flag(name: .long, help: "List the demo app's faults, one a line, and exit.")
     var listFaults = false
-    @Flag(name: .long, help: "Mutation testing: run the suite against a healthy app, then once per fault, each on a fresh app, and print the score.")
+    @Flag(
+        name: .long,
+        help:
+            "Mutation testing: run the suite against a healthy app, then once per fault, each on a fresh app, and print the score."
+    )
     var mutation = false
-    @Option(name: .long, help: ArgumentHelp("Folder for the HTML report run-<id>.html (default: .ronda/reports beside the configuration).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Folder for the HTML report run-<id>.html (default: .ronda/reports beside the configuration).",
+            valueName: "dir"
+        )
+    )
     var report: String?
 
     func run() async throws {
@@ -65,20 +84,31 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let unknown = DemoFaults.unknown(fault)
         if !unknown.isEmpty {
-            throw CLIError(code: .usage, message: UnknownFaultError(unknown: unknown, known: DemoFaults.all.map(\.name)).description + "; 'ronda demo --list-faults' lists them")
+            throw CLIError(
+                code: .usage,
+                message: UnknownFaultError(unknown: unknown, known: DemoFaults.all.map(\.name)).description
+                    + "; 'ronda demo --list-faults' lists them"
+            )
         }
         let logger = try makeLogger()
         let config = try loadConfig()
         let folder = suite ?? config.resolve(config.suite)
         let loaded = Suite.load([folder], config: config)
         if !loaded.issues.isEmpty {
-            throw CLIError(code: .scenarios, message: "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+            throw CLIError(
+                code: .scenarios,
+                message: "scenario files have problems (nothing was run):\n"
+                    + loaded.issues.map(\.description).joined(separator: "\n")
+            )
         }
         guard !loaded.scenarios.isEmpty else { throw CLIError(code: .usage, message: "no scenarios under \(folder)") }
         let parallelism = try output.parallelism(default: config.defaults.parallel)
         let runner = DemoRunner(
-            config: config, entries: loaded.entries, databasePath: output.database ?? config.resolve(config.database),
-            parallel: parallelism, logger: logger
+            config: config,
+            entries: loaded.entries,
+            databasePath: output.database ?? config.resolve(config.database),
+            parallel: parallelism,
+            logger: logger
         )
         let reportFolder = report ?? config.resolve(".ronda/reports")
         if mutation {
@@ -127,7 +157,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if outcome.run.totals.allPassed {
             if faults.isEmpty {
-                print("\n\(outcome.run.totals.scenarios == 1 ? "The scenario" : "All \(outcome.run.totals.scenarios) scenarios") passed. Read them in \(Self.shown(folder))/; serve the app with 'ronda demo-target --port 8080' and run them with 'ronda run'.")
+                print(
+                    "\n\(outcome.run.totals.scenarios == 1 ? "The scenario" : "All \(outcome.run.totals.scenarios) scenarios") passed. Read them in \(Self.shown(folder))/; serve the app with 'ronda demo-target --port 8080' and run them with 'ronda run'."
+                )
             }
         } else {
             throw ExitCode(1)
@@ -148,7 +180,8 @@ struct DemoCommand: AsyncParsableCommand {
         let started = Date()
         let result = try await runner.mutation(faults: faults) { mutant in
             let name = mutant.faults.joined(separator: ",").padding(toLength: width, withPad: " ", startingAt: 0)
-            let line = mutant.caught
+            let line =
+                mutant.caught
                 ? "caught      \(name)  \(mutant.failures) failed — \(mutant.firstFailure ?? "")\n"
                 : "NOT CAUGHT  \(name)  every scenario passed\n"
             FileHandle.standardOutput.write(Data(line.utf8))
@@ -157,14 +190,22 @@ struct DemoCommand: AsyncParsableCommand {
         let score = DemoRunner.scoreLine(caught: result.caught, injected: result.mutants.count)
         print("")
         if baseline.allPassed {
-            print("baseline (no fault): \(baseline.passed)/\(Terminal.count(baseline.scenarios, "scenario")) passed (run \(result.baseline.run.id))")
+            print(
+                "baseline (no fault): \(baseline.passed)/\(Terminal.count(baseline.scenarios, "scenario")) passed (run \(result.baseline.run.id))"
+            )
         } else {
-            print("baseline (no fault): FAILED, \(baseline.failed) failed and \(baseline.errored) errored — a fault is only caught when the healthy app passes:")
-            print(Reports.summary(run: result.baseline.run, results: result.baseline.results, terminal: .standardOutput()))
+            print(
+                "baseline (no fault): FAILED, \(baseline.failed) failed and \(baseline.errored) errored — a fault is only caught when the healthy app passes:"
+            )
+            print(
+                Reports.summary(run: result.baseline.run, results: result.baseline.results, terminal: .standardOutput())
+            )
         }
         print(score + String(format: " in %.1f s", Date().timeIntervalSince(started)))
         let path = try HTMLReport.write(
-            result.baseline, directory: reportFolder, title: "Ronda demo mutation testing",
+            result.baseline,
+            directory: reportFolder,
+            title: "Ronda demo mutation testing",
             mutation: HTMLReport.Mutation(mutants: result.mutants, scoreLine: score)
         )
         print("HTML report: \(Self.shown(path))")
@@ -174,7 +215,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The process environment, with the demo app's values for the suite's variables that are unset.
     static func environment(
-        demo: RunningDemo, process: [String: String] = ProcessInfo.processInfo.environment
+        demo: RunningDemo,
+        process: [String: String] = ProcessInfo.processInfo.environment
     ) -> @Sendable (String) -> String? {
         DemoRunner.environment(demo: demo, process: process)
     }
@@ -182,7 +224,8 @@ struct DemoCommand: AsyncParsableCommand {
     /// The catalogue, one fault a line: its name, padded, then its one-line summary.
     static func faultList(_ faults: [DemoFault] = DemoFaults.all) -> String {
         let width = faults.map(\.name.count).max() ?? 0
-        return faults.map { $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.summary + "\n" }.joined()
+        return faults.map { $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.summary + "\n" }
+            .joined()
     }
 
     /// The names in their first order, without repeats.
@@ -200,10 +243,13 @@ struct DemoCommand: AsyncParsableCommand {
     func loadConfig() throws -> RondaConfig {
         guard FileManager.default.fileExists(atPath: config) else {
             let here = FileManager.default.currentDirectoryPath
-            throw CLIError(code: .configuration, message: """
-                no \(config) in \(here): 'ronda demo' runs the bundled suite, so run it from the Ronda folder \
-                (where ronda.yml and scenarios/ are), or pass --config FILE and --suite DIR
-                """)
+            throw CLIError(
+                code: .configuration,
+                message: """
+                    no \(config) in \(here): 'ronda demo' runs the bundled suite, so run it from the Ronda folder \
+                    (where ronda.yml and scenarios/ are), or pass --config FILE and --suite DIR
+                    """
+            )
         }
         do { return try RondaConfig.load(file: config) } catch {
             throw CLIError(code: .configuration, message: "the configuration has problems:\n" + error.message)

@@ -1,8 +1,8 @@
 import DemoTarget
 import Foundation
 import Logging
-import RondaCore
 import RondaCoordinator
+import RondaCore
 import RondaEngine
 
 /// Runs the bundled suite against the demo app: what `ronda demo` and `ronda demo --mutation` do,
@@ -24,18 +24,32 @@ struct DemoRunner {
     var process: [String: String] = ProcessInfo.processInfo.environment
 
     /// Runs every scenario once against `demo`.
-    func run(against demo: RunningDemo, onResult: (@Sendable (ScenarioResult) -> Void)? = nil) async throws -> EmbeddedRun.Outcome {
+    func run(
+        against demo: RunningDemo,
+        onResult: (@Sendable (ScenarioResult) -> Void)? = nil
+    ) async throws -> EmbeddedRun.Outcome {
         let run = EmbeddedRun(
             snapshots: entries.map(ScenarioSnapshot.init),
-            engine: EngineConfiguration(config: config, baseURL: demo.baseURL, environment: Self.environment(demo: demo, process: process)),
-            databasePath: databasePath, parallel: parallel, delayBetween: .zero, trigger: .manual, logger: logger,
+            engine: EngineConfiguration(
+                config: config,
+                baseURL: demo.baseURL,
+                environment: Self.environment(demo: demo, process: process)
+            ),
+            databasePath: databasePath,
+            parallel: parallel,
+            delayBetween: .zero,
+            trigger: .manual,
+            logger: logger,
             onResult: onResult
         )
         return try await run.execute()
     }
 
     /// Starts a fresh demo app with `faults` on, runs the suite once against it and stops it.
-    func runFresh(faults: Set<String> = [], onResult: (@Sendable (ScenarioResult) -> Void)? = nil) async throws -> (EmbeddedRun.Outcome, RunningDemo) {
+    func runFresh(
+        faults: Set<String> = [],
+        onResult: (@Sendable (ScenarioResult) -> Void)? = nil
+    ) async throws -> (EmbeddedRun.Outcome, RunningDemo) {
         let demo = try await Self.startDemo(faults: faults, process: process)
         do {
             let outcome = try await run(against: demo, onResult: onResult)
@@ -49,7 +63,10 @@ struct DemoRunner {
 
     /// Starts the demo app on a free loopback port, with the accounts from `DEMO_*_PASSWORD`.
     /// - Throws: `CLIError` (exit 2) for an unknown fault or when it cannot listen.
-    static func startDemo(faults: Set<String>, process: [String: String] = ProcessInfo.processInfo.environment) async throws -> RunningDemo {
+    static func startDemo(
+        faults: Set<String>,
+        process: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> RunningDemo {
         do {
             return try await DemoApp.start(users: .fromEnvironment(process), faults: faults)
         } catch let error as UnknownFaultError {
@@ -79,7 +96,8 @@ struct DemoRunner {
 
     /// The process environment, with the demo app's values for the suite's variables that are unset.
     static func environment(
-        demo: RunningDemo, process: [String: String] = ProcessInfo.processInfo.environment
+        demo: RunningDemo,
+        process: [String: String] = ProcessInfo.processInfo.environment
     ) -> @Sendable (String) -> String? {
         let fallback = demoValues(demo: demo)
         return { name in process[name] ?? fallback[name] }
@@ -105,7 +123,13 @@ struct DemoRunner {
         let problems = outcome.results.filter { $0.status == .fail || $0.status == .error }
             .sorted { ($0.priority, $0.module, $0.scenario) < ($1.priority, $1.module, $1.scenario) }
         let first = problems.first.map { "\($0.module)/\($0.scenario): \($0.errorMessage ?? "no message")" }
-        return Mutant(faults: faults, caught: !outcome.run.totals.allPassed, failures: problems.count, firstFailure: first, runID: outcome.run.id)
+        return Mutant(
+            faults: faults,
+            caught: !outcome.run.totals.allPassed,
+            failures: problems.count,
+            firstFailure: first,
+            runID: outcome.run.id
+        )
     }
 
     /// The outcome of `ronda demo --mutation`.

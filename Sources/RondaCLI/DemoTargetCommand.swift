@@ -49,10 +49,19 @@ struct DemoTargetCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Port to listen on (0: any free port).", valueName: "port"))
     var port: Int = 8080
 
-    @Option(name: .long, help: ArgumentHelp("Address to listen on. Keep the loopback default unless you mean to expose the demo.", valueName: "host"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Address to listen on. Keep the loopback default unless you mean to expose the demo.",
+            valueName: "host"
+        )
+    )
     var host: String = "127.0.0.1"
 
-    @Option(name: .long, help: ArgumentHelp("Switch this fault on from the start (repeatable; see --list-faults).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Switch this fault on from the start (repeatable; see --list-faults).", valueName: "name")
+    )
     var fault: [String] = []
 
     @Flag(name: .long, help: "List the faults, one name and a one-line description a line, and exit.")
@@ -76,9 +85,11 @@ struct DemoTargetCommand: AsyncParsableCommand {
         let switchedOn = DemoCommand.unique(fault)
         do {
             try await DemoApp.run(host: host, port: port, faults: faults, adminToken: token) { url in
-                var text = "Demo target listening on \(url) — optica at \(url)/login/, cafeteria API at \(url)/api/v1/. Ctrl-C stops it.\n"
+                var text =
+                    "Demo target listening on \(url) — optica at \(url)/login/, cafeteria API at \(url)/api/v1/. Ctrl-C stops it.\n"
                 text += "Faults on: \(switchedOn.isEmpty ? "none" : switchedOn.joined(separator: ", ")). "
-                text += fromEnvironment
+                text +=
+                    fromEnvironment
                     ? "Admin endpoint \(url)/__admin/faults (X-Admin-Token: the value of DEMO_ADMIN_TOKEN).\n"
                     : "Admin endpoint \(url)/__admin/faults with X-Admin-Token: \(token)\n"
                 FileHandle.standardOutput.write(Data(text.utf8))

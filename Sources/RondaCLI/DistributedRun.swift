@@ -30,8 +30,13 @@ struct DistributedRun {
     private func execute(store: any ResultStore, cluster: Cluster) async throws -> EmbeddedRun.Outcome {
         try await store.migrate()
         let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
-        guard let run = try await coordinator.startRun(
-            snapshots, trigger: trigger, deadline: Date().addingTimeInterval(deadline.inSeconds), variables: [RondaQueue.Job.baseURLVariable: baseURL])
+        guard
+            let run = try await coordinator.startRun(
+                snapshots,
+                trigger: trigger,
+                deadline: Date().addingTimeInterval(deadline.inSeconds),
+                variables: [RondaQueue.Job.baseURLVariable: baseURL]
+            )
         else {
             throw CLIError(code: .storage, message: "the run could not be created")
         }
@@ -56,7 +61,10 @@ struct DistributedRun {
                 }
                 backoff = .milliseconds(100)
             } catch {
-                logger.warning("waiting for the run's results; the database did not answer", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "waiting for the run's results; the database did not answer",
+                    metadata: ["error": "\(error)"]
+                )
                 backoff = min(backoff * 2, .seconds(5))
             }
             try await Task.sleep(for: backoff)

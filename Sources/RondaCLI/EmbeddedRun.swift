@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import RondaCore
 import RondaCoordinator
+import RondaCore
 import RondaEngine
 import RondaHTTP
 import RondaQueue
@@ -34,7 +34,10 @@ struct EmbeddedRun {
             store = try await SQLiteStore.open(path: databasePath, logger: logger)
             try await store.migrate()
         } catch {
-            throw CLIError(code: .storage, message: "cannot use the results database at \(databasePath): \(error.operatorMessage)")
+            throw CLIError(
+                code: .storage,
+                message: "cannot use the results database at \(databasePath): \(error.operatorMessage)"
+            )
         }
         do {
             let outcome = try await execute(store: store)
@@ -51,15 +54,26 @@ struct EmbeddedRun {
         let coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
         let longest = scenarios.map(\.timeout).max() ?? .seconds(300)
         let waves = (scenarios.count + max(parallel, 1) - 1) / max(parallel, 1)
-        let deadline = Date().addingTimeInterval(((longest + engine.teardownTimeout + delayBetween) * waves + .seconds(60)).inSeconds)
+        let deadline = Date().addingTimeInterval(
+            ((longest + engine.teardownTimeout + delayBetween) * waves + .seconds(60)).inSeconds
+        )
         guard let run = try await coordinator.startRun(snapshots, trigger: trigger, deadline: deadline) else {
             throw CLIError(code: .storage, message: "the run could not be created")
         }
         await queue.close()
         let worker = Worker(
-            name: "embedded-\(ProcessInfo.processInfo.processIdentifier)", queue: queue, store: store,
-            runner: ScenarioRunner(configuration: engine, logger: logger, executor: parallel <= 8 ? .shared : CurlExecutor(threads: parallel)), delayBetween: delayBetween,
-            leaseWait: .seconds(1), logger: logger, onResult: onResult
+            name: "embedded-\(ProcessInfo.processInfo.processIdentifier)",
+            queue: queue,
+            store: store,
+            runner: ScenarioRunner(
+                configuration: engine,
+                logger: logger,
+                executor: parallel <= 8 ? .shared : CurlExecutor(threads: parallel)
+            ),
+            delayBetween: delayBetween,
+            leaseWait: .seconds(1),
+            logger: logger,
+            onResult: onResult
         )
         await worker.run(concurrency: min(max(parallel, 1), max(scenarios.count, 1)))
         let finalized = try await coordinator.finalizeIfDue(runID: run.id, force: true)

@@ -27,13 +27,17 @@ struct FailedCheck: Sendable, Hashable, Encodable {
     var message: String
 
     enum CodingKeys: String, CodingKey {
-        case step, phase, caseLabel = "case", kind, message
+        case step, phase
+        case caseLabel = "case"
+        case kind, message
     }
 
     /// "step 'Create' [row 2]: expected status 201, got 500"; the scenario's message as is.
     var text: String {
         guard kind != .scenario, let step else { return message }
-        let prefix = phase == StepPhase.teardown.rawValue ? "teardown step" : phase == StepPhase.login.rawValue ? "login step" : "step"
+        let prefix =
+            phase == StepPhase.teardown.rawValue
+            ? "teardown step" : phase == StepPhase.login.rawValue ? "login step" : "step"
         return "\(prefix) '\(step)'\(caseLabel.map { " [\($0)]" } ?? ""): \(message)"
     }
 
@@ -41,11 +45,19 @@ struct FailedCheck: Sendable, Hashable, Encodable {
     static func of(_ step: StepResult) -> [FailedCheck] {
         guard step.outcome == .failed || step.outcome == .errored else { return [] }
         func check(_ kind: Kind, _ message: String) -> FailedCheck {
-            FailedCheck(step: step.name, phase: step.phase.rawValue, caseLabel: step.caseLabel, kind: kind, message: message)
+            FailedCheck(
+                step: step.name,
+                phase: step.phase.rawValue,
+                caseLabel: step.caseLabel,
+                kind: kind,
+                message: message
+            )
         }
         var out = step.assertions.filter { !$0.passed }.map { check(.assertion, $0.message) }
         if let error = step.error { out.append(check(.error, error)) }
-        if out.isEmpty { out.append(check(step.outcome == .failed ? .assertion : .error, "the step \(step.outcome.rawValue)")) }
+        if out.isEmpty {
+            out.append(check(step.outcome == .failed ? .assertion : .error, "the step \(step.outcome.rawValue)"))
+        }
         return out
     }
 

@@ -8,7 +8,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file.", valueName: "file"))
     var config: String = "ronda.yml"
 
-    @Option(name: .long, help: ArgumentHelp("Target base URL; overrides target.base_url and RONDA_BASE_URL.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Target base URL; overrides target.base_url and RONDA_BASE_URL.", valueName: "url")
+    )
     var baseURL: String?
 
     @OptionGroup var logging: LoggingOptions
@@ -27,7 +30,11 @@ struct GlobalOptions: ParsableArguments {
         }
         if let url = baseURL ?? environment["RONDA_BASE_URL"] {
             guard RondaConfig.isHTTPURL(url) else {
-                throw CLIError(code: .configuration, message: "the base URL '\(url)' is not an http:// or https:// URL (from \(baseURL != nil ? "--base-url" : "RONDA_BASE_URL"))")
+                throw CLIError(
+                    code: .configuration,
+                    message:
+                        "the base URL '\(url)' is not an http:// or https:// URL (from \(baseURL != nil ? "--base-url" : "RONDA_BASE_URL"))"
+                )
             }
             config.target.baseURL = url
         }
@@ -41,7 +48,10 @@ struct GlobalOptions: ParsableArguments {
     /// A logger writing to standard error at `level`, as `text` or `json` lines.
     static func makeLogger(label: String, level logLevel: String, format logFormat: String) throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw CLIError(code: .usage, message: "unknown --log-level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
+            throw CLIError(
+                code: .usage,
+                message: "unknown --log-level '\(logLevel)': use trace, debug, info, notice, warning, error or critical"
+            )
         }
         guard logFormat == "text" || logFormat == "json" else {
             throw CLIError(code: .usage, message: "unknown --log-format '\(logFormat)': use text or json")
@@ -57,10 +67,16 @@ struct GlobalOptions: ParsableArguments {
 
 /// `--log-level` and `--log-format`: what every command that logs takes.
 struct LoggingOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level")
+    )
     var logLevel: String = "warning"
 
-    @Option(name: .long, help: ArgumentHelp("Log format: text, or json (one object a line, for containers).", valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Log format: text, or json (one object a line, for containers).", valueName: "format")
+    )
     var logFormat: String = "text"
 
     func makeLogger(label: String) throws -> Logger {
@@ -89,7 +105,8 @@ struct StderrLogHandler: LogHandler {
         let text: String
         if json {
             var object: [String: JSONValue] = [
-                "time": .string(time), "level": .string(level.rawValue), "label": .string(label), "message": .string("\(message)"),
+                "time": .string(time), "level": .string(level.rawValue), "label": .string(label),
+                "message": .string("\(message)"),
             ]
             for (k, v) in merged { object[k] = .string("\(v)") }
             text = JSONValue.object(object).jsonText()

@@ -32,14 +32,17 @@ extension Reports {
             }
             let time = items.map(\.duration).reduce(0, +)
             let started = items.map(\.startedAt).min() ?? run.startedAt
-            suites += "  <testsuite name=\"\(escape(module))\" tests=\"\(counts.tests)\" failures=\"\(counts.failures)\" errors=\"\(counts.errors)\""
-            suites += " skipped=\"\(counts.skipped)\" time=\"\(seconds(time))\" timestamp=\"\(timestamp(started))\">\n\(cases)  </testsuite>\n"
+            suites +=
+                "  <testsuite name=\"\(escape(module))\" tests=\"\(counts.tests)\" failures=\"\(counts.failures)\" errors=\"\(counts.errors)\""
+            suites +=
+                " skipped=\"\(counts.skipped)\" time=\"\(seconds(time))\" timestamp=\"\(timestamp(started))\">\n\(cases)  </testsuite>\n"
             totals.tests += counts.tests
             totals.failures += counts.failures
             totals.errors += counts.errors
         }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"ronda run \(escape(run.id))\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"\(totals.errors)\" time=\"\(seconds(run.executionTime ?? 0))\">\n"
+        xml +=
+            "<testsuites name=\"ronda run \(escape(run.id))\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"\(totals.errors)\" time=\"\(seconds(run.executionTime ?? 0))\">\n"
         return xml + suites + "</testsuites>\n"
     }
 
@@ -63,12 +66,20 @@ struct JUnitCase {
     /// The test cases of one scenario: its steps, and `(scenario)` for a failure outside them.
     static func cases(for r: ScenarioResult) -> [JUnitCase] {
         var out = r.steps.map { step($0, r) }
-        let failedOutside = (r.status == .fail || r.status == .error) && !out.contains { $0.verdict == .failure || $0.verdict == .error }
+        let failedOutside =
+            (r.status == .fail || r.status == .error)
+            && !out.contains { $0.verdict == .failure || $0.verdict == .error }
         if failedOutside || out.isEmpty {
-            var c = JUnitCase(name: out.isEmpty && !failedOutside ? r.scenario : "(scenario)", time: out.isEmpty ? r.duration : 0, verdict: .passed)
+            var c = JUnitCase(
+                name: out.isEmpty && !failedOutside ? r.scenario : "(scenario)",
+                time: out.isEmpty ? r.duration : 0,
+                verdict: .passed
+            )
             switch r.status {
             case .pass: break
-            case .skip: c.verdict = .skipped; c.message = r.errorMessage ?? "not run"
+            case .skip:
+                c.verdict = .skipped
+                c.message = r.errorMessage ?? "not run"
             case .fail, .error:
                 let check = FailedCheck.of(r).first
                 c.verdict = r.status == .fail ? .failure : .error
@@ -94,7 +105,9 @@ struct JUnitCase {
             let checks = FailedCheck.of(s)
             c.verdict = s.outcome == .failed ? .failure : .error
             c.message = checks.map(\.message).joined(separator: "; ")
-            c.type = s.outcome == .failed ? ErrorKind.assertion.rawValue : (r.failingStep == s.name ? r.errorKind?.rawValue : nil) ?? "error"
+            c.type =
+                s.outcome == .failed
+                ? ErrorKind.assertion.rawValue : (r.failingStep == s.name ? r.errorKind?.rawValue : nil) ?? "error"
             var parts = [checks.map { "- \($0.message)" }.joined(separator: "\n")]
             if let request = s.requestExcerpt, !request.isEmpty {
                 parts.append("Request:\n" + request)
@@ -115,7 +128,8 @@ struct JUnitCase {
         case .skipped: return open + "><skipped message=\"\(e(message))\"/></testcase>\n"
         case .failure, .error:
             let tag = verdict == .failure ? "failure" : "error"
-            return open + ">\n      <\(tag) message=\"\(e(message))\" type=\"\(e(type))\">\(e(body))</\(tag)>\n    </testcase>\n"
+            return open
+                + ">\n      <\(tag) message=\"\(e(message))\" type=\"\(e(type))\">\(e(body))</\(tag)>\n    </testcase>\n"
         }
     }
 }

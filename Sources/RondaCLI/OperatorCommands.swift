@@ -11,7 +11,8 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply the database migrations that have not been applied (safe to run repeatedly and concurrently).",
-        discussion: "Uses RONDA_DATABASE_URL (or --database-url): postgres://… for PostgreSQL, sqlite:PATH for a SQLite file."
+        discussion:
+            "Uses RONDA_DATABASE_URL (or --database-url): postgres://… for PostgreSQL, sqlite:PATH for a SQLite file."
     )
 
     @OptionGroup var logging: LoggingOptions
@@ -79,16 +80,31 @@ struct StatsCommand: AsyncParsableCommand {
             var running: [RunningRun] = []
             for run in try await store.runningRuns() {
                 let done = try await store.scenariosWithResults(runID: run.id).count
-                running.append(RunningRun(
-                    id: run.id, schedule: run.schedule, scenarios: run.totals.scenarios, owed: max(0, run.totals.scenarios - done),
-                    deadline: run.deadline))
+                running.append(
+                    RunningRun(
+                        id: run.id,
+                        schedule: run.schedule,
+                        scenarios: run.totals.scenarios,
+                        owed: max(0, run.totals.scenarios - done),
+                        deadline: run.deadline
+                    )
+                )
             }
             return (summary, running)
         }
         let output = Output(
-            pending: queue.pending, inFlight: queue.inFlight, deadLetters: queue.deadLetters, paused: paused, workers: workers,
-            runs24h: summary.runs, running: summary.running, results24h: summary.results, successRate24h: summary.successRate,
-            runningScenarios: workers.reduce(0) { $0 + $1.inFlight }, runningRuns: running)
+            pending: queue.pending,
+            inFlight: queue.inFlight,
+            deadLetters: queue.deadLetters,
+            paused: paused,
+            workers: workers,
+            runs24h: summary.runs,
+            running: summary.running,
+            results24h: summary.results,
+            successRate24h: summary.successRate,
+            runningScenarios: workers.reduce(0) { $0 + $1.inFlight },
+            runningRuns: running
+        )
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -106,11 +122,15 @@ struct StatsCommand: AsyncParsableCommand {
             "queue:        \(o.pending) pending, \(o.inFlight) leased, \(Terminal.count(o.deadLetters, "dead letter"))\(o.paused ? " — PAUSED (ronda resume)" : "")",
             "workers:      \(o.workers.count) live, \(Terminal.count(o.runningScenarios, "scenario")) running",
         ]
-        lines += o.workers.map { "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) running  \($0.processed) done\($0.paused == true ? "  paused" : "")" }
+        lines += o.workers.map {
+            "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) running  \($0.processed) done\($0.paused == true ? "  paused" : "")"
+        }
         lines += o.runningRuns.map { run in
             "run \(run.id)\(run.schedule.map { " (\($0))" } ?? ""): owes \(run.owed) of \(Terminal.count(run.scenarios, "scenario")), deadline \(ISO8601DateFormatter().string(from: run.deadline))"
         }
-        lines.append("last 24 h:    \(Terminal.count(o.runs24h, "run")) (\(o.running) running), \(Terminal.count(o.results24h, "result")), success rate \(rate)")
+        lines.append(
+            "last 24 h:    \(Terminal.count(o.runs24h, "run")) (\(o.running) running), \(Terminal.count(o.results24h, "result")), success rate \(rate)"
+        )
         return lines.joined(separator: "\n")
     }
 }
@@ -157,7 +177,12 @@ struct PauseCommand: AsyncParsableCommand {
     @OptionGroup var database: StoreOptions
 
     func run() async throws {
-        try await PauseCommand.set(true, redis: redis, database: database, logger: try logging.makeLogger(label: "ronda"))
+        try await PauseCommand.set(
+            true,
+            redis: redis,
+            database: database,
+            logger: try logging.makeLogger(label: "ronda")
+        )
         print("paused: workers start no new scenario until `ronda resume`")
     }
 }
@@ -187,7 +212,12 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var database: StoreOptions
 
     func run() async throws {
-        try await PauseCommand.set(false, redis: redis, database: database, logger: try logging.makeLogger(label: "ronda"))
+        try await PauseCommand.set(
+            false,
+            redis: redis,
+            database: database,
+            logger: try logging.makeLogger(label: "ronda")
+        )
         print("resumed")
     }
 }

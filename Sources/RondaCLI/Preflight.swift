@@ -45,7 +45,9 @@ enum Preflight {
             var parts = configuration
             if !scenarios.isEmpty {
                 let more = scenarios.count > 3 ? " and \(scenarios.count - 3) more" : ""
-                parts.append("\(Terminal.count(scenarios.count, "scenario")): \(scenarios.prefix(3).joined(separator: ", "))\(more)")
+                parts.append(
+                    "\(Terminal.count(scenarios.count, "scenario")): \(scenarios.prefix(3).joined(separator: ", "))\(more)"
+                )
             }
             return parts.joined(separator: " and ")
         }
@@ -53,13 +55,19 @@ enum Preflight {
 
     /// Every environment variable the scenarios, the roles they log in as and the target's headers
     /// read that `environment` does not set, sorted by name.
-    static func missingEnvironment(scenarios: [Scenario], config: RondaConfig, environment: (String) -> String?) -> [Missing] {
+    static func missingEnvironment(
+        scenarios: [Scenario],
+        config: RondaConfig,
+        environment: (String) -> String?
+    ) -> [Missing] {
         var missing: [String: Missing] = [:]
         func note(_ names: Set<String>, scenario: String? = nil, configuration: String? = nil) {
             for name in names where environment(name) == nil {
                 var entry = missing[name] ?? Missing(name: name)
                 if let scenario, !entry.scenarios.contains(scenario) { entry.scenarios.append(scenario) }
-                if let configuration, !entry.configuration.contains(configuration) { entry.configuration.append(configuration) }
+                if let configuration, !entry.configuration.contains(configuration) {
+                    entry.configuration.append(configuration)
+                }
                 missing[name] = entry
             }
         }
@@ -77,16 +85,23 @@ enum Preflight {
         let missing = missingEnvironment(scenarios: scenarios, config: config, environment: environment)
         guard !missing.isEmpty else { return }
         let lines = missing.map { "  \($0.name) — read by \($0.readers)" }
-        throw CLIError(code: .configuration, message: """
-            \(missing.count == 1 ? "an environment variable is" : "\(missing.count) environment variables are") not set (nothing was run):
-            \(lines.joined(separator: "\n"))
-            Set \(missing.count == 1 ? "it" : "them") in the environment (secrets are read from nowhere else) and run again.
-            """)
+        throw CLIError(
+            code: .configuration,
+            message: """
+                \(missing.count == 1 ? "an environment variable is" : "\(missing.count) environment variables are") not set (nothing was run):
+                \(lines.joined(separator: "\n"))
+                Set \(missing.count == 1 ? "it" : "them") in the environment (secrets are read from nowhere else) and run again.
+                """
+        )
     }
 
     /// Warnings for secrets that are set but too short to be masked inside text: the variables the
     /// scenarios, their roles and the target's headers read, and the configuration's `secrets:`.
-    static func shortSecretWarnings(scenarios: [Scenario], config: RondaConfig?, environment: (String) -> String?) -> [String] {
+    static func shortSecretWarnings(
+        scenarios: [Scenario],
+        config: RondaConfig?,
+        environment: (String) -> String?
+    ) -> [String] {
         var names = Set(config?.secretNames ?? [])
         for scenario in scenarios { names.formUnion(environmentNames(of: scenario)) }
         if let config {
@@ -99,10 +114,12 @@ enum Preflight {
             guard let value = environment(name), !value.isEmpty else { return nil }
             let bytes = value.utf8.count
             if bytes < 3 {
-                return "warning: the secret \(name) is \(Terminal.count(bytes, "byte")) long: too short to be masked at all; use a real secret"
+                return
+                    "warning: the secret \(name) is \(Terminal.count(bytes, "byte")) long: too short to be masked at all; use a real secret"
             }
             if bytes < 8 {
-                return "warning: the secret \(name) is \(Terminal.count(bytes, "byte")) long: shorter than 8, it is masked only where it stands as a whole value (a header, a field, a query parameter, a cookie), not inside other text"
+                return
+                    "warning: the secret \(name) is \(Terminal.count(bytes, "byte")) long: shorter than 8, it is masked only where it stands as a whole value (a header, a field, a query parameter, a cookie), not inside other text"
             }
             return nil
         }

@@ -11,17 +11,24 @@ enum Reports {
         let header = ["module", "passed", "failed", "errored", "skipped", "slowest step"]
         var rows: [[String]] = []
         for (module, items) in modules {
-            let slowest = items.flatMap { r in r.steps.compactMap { s in s.timings.map { (r.scenario, s.name, $0.total) } } }.max { $0.2 < $1.2 }
+            let slowest = items.flatMap { r in
+                r.steps.compactMap { s in s.timings.map { (r.scenario, s.name, $0.total) } }
+            }.max { $0.2 < $1.2 }
             rows.append([
-                Terminal.safe(module), String(items.filter { $0.status == .pass }.count), String(items.filter { $0.status == .fail }.count),
+                Terminal.safe(module), String(items.filter { $0.status == .pass }.count),
+                String(items.filter { $0.status == .fail }.count),
                 String(items.filter { $0.status == .error }.count), String(items.filter { $0.status == .skip }.count),
                 slowest.map { Terminal.safe("\($0.1) (\($0.0)) \(Int($0.2 * 1000)) ms") } ?? "-",
             ])
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func format(_ row: [String]) -> String {
-            row.enumerated().map { i, cell in i == 0 || i == row.count - 1 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[i] - cell.count) + cell }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            row.enumerated().map { i, cell in
+                i == 0 || i == row.count - 1
+                    ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         lines.append(format(header))
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
@@ -45,19 +52,26 @@ enum Reports {
         let t = run.totals
         lines.append("")
         let counts = [
-            terminal.paint("\(t.passed) passed", t.passed > 0 ? .green : .dim), terminal.paint("\(t.failed) failed", t.failed > 0 ? .red : .dim),
-            terminal.paint("\(t.errored) errored", t.errored > 0 ? .yellow : .dim), terminal.paint("\(t.skipped) skipped", .dim),
+            terminal.paint("\(t.passed) passed", t.passed > 0 ? .green : .dim),
+            terminal.paint("\(t.failed) failed", t.failed > 0 ? .red : .dim),
+            terminal.paint("\(t.errored) errored", t.errored > 0 ? .yellow : .dim),
+            terminal.paint("\(t.skipped) skipped", .dim),
         ].joined(separator: ", ")
-        lines.append("\(Terminal.count(t.scenarios, "scenario")): \(counts) in \(String(format: "%.2f", run.executionTime ?? 0)) s (run \(run.id))")
+        lines.append(
+            "\(Terminal.count(t.scenarios, "scenario")): \(counts) in \(String(format: "%.2f", run.executionTime ?? 0)) s (run \(run.id))"
+        )
         return lines.joined(separator: "\n")
     }
 
     /// A one-line record of one result, for non-terminal output: its first failed check, and how
     /// many more the summary lists.
     static func line(_ r: ScenarioResult, terminal: Terminal = .plain) -> String {
-        let label = ["pass": "PASS ", "fail": "FAIL ", "error": "ERROR", "skip": "SKIP "][r.status.rawValue] ?? r.status.rawValue
+        let label =
+            ["pass": "PASS ", "fail": "FAIL ", "error": "ERROR", "skip": "SKIP "][r.status.rawValue]
+            ?? r.status.rawValue
         let style: Terminal.Style = [.pass: .green, .fail: .red, .error: .yellow][r.status] ?? .dim
-        var text = "\(terminal.paint(label, style)) \(Terminal.safe(r.module))/\(Terminal.safe(r.scenario)) (\(String(format: "%.2f", r.duration)) s)"
+        var text =
+            "\(terminal.paint(label, style)) \(Terminal.safe(r.module))/\(Terminal.safe(r.scenario)) (\(String(format: "%.2f", r.duration)) s)"
         if r.status == .fail || r.status == .error {
             let checks = FailedCheck.of(r)
             if let first = checks.first { text += ": " + Terminal.safe(first.text) }
@@ -120,13 +134,27 @@ enum Reports {
     /// Writes the JUnit and JSON reports that were asked for.
     static func write(_ outcome: EmbeddedRun.Outcome, junit: String?, json: String?) throws {
         if let junit {
-            do { try Reports.junit(run: outcome.run, results: outcome.results).write(toFile: junit, atomically: true, encoding: .utf8) } catch {
-                throw CLIError(code: .usage, message: "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+            do {
+                try Reports.junit(run: outcome.run, results: outcome.results).write(
+                    toFile: junit,
+                    atomically: true,
+                    encoding: .utf8
+                )
+            } catch {
+                throw CLIError(
+                    code: .usage,
+                    message: "cannot write the JUnit report to \(junit): \(error.localizedDescription)"
+                )
             }
         }
         if let json {
-            do { try Reports.json(run: outcome.run, results: outcome.results).write(to: URL(fileURLWithPath: json)) } catch {
-                throw CLIError(code: .usage, message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
+            do {
+                try Reports.json(run: outcome.run, results: outcome.results).write(to: URL(fileURLWithPath: json))
+            } catch {
+                throw CLIError(
+                    code: .usage,
+                    message: "cannot write the JSON report to \(json): \(error.localizedDescription)"
+                )
             }
         }
     }

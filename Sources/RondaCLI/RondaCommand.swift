@@ -13,7 +13,8 @@ public struct RondaCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            RunCommand.self, RunScenarioCommand.self, ValidateCommand.self, SchemaCommand.self, DemoCommand.self, DemoTargetCommand.self,
+            RunCommand.self, RunScenarioCommand.self, ValidateCommand.self, SchemaCommand.self, DemoCommand.self,
+            DemoTargetCommand.self,
             CoordinatorCommand.self, WorkerCommand.self, MigrateCommand.self, StatsCommand.self, CleanupCommand.self,
             PauseCommand.self, ResumeCommand.self,
         ]

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import RondaCore
 import RondaCoordinator
+import RondaCore
 import RondaEngine
+import Synchronization
 
 /// `ronda run`: run a suite in embedded mode.
 struct RunCommand: AsyncParsableCommand {
@@ -32,7 +33,10 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var output: RunOutputOptions
     @Option(name: .long, help: ArgumentHelp("Scenario folder or file (repeatable).", valueName: "dir"))
     var suite: [String] = []
-    @Option(name: .long, help: ArgumentHelp("Only scenarios of this module (repeatable, or comma-separated).", valueName: "module"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only scenarios of this module (repeatable, or comma-separated).", valueName: "module")
+    )
     var module: [String] = []
     @Option(name: .long, help: ArgumentHelp("Only the scenario with this name (repeatable).", valueName: "name"))
     var scenario: [String] = []
@@ -42,9 +46,19 @@ struct RunCommand: AsyncParsableCommand {
     var tag: [String] = []
     @Option(name: .long, help: ArgumentHelp("Pause between scenarios on one slot, e.g. 5s.", valueName: "duration"))
     var delayBetween: String?
-    @Flag(name: .long, help: "Enqueue the run for `ronda worker`s through Redis and PostgreSQL (RONDA_REDIS_URL, RONDA_DATABASE_URL) and wait for its verdict.")
+    @Flag(
+        name: .long,
+        help:
+            "Enqueue the run for `ronda worker`s through Redis and PostgreSQL (RONDA_REDIS_URL, RONDA_DATABASE_URL) and wait for its verdict."
+    )
     var distributed = false
-    @Option(name: .long, help: ArgumentHelp("With --distributed: after this, scenarios without a result are recorded as lost and the run ends, e.g. 10m.", valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --distributed: after this, scenarios without a result are recorded as lost and the run ends, e.g. 10m.",
+            valueName: "duration"
+        )
+    )
     var deadline: String = "10m"
     @OptionGroup var cluster: ClusterOptions
 
@@ -53,22 +67,36 @@ struct RunCommand: AsyncParsableCommand {
         let logger = try global.makeLogger(label: "ronda")
         let selection = try makeSelection()
         guard let baseURL = config.target.baseURL else {
-            throw CLIError(code: .configuration, message: "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url")
+            throw CLIError(
+                code: .configuration,
+                message: "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url"
+            )
         }
         let folders = suite.isEmpty ? [config.file == nil ? config.suite : config.resolve(config.suite)] : suite
         let loaded = Suite.load(folders, config: config)
         if !loaded.issues.isEmpty {
-            throw CLIError(code: .scenarios, message: "scenario files have problems (nothing was run):\n" + loaded.issues.map(\.description).joined(separator: "\n"))
+            throw CLIError(
+                code: .scenarios,
+                message: "scenario files have problems (nothing was run):\n"
+                    + loaded.issues.map(\.description).joined(separator: "\n")
+            )
         }
         let snapshots = loaded.selectEntries(selection).map(ScenarioSnapshot.init)
         let scenarios = snapshots.map(\.scenario)
         guard !scenarios.isEmpty else {
-            throw CLIError(code: .usage, message: "no scenario matches the selection (\(loaded.scenarios.count) loaded from \(folders.joined(separator: ", ")))")
+            throw CLIError(
+                code: .usage,
+                message:
+                    "no scenario matches the selection (\(loaded.scenarios.count) loaded from \(folders.joined(separator: ", ")))"
+            )
         }
         var delay = config.defaults.delayBetween
         if let delayBetween {
             guard let d = DurationText.parse(delayBetween) else {
-                throw CLIError(code: .usage, message: "--delay-between '\(delayBetween)' is not a duration like 5s or 500ms")
+                throw CLIError(
+                    code: .usage,
+                    message: "--delay-between '\(delayBetween)' is not a duration like 5s or 500ms"
+                )
             }
             delay = d
         }
@@ -81,9 +109,13 @@ struct RunCommand: AsyncParsableCommand {
 
         let progress = Progress(total: scenarios.count)
         let embedded = EmbeddedRun(
-            snapshots: snapshots, engine: EngineConfiguration(config: config, baseURL: baseURL),
-            databasePath: output.database ?? config.database, parallel: parallelism, delayBetween: delay,
-            trigger: environment["CI"] == "true" ? .ci : .manual, logger: logger,
+            snapshots: snapshots,
+            engine: EngineConfiguration(config: config, baseURL: baseURL),
+            databasePath: output.database ?? config.database,
+            parallel: parallelism,
+            delayBetween: delay,
+            trigger: environment["CI"] == "true" ? .ci : .manual,
+            logger: logger,
             onResult: { progress.record($0) }
         )
         let outcome: EmbeddedRun.Outcome
@@ -92,8 +124,13 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIError(code: .usage, message: "--deadline '\(deadline)' is not a duration like 10m or 90s")
             }
             outcome = try await DistributedRun(
-                snapshots: snapshots, baseURL: baseURL, trigger: embedded.trigger, deadline: limit, cluster: cluster,
-                logger: logger, onResult: { progress.record($0) }
+                snapshots: snapshots,
+                baseURL: baseURL,
+                trigger: embedded.trigger,
+                deadline: limit,
+                cluster: cluster,
+                logger: logger,
+                onResult: { progress.record($0) }
             ).execute()
         } else {
             outcome = try await embedded.execute()
@@ -147,7 +184,9 @@ final class Progress: Sendable {
             case .error: s.errored += 1
             case .skip: break
             }
-            return interactive ? Self.redraw(s, total: total, last: result.scenario, terminal: terminal) : Reports.line(result, terminal: terminal) + "\n"
+            return interactive
+                ? Self.redraw(s, total: total, last: result.scenario, terminal: terminal)
+                : Reports.line(result, terminal: terminal) + "\n"
         }
         FileHandle.standardOutput.write(Data(line.utf8))
     }
@@ -156,12 +195,11 @@ final class Progress: Sendable {
     static func redraw(_ s: State, total: Int, last: String, terminal: Terminal) -> String {
         let failed = terminal.paint("\(s.failed) failed", s.failed > 0 ? .red : .dim)
         let errored = terminal.paint("\(s.errored) errored", s.errored > 0 ? .yellow : .dim)
-        return "\r[\(s.done)/\(total)] \(terminal.paint("\(s.passed) passed", .green)), \(failed), \(errored) — \(Terminal.safe(last))\u{1B}[K"
+        return
+            "\r[\(s.done)/\(total)] \(terminal.paint("\(s.passed) passed", .green)), \(failed), \(errored) — \(Terminal.safe(last))\u{1B}[K"
     }
 
     func finish() {
         if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
     }
 }
-
-import Synchronization

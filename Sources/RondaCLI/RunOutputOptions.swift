@@ -9,7 +9,13 @@ struct RunOutputOptions: ParsableArguments {
     var junit: String?
     @Option(name: .long, help: ArgumentHelp("Write the run and its results as JSON here.", valueName: "file"))
     var json: String?
-    @Option(name: .long, help: ArgumentHelp("SQLite results database (default: the configuration's, .ronda/ronda.sqlite).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite results database (default: the configuration's, .ronda/ronda.sqlite).",
+            valueName: "file"
+        )
+    )
     var database: String?
 
     /// `--parallel`, or the configuration's default; 1 to 1024.

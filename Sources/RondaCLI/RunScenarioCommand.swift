@@ -27,19 +27,35 @@ struct RunScenarioCommand: AsyncParsableCommand {
             throw CLIError(code: .scenarios, message: error.message)
         }
         try Self.checkConfigurationFound(
-            scenario, configPath: global.config, found: FileManager.default.fileExists(atPath: global.config),
-            folder: FileManager.default.currentDirectoryPath)
+            scenario,
+            configPath: global.config,
+            found: FileManager.default.fileExists(atPath: global.config),
+            folder: FileManager.default.currentDirectoryPath
+        )
         let problems = ScenarioValidator.validate(scenario, config: config)
-        if !problems.isEmpty { throw CLIError(code: .scenarios, message: problems.map(\.description).joined(separator: "\n")) }
+        if !problems.isEmpty {
+            throw CLIError(code: .scenarios, message: problems.map(\.description).joined(separator: "\n"))
+        }
         let baseURL = try Self.baseURL(config: config, scenario: scenario, configFile: global.config)
         let environment = ProcessInfo.processInfo.environment
         try Preflight.checkEnvironment(scenarios: [scenario], config: config) { environment[$0] }
         let terminal = Terminal.standardOutput()
-        let runner = ScenarioRunner(configuration: EngineConfiguration(config: config, baseURL: baseURL ?? ""), logger: logger)
-        print(Terminal.safe("scenario \(scenario.name) [\(scenario.priority.rawValue), \(scenario.module)]" + (baseURL.map { " against \($0)" } ?? "")))
-        let result = await runner.run(scenario, onStep: { step in
-            print(Self.describe(step, terminal: terminal))
-        })
+        let runner = ScenarioRunner(
+            configuration: EngineConfiguration(config: config, baseURL: baseURL ?? ""),
+            logger: logger
+        )
+        print(
+            Terminal.safe(
+                "scenario \(scenario.name) [\(scenario.priority.rawValue), \(scenario.module)]"
+                    + (baseURL.map { " against \($0)" } ?? "")
+            )
+        )
+        let result = await runner.run(
+            scenario,
+            onStep: { step in
+                print(Self.describe(step, terminal: terminal))
+            }
+        )
         print("")
         print(Reports.line(result, terminal: terminal))
         if result.status == .fail || result.status == .error { throw ExitCode(1) }
@@ -49,9 +65,12 @@ struct RunScenarioCommand: AsyncParsableCommand {
     /// said once (exit 2) rather than as "no such role" and every variable the login would capture.
     static func checkConfigurationFound(_ scenario: Scenario, configPath: String, found: Bool, folder: String) throws {
         guard !found, let role = scenario.role else { return }
-        throw CLIError(code: .configuration, message:
-            "configuration not found: no \(configPath) in \(folder), and the scenario logs in as \(role), a role defined there. "
-                + "Run ronda run-scenario in the folder of ronda.yml, or pass --config FILE.")
+        throw CLIError(
+            code: .configuration,
+            message:
+                "configuration not found: no \(configPath) in \(folder), and the scenario logs in as \(role), a role defined there. "
+                + "Run ronda run-scenario in the folder of ronda.yml, or pass --config FILE."
+        )
     }
 
     /// The base URL to run against: the configured one, or none when every request the scenario
@@ -65,7 +84,11 @@ struct RunScenarioCommand: AsyncParsableCommand {
         guard relative.isEmpty else {
             let names = relative.prefix(3).map { "'\($0.name)' (\($0.path.source))" }.joined(separator: ", ")
             let more = relative.count > 3 ? " and \(relative.count - 3) more" : ""
-            throw CLIError(code: .configuration, message: "no target, and \(Terminal.count(relative.count, "step")) \(relative.count == 1 ? "has" : "have") a relative URL: \(names)\(more); set target.base_url in \(configFile), RONDA_BASE_URL, or --base-url, or write absolute URLs")
+            throw CLIError(
+                code: .configuration,
+                message:
+                    "no target, and \(Terminal.count(relative.count, "step")) \(relative.count == 1 ? "has" : "have") a relative URL: \(names)\(more); set target.base_url in \(configFile), RONDA_BASE_URL, or --base-url, or write absolute URLs"
+            )
         }
         return nil
     }
@@ -79,31 +102,48 @@ struct RunScenarioCommand: AsyncParsableCommand {
     /// One step as run-scenario prints it. Everything that came from the target (URLs, excerpts,
     /// values, messages) is shown with its control characters escaped.
     static func describe(_ step: StepResult, terminal: Terminal = .plain) -> String {
-        let (mark, style): (String, Terminal.Style) = [
-            "passed": ("✔", .green), "failed": ("✘", .red), "errored": ("!", .yellow), "skipped": ("-", .dim),
-        ][step.outcome.rawValue] ?? ("?", .dim)
-        let title = "\(step.phase == .main ? "" : "[\(step.phase.rawValue)] ")\(step.name)\(step.caseLabel.map { " [\($0)]" } ?? "")"
+        let (mark, style): (String, Terminal.Style) =
+            [
+                "passed": ("✔", .green), "failed": ("✘", .red), "errored": ("!", .yellow), "skipped": ("-", .dim),
+            ][step.outcome.rawValue] ?? ("?", .dim)
+        let title =
+            "\(step.phase == .main ? "" : "[\(step.phase.rawValue)] ")\(step.name)\(step.caseLabel.map { " [\($0)]" } ?? "")"
         var lines = ["\(terminal.paint(mark, style)) \(Terminal.safe(title))"]
-        if step.outcome == .skipped { lines[0] += " (skipped: condition false)"; return lines.joined(separator: "\n") }
+        if step.outcome == .skipped {
+            lines[0] += " (skipped: condition false)"
+            return lines.joined(separator: "\n")
+        }
         if let request = step.requestExcerpt { lines.append(indent(request, "  > ")) }
         if let t = step.timings {
-            lines.append(String(format: "  timings: dns %.1f ms, connect %.1f ms, tls %.1f ms, first byte %.1f ms, total %.1f ms%@",
-                t.dns * 1000, t.connect * 1000, t.tls * 1000, t.firstByte * 1000, t.total * 1000,
-                step.attempts > 1 ? " (\(step.attempts) attempts)" : ""))
+            lines.append(
+                String(
+                    format: "  timings: dns %.1f ms, connect %.1f ms, tls %.1f ms, first byte %.1f ms, total %.1f ms%@",
+                    t.dns * 1000,
+                    t.connect * 1000,
+                    t.tls * 1000,
+                    t.firstByte * 1000,
+                    t.total * 1000,
+                    step.attempts > 1 ? " (\(step.attempts) attempts)" : ""
+                )
+            )
         }
         if let response = step.responseExcerpt { lines.append(indent(response, "  < ")) }
         for a in step.assertions {
             let text = Terminal.safe(a.passed ? "\(a.subject) \(a.op) \(a.expected)" : a.message)
             lines.append("  \(a.passed ? terminal.paint("ok  ", .green) : terminal.paint("FAIL", .red)) \(text)")
         }
-        for (name, value) in step.captures.sorted(by: { $0.key < $1.key }) { lines.append("  captured \(Terminal.safe(name)) = \(Terminal.safe(value))") }
+        for (name, value) in step.captures.sorted(by: { $0.key < $1.key }) {
+            lines.append("  captured \(Terminal.safe(name)) = \(Terminal.safe(value))")
+        }
         if let error = step.error { lines.append("  \(terminal.paint("error:", .red)) \(Terminal.safe(error))") }
         return lines.joined(separator: "\n")
     }
 
     /// The first 40 lines of `text`, each after `prefix`, with control characters escaped.
     static func indent(_ text: String, _ prefix: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).map { prefix + Terminal.safe(String($0)) }.joined(separator: "\n")
+        text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).map {
+            prefix + Terminal.safe(String($0))
+        }.joined(separator: "\n")
     }
 }
 
@@ -137,10 +177,19 @@ struct ValidateCommand: ParsableCommand {
         }
         let targets = paths.isEmpty ? [loaded.map { $0.resolve($0.suite) } ?? "scenarios"] : paths
         let suite = Suite.load(targets, config: loaded, schema: true)
-        let (lines, valid) = Self.report(suite, configured: loaded != nil, configPath: config, folder: FileManager.default.currentDirectoryPath)
+        let (lines, valid) = Self.report(
+            suite,
+            configured: loaded != nil,
+            configPath: config,
+            folder: FileManager.default.currentDirectoryPath
+        )
         for line in lines { print(line) }
         let environment = ProcessInfo.processInfo.environment
-        for warning in Preflight.shortSecretWarnings(scenarios: suite.scenarios, config: loaded, environment: { environment[$0] }) {
+        for warning in Preflight.shortSecretWarnings(
+            scenarios: suite.scenarios,
+            config: loaded,
+            environment: { environment[$0] }
+        ) {
             print(warning)
         }
         if !valid { throw ExitCode(1) }
@@ -148,7 +197,12 @@ struct ValidateCommand: ParsableCommand {
 
     /// What validate prints, and whether the files are valid. Without the configuration, the roles'
     /// login captures are unknown: that is said once (and fails) rather than as every variable a login sets.
-    static func report(_ suite: Suite, configured: Bool, configPath: String, folder: String) -> (lines: [String], valid: Bool) {
+    static func report(
+        _ suite: Suite,
+        configured: Bool,
+        configPath: String,
+        folder: String
+    ) -> (lines: [String], valid: Bool) {
         var lines: [String] = []
         let roles = Set(suite.scenarios.compactMap(\.role))
         let rolesUnknown = !configured && !roles.isEmpty
@@ -168,7 +222,9 @@ struct ValidateCommand: ParsableCommand {
             return (lines, true)
         }
         let problems = "\(Terminal.count(suite.issues.count, "problem")) found"
-        lines.append(rolesUnknown ? "\(problems); roles not checked (configuration not found)" : "\(problems); \(scenarios)")
+        lines.append(
+            rolesUnknown ? "\(problems); roles not checked (configuration not found)" : "\(problems); \(scenarios)"
+        )
         return (lines, false)
     }
 }
@@ -178,7 +234,8 @@ struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Print the JSON Schema of scenario files (also shipped as schema/scenario.schema.json).",
-        discussion: "Point your editor's YAML language server at it: # yaml-language-server: $schema=../schema/scenario.schema.json"
+        discussion:
+            "Point your editor's YAML language server at it: # yaml-language-server: $schema=../schema/scenario.schema.json"
     )
 
     func run() throws {

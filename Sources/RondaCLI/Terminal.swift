@@ -7,7 +7,11 @@ import Foundation
 struct Terminal: Sendable {
     /// ANSI colours and weights the reports use.
     enum Style: String, Sendable {
-        case green = "32", red = "31", yellow = "33", dim = "2", bold = "1"
+        case green = "32"
+        case red = "31"
+        case yellow = "33"
+        case dim = "2"
+        case bold = "1"
     }
 
     /// Whether `paint` adds colour.

@@ -33,13 +33,25 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Scenarios run at once by this worker, each with its own HTTP transfer thread.", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Scenarios run at once by this worker, each with its own HTTP transfer thread.",
+            valueName: "n"
+        )
+    )
     var concurrency: Int = 4
 
     @Option(name: .long, help: ArgumentHelp("Name in heartbeats and results (default: host-pid).", valueName: "name"))
     var name: String?
 
-    @Option(name: .long, help: ArgumentHelp("Longest drain after SIGTERM before in-flight jobs are cancelled (default: the scenario timeout plus teardown plus 30s).", valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Longest drain after SIGTERM before in-flight jobs are cancelled (default: the scenario timeout plus teardown plus 30s).",
+            valueName: "duration"
+        )
+    )
     var drainTimeout: String?
 
     func validate() throws {
@@ -54,7 +66,10 @@ struct WorkerCommand: AsyncParsableCommand {
         var drain = config.defaults.scenarioTimeout + config.defaults.teardownTimeout + .seconds(30)
         if let drainTimeout {
             guard let limit = DurationText.parse(drainTimeout) else {
-                throw CLIError(code: .usage, message: "--drain-timeout '\(drainTimeout)' is not a duration like 90s or 5m")
+                throw CLIError(
+                    code: .usage,
+                    message: "--drain-timeout '\(drainTimeout)' is not a duration like 90s or 5m"
+                )
             }
             drain = limit
         }
@@ -65,7 +80,10 @@ struct WorkerCommand: AsyncParsableCommand {
 
         var limiter: (any RateLimiter)?
         if let rate = config.rateLimit {
-            limiter = RedisRateLimiter(configuration: connected.redis, limit: GCRA(rate: rate.requestsPerSecond, burst: rate.burst))
+            limiter = RedisRateLimiter(
+                configuration: connected.redis,
+                limit: GCRA(rate: rate.requestsPerSecond, burst: rate.burst)
+            )
         }
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let engine = EngineConfiguration(config: config, baseURL: config.target.baseURL ?? "")
@@ -73,16 +91,26 @@ struct WorkerCommand: AsyncParsableCommand {
         // that holds a job can have its request on the wire (the shared pool has max(8, 4 × cores)).
         let executor = CurlExecutor(threads: concurrency)
         let worker = Worker(
-            name: workerName, queue: connected.queue, store: store,
+            name: workerName,
+            queue: connected.queue,
+            store: store,
             runner: ScenarioRunner(configuration: engine, logger: logger, executor: executor),
-            control: connected.control, rateLimiter: limiter, delayBetween: config.defaults.delayBetween,
-            leaseWait: .seconds(1), renewInterval: max(.seconds(1), leaseTime / 3), exitWhenIdle: false, logger: logger
+            control: connected.control,
+            rateLimiter: limiter,
+            delayBetween: config.defaults.delayBetween,
+            leaseWait: .seconds(1),
+            renewInterval: max(.seconds(1), leaseTime / 3),
+            exitWhenIdle: false,
+            logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(
             // The store first: a group stops its services in reverse order, so the store's pools
             // run until the worker has drained and recorded its jobs.
             services: [ResultStoreService(store: store), WorkerService(worker: worker, concurrency: concurrency)],
-            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [.sigquit], logger: logger)
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [.sigquit],
+            logger: logger
+        )
         groupConfiguration.maximumGracefulShutdownDuration = drain
         let group = ServiceGroup(configuration: groupConfiguration)
         do { try await group.run() } catch {

@@ -27,8 +27,11 @@ public struct CoordinatorService: Service {
     public var probeInterval: Duration = .seconds(1)
 
     public init(
-        scheduler: Scheduler, interval: Duration = .seconds(5), retention: Duration = .seconds(30 * 86_400),
-        cleanupTime: CronExpression, cleanupTimeZone: TimeZone = .current,
+        scheduler: Scheduler,
+        interval: Duration = .seconds(5),
+        retention: Duration = .seconds(30 * 86_400),
+        cleanupTime: CronExpression,
+        cleanupTimeZone: TimeZone = .current,
         onPass: (@Sendable (TickReport, SweepReport) -> Void)? = nil
     ) {
         self.scheduler = scheduler
@@ -41,7 +44,10 @@ public struct CoordinatorService: Service {
 
     public func run() async throws {
         let logger = scheduler.coordinator.logger
-        logger.info("coordinator serving", metadata: ["schedules": "\(scheduler.schedules.map(\.name))", "interval": "\(interval)"])
+        logger.info(
+            "coordinator serving",
+            metadata: ["schedules": "\(scheduler.schedules.map(\.name))", "interval": "\(interval)"]
+        )
         await cancelWhenGracefulShutdown { await loop(logger: logger) }
         logger.info("coordinator stopped")
     }
@@ -59,11 +65,16 @@ public struct CoordinatorService: Service {
                     nextCleanup = cleanupTime.next(after: now, in: cleanupTimeZone)
                 }
                 onPass?(tick, sweep)
-                if failures > 0 { logger.info("coordinator pass succeeded again", metadata: ["failures": "\(failures)"]) }
+                if failures > 0 {
+                    logger.info("coordinator pass succeeded again", metadata: ["failures": "\(failures)"])
+                }
                 failures = 0
             } catch {
                 failures += 1
-                logger.error("coordinator pass failed; retrying", metadata: ["error": "\(error)", "failures": "\(failures)"])
+                logger.error(
+                    "coordinator pass failed; retrying",
+                    metadata: ["error": "\(error)", "failures": "\(failures)"]
+                )
                 onFailure?(failures)
             }
             if failures == 0 {

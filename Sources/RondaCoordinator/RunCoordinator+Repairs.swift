@@ -1,8 +1,8 @@
 public import Foundation
+import Logging
 public import RondaCore
 import RondaQueue
 import RondaStore
-import Logging
 
 extension ErrorKind {
     /// The queue gave up on the job: delivered too many times without a result.
@@ -23,20 +23,34 @@ extension RunCoordinator {
                 guard let job = letter.job else { continue }
                 // The planned module and priority; a job from an older Ronda has them in its snapshot.
                 let scenario = job.module == nil ? (try? ScenarioLoader.parse(job.source, file: job.file)) : nil
-                let deliveries = letter.deliveries.map { "after \($0) deliveries" } ?? "(\(letter.reason ?? "no reason given"))"
-                let lastError = letter.lastError ?? "none reported (each worker holding it was killed or stopped before it could record a result)"
+                let deliveries =
+                    letter.deliveries.map { "after \($0) deliveries" } ?? "(\(letter.reason ?? "no reason given"))"
+                let lastError =
+                    letter.lastError
+                    ?? "none reported (each worker holding it was killed or stopped before it could record a result)"
                 let result = ScenarioResult(
-                    runID: job.runID, scenario: job.scenario, module: job.module ?? scenario?.module ?? "unknown",
+                    runID: job.runID,
+                    scenario: job.scenario,
+                    module: job.module ?? scenario?.module ?? "unknown",
                     priority: job.priority ?? scenario?.priority ?? .p2,
-                    status: .error, attempt: letter.deliveries ?? 0, worker: "coordinator", errorKind: .deadLettered,
+                    status: .error,
+                    attempt: letter.deliveries ?? 0,
+                    worker: "coordinator",
+                    errorKind: .deadLettered,
                     errorMessage: "dead-lettered \(deliveries) without a result; last error: \(lastError)",
-                    startedAt: now, completedAt: now)
+                    startedAt: now,
+                    completedAt: now
+                )
                 do {
                     if try await store.recordResult(result) {
                         inserted += 1
-                        logger.warning("job dead-lettered; recorded as an error", metadata: [
-                            "run": "\(job.runID)", "scenario": "\(job.scenario)", "deliveries": "\(letter.deliveries ?? 0)",
-                        ])
+                        logger.warning(
+                            "job dead-lettered; recorded as an error",
+                            metadata: [
+                                "run": "\(job.runID)", "scenario": "\(job.scenario)",
+                                "deliveries": "\(letter.deliveries ?? 0)",
+                            ]
+                        )
                     }
                 } catch let error as StoreError where error.code == .unknownRun {
                     continue
@@ -54,7 +68,9 @@ extension RunCoordinator {
         let paused = try await store.pausedSetting() ?? false
         guard try await control.restorePause(paused) else { return false }
         if paused {
-            logger.warning("the pause switch was gone from Redis (did it lose its data?); restored from the database: paused")
+            logger.warning(
+                "the pause switch was gone from Redis (did it lose its data?); restored from the database: paused"
+            )
         } else {
             logger.info("pause switch written to Redis from the database: not paused")
         }

@@ -48,11 +48,17 @@ extension RunCoordinator {
                     guard now.timeIntervalSince(run.startedAt) >= enqueueGrace.inSeconds else { continue }
                     report.jobs += try await enqueueMissing(run, planned, now: now)
                     report.enqueued.append(run.id)
-                    logger.warning("run was created but never enqueued (its coordinator stopped); enqueued now", metadata: ["run": "\(run.id)"])
+                    logger.warning(
+                        "run was created but never enqueued (its coordinator stopped); enqueued now",
+                        metadata: ["run": "\(run.id)"]
+                    )
                 } else if let control, try await !control.isRunEnqueued(run.id) {
                     report.jobs += try await enqueueMissing(run, planned, now: now)
                     report.requeued.append(run.id)
-                    logger.warning("the queue lost this run's jobs (Redis lost its data?); enqueued again", metadata: ["run": "\(run.id)"])
+                    logger.warning(
+                        "the queue lost this run's jobs (Redis lost its data?); enqueued again",
+                        metadata: ["run": "\(run.id)"]
+                    )
                 }
             }
             if let finalized = try await finalizeIfDue(run, planned: planned, now: now, force: false) {
@@ -72,7 +78,10 @@ extension RunCoordinator {
     /// Deletes runs started more than `retention` before `now`. Returns how many.
     public func cleanup(retention: Duration, now: Date = Date()) async throws -> Int {
         let deleted = try await store.deleteRuns(startedBefore: now.addingTimeInterval(-retention.inSeconds))
-        logger.info("cleanup", metadata: ["deleted_runs": "\(deleted)", "retention_days": "\(retention.inSeconds / 86_400)"])
+        logger.info(
+            "cleanup",
+            metadata: ["deleted_runs": "\(deleted)", "retention_days": "\(retention.inSeconds / 86_400)"]
+        )
         return deleted
     }
 }

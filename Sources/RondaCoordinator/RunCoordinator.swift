@@ -21,7 +21,13 @@ public struct ScenarioSnapshot: Sendable, Hashable {
     }
 
     var planned: PlannedScenario {
-        PlannedScenario(scenario: scenario.name, file: scenario.file, source: source, module: scenario.module, priority: scenario.priority)
+        PlannedScenario(
+            scenario: scenario.name,
+            file: scenario.file,
+            source: source,
+            module: scenario.module,
+            priority: scenario.priority
+        )
     }
 }
 
@@ -44,7 +50,9 @@ public struct RunCoordinator: Sendable {
     let lifecycles = RunLifecycles()
 
     public init(
-        store: any ResultStore, queue: any JobQueue, control: (any ControlPlane)? = nil,
+        store: any ResultStore,
+        queue: any JobQueue,
+        control: (any ControlPlane)? = nil,
         logger: Logger = Logger(label: "ronda.coordinator")
     ) {
         self.store = store
@@ -56,18 +64,34 @@ public struct RunCoordinator: Sendable {
     /// Creates a run for these scenarios and enqueues their jobs. For a scheduled run whose
     /// (schedule, slot) exists already, returns `nil` and enqueues nothing: only the creator enqueues.
     public func startRun(
-        _ scenarios: [ScenarioSnapshot], trigger: RunTrigger, schedule: String? = nil, slot: Date? = nil,
-        deadline: Date, variables: [String: String] = [:], id: String = UUID().uuidString.lowercased(), now: Date = Date()
+        _ scenarios: [ScenarioSnapshot],
+        trigger: RunTrigger,
+        schedule: String? = nil,
+        slot: Date? = nil,
+        deadline: Date,
+        variables: [String: String] = [:],
+        id: String = UUID().uuidString.lowercased(),
+        now: Date = Date()
     ) async throws -> RunRecord? {
         let run = RunRecord(
-            id: id, trigger: trigger, schedule: schedule, slot: slot, status: .running,
-            totals: RunTotals(scenarios: scenarios.count), startedAt: now, deadline: deadline, variables: variables
+            id: id,
+            trigger: trigger,
+            schedule: schedule,
+            slot: slot,
+            status: .running,
+            totals: RunTotals(scenarios: scenarios.count),
+            startedAt: now,
+            deadline: deadline,
+            variables: variables
         )
         let planned = scenarios.map(\.planned)
         guard try await store.createRun(run, planned: planned) else { return nil }
         lifecycles.track(TrackedRun(run: run, planned: planned))
         try await enqueue(run, planned, now: now)
-        logger.info("run started", metadata: ["run": "\(run.id)", "scenarios": "\(scenarios.count)", "trigger": "\(trigger.rawValue)"])
+        logger.info(
+            "run started",
+            metadata: ["run": "\(run.id)", "scenarios": "\(scenarios.count)", "trigger": "\(trigger.rawValue)"]
+        )
         return run
     }
 
@@ -75,8 +99,14 @@ public struct RunCoordinator: Sendable {
     func enqueue(_ run: RunRecord, _ planned: [PlannedScenario], now: Date) async throws {
         let jobs = planned.map {
             Job(
-                runID: run.id, scenario: $0.scenario, source: $0.source, file: $0.file, variables: run.variables,
-                module: $0.module, priority: $0.priority)
+                runID: run.id,
+                scenario: $0.scenario,
+                source: $0.source,
+                file: $0.file,
+                variables: run.variables,
+                module: $0.module,
+                priority: $0.priority
+            )
         }
         try await queue.enqueue(jobs)
         if let control {
@@ -103,7 +133,8 @@ public struct RunCoordinator: Sendable {
 
     /// `finalizeIfDue(runID:now:force:)` for a run read as running; `planned`, when the caller
     /// has it, saves reading it again to rebuild a lifecycle.
-    func finalizeIfDue(_ run: RunRecord, planned: [PlannedScenario]?, now: Date, force: Bool) async throws -> RunRecord? {
+    func finalizeIfDue(_ run: RunRecord, planned: [PlannedScenario]?, now: Date, force: Bool) async throws -> RunRecord?
+    {
         var tracked: TrackedRun
         if let known = lifecycles[run.id] {
             tracked = known
@@ -124,10 +155,18 @@ public struct RunCoordinator: Sendable {
             for name in missing {
                 let placement = tracked.placement(of: name)
                 let lost = ScenarioResult(
-                    runID: run.id, scenario: name, module: placement.module, priority: placement.priority, status: .error, attempt: 0,
-                    worker: "coordinator", errorKind: .lost,
-                    errorMessage: "no result before the run's deadline: the job was lost (a worker crashed or the queue lost it)",
-                    startedAt: now, completedAt: now
+                    runID: run.id,
+                    scenario: name,
+                    module: placement.module,
+                    priority: placement.priority,
+                    status: .error,
+                    attempt: 0,
+                    worker: "coordinator",
+                    errorKind: .lost,
+                    errorMessage:
+                        "no result before the run's deadline: the job was lost (a worker crashed or the queue lost it)",
+                    startedAt: now,
+                    completedAt: now
                 )
                 _ = try await store.recordResult(lost)
                 tracked.lifecycle.received(name)
@@ -137,10 +176,13 @@ public struct RunCoordinator: Sendable {
         // Whoever finalized it (the store says exactly once), this run is done.
         tracked.lifecycle.finalized()
         if let finalized {
-            logger.info("run finalized", metadata: [
-                "run": "\(run.id)", "passed": "\(finalized.totals.passed)", "failed": "\(finalized.totals.failed)",
-                "errored": "\(finalized.totals.errored)",
-            ])
+            logger.info(
+                "run finalized",
+                metadata: [
+                    "run": "\(run.id)", "passed": "\(finalized.totals.passed)", "failed": "\(finalized.totals.failed)",
+                    "errored": "\(finalized.totals.errored)",
+                ]
+            )
         }
         return finalized
     }

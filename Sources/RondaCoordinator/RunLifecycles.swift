@@ -19,7 +19,9 @@ struct TrackedRun: Sendable {
         runID = run.id
         lifecycle = RunLifecycle(expected: planned.map(\.scenario), deadline: run.deadline)
         placements = Dictionary(
-            planned.map { ($0.scenario, Placement(module: $0.module, priority: $0.priority)) }, uniquingKeysWith: { first, _ in first })
+            planned.map { ($0.scenario, Placement(module: $0.module, priority: $0.priority)) },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 
     /// A scenario's planned module and priority (`unknown`, P2 for one the plan does not name).

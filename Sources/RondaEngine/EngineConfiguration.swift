@@ -45,10 +45,19 @@ public struct EngineConfiguration: Sendable {
     public var beforeRequest: (@Sendable (_ host: String) async -> Void)?
 
     public init(
-        baseURL: String, verifyTLS: Bool = true, caBundle: String? = nil, defaultHeaders: [TemplateField] = [],
-        requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), teardownTimeout: Duration = .seconds(30),
-        bodyCap: Int = 1 << 20, followRedirects: Bool = true, maxRedirects: Int = 10, reuseConnections: Bool = true,
-        roles: [String: RondaConfig.Role] = [:], secretNames: [String] = [],
+        baseURL: String,
+        verifyTLS: Bool = true,
+        caBundle: String? = nil,
+        defaultHeaders: [TemplateField] = [],
+        requestTimeout: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(10),
+        teardownTimeout: Duration = .seconds(30),
+        bodyCap: Int = 1 << 20,
+        followRedirects: Bool = true,
+        maxRedirects: Int = 10,
+        reuseConnections: Bool = true,
+        roles: [String: RondaConfig.Role] = [:],
+        secretNames: [String] = [],
         environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] },
         fakeSeed: UInt64? = nil
     ) {
@@ -70,13 +79,25 @@ public struct EngineConfiguration: Sendable {
     }
 
     /// The engine configuration for a loaded `ronda.yml` and a base URL.
-    public init(config: RondaConfig, baseURL: String, environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }) {
+    public init(
+        config: RondaConfig,
+        baseURL: String,
+        environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
+    ) {
         self.init(
-            baseURL: baseURL, verifyTLS: config.target.verifyTLS, caBundle: config.target.caBundle,
-            defaultHeaders: config.target.headers, requestTimeout: config.defaults.requestTimeout,
-            connectTimeout: config.defaults.connectTimeout, teardownTimeout: config.defaults.teardownTimeout,
-            bodyCap: config.defaults.bodyCap, followRedirects: config.defaults.followRedirects,
-            maxRedirects: config.defaults.maxRedirects, reuseConnections: config.defaults.reuseConnections, roles: config.roles, secretNames: config.secretNames,
+            baseURL: baseURL,
+            verifyTLS: config.target.verifyTLS,
+            caBundle: config.target.caBundle,
+            defaultHeaders: config.target.headers,
+            requestTimeout: config.defaults.requestTimeout,
+            connectTimeout: config.defaults.connectTimeout,
+            teardownTimeout: config.defaults.teardownTimeout,
+            bodyCap: config.defaults.bodyCap,
+            followRedirects: config.defaults.followRedirects,
+            maxRedirects: config.defaults.maxRedirects,
+            reuseConnections: config.defaults.reuseConnections,
+            roles: config.roles,
+            secretNames: config.secretNames,
             environment: environment
         )
         continueOnFailure = config.defaults.continueOnFailure

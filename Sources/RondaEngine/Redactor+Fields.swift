@@ -64,21 +64,29 @@ extension Redactor {
         return credentialProbes.contains { ByteSearch.contains(lower, $0) }
     }
 
-    static let credentialProbes: [[UInt8]] = ["pass", "pwd", "secret", "token", "key", "session", "sid", "cookie", "auth",
-        "credential", "cvc", "cvv", "card", "pan", "pin", "jwt", "bearer", "signature", "checksum", "otp", "access", "refresh"].map { Array($0.utf8) }
+    static let credentialProbes: [[UInt8]] = [
+        "pass", "pwd", "secret", "token", "key", "session", "sid", "cookie", "auth",
+        "credential", "cvc", "cvv", "card", "pan", "pin", "jwt", "bearer", "signature", "checksum", "otp", "access",
+        "refresh",
+    ].map { Array($0.utf8) }
 
     /// `"key": value` at any level of JSON-in-a-JSON-string embedding (`\"key\": \"value\"`):
     /// the backslash run before the key's quote is the run before every quote of that level.
     private static let jsonField: NSRegularExpression = {
         // swiftlint:disable:next force_try
-        try! NSRegularExpression(pattern: #"(?<!\\)(\\*)"([^"\\]{1,80})\1"(\s*:\s*)(?=(\1"[\s\S]*?(?<!\\)\1"|-?[0-9][0-9.eE+-]*|true|false))"#)
+        try! NSRegularExpression(
+            pattern:
+                #"(?<!\\)(\\*)"([^"\\]{1,80})\1"(\s*:\s*)(?=(\1"[\s\S]*?(?<!\\)\1"|-?[0-9][0-9.eE+-]*|true|false))"#
+        )
     }()
 
     /// `name=value` in query strings, form bodies and cookie lists; the value stops before a
     /// delimiter, so the quotes and commas of a message around it are kept.
     private static let formField: NSRegularExpression = {
         // swiftlint:disable:next force_try
-        try! NSRegularExpression(pattern: #"(?:^|(?<=[?&\s;'"(]))([^=&\s"';,<>()\\]+)=([^&\s"'<>]*?)(?=[,;)]*(?:[&\s"'<>\\]|$))"#)
+        try! NSRegularExpression(
+            pattern: #"(?:^|(?<=[?&\s;'"(]))([^=&\s"';,<>()\\]+)=([^&\s"'<>]*?)(?=[,;)]*(?:[&\s"'<>\\]|$))"#
+        )
     }()
 
     static func maskFields(_ input: String) -> String {
@@ -87,10 +95,15 @@ extension Redactor {
             guard isSensitiveName(ns.substring(with: match.range(at: 2))) else { return nil }
             let value = match.range(at: 4)
             let escape = ns.substring(with: match.range(at: 1))
-            return (value, ns.substring(with: value).hasPrefix(escape + "\"") ? "\(escape)\"\(mask)\(escape)\"" : "\"\(mask)\"")
+            return (
+                value,
+                ns.substring(with: value).hasPrefix(escape + "\"") ? "\(escape)\"\(mask)\(escape)\"" : "\"\(mask)\""
+            )
         }
         replace(formField, in: &out) { match, ns in
-            guard isSensitiveName(ns.substring(with: match.range(at: 1))), match.range(at: 2).length > 0 else { return nil }
+            guard isSensitiveName(ns.substring(with: match.range(at: 1))), match.range(at: 2).length > 0 else {
+                return nil
+            }
             return (match.range(at: 2), mask)
         }
         return out
@@ -98,7 +111,8 @@ extension Redactor {
 
     /// Replaces, right to left, what `replacement` returns for each match (`nil`: leave it).
     private static func replace(
-        _ expression: NSRegularExpression, in text: inout String,
+        _ expression: NSRegularExpression,
+        in text: inout String,
         _ replacement: (NSTextCheckingResult, NSString) -> (NSRange, String)?
     ) {
         let ns = text as NSString

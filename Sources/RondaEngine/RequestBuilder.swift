@@ -16,7 +16,11 @@ struct RenderedRequest {
 
 /// Renders a step into a request: URL and query, headers, body encoding, webhook signature.
 enum RequestBuilder {
-    static func render(_ step: Step, configuration: EngineConfiguration, context: inout EvaluationContext) throws(EvaluationError) -> RenderedRequest {
+    static func render(
+        _ step: Step,
+        configuration: EngineConfiguration,
+        context: inout EvaluationContext
+    ) throws(EvaluationError) -> RenderedRequest {
         let path = try step.path.renderString(in: &context)
         var url = join(configuration.baseURL, path)
         var pairs: [(String, String)] = []
@@ -49,7 +53,10 @@ enum RequestBuilder {
             } else {
                 let rendered = try value.render(in: &context)
                 guard case .object(let object) = rendered else {
-                    throw EvaluationError(.typeMismatch, "form: needs an object, but the template gave \(rendered.typeName)")
+                    throw EvaluationError(
+                        .typeMismatch,
+                        "form: needs an object, but the template gave \(rendered.typeName)"
+                    )
                 }
                 for key in object.keys.sorted() { appendPairs(key, object[key] ?? .null, to: &formPairs) }
             }
@@ -60,9 +67,13 @@ enum RequestBuilder {
             var data: [UInt8] = []
             for part in parts {
                 var head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(quote(part.name))\""
-                if let filename = part.filename { head += "; filename=\"\(quote(try filename.renderString(in: &context)))\"" }
+                if let filename = part.filename {
+                    head += "; filename=\"\(quote(try filename.renderString(in: &context)))\""
+                }
                 head += "\r\n"
-                if let type = part.contentType ?? (part.filename != nil ? "application/octet-stream" : nil) { head += "Content-Type: \(type)\r\n" }
+                if let type = part.contentType ?? (part.filename != nil ? "application/octet-stream" : nil) {
+                    head += "Content-Type: \(type)\r\n"
+                }
                 head += "\r\n"
                 data += Array(head.utf8)
                 data += Array(try part.content.renderString(in: &context).utf8)
@@ -76,14 +87,19 @@ enum RequestBuilder {
             contentType = type
         }
         if let webhook = step.webhook {
-            let signed = try sign(webhook, body: jsonBody ?? .string(String(decoding: body ?? [], as: UTF8.self)), context: &context)
+            let signed = try sign(
+                webhook,
+                body: jsonBody ?? .string(String(decoding: body ?? [], as: UTF8.self)),
+                context: &context
+            )
             body = Array(signed.body.utf8)
             for (name, value) in signed.headers.sorted(by: { $0.key < $1.key }) {
                 headers.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
                 headers.append(HTTPHeader(name, value))
             }
         }
-        if let contentType, !headers.contains(where: { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }) {
+        if let contentType, !headers.contains(where: { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame })
+        {
             headers.append(HTTPHeader("Content-Type", contentType))
         }
         var request = RenderedRequest(method: step.method, url: url, headers: headers, body: body)
@@ -93,14 +109,21 @@ enum RequestBuilder {
 
     /// `auth:`: Basic and Bearer become the `Authorization` header (replacing one written in
     /// `headers:`); Digest is left to libcurl, which answers the server's 401 challenge.
-    static func authenticate(_ request: inout RenderedRequest, _ auth: StepAuth, context: inout EvaluationContext) throws(EvaluationError) {
+    static func authenticate(
+        _ request: inout RenderedRequest,
+        _ auth: StepAuth,
+        context: inout EvaluationContext
+    ) throws(EvaluationError) {
         let value: String
         switch auth {
         case .basic(let userTemplate, let passwordTemplate):
             let user = try userTemplate.renderString(in: &context)
             let password = try passwordTemplate.renderString(in: &context)
             if user.contains(":") {
-                throw EvaluationError(.invalidArgument, "auth.basic: the user name cannot contain ':' (Basic authentication separates user and password with it)")
+                throw EvaluationError(
+                    .invalidArgument,
+                    "auth.basic: the user name cannot contain ':' (Basic authentication separates user and password with it)"
+                )
             }
             let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
             value = "Basic " + encoded
@@ -120,12 +143,21 @@ enum RequestBuilder {
         request.headers.append(HTTPHeader("Authorization", value))
     }
 
-    static func sign(_ webhook: WebhookSpec, body: JSONValue, context: inout EvaluationContext) throws(EvaluationError) -> SignedWebhook {
+    static func sign(
+        _ webhook: WebhookSpec,
+        body: JSONValue,
+        context: inout EvaluationContext
+    ) throws(EvaluationError) -> SignedWebhook {
         let secret = try webhook.secret.renderString(in: &context)
         let timestamp: Int
         if let t = webhook.timestamp {
             let rendered = try t.render(in: &context)
-            guard let n = rendered.number else { throw EvaluationError(.typeMismatch, "webhook timestamp must be a number of seconds, got \(rendered.typeName)") }
+            guard let n = rendered.number else {
+                throw EvaluationError(
+                    .typeMismatch,
+                    "webhook timestamp must be a number of seconds, got \(rendered.typeName)"
+                )
+            }
             timestamp = Int(n)
         } else {
             timestamp = Int(Date().timeIntervalSince1970)
@@ -144,7 +176,10 @@ enum RequestBuilder {
         do {
             return try WebhookSigner.sign(provider, body: body, secret: secret, timestamp: timestamp, options: options)
         } catch {
-            throw EvaluationError(.invalidArgument, "cannot sign the \(webhook.provider.rawValue) webhook: \(error.operatorMessage)")
+            throw EvaluationError(
+                .invalidArgument,
+                "cannot sign the \(webhook.provider.rawValue) webhook: \(error.operatorMessage)"
+            )
         }
     }
 
@@ -180,6 +215,9 @@ enum RequestBuilder {
     }
 
     static func quote(_ s: String) -> String {
-        s.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "")
+        s.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "\r", with: "").replacingOccurrences(
+            of: "\n",
+            with: ""
+        )
     }
 }

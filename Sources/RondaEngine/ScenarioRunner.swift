@@ -13,7 +13,11 @@ public struct ScenarioRunner: Sendable {
     public var logger: Logger
     let executor: CurlExecutor
 
-    public init(configuration: EngineConfiguration, logger: Logger = Logger(label: "ronda.engine"), executor: CurlExecutor = .shared) {
+    public init(
+        configuration: EngineConfiguration,
+        logger: Logger = Logger(label: "ronda.engine"),
+        executor: CurlExecutor = .shared
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.executor = executor
@@ -22,7 +26,10 @@ public struct ScenarioRunner: Sendable {
     /// Runs the scenario. Never throws: every problem ends up in the result.
     /// - Parameter onStep: called after each step, with its (redacted) result.
     public func run(
-        _ scenario: Scenario, runID: String = "", worker: String = "", attempt: Int = 1,
+        _ scenario: Scenario,
+        runID: String = "",
+        worker: String = "",
+        attempt: Int = 1,
         onStep: (@Sendable (StepResult) -> Void)? = nil
     ) async -> ScenarioResult {
         let startedAt = Date()
@@ -37,8 +44,12 @@ public struct ScenarioRunner: Sendable {
             strict: true
         )
         var execution = Execution(
-            scenario: scenario, configuration: configuration, session: session, logger: logger,
-            deadline: start.advanced(by: scenario.timeout), onStep: onStep
+            scenario: scenario,
+            configuration: configuration,
+            session: session,
+            logger: logger,
+            deadline: start.advanced(by: scenario.timeout),
+            onStep: onStep
         )
         for name in configuration.secretNames {
             if let value = configuration.environment(name) { execution.redactor.add([value]) }
@@ -52,13 +63,23 @@ public struct ScenarioRunner: Sendable {
         let seconds = duration.inSeconds
         let timed = execution.steps.compactMap(\.timings?.total)
         var result = ScenarioResult(
-            runID: runID, scenario: scenario.name, module: scenario.module, priority: scenario.priority,
-            tags: scenario.tags, status: execution.outcome, attempt: attempt, worker: worker,
+            runID: runID,
+            scenario: scenario.name,
+            module: scenario.module,
+            priority: scenario.priority,
+            tags: scenario.tags,
+            status: execution.outcome,
+            attempt: attempt,
+            worker: worker,
             stepsExecuted: execution.steps.filter { $0.outcome != .skipped }.count,
             stepsPassed: execution.steps.filter { $0.outcome == .passed }.count,
-            failingStep: execution.failure?.step, errorKind: execution.failure?.kind,
-            errorMessage: execution.failure?.message, trace: execution.failure?.trace,
-            startedAt: startedAt, completedAt: Date(), duration: seconds,
+            failingStep: execution.failure?.step,
+            errorKind: execution.failure?.kind,
+            errorMessage: execution.failure?.message,
+            trace: execution.failure?.trace,
+            startedAt: startedAt,
+            completedAt: Date(),
+            duration: seconds,
             responseTime: timed.isEmpty ? 0 : timed.reduce(0, +) / Double(timed.count),
             steps: execution.steps
         )
@@ -101,8 +122,12 @@ struct Execution {
     var tornDownPerRow = false
 
     init(
-        scenario: Scenario, configuration: EngineConfiguration, session: HTTPSession, logger: Logger,
-        deadline: ContinuousClock.Instant, onStep: (@Sendable (StepResult) -> Void)?
+        scenario: Scenario,
+        configuration: EngineConfiguration,
+        session: HTTPSession,
+        logger: Logger,
+        deadline: ContinuousClock.Instant,
+        onStep: (@Sendable (StepResult) -> Void)?
     ) {
         self.scenario = scenario
         self.configuration = configuration
@@ -129,13 +154,23 @@ struct Execution {
         redactor.add(context.secretValues)
         if let roleName = scenario.role {
             guard let role = configuration.roles[roleName] else {
-                fail(step: "login", kind: .configuration, message: "as: \(roleName) — no such role in the configuration", outcome: .error)
+                fail(
+                    step: "login",
+                    kind: .configuration,
+                    message: "as: \(roleName) — no such role in the configuration",
+                    outcome: .error
+                )
                 return
             }
             var roleObject: [String: JSONValue] = ["name": .string(roleName)]
             for field in role.fields {
                 do { roleObject[field.key] = try field.value.render(in: &context) } catch {
-                    fail(step: "login as \(roleName)", kind: .configuration, message: "role \(roleName), \(field.key): \(error.message)", outcome: .error)
+                    fail(
+                        step: "login as \(roleName)",
+                        kind: .configuration,
+                        message: "role \(roleName), \(field.key): \(error.message)",
+                        outcome: .error
+                    )
                     return
                 }
             }
@@ -143,7 +178,12 @@ struct Execution {
             context.variables["role"] = .object(roleObject)
             for field in role.login.vars {
                 do { context.variables[field.key] = try field.value.render(in: &context) } catch {
-                    fail(step: "login as \(roleName)", kind: .template, message: "login var '\(field.key)': \(error.message)", outcome: .error)
+                    fail(
+                        step: "login as \(roleName)",
+                        kind: .template,
+                        message: "login var '\(field.key)': \(error.message)",
+                        outcome: .error
+                    )
                     return
                 }
             }
@@ -166,7 +206,12 @@ struct Execution {
                         context.variables[field.key] = value
                         caseObject[field.key] = value
                     } catch {
-                        fail(step: row.label, kind: .template, message: "case '\(row.label)', \(field.key): \(error.message)", outcome: .error)
+                        fail(
+                            step: row.label,
+                            kind: .template,
+                            message: "case '\(row.label)', \(field.key): \(error.message)",
+                            outcome: .error
+                        )
                         return
                     }
                 }
@@ -174,7 +219,10 @@ struct Execution {
             }
             var stopped = false
             for step in scenario.steps {
-                if await !runStep(step, phase: .main, caseLabel: row?.label, context: &context) { stopped = true; break }
+                if await !runStep(step, phase: .main, caseLabel: row?.label, context: &context) {
+                    stopped = true
+                    break
+                }
             }
             if perRowTeardown {
                 var rowContext = context
@@ -205,15 +253,34 @@ struct Execution {
 
     mutating func fail(step: String, kind: ErrorKind, message: String, trace: String? = nil, outcome: ScenarioOutcome) {
         guard failure == nil else { return }
-        failure = Failure(step: step, kind: kind, message: redactor.text(message), trace: trace.map(redactor.text), outcome: outcome)
+        failure = Failure(
+            step: step,
+            kind: kind,
+            message: redactor.text(message),
+            trace: trace.map(redactor.text),
+            outcome: outcome
+        )
     }
 
     /// Runs a step and records it. Returns `false` when the scenario must stop.
-    mutating func runStep(_ step: Step, phase: StepPhase, caseLabel: String?, context: inout EvaluationContext, deadline: ContinuousClock.Instant? = nil) async -> Bool {
+    mutating func runStep(
+        _ step: Step,
+        phase: StepPhase,
+        caseLabel: String?,
+        context: inout EvaluationContext,
+        deadline: ContinuousClock.Instant? = nil
+    ) async -> Bool {
         var executor = StepExecutor(
-            step: step, phase: phase, caseLabel: caseLabel, index: steps.count, session: session,
-            configuration: configuration, redactor: redactor, deadline: deadline ?? self.deadline,
-            scenarioTimeout: scenario.timeout, logger: stepLogger
+            step: step,
+            phase: phase,
+            caseLabel: caseLabel,
+            index: steps.count,
+            session: session,
+            configuration: configuration,
+            redactor: redactor,
+            deadline: deadline ?? self.deadline,
+            scenarioTimeout: scenario.timeout,
+            logger: stepLogger
         )
         let outcome = await executor.execute(context: &context)
         redactor = executor.redactor
@@ -231,7 +298,13 @@ struct Execution {
                 first.message += "\n" + redactor.text(message)
                 failure = first
             } else {
-                fail(step: step.name, kind: problem.kind, message: message, trace: problem.trace, outcome: problem.outcome)
+                fail(
+                    step: step.name,
+                    kind: problem.kind,
+                    message: message,
+                    trace: problem.trace,
+                    outcome: problem.outcome
+                )
             }
             if phase == .main, problem.kind == .assertion, step.continueOnFailure ?? configuration.continueOnFailure {
                 continuedAfterFailure = true
@@ -277,7 +350,8 @@ struct Execution {
     func logStep(_ record: StepResult) {
         guard logger.logLevel <= .debug else { return }
         var metadata: Logger.Metadata = [
-            "scenario": .string(scenario.name), "step": .string(record.name), "outcome": .string(record.outcome.rawValue),
+            "scenario": .string(scenario.name), "step": .string(record.name),
+            "outcome": .string(record.outcome.rawValue),
         ]
         if !record.method.isEmpty { metadata["request"] = .string("\(record.method) \(record.url)") }
         if let status = record.status { metadata["status"] = .stringConvertible(status) }

@@ -89,7 +89,9 @@ struct SecretPattern: Sendable {
             var r = q + 5
             let lowStart = r
             while r < t.count, t[r] == UInt8(ascii: "\\") { r += 1 }
-            guard r > lowStart, r < t.count, t[r] == UInt8(ascii: "u"), Hex.value(t, r + 1, digits: 4) == 0xDC00 + (offset & 0x3FF) else { return [] }
+            guard r > lowStart, r < t.count, t[r] == UInt8(ascii: "u"),
+                Hex.value(t, r + 1, digits: 4) == 0xDC00 + (offset & 0x3FF)
+            else { return [] }
             return [r + 5]
         }
         let short: [Unicode.Scalar: UInt8] = [

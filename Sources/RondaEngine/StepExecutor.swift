@@ -20,8 +20,15 @@ struct StepExecutor {
     let clock = ContinuousClock()
 
     init(
-        step: Step, phase: StepPhase, caseLabel: String?, index: Int, session: HTTPSession,
-        configuration: EngineConfiguration, redactor: Redactor, deadline: ContinuousClock.Instant, scenarioTimeout: Duration,
+        step: Step,
+        phase: StepPhase,
+        caseLabel: String?,
+        index: Int,
+        session: HTTPSession,
+        configuration: EngineConfiguration,
+        redactor: Redactor,
+        deadline: ContinuousClock.Instant,
+        scenarioTimeout: Duration,
         logger: Logger
     ) {
         self.scenarioTimeout = scenarioTimeout
@@ -33,7 +40,14 @@ struct StepExecutor {
         self.redactor = redactor
         self.deadline = deadline
         self.logger = logger
-        self.record = StepResult(index: index, name: step.name, phase: phase, caseLabel: caseLabel, outcome: .passed, method: step.method)
+        self.record = StepResult(
+            index: index,
+            name: step.name,
+            phase: phase,
+            caseLabel: caseLabel,
+            outcome: .passed,
+            method: step.method
+        )
     }
 
     /// What is left of the scenario's deadline (negative once it passed).
@@ -97,7 +111,8 @@ struct StepExecutor {
     /// Sends the request, and under `retry:` again until its condition holds. Returns the last
     /// response and, when the retry's time or attempts ran out first, the text of its failed check.
     mutating func sendWithRetry(
-        _ request: RenderedRequest, context: inout EvaluationContext
+        _ request: RenderedRequest,
+        context: inout EvaluationContext
     ) async throws(Failure) -> (response: HTTPResponse, retryExhausted: String?) {
         let retryEnd = step.retry.map { clock.now.advanced(by: $0.timeout) }
         while true {
@@ -123,7 +138,13 @@ struct StepExecutor {
             throw errored(kind, error.message, trace: "curl error \(error.curlCode) (\(error.code))")
         }
         record.status = response.status
-        record.timings = Timings(dns: response.timings.dns, connect: response.timings.connect, tls: response.timings.tls, firstByte: response.timings.firstByte, total: response.timings.total)
+        record.timings = Timings(
+            dns: response.timings.dns,
+            connect: response.timings.connect,
+            tls: response.timings.tls,
+            firstByte: response.timings.firstByte,
+            total: response.timings.total
+        )
         return response
     }
 
@@ -145,16 +166,23 @@ struct StepExecutor {
     /// the retry's own `timeout` or `max_attempts` leaves no next attempt. Ends the step with a
     /// timeout when the wait would outlast the scenario's deadline, and as `cancelled` when the
     /// task is cancelled during the wait (a worker stopping hard): that is no transport error.
-    mutating func waitToRetry(_ retry: RetrySpec, until retryEnd: ContinuousClock.Instant) async throws(Failure) -> String? {
+    mutating func waitToRetry(
+        _ retry: RetrySpec,
+        until retryEnd: ContinuousClock.Instant
+    ) async throws(Failure) -> String? {
         let next = clock.now.advanced(by: retry.interval)
         let attempts = "\(record.attempts) attempt\(record.attempts == 1 ? "" : "s")"
         if next > retryEnd || retry.maxAttempts.map({ record.attempts >= $0 }) == true {
             return "still false after \(attempts) in \(format(retry.timeout))"
         }
         if next > deadline { throw timedOut() }
-        logger.debug("waiting to retry", metadata: [
-            "step": .string(step.name), "attempts": .stringConvertible(record.attempts), "interval": .string(format(retry.interval)),
-        ])
+        logger.debug(
+            "waiting to retry",
+            metadata: [
+                "step": .string(step.name), "attempts": .stringConvertible(record.attempts),
+                "interval": .string(format(retry.interval)),
+            ]
+        )
         do { try await Task.sleep(for: retry.interval) } catch {
             throw errored(.cancelled, "cancelled while waiting to retry (after \(attempts))")
         }
@@ -192,18 +220,34 @@ struct StepExecutor {
     /// Runs and records the step's checks (and a retry that never held). Any failed check fails the
     /// step; an error in a check's template errors it — as the capture error, if one came first.
     mutating func check(
-        _ response: HTTPResponse, _ view: ResponseView, retryExhausted: String?, captureProblem: CaptureError?,
+        _ response: HTTPResponse,
+        _ view: ResponseView,
+        retryExhausted: String?,
+        captureProblem: CaptureError?,
         context: inout EvaluationContext
     ) throws(Failure) {
         var assertions: [AssertionResult] = []
         if step.expect.status == nil {
-            assertions.append(AssertionResult(subject: "status", op: "in", expected: "200–399", actual: String(response.status), passed: (200...399).contains(response.status)))
+            assertions.append(
+                AssertionResult(
+                    subject: "status",
+                    op: "in",
+                    expected: "200–399",
+                    actual: String(response.status),
+                    passed: (200...399).contains(response.status)
+                )
+            )
         }
         do {
             // Values are redacted before they are cut into the checks' excerpts (a secret across the cut).
-            let redaction = Matcher.ExcerptRedaction(window: redactor.longestSecret + 64) { [redactor] in redactor.text($0) }
-            let checked = Matcher.$excerptRedaction.withValue(redaction) { () -> Result<[AssertionResult], EvaluationError> in
-                do throws(EvaluationError) { return .success(try step.expect.check(view, context: &context)) } catch { return .failure(error) }
+            let redaction = Matcher.ExcerptRedaction(window: redactor.longestSecret + 64) { [redactor] in
+                redactor.text($0)
+            }
+            let checked = Matcher.$excerptRedaction.withValue(redaction) {
+                () -> Result<[AssertionResult], EvaluationError> in
+                do throws(EvaluationError) { return .success(try step.expect.check(view, context: &context)) } catch {
+                    return .failure(error)
+                }
             }
             assertions += try checked.get()
         } catch {
@@ -212,17 +256,28 @@ struct StepExecutor {
             throw errored(.template, "in expect: \(error.message)")
         }
         if let retryExhausted, let retry = step.retry {
-            assertions.append(AssertionResult(subject: "retry until '\(retry.untilSource)'", op: "is", expected: "true", actual: retryExhausted, passed: false))
+            assertions.append(
+                AssertionResult(
+                    subject: "retry until '\(retry.untilSource)'",
+                    op: "is",
+                    expected: "true",
+                    actual: retryExhausted,
+                    passed: false
+                )
+            )
         }
         if response.bodyTruncated, assertions.contains(where: { !$0.passed }) {
-            record.error = "the response body was \(response.bodyBytesTotal) bytes; checks saw the first \(response.body.count)"
+            record.error =
+                "the response body was \(response.bodyBytesTotal) bytes; checks saw the first \(response.body.count)"
         }
         record.assertions = assertions
         let failed = assertions.filter { !$0.passed }
         guard !failed.isEmpty else { return }
         record.outcome = .failed
         // Every failed check, in the order written.
-        let message = failed.count == 1 ? failed[0].message : "\(failed.count) checks failed: " + failed.map(\.message).joined(separator: "; ")
+        let message =
+            failed.count == 1
+            ? failed[0].message : "\(failed.count) checks failed: " + failed.map(\.message).joined(separator: "; ")
         throw Failure(step: step.name, kind: .assertion, message: message, outcome: .fail)
     }
 
@@ -243,7 +298,15 @@ struct StepExecutor {
             // The host as written (Foundation's `host` would transcode IDNA through ICU on every request).
             await beforeRequest(URLText.host(request.url) ?? "")
         }
-        return try await session.send(HTTPRequest(method: request.method, url: request.url, headers: request.headers, body: request.body, options: options))
+        return try await session.send(
+            HTTPRequest(
+                method: request.method,
+                url: request.url,
+                headers: request.headers,
+                body: request.body,
+                options: options
+            )
+        )
     }
 
     func responseView(_ response: HTTPResponse) async -> ResponseView {
@@ -252,16 +315,28 @@ struct StepExecutor {
             for cookie in await session.cookies() { cookies[cookie.name] = cookie.value }
         }
         return ResponseView(
-            status: response.status, headers: response.headers.map { ($0.name, $0.value) }, body: response.body,
-            duration: response.timings.total, cookies: cookies, jsonMaxDepth: configuration.jsonMaxDepth,
-            certificate: response.certificate.map { .init(subject: $0.subject, issuer: $0.issuer, notAfter: $0.notAfter) }
+            status: response.status,
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: response.body,
+            duration: response.timings.total,
+            cookies: cookies,
+            jsonMaxDepth: configuration.jsonMaxDepth,
+            certificate: response.certificate.map {
+                .init(subject: $0.subject, issuer: $0.issuer, notAfter: $0.notAfter)
+            }
         )
     }
 
     /// What arrived before a transport failure (a body over `max_body`): status, timings, excerpt.
     mutating func recordPartial(_ response: HTTPResponse) {
         record.status = response.status
-        record.timings = Timings(dns: response.timings.dns, connect: response.timings.connect, tls: response.timings.tls, firstByte: response.timings.firstByte, total: response.timings.total)
+        record.timings = Timings(
+            dns: response.timings.dns,
+            connect: response.timings.connect,
+            tls: response.timings.tls,
+            firstByte: response.timings.firstByte,
+            total: response.timings.total
+        )
         record.responseExcerpt = responseExcerpt(response)
     }
 
@@ -289,7 +364,9 @@ struct StepExecutor {
         if let body = request.body, !body.isEmpty {
             lines.append("")
             let type = request.headers.last { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }?.value
-            lines.append(Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor, contentType: type))
+            lines.append(
+                Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor, contentType: type)
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -298,8 +375,15 @@ struct StepExecutor {
         var lines = ["HTTP \(response.status)"]
         for header in response.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
         lines.append("")
-        var body = Excerpt.text(response.body, limit: configuration.responseExcerptLimit, redactor: redactor, contentType: response.header("Content-Type"))
-        if response.bodyTruncated { body += "\n… (\(response.bodyBytesTotal) bytes in all; \(response.body.count) kept)" }
+        var body = Excerpt.text(
+            response.body,
+            limit: configuration.responseExcerptLimit,
+            redactor: redactor,
+            contentType: response.header("Content-Type")
+        )
+        if response.bodyTruncated {
+            body += "\n… (\(response.bodyBytesTotal) bytes in all; \(response.body.count) kept)"
+        }
         lines.append(body)
         return lines.joined(separator: "\n")
     }
@@ -326,7 +410,8 @@ enum Excerpt {
         if text.count > limit { text = String(text.prefix(limit)) }
         if stray > 0 {
             let type = contentType.map { ", \($0)" } ?? ""
-            text = "[\(bytes.count) bytes\(type); control characters and bytes that are not UTF-8 shown as \\xNN]\n" + text
+            text =
+                "[\(bytes.count) bytes\(type); control characters and bytes that are not UTF-8 shown as \\xNN]\n" + text
         }
         return cut ? text + "… (\(bytes.count) bytes)" : text
     }
@@ -341,10 +426,13 @@ enum Excerpt {
 
     /// image/*, audio/*, video/*, font/*, application/octet-stream, pdf, zip, gzip, protobuf, …
     static func isBinaryType(_ contentType: String?) -> Bool {
-        guard let type = contentType?.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces) else { return false }
-        return ["image/", "audio/", "video/", "font/", "application/octet-stream", "application/pdf", "application/zip",
-                "application/gzip", "application/x-protobuf", "application/grpc", "application/wasm", "application/msgpack"]
-            .contains { type.hasPrefix($0) } && !type.hasSuffix("+xml")
+        guard let type = contentType?.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+        else { return false }
+        return [
+            "image/", "audio/", "video/", "font/", "application/octet-stream", "application/pdf", "application/zip",
+            "application/gzip", "application/x-protobuf", "application/grpc", "application/wasm", "application/msgpack",
+        ]
+        .contains { type.hasPrefix($0) } && !type.hasSuffix("+xml")
     }
 
     /// The bytes as text, with invalid UTF-8 and control bytes (all but tab, LF, CR) written as
@@ -361,15 +449,19 @@ enum Excerpt {
         while i < bytes.endIndex {
             let lead = bytes[i]
             if lead < 0x80 {
-                if (lead < 0x20 && lead != 0x09 && lead != 0x0A && lead != 0x0D) || lead == 0x7F { escape(lead) }
-                else { out.append(Unicode.Scalar(lead)) }
+                if (lead < 0x20 && lead != 0x09 && lead != 0x0A && lead != 0x0D) || lead == 0x7F {
+                    escape(lead)
+                } else {
+                    out.append(Unicode.Scalar(lead))
+                }
                 i += 1
                 continue
             }
             let length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? (lead <= 0xEF ? 3 : 0) : lead >= 0xC2 ? 2 : 0
             if cut, length > 0, i + length > bytes.endIndex { break }
             if length > 0, i + length <= bytes.endIndex,
-                let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self)?.unicodeScalars.first {
+                let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self)?.unicodeScalars.first
+            {
                 out.append(scalar)
                 i += length
             } else {

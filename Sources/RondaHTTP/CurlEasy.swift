@@ -106,7 +106,9 @@ extension CurlEasy {
     /// CURLINFO_CERTINFO: for each certificate of the chain (leaf first), its `Name:value` lines.
     func certificates() -> [[String]] {
         var info: UnsafeMutablePointer<curl_certinfo>? = nil
-        guard ccurl_getinfo_certinfo(raw, &info) == CURLE_OK, let info, let lists = info.pointee.certinfo else { return [] }
+        guard ccurl_getinfo_certinfo(raw, &info) == CURLE_OK, let info, let lists = info.pointee.certinfo else {
+            return []
+        }
         var out: [[String]] = []
         for index in 0..<Int(info.pointee.num_of_certs) {
             var lines: [String] = []

@@ -15,16 +15,22 @@ extension HTTPClientError {
         case 28:
             code = .timeout
             let phase = detail.lowercased()
-            let connecting = ["connection timed out", "failed to connect", "resolving timed out"].contains { phase.hasPrefix($0) }
+            let connecting = ["connection timed out", "failed to connect", "resolving timed out"].contains {
+                phase.hasPrefix($0)
+            }
             // curl stops connecting at whichever limit comes first.
-            let connectLimitApplies = options.connectTimeout > .zero
+            let connectLimitApplies =
+                options.connectTimeout > .zero
                 && (options.totalTimeout <= .zero || options.connectTimeout <= options.totalTimeout)
             if connecting && connectLimitApplies {
-                message = "timed out after \(seconds(options.connectTimeout)) connecting to \(url) (the connect timeout, defaults.connect_timeout)"
+                message =
+                    "timed out after \(seconds(options.connectTimeout)) connecting to \(url) (the connect timeout, defaults.connect_timeout)"
             } else if connecting {
-                message = "timed out after \(seconds(options.totalTimeout)) connecting to \(url) (the request timeout: the step's timeout or defaults.request_timeout)"
+                message =
+                    "timed out after \(seconds(options.totalTimeout)) connecting to \(url) (the request timeout: the step's timeout or defaults.request_timeout)"
             } else {
-                message = "timed out after \(seconds(options.totalTimeout)) waiting for \(url) (the request timeout: the step's timeout or defaults.request_timeout)"
+                message =
+                    "timed out after \(seconds(options.totalTimeout)) waiting for \(url) (the request timeout: the step's timeout or defaults.request_timeout)"
             }
         case 7:
             code = .connectFailed
@@ -34,10 +40,12 @@ extension HTTPClientError {
             message = "could not resolve the host of \(url)\(why); check the host name and DNS"
         case 47:
             code = .tooManyRedirects
-            message = "more than \(options.maxRedirects) redirects starting at \(url); the server is probably redirecting in a loop"
+            message =
+                "more than \(options.maxRedirects) redirects starting at \(url); the server is probably redirecting in a loop"
         case 1 where detail.contains("HTTP/0.9"), 8:
             code = .notHTTP
-            message = curlCode == 8
+            message =
+                curlCode == 8
                 ? "the server at \(url) sent a malformed HTTP response\(why)"
                 : "the server at \(url) answered with something that is not HTTP; is another protocol (SSH, SMTP, a database) listening on that port?"
         case 1, 3:
@@ -59,10 +67,12 @@ extension HTTPClientError {
             message = "could not decode the Content-Encoding of the body from \(url)\(why)"
         case 35 where detail.lowercased().contains("wrong version number"):
             code = .tls
-            message = "TLS with \(url) failed: the server did not answer in TLS, so that port probably serves plain HTTP; use http:// or the TLS port\(why)"
+            message =
+                "TLS with \(url) failed: the server did not answer in TLS, so that port probably serves plain HTTP; use http:// or the TLS port\(why)"
         case 35, 51, 58, 60, 77, 83, 90, 91:
             code = .tls
-            let hint = options.verifyTLS
+            let hint =
+                options.verifyTLS
                 ? "; for a private CA set target.ca_bundle, or for a test server with a self-signed certificate set target.verify_tls: false"
                 : ""
             message = "TLS with \(url) failed\(why)\(hint)"

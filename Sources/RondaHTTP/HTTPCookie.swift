@@ -19,8 +19,13 @@ public struct HTTPCookie: Sendable, Hashable {
 
     /// Creates a cookie.
     public init(
-        name: String, value: String, domain: String, path: String = "/",
-        secure: Bool = false, httpOnly: Bool = false, expires: Date? = nil
+        name: String,
+        value: String,
+        domain: String,
+        path: String = "/",
+        secure: Bool = false,
+        httpOnly: Bool = false,
+        expires: Date? = nil
     ) {
         self.name = name
         self.value = value

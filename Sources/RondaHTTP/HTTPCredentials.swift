@@ -39,10 +39,13 @@ public struct HTTPCertificate: Sendable, Hashable {
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = String(line[..<colon])
-            if fields[name] == nil { fields[name] = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces) }
+            if fields[name] == nil {
+                fields[name] = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            }
         }
         self.init(
-            subject: fields["Subject"] ?? "", issuer: fields["Issuer"] ?? "",
+            subject: fields["Subject"] ?? "",
+            issuer: fields["Issuer"] ?? "",
             notBefore: fields["Start date"].flatMap(Self.parseDate),
             notAfter: fields["Expire date"].flatMap(Self.parseDate)
         )

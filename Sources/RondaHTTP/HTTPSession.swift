@@ -122,7 +122,11 @@ public final class HTTPSession: Sendable {
 
     /// Hands the handle to the next waiter, or frees it if the session was closed meanwhile.
     private func release() {
-        enum Next { case resume(CheckedContinuation<Void, Never>), cleanup(CurlEasy), nothing }
+        enum Next {
+            case resume(CheckedContinuation<Void, Never>)
+            case cleanup(CurlEasy)
+            case nothing
+        }
         let next: Next = state.withLock { state in
             if !state.waiters.isEmpty {
                 return .resume(state.waiters.removeFirst())  // stays busy: ownership passes on

@@ -1,4 +1,5 @@
 import Foundation
+
 /// One request of a redirect chain: what `Transfer` sends to which URL.
 ///
 /// Ronda follows redirects itself rather than through CURLOPT_FOLLOWLOCATION, so that the
@@ -41,7 +42,9 @@ struct Hop {
         }
         if Self.origin(of: next) != Self.origin(of: origin) {
             hop.sendsCredentials = false
-            hop.headers.removeAll { $0.matches("Authorization") || $0.matches("Proxy-Authorization") || $0.matches("Cookie") }
+            hop.headers.removeAll {
+                $0.matches("Authorization") || $0.matches("Proxy-Authorization") || $0.matches("Cookie")
+            }
         }
         return hop
     }
@@ -71,6 +74,12 @@ extension HTTPTimings {
     /// The timings moved later by `offset` seconds (the time earlier hops of a redirect chain took).
     func shifted(by offset: Double) -> HTTPTimings {
         guard offset > 0 else { return self }
-        return HTTPTimings(dns: dns + offset, connect: connect + offset, tls: tls + offset, firstByte: firstByte + offset, total: total + offset)
+        return HTTPTimings(
+            dns: dns + offset,
+            connect: connect + offset,
+            tls: tls + offset,
+            firstByte: firstByte + offset,
+            total: total + offset
+        )
     }
 }

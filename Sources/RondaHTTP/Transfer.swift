@@ -107,11 +107,15 @@ final class Transfer: @unchecked Sendable {
                     return .failure(.fromCurl(47, detail: "", request: request))
                 }
                 guard Hop.isHTTP(next) else {
-                    return .failure(HTTPClientError(
-                        code: .redirectRefused,
-                        message: "\(hop.url) redirected (status \(response.status)) to \(next), which is not an http or https URL; Ronda follows redirects only to http and https",
-                        curlCode: 1, response: response
-                    ))
+                    return .failure(
+                        HTTPClientError(
+                            code: .redirectRefused,
+                            message:
+                                "\(hop.url) redirected (status \(response.status)) to \(next), which is not an http or https URL; Ronda follows redirects only to http and https",
+                            curlCode: 1,
+                            response: response
+                        )
+                    )
                 }
                 hop = hop.following(status: response.status, to: next, origin: request.url)
                 redirects += 1
@@ -127,7 +131,9 @@ final class Transfer: @unchecked Sendable {
 
     /// One request of the chain: configure, perform, read. Resets the handle afterwards.
     private func performHop(
-        _ hop: Hop, timeout: Duration, on easy: CurlEasy
+        _ hop: Hop,
+        timeout: Duration,
+        on easy: CurlEasy
     ) throws(HTTPClientError) -> (code: CURLcode, response: HTTPResponse, redirectURL: String?) {
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer {
@@ -151,9 +157,11 @@ final class Transfer: @unchecked Sendable {
         let encoding = partial.headers.last { $0.matches("Content-Encoding") }?.value ?? ""
         let message: String
         if !encoding.isEmpty, encoding.lowercased() != "identity" {
-            message = "the body of \(request.url) (status \(partial.status)) decompressed past \(limit) bytes (Content-Encoding: \(encoding)): stopped before it filled memory; raise defaults.max_body if such a body is expected"
+            message =
+                "the body of \(request.url) (status \(partial.status)) decompressed past \(limit) bytes (Content-Encoding: \(encoding)): stopped before it filled memory; raise defaults.max_body if such a body is expected"
         } else {
-            message = "the body of \(request.url) (status \(partial.status)) exceeded the limit of \(limit) bytes (defaults.max_body): stopped reading; raise the limit if such a body is expected"
+            message =
+                "the body of \(request.url) (status \(partial.status)) exceeded the limit of \(limit) bytes (defaults.max_body): stopped reading; raise the limit if such a body is expected"
         }
         return HTTPClientError(code: .bodyTooLarge, message: message, curlCode: 23, response: partial)
     }
@@ -161,7 +169,10 @@ final class Transfer: @unchecked Sendable {
     // MARK: Options
 
     private func configure(
-        _ easy: CurlEasy, hop: Hop, timeout: Duration, headerList: inout UnsafeMutablePointer<curl_slist>?
+        _ easy: CurlEasy,
+        hop: Hop,
+        timeout: Duration,
+        headerList: inout UnsafeMutablePointer<curl_slist>?
     ) throws(HTTPClientError) {
         let options = request.options
         try validate()
@@ -223,22 +234,40 @@ final class Transfer: @unchecked Sendable {
         }
         try configureMethod(easy, hop: hop, check: check)
 
-        try check(easy.set(CURLOPT_WRITEFUNCTION, dataCallback: { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        }), "the body callback")
+        try check(
+            easy.set(
+                CURLOPT_WRITEFUNCTION,
+                dataCallback: { data, size, count, context in
+                    guard let context else { return 0 }
+                    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+                }
+            ),
+            "the body callback"
+        )
         try check(easy.set(CURLOPT_WRITEDATA, pointer: context), "the body callback data")
-        try check(easy.set(CURLOPT_HEADERFUNCTION, dataCallback: { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-        }), "the header callback")
+        try check(
+            easy.set(
+                CURLOPT_HEADERFUNCTION,
+                dataCallback: { data, size, count, context in
+                    guard let context else { return 0 }
+                    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                    return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+                }
+            ),
+            "the header callback"
+        )
         try check(easy.set(CURLOPT_HEADERDATA, pointer: context), "the header callback data")
-        try check(easy.set(CURLOPT_XFERINFOFUNCTION, progressCallback: { context, _, _, _, _ in
-            guard let context else { return 1 }
-            return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
-        }), "the progress callback")
+        try check(
+            easy.set(
+                CURLOPT_XFERINFOFUNCTION,
+                progressCallback: { context, _, _, _, _ in
+                    guard let context else { return 1 }
+                    return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
+                }
+            ),
+            "the progress callback"
+        )
         try check(easy.set(CURLOPT_XFERINFODATA, pointer: context), "the progress callback data")
         try check(easy.set(CURLOPT_NOPROGRESS, false), "NOPROGRESS")
     }
@@ -247,7 +276,9 @@ final class Transfer: @unchecked Sendable {
     /// send POST and switch to GET on 301/302/303 like browsers; any other method
     /// is sent with CUSTOMREQUEST.
     private func configureMethod(
-        _ easy: CurlEasy, hop: Hop, check: (CURLcode, String) throws(HTTPClientError) -> Void
+        _ easy: CurlEasy,
+        hop: Hop,
+        check: (CURLcode, String) throws(HTTPClientError) -> Void
     ) throws(HTTPClientError) {
         let method = hop.method
         if method.uppercased() == "HEAD" {
@@ -297,7 +328,8 @@ final class Transfer: @unchecked Sendable {
             if !nameOK || !valueOK {
                 throw HTTPClientError(
                     code: .invalidRequest,
-                    message: "header \(header.name.debugDescription) for \(request.url) has characters HTTP does not allow (empty name, separators, CR, LF or NUL)"
+                    message:
+                        "header \(header.name.debugDescription) for \(request.url) has characters HTTP does not allow (empty name, separators, CR, LF or NUL)"
                 )
             }
         }
@@ -306,7 +338,8 @@ final class Transfer: @unchecked Sendable {
     /// RFC 9110 `tchar`.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(byte)

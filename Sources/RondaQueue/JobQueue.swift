@@ -24,8 +24,13 @@ public struct Job: Sendable, Hashable, Codable {
     public static let baseURLVariable = "base_url"
 
     public init(
-        runID: String, scenario: String, source: String, file: String, variables: [String: String] = [:],
-        module: String? = nil, priority: Priority? = nil
+        runID: String,
+        scenario: String,
+        source: String,
+        file: String,
+        variables: [String: String] = [:],
+        module: String? = nil,
+        priority: Priority? = nil
     ) {
         self.id = "\(runID)/\(scenario)"
         self.runID = runID

@@ -22,7 +22,10 @@ public enum Deadline {
     /// Returns `operation`'s result, or throws `Exceeded` once `timeout` has passed (the
     /// operation is then cancelled and left to finish on its own), or `CancellationError` when
     /// the calling task is cancelled first.
-    public static func run<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    public static func run<T: Sendable>(
+        _ timeout: Duration,
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let race = Race<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -53,7 +56,10 @@ public enum Deadline {
 
         func begin(_ continuation: CheckedContinuation<T, any Error>) {
             let early = state.withLock { state -> Result<T, any Error>? in
-                if let early = state.early { state.early = nil; return early }
+                if let early = state.early {
+                    state.early = nil
+                    return early
+                }
                 state.continuation = continuation
                 return nil
             }
@@ -65,12 +71,17 @@ public enum Deadline {
                 if !state.done { (state.work, state.timer) = (work, timer) }
                 return state.done
             }
-            if finished { work.cancel(); timer.cancel() }
+            if finished {
+                work.cancel()
+                timer.cancel()
+            }
         }
 
         func finish(_ result: Result<T, any Error>) {
             let (continuation, work, timer) = state.withLock { state in
-                guard !state.done else { return (CheckedContinuation<T, any Error>?.none, Task<Void, Never>?.none, OneShotTimer?.none) }
+                guard !state.done else {
+                    return (CheckedContinuation<T, any Error>?.none, Task<Void, Never>?.none, OneShotTimer?.none)
+                }
                 state.done = true
                 if state.continuation == nil { state.early = result }
                 return (state.continuation.take(), state.work.take(), state.timer.take())

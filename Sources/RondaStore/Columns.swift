@@ -133,7 +133,8 @@ struct Columns {
         return date
     }
 
-    func enumeration<T: RawRepresentable>(_ name: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
+    func enumeration<T: RawRepresentable>(_ name: String, as type: T.Type = T.self) throws -> T
+    where T.RawValue == String {
         guard let value = T(rawValue: try string(name)) else { throw invalid(name, "a \(T.self)") }
         return value
     }
@@ -168,16 +169,20 @@ extension RunRecord {
             slot: try columns.optionalDate("slot"),
             status: try columns.enumeration("status"),
             totals: RunTotals(
-                scenarios: try columns.int("scenarios"), passed: try columns.int("passed"),
-                failed: try columns.int("failed"), errored: try columns.int("errored"),
-                skipped: try columns.int("skipped")),
+                scenarios: try columns.int("scenarios"),
+                passed: try columns.int("passed"),
+                failed: try columns.int("failed"),
+                errored: try columns.int("errored"),
+                skipped: try columns.int("skipped")
+            ),
             errorsFound: try columns.int("errors_found"),
             startedAt: try columns.date("started_at"),
             completedAt: try columns.optionalDate("completed_at"),
             executionTime: try columns.optionalDouble("execution_time"),
             deadline: try columns.date("deadline"),
             variables: try columns.optionalString("variables").map { _ in try columns.json("variables") } ?? [:],
-            enqueuedAt: try columns.optionalDate("enqueued_at"))
+            enqueuedAt: try columns.optionalDate("enqueued_at")
+        )
     }
 }
 
@@ -202,22 +207,30 @@ extension ScenarioResult {
             startedAt: try columns.date("started_at"),
             completedAt: try columns.date("completed_at"),
             duration: try columns.double("duration"),
-            responseTime: try columns.double("response_time"))
+            responseTime: try columns.double("response_time")
+        )
     }
 }
 
 extension PlannedScenario {
     init(_ columns: Columns) throws {
         self.init(
-            scenario: try columns.string("scenario"), file: try columns.string("file"), source: try columns.string("source"),
-            module: try columns.string("module"), priority: try columns.enumeration("priority"))
+            scenario: try columns.string("scenario"),
+            file: try columns.string("file"),
+            source: try columns.string("source"),
+            module: try columns.string("module"),
+            priority: try columns.enumeration("priority")
+        )
     }
 }
 
 extension AppliedMigration {
     init(_ columns: Columns) throws {
         self.init(
-            version: try columns.int("version"), name: try columns.string("name"), appliedAt: try columns.date("applied_at"))
+            version: try columns.int("version"),
+            name: try columns.string("name"),
+            appliedAt: try columns.date("applied_at")
+        )
     }
 }
 
@@ -225,8 +238,11 @@ extension StoreSummary {
     /// From the one row of `StoreSQL.summaryRuns` and of `StoreSQL.summaryResults` (none: zero).
     init(runs: Columns?, results: Columns?) throws {
         self.init(
-            runs: try runs?.int("runs") ?? 0, running: try runs?.int("running") ?? 0,
-            results: try results?.int("results") ?? 0, passed: try results?.int("passed") ?? 0)
+            runs: try runs?.int("runs") ?? 0,
+            running: try runs?.int("running") ?? 0,
+            results: try results?.int("results") ?? 0,
+            passed: try results?.int("passed") ?? 0
+        )
     }
 }
 
@@ -251,9 +267,12 @@ extension StepResult {
         var timings: Timings?
         if let total = try columns.optionalDouble("total") {
             timings = Timings(
-                dns: try columns.optionalDouble("dns") ?? 0, connect: try columns.optionalDouble("connect") ?? 0,
-                tls: try columns.optionalDouble("tls") ?? 0, firstByte: try columns.optionalDouble("first_byte") ?? 0,
-                total: total)
+                dns: try columns.optionalDouble("dns") ?? 0,
+                connect: try columns.optionalDouble("connect") ?? 0,
+                tls: try columns.optionalDouble("tls") ?? 0,
+                firstByte: try columns.optionalDouble("first_byte") ?? 0,
+                total: total
+            )
         }
         self.init(
             index: try columns.int("idx"),
@@ -271,6 +290,7 @@ extension StepResult {
             requestExcerpt: try columns.optionalString("request_excerpt"),
             responseExcerpt: try columns.optionalString("response_excerpt"),
             error: try columns.optionalString("error"),
-            startedAt: try columns.date("started_at"))
+            startedAt: try columns.date("started_at")
+        )
     }
 }

@@ -29,119 +29,135 @@ public struct Migration: Sendable, Hashable {
 extension Migration {
     /// Every migration this version of Ronda knows, oldest first.
     public static let all: [Migration] = [
-        Migration(version: 1, name: "runs, scenario results and step results", sql: [
-            """
-            CREATE TABLE runs (
-                id              TEXT PRIMARY KEY,
-                trigger         TEXT NOT NULL,
-                schedule        TEXT,
-                slot            TEXT,
-                status          TEXT NOT NULL,
-                scenarios       INTEGER NOT NULL DEFAULT 0,
-                passed          INTEGER NOT NULL DEFAULT 0,
-                failed          INTEGER NOT NULL DEFAULT 0,
-                errored         INTEGER NOT NULL DEFAULT 0,
-                skipped         INTEGER NOT NULL DEFAULT 0,
-                errors_found    INTEGER NOT NULL DEFAULT 0,
-                started_at      TEXT NOT NULL,
-                completed_at    TEXT,
-                execution_time  DOUBLE PRECISION,
-                deadline        TEXT NOT NULL,
-                UNIQUE (schedule, slot)
-            )
-            """,
-            // Manual runs have NULL schedule and slot; NULLs are distinct in UNIQUE in both
-            // databases, so any number of them may exist.
-            "CREATE INDEX runs_started_at ON runs (started_at)",
-            """
-            CREATE TABLE scenario_results (
-                id              TEXT PRIMARY KEY,
-                run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-                scenario        TEXT NOT NULL,
-                module          TEXT NOT NULL,
-                priority        TEXT NOT NULL,
-                tags            TEXT NOT NULL,
-                status          TEXT NOT NULL,
-                attempt         INTEGER NOT NULL,
-                worker          TEXT NOT NULL,
-                steps_executed  INTEGER NOT NULL,
-                steps_passed    INTEGER NOT NULL,
-                failing_step    TEXT,
-                error_kind      TEXT,
-                error_message   TEXT,
-                trace           TEXT,
-                started_at      TEXT NOT NULL,
-                completed_at    TEXT NOT NULL,
-                duration        DOUBLE PRECISION NOT NULL,
-                response_time   DOUBLE PRECISION NOT NULL,
-                UNIQUE (run_id, scenario)
-            )
-            """,
-            // Results by run: served by the UNIQUE (run_id, scenario) index.
-            // A scenario's history (trends, error grouping):
-            "CREATE INDEX scenario_results_scenario_completed ON scenario_results (scenario, completed_at)",
-            """
-            CREATE TABLE step_results (
-                scenario_result_id  TEXT NOT NULL REFERENCES scenario_results (id) ON DELETE CASCADE,
-                seq                 INTEGER NOT NULL,
-                idx                 INTEGER NOT NULL,
-                name                TEXT NOT NULL,
-                phase               TEXT NOT NULL,
-                case_label          TEXT,
-                outcome             TEXT NOT NULL,
-                method              TEXT NOT NULL,
-                url                 TEXT NOT NULL,
-                status              INTEGER,
-                dns                 DOUBLE PRECISION,
-                connect             DOUBLE PRECISION,
-                tls                 DOUBLE PRECISION,
-                first_byte          DOUBLE PRECISION,
-                total               DOUBLE PRECISION,
-                attempts            INTEGER NOT NULL,
-                assertions          TEXT NOT NULL,
-                captures            TEXT NOT NULL,
-                request_excerpt     TEXT,
-                response_excerpt    TEXT,
-                error               TEXT,
-                started_at          TEXT NOT NULL,
-                PRIMARY KEY (scenario_result_id, seq)
-            )
-            """,
-            // Steps by result: served by the primary key. `seq` is the position in the
-            // result's step list (`idx` is the step's own index, which need not be unique).
-        ]),
-        Migration(version: 2, name: "distributed runs: variables, enqueue mark and planned scenarios", sql: [
-            "ALTER TABLE runs ADD COLUMN variables TEXT NOT NULL DEFAULT '{}'",
-            // NULL until the run's creator has enqueued every job; the sweeper looks for these.
-            "ALTER TABLE runs ADD COLUMN enqueued_at TEXT",
-            "CREATE INDEX runs_status ON runs (status)",
-            // Each scenario a run expects, with the snapshot of its file the jobs carry: what
-            // finalization waits for and what the sweeper enqueues again when jobs vanished.
-            """
-            CREATE TABLE run_scenarios (
-                run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-                scenario    TEXT NOT NULL,
-                file        TEXT NOT NULL,
-                source      TEXT NOT NULL,
-                PRIMARY KEY (run_id, scenario)
-            )
-            """,
-        ]),
-        Migration(version: 3, name: "operator settings (the pause switch)", sql: [
-            // Durable operator switches, mirrored into Redis (which may lose them): `paused`.
-            """
-            CREATE TABLE settings (
-                name        TEXT PRIMARY KEY,
-                value       TEXT NOT NULL,
-                updated_at  TEXT NOT NULL
-            )
-            """,
-        ]),
-        Migration(version: 4, name: "planned scenarios: module and priority", sql: [
-            // What a placeholder result (lost, dead-lettered, unparseable job) is filed under.
-            // Rows planned before this migration keep the old placeholder values.
-            "ALTER TABLE run_scenarios ADD COLUMN module TEXT NOT NULL DEFAULT 'unknown'",
-            "ALTER TABLE run_scenarios ADD COLUMN priority TEXT NOT NULL DEFAULT 'P2'",
-        ]),
+        Migration(
+            version: 1,
+            name: "runs, scenario results and step results",
+            sql: [
+                """
+                CREATE TABLE runs (
+                    id              TEXT PRIMARY KEY,
+                    trigger         TEXT NOT NULL,
+                    schedule        TEXT,
+                    slot            TEXT,
+                    status          TEXT NOT NULL,
+                    scenarios       INTEGER NOT NULL DEFAULT 0,
+                    passed          INTEGER NOT NULL DEFAULT 0,
+                    failed          INTEGER NOT NULL DEFAULT 0,
+                    errored         INTEGER NOT NULL DEFAULT 0,
+                    skipped         INTEGER NOT NULL DEFAULT 0,
+                    errors_found    INTEGER NOT NULL DEFAULT 0,
+                    started_at      TEXT NOT NULL,
+                    completed_at    TEXT,
+                    execution_time  DOUBLE PRECISION,
+                    deadline        TEXT NOT NULL,
+                    UNIQUE (schedule, slot)
+                )
+                """,
+                // Manual runs have NULL schedule and slot; NULLs are distinct in UNIQUE in both
+                // databases, so any number of them may exist.
+                "CREATE INDEX runs_started_at ON runs (started_at)",
+                """
+                CREATE TABLE scenario_results (
+                    id              TEXT PRIMARY KEY,
+                    run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    scenario        TEXT NOT NULL,
+                    module          TEXT NOT NULL,
+                    priority        TEXT NOT NULL,
+                    tags            TEXT NOT NULL,
+                    status          TEXT NOT NULL,
+                    attempt         INTEGER NOT NULL,
+                    worker          TEXT NOT NULL,
+                    steps_executed  INTEGER NOT NULL,
+                    steps_passed    INTEGER NOT NULL,
+                    failing_step    TEXT,
+                    error_kind      TEXT,
+                    error_message   TEXT,
+                    trace           TEXT,
+                    started_at      TEXT NOT NULL,
+                    completed_at    TEXT NOT NULL,
+                    duration        DOUBLE PRECISION NOT NULL,
+                    response_time   DOUBLE PRECISION NOT NULL,
+                    UNIQUE (run_id, scenario)
+                )
+                """,
+                // Results by run: served by the UNIQUE (run_id, scenario) index.
+                // A scenario's history (trends, error grouping):
+                "CREATE INDEX scenario_results_scenario_completed ON scenario_results (scenario, completed_at)",
+                """
+                CREATE TABLE step_results (
+                    scenario_result_id  TEXT NOT NULL REFERENCES scenario_results (id) ON DELETE CASCADE,
+                    seq                 INTEGER NOT NULL,
+                    idx                 INTEGER NOT NULL,
+                    name                TEXT NOT NULL,
+                    phase               TEXT NOT NULL,
+                    case_label          TEXT,
+                    outcome             TEXT NOT NULL,
+                    method              TEXT NOT NULL,
+                    url                 TEXT NOT NULL,
+                    status              INTEGER,
+                    dns                 DOUBLE PRECISION,
+                    connect             DOUBLE PRECISION,
+                    tls                 DOUBLE PRECISION,
+                    first_byte          DOUBLE PRECISION,
+                    total               DOUBLE PRECISION,
+                    attempts            INTEGER NOT NULL,
+                    assertions          TEXT NOT NULL,
+                    captures            TEXT NOT NULL,
+                    request_excerpt     TEXT,
+                    response_excerpt    TEXT,
+                    error               TEXT,
+                    started_at          TEXT NOT NULL,
+                    PRIMARY KEY (scenario_result_id, seq)
+                )
+                """,
+                // Steps by result: served by the primary key. `seq` is the position in the
+                // result's step list (`idx` is the step's own index, which need not be unique).
+            ]
+        ),
+        Migration(
+            version: 2,
+            name: "distributed runs: variables, enqueue mark and planned scenarios",
+            sql: [
+                "ALTER TABLE runs ADD COLUMN variables TEXT NOT NULL DEFAULT '{}'",
+                // NULL until the run's creator has enqueued every job; the sweeper looks for these.
+                "ALTER TABLE runs ADD COLUMN enqueued_at TEXT",
+                "CREATE INDEX runs_status ON runs (status)",
+                // Each scenario a run expects, with the snapshot of its file the jobs carry: what
+                // finalization waits for and what the sweeper enqueues again when jobs vanished.
+                """
+                CREATE TABLE run_scenarios (
+                    run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    scenario    TEXT NOT NULL,
+                    file        TEXT NOT NULL,
+                    source      TEXT NOT NULL,
+                    PRIMARY KEY (run_id, scenario)
+                )
+                """,
+            ]
+        ),
+        Migration(
+            version: 3,
+            name: "operator settings (the pause switch)",
+            sql: [
+                // Durable operator switches, mirrored into Redis (which may lose them): `paused`.
+                """
+                CREATE TABLE settings (
+                    name        TEXT PRIMARY KEY,
+                    value       TEXT NOT NULL,
+                    updated_at  TEXT NOT NULL
+                )
+                """
+            ]
+        ),
+        Migration(
+            version: 4,
+            name: "planned scenarios: module and priority",
+            sql: [
+                // What a placeholder result (lost, dead-lettered, unparseable job) is filed under.
+                // Rows planned before this migration keep the old placeholder values.
+                "ALTER TABLE run_scenarios ADD COLUMN module TEXT NOT NULL DEFAULT 'unknown'",
+                "ALTER TABLE run_scenarios ADD COLUMN priority TEXT NOT NULL DEFAULT 'P2'",
+            ]
+        ),
     ]
 }

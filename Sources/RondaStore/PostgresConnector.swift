@@ -48,8 +48,13 @@ final class PostgresConnector: Sendable {
         self.logger = logger
         self.outage = PostgresOutageLog(logger: logger)
         var client = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: .disable)
+            host: location.host,
+            port: location.port,
+            username: location.user,
+            password: location.password,
+            database: location.database,
+            tls: .disable
+        )
         var probeTLS = PostgresConnection.Configuration.TLS.disable
         do {
             switch location.tls {
@@ -67,8 +72,11 @@ final class PostgresConnector: Sendable {
                 probeTLS = .require(try NIOSSLContext(configuration: tls))
             }
         } catch {
-            throw StoreError(.cannotOpen, "cannot set up TLS for PostgreSQL at \(location.endpoint) (\(setting)): \(error)",
-                             underlying: error)
+            throw StoreError(
+                .cannotOpen,
+                "cannot set up TLS for PostgreSQL at \(location.endpoint) (\(setting)): \(error)",
+                underlying: error
+            )
         }
         client.options.connectTimeout = options.connectTimeout
         client.options.maximumConnections = max(1, options.maximumConnections)
@@ -77,8 +85,13 @@ final class PostgresConnector: Sendable {
         client.options.minimumConnections = 1
         self.clientConfiguration = client
         var probe = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: probeTLS)
+            host: location.host,
+            port: location.port,
+            username: location.user,
+            password: location.password,
+            database: location.database,
+            tls: probeTLS
+        )
         probe.options.connectTimeout = .nanoseconds(Int64(options.connectTimeout / .nanoseconds(1)))
         self.probeConfiguration = probe
         (pools, newPools) = AsyncStream.makeStream(of: PostgresPool.self)
@@ -100,7 +113,10 @@ final class PostgresConnector: Sendable {
     }
 
     /// Runs `body` on a pooled connection within the operation timeout.
-    func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func run<T: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let pool = try await enter(for: what)
         defer { pool.leave() }
         do {
@@ -112,16 +128,20 @@ final class PostgresConnector: Sendable {
         } catch {
             if state.withLock({ $0.machine.phase == .closed }) { throw closedError(while: what) }
             if let storeError = error as? StoreError { throw storeError }
-            if error is CancellationError { throw error } // the caller was cancelled: not the database's fault
+            if error is CancellationError { throw error }  // the caller was cancelled: not the database's fault
             if let reason = Self.unavailability(error, timeout: options.operationTimeout) {
                 state.withLock { _ = $0.machine.unreachable(pool: pool.id, reason: reason) }
-                outage.failed("PostgreSQL unavailable", metadata: [
-                    "database": .string(location.endpoint), "while": .string(what), "reason": .string(reason),
-                ])
+                outage.failed(
+                    "PostgreSQL unavailable",
+                    metadata: [
+                        "database": .string(location.endpoint), "while": .string(what), "reason": .string(reason),
+                    ]
+                )
                 throw StoreError(
                     .unavailable,
                     "PostgreSQL at \(location.endpoint) (\(setting)) is unavailable while \(what): \(reason)",
-                    underlying: error)
+                    underlying: error
+                )
             }
             throw StoreError(.query, "PostgreSQL failed while \(what): \(Self.explain(error))", underlying: error)
         }
@@ -146,7 +166,8 @@ final class PostgresConnector: Sendable {
             throw StoreError(
                 .unavailable,
                 "PostgreSQL at \(location.endpoint) (\(setting)) is unavailable while \(what): "
-                    + "\(reason ?? "not checked yet") (another call is checking whether it is back)")
+                    + "\(reason ?? "not checked yet") (another call is checking whether it is back)"
+            )
         case .probe:
             break
         }
@@ -178,7 +199,10 @@ final class PostgresConnector: Sendable {
 
     private func makePool(_ number: Int) -> PostgresPool {
         let logger = outage.backgroundLogger { [weak self] in self?.poolCannotConnect(number) ?? false }
-        return PostgresPool(id: number, client: PostgresClient(configuration: clientConfiguration, backgroundLogger: logger))
+        return PostgresPool(
+            id: number,
+            client: PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        )
     }
 
     /// postgres-nio's pool `number` failed to open a connection: the server is away (or refuses
@@ -210,7 +234,10 @@ final class PostgresConnector: Sendable {
         do {
             try await Deadline.run(options.connectTimeout + .seconds(1)) {
                 let connection = try await PostgresConnection.connect(
-                    configuration: configuration, id: 0, logger: PostgresStore.queryLogger)
+                    configuration: configuration,
+                    id: 0,
+                    logger: PostgresStore.queryLogger
+                )
                 do {
                     _ = try await connection.query("SELECT 1", logger: PostgresStore.queryLogger).collect()
                 } catch {
@@ -222,19 +249,27 @@ final class PostgresConnector: Sendable {
         } catch {
             if error is CancellationError { throw error }
             if let reason = Self.unavailability(error, timeout: options.connectTimeout + .seconds(1)) {
-                throw ProbeFailure(reason: reason, error: StoreError(
-                    .unavailable, "cannot reach PostgreSQL at \(location.endpoint) (\(setting)): \(reason)",
-                    underlying: error))
+                throw ProbeFailure(
+                    reason: reason,
+                    error: StoreError(
+                        .unavailable,
+                        "cannot reach PostgreSQL at \(location.endpoint) (\(setting)): \(reason)",
+                        underlying: error
+                    )
+                )
             }
             let explanation = Self.explain(error)
-            throw ProbeFailure(reason: explanation, error: StoreError(
-                .cannotOpen,
-                "cannot open PostgreSQL database '\(location.database)' at \(location.endpoint) as '\(location.user)' "
-                    + "(\(setting)): \(explanation)",
-                underlying: error))
+            throw ProbeFailure(
+                reason: explanation,
+                error: StoreError(
+                    .cannotOpen,
+                    "cannot open PostgreSQL database '\(location.database)' at \(location.endpoint) as '\(location.user)' "
+                        + "(\(setting)): \(explanation)",
+                    underlying: error
+                )
+            )
         }
     }
-
 
     // MARK: - Running the pools
 

@@ -13,7 +13,8 @@ final class PostgresOutageLog: Sendable {
     let logger: Logger
 
     init(
-        logger: Logger, interval: Duration = .seconds(60),
+        logger: Logger,
+        interval: Duration = .seconds(60),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.logger = logger
@@ -69,7 +70,10 @@ final class PostgresOutageLog: Sendable {
             let text = event.message.description
             if text == "Connection creation failed" {
                 if onConnectFailure() {
-                    outage.failed("PostgreSQL: cannot connect; retrying (warned once per outage and minute)", metadata: merged)
+                    outage.failed(
+                        "PostgreSQL: cannot connect; retrying (warned once per outage and minute)",
+                        metadata: merged
+                    )
                 } else {
                     outage.logger.debug("PostgreSQL: a retired pool cannot connect", metadata: merged)
                 }
@@ -79,8 +83,14 @@ final class PostgresOutageLog: Sendable {
             // serves it as soon as it runs, so this is not worth a warning.
             let early = text.hasPrefix("Trying to lease connection from `PostgresClient`, but")
             outage.logger.log(
-                level: event.level >= .warning && !early ? event.level : .debug, event.message, metadata: merged,
-                source: event.source, file: event.file, function: event.function, line: event.line)
+                level: event.level >= .warning && !early ? event.level : .debug,
+                event.message,
+                metadata: merged,
+                source: event.source,
+                file: event.file,
+                function: event.function,
+                line: event.line
+            )
         }
     }
 }

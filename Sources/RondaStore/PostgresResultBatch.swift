@@ -51,7 +51,9 @@ final class ResultBatcher: Sendable {
             if batch.isEmpty { return }
             do {
                 let inserted = try await write(batch.map(\.entry))
-                for waiting in batch { waiting.continuation.resume(returning: inserted.contains(waiting.entry.resultID)) }
+                for waiting in batch {
+                    waiting.continuation.resume(returning: inserted.contains(waiting.entry.resultID))
+                }
             } catch let error as StoreError where error.code == .unknownRun && batch.count > 1 {
                 // Someone's run is gone: write them one by one so only that result fails.
                 for waiting in batch {

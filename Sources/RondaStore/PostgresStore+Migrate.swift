@@ -39,14 +39,17 @@ extension PostgresStore {
                 if error is StoreError || PostgresConnector.unavailability(error, timeout: .zero) != nil { throw error }
                 throw StoreError(
                     .migrationFailed,
-                    "cannot create schema_migrations in \(database): \(PostgresConnector.explain(error))", underlying: error)
+                    "cannot create schema_migrations in \(database): \(PostgresConnector.explain(error))",
+                    underlying: error
+                )
             }
         }
         if let newest, newest > newestKnown {
             throw StoreError(
                 .schemaTooNew,
                 "the database at \(database) has schema version \(newest), but this Ronda knows versions up to "
-                    + "\(newestKnown): upgrade Ronda, or point it at another database")
+                    + "\(newestKnown): upgrade Ronda, or point it at another database"
+            )
         }
         for migration in migrations {
             try await apply(migration)
@@ -67,14 +70,19 @@ extension PostgresStore {
                 return try await Self.transaction(connection) { connection in
                     try await Self.lockAndCreateMigrationsTable(connection)
                     let existing = try await Self.rows(
-                        connection, "SELECT version FROM schema_migrations WHERE version = ?1", [.int(migration.version)])
+                        connection,
+                        "SELECT version FROM schema_migrations WHERE version = ?1",
+                        [.int(migration.version)]
+                    )
                     guard existing.isEmpty else { return false }
                     for statement in migration.sql {
                         try await Self.execute(connection, statement)
                     }
                     try await Self.execute(
-                        connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                        [.int(migration.version), .string(migration.name), .date(Date())])
+                        connection,
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                        [.int(migration.version), .string(migration.name), .date(Date())]
+                    )
                     return true
                 }
             } catch {
@@ -83,14 +91,18 @@ extension PostgresStore {
                     .migrationFailed,
                     "migration \(migration.version) (\(migration.name)) failed on \(database) and was rolled back: "
                         + PostgresConnector.explain(error),
-                    underlying: error)
+                    underlying: error
+                )
             }
         }
         if applied {
-            logger.info("applied migration", metadata: [
-                "database": .string(database), "version": .stringConvertible(migration.version),
-                "name": .string(migration.name),
-            ])
+            logger.info(
+                "applied migration",
+                metadata: [
+                    "database": .string(database), "version": .stringConvertible(migration.version),
+                    "name": .string(migration.name),
+                ]
+            )
         }
     }
 }

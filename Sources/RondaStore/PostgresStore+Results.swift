@@ -17,11 +17,14 @@ extension PostgresStore {
         let unknownRun = StoreError(
             .unknownRun,
             "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
-                + "(deleted by retention, or created in another database)")
+                + "(deleted by retention, or created in another database)"
+        )
         let what = "recording result of '\(result.scenario)' in run \(result.runID)"
         guard !steps.isEmpty else {
             // A concurrent duplicate waits for the first insert to commit, then inserts nothing.
-            return try await batcher.submit(ResultBatcher.Entry(resultID: resultID, binds: binds, unknownRun: unknownRun)) { entries in
+            return try await batcher.submit(
+                ResultBatcher.Entry(resultID: resultID, binds: binds, unknownRun: unknownRun)
+            ) { entries in
                 try await self.insertResults(entries)
             }
         }
@@ -29,11 +32,19 @@ extension PostgresStore {
             try await Self.mappingForeignKey(to: unknownRun) {
                 guard !(try await Self.rows(connection, StoreSQL.insertResult, binds)).isEmpty else { return false }
                 var seq = 0
-                for chunk in stride(from: 0, to: steps.count, by: 500).map({ Array(steps[$0..<min($0 + 500, steps.count)]) }) {
+                for chunk in stride(from: 0, to: steps.count, by: 500).map({
+                    Array(steps[$0..<min($0 + 500, steps.count)])
+                }) {
                     var values: [StoreValue] = []
                     values.reserveCapacity(chunk.count * 22)
                     for (step, assertions, captures) in chunk {
-                        values += StoreSQL.stepValues(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures)
+                        values += StoreSQL.stepValues(
+                            step,
+                            seq: seq,
+                            resultID: resultID,
+                            assertions: assertions,
+                            captures: captures
+                        )
                         seq += 1
                     }
                     try await Self.execute(connection, StoreSQL.insertSteps(count: chunk.count), values)
@@ -52,11 +63,18 @@ extension PostgresStore {
             try await Self.mappingForeignKey(to: unknownRun) {
                 var inserted = Set<String>()
                 if entries.count == 1 {
-                    for try await id in try await connection.execute(InsertResultStatement(binds: entries[0].binds), logger: Self.queryLogger) {
+                    for try await id in try await connection.execute(
+                        InsertResultStatement(binds: entries[0].binds),
+                        logger: Self.queryLogger
+                    ) {
                         inserted.insert(id)
                     }
                 } else {
-                    for row in try await Self.rows(connection, StoreSQL.insertResults(count: entries.count), entries.flatMap(\.binds)) {
+                    for row in try await Self.rows(
+                        connection,
+                        StoreSQL.insertResults(count: entries.count),
+                        entries.flatMap(\.binds)
+                    ) {
                         inserted.insert(try row.decode(String.self))
                     }
                 }
@@ -78,18 +96,26 @@ extension PostgresStore {
             try await Self.transaction(connection) { connection in
                 try await Self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 let resultRows = try await Self.rows(
-                    connection, "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario", [.string(runID)])
+                    connection,
+                    "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario",
+                    [.string(runID)]
+                )
                 let stepRows = try await Self.rows(connection, StoreSQL.resultSteps, [.string(runID)])
                 return try ScenarioResult.assemble(
                     results: resultRows.map { Columns($0, table: "scenario_results") },
-                    steps: stepRows.map { Columns($0, table: "step_results") })
+                    steps: stepRows.map { Columns($0, table: "step_results") }
+                )
             }
         }
     }
 
     public func scenariosWithResults(runID: String) async throws -> Set<String> {
         try await withConnection("reading scenarios with results in run \(runID)") { connection in
-            let rows = try await Self.rows(connection, "SELECT scenario FROM scenario_results WHERE run_id = ?1", [.string(runID)])
+            let rows = try await Self.rows(
+                connection,
+                "SELECT scenario FROM scenario_results WHERE run_id = ?1",
+                [.string(runID)]
+            )
             return Set(try rows.map { try Columns($0, table: "scenario_results").string("scenario") })
         }
     }

@@ -8,11 +8,19 @@ extension PostgresStore {
         // ON CONFLICT DO NOTHING: of two coordinators inserting the same (schedule, slot) at
         // once, the second waits for the first to commit and then inserts nothing.
         return try await inTransaction("creating run \(run.id)") { connection in
-            let inserted = try await Self.rows(connection, StoreSQL.insertRun, StoreSQL.runValues(run, variables: variables))
+            let inserted = try await Self.rows(
+                connection,
+                StoreSQL.insertRun,
+                StoreSQL.runValues(run, variables: variables)
+            )
             guard !inserted.isEmpty else { return false }
             for start in stride(from: 0, to: planned.count, by: StoreSQL.plannedChunk) {
                 let chunk = planned[start..<min(start + StoreSQL.plannedChunk, planned.count)]
-                try await Self.execute(connection, StoreSQL.insertPlanned(count: chunk.count), StoreSQL.plannedValues(runID: run.id, chunk))
+                try await Self.execute(
+                    connection,
+                    StoreSQL.insertPlanned(count: chunk.count),
+                    StoreSQL.plannedValues(runID: run.id, chunk)
+                )
             }
             return true
         }
@@ -26,8 +34,12 @@ extension PostgresStore {
 
     public func latestSlot(schedule: String) async throws -> Date? {
         try await withConnection("reading the latest slot of schedule \(schedule)") { connection in
-            try await Self.rows(connection, "SELECT MAX(slot) AS slot FROM runs WHERE schedule = ?1", [.string(schedule)])
-                .first.flatMap { try Columns($0, table: "runs").optionalDate("slot") }
+            try await Self.rows(
+                connection,
+                "SELECT MAX(slot) AS slot FROM runs WHERE schedule = ?1",
+                [.string(schedule)]
+            )
+            .first.flatMap { try Columns($0, table: "runs").optionalDate("slot") }
         }
     }
 
@@ -54,7 +66,8 @@ extension PostgresStore {
                 let results = try await Self.rows(connection, StoreSQL.summaryResults, [.date(date)])
                 return try StoreSummary(
                     runs: runs.first.map { Columns($0, table: "runs") },
-                    results: results.first.map { Columns($0, table: "scenario_results") })
+                    results: results.first.map { Columns($0, table: "scenario_results") }
+                )
             }
         }
     }
@@ -62,14 +75,20 @@ extension PostgresStore {
     public func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
         try await inTransaction("finalizing run \(id)") { connection -> RunRecord? in
             let running = try await Self.rows(
-                connection, "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'", [.string(id)])
+                connection,
+                "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'",
+                [.string(id)]
+            )
             guard let row = running.first else { return nil }
             let startedAt = try Columns(row, table: "runs").date("started_at")
             let executionTime = max(0, date.timeIntervalSince(startedAt))
             // A concurrent finalizer blocks on the row lock; when the first commits, PostgreSQL
             // re-checks `status = 'running'` and this UPDATE returns nothing.
             let updated = try await Self.rows(
-                connection, StoreSQL.finalizeRun, [.string(id), .date(date), .double(executionTime)])
+                connection,
+                StoreSQL.finalizeRun,
+                [.string(id), .date(date), .double(executionTime)]
+            )
             return try updated.first.map { try RunRecord(Columns($0, table: "runs")) }
         }
     }
@@ -84,8 +103,12 @@ extension PostgresStore {
     public func recentRuns(limit: Int) async throws -> [RunRecord] {
         guard limit > 0 else { return [] }
         return try await withConnection("reading recent runs") { connection in
-            try await Self.rows(connection, "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?1", [.int(limit)])
-                .map { try RunRecord(Columns($0, table: "runs")) }
+            try await Self.rows(
+                connection,
+                "SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?1",
+                [.int(limit)]
+            )
+            .map { try RunRecord(Columns($0, table: "runs")) }
         }
     }
 
@@ -95,10 +118,13 @@ extension PostgresStore {
             try await Self.rows(connection, "DELETE FROM runs WHERE started_at < ?1 RETURNING id", [.date(date)]).count
         }
         if deleted > 0 {
-            logger.info("deleted old runs", metadata: [
-                "database": .string(location.redacted), "count": .stringConvertible(deleted),
-                "before": .string(Timestamp.text(date)),
-            ])
+            logger.info(
+                "deleted old runs",
+                metadata: [
+                    "database": .string(location.redacted), "count": .stringConvertible(deleted),
+                    "before": .string(Timestamp.text(date)),
+                ]
+            )
         }
         return deleted
     }

@@ -30,8 +30,11 @@ public final class PostgresStore: ResultStore {
         /// The pool's size.
         public var maximumConnections: Int
 
-        public init(connectTimeout: Duration = .seconds(5), operationTimeout: Duration = .seconds(10),
-                    maximumConnections: Int = 10) {
+        public init(
+            connectTimeout: Duration = .seconds(5),
+            operationTimeout: Duration = .seconds(10),
+            maximumConnections: Int = 10
+        ) {
             self.connectTimeout = connectTimeout
             self.operationTimeout = operationTimeout
             self.maximumConnections = maximumConnections
@@ -66,8 +69,11 @@ public final class PostgresStore: ResultStore {
     /// (a `ServiceGroup`, or `ResultStoreService.withRunning`); calls made while it does not run
     /// wait for it up to the operation timeout.
     public static func open(
-        _ location: PostgresLocation, setting: String = "RONDA_DATABASE_URL", options: Options = Options(),
-        logger: Logger = Logger(label: "ronda.store.postgres"), runsItself: Bool = true
+        _ location: PostgresLocation,
+        setting: String = "RONDA_DATABASE_URL",
+        options: Options = Options(),
+        logger: Logger = Logger(label: "ronda.store.postgres"),
+        runsItself: Bool = true
     ) async throws -> PostgresStore {
         let connector = try PostgresConnector(location: location, setting: setting, options: options, logger: logger)
         if runsItself { connector.runPoolsItself() }
@@ -103,14 +109,16 @@ public final class PostgresStore: ResultStore {
     /// Runs `body` with a pooled connection, bounded by the operation timeout. Errors become
     /// `StoreError`s that say what was being done (`.unavailable` when the server is away).
     func withConnection<T: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ what: String,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await connector.run(what, body)
     }
 
     /// `withConnection` inside a transaction, rolled back if `body` throws.
     func inTransaction<T: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ what: String,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await withConnection(what) { connection in
             try await Self.transaction(connection, body)
@@ -121,7 +129,8 @@ public final class PostgresStore: ResultStore {
     /// transaction state is unknown (COMMIT or ROLLBACK failed) is closed, so the pool never
     /// hands out a connection inside a stale transaction.
     static func transaction<T: Sendable>(
-        _ connection: PostgresConnection, _ body: (PostgresConnection) async throws -> T
+        _ connection: PostgresConnection,
+        _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await execute(connection, "BEGIN")
         do {
@@ -140,7 +149,9 @@ public final class PostgresStore: ResultStore {
 
     /// Runs one statement (written with `?N` placeholders, as in `StoreSQL`) and returns its rows.
     static func rows(
-        _ connection: PostgresConnection, _ sql: String, _ binds: [StoreValue] = []
+        _ connection: PostgresConnection,
+        _ sql: String,
+        _ binds: [StoreValue] = []
     ) async throws -> [PostgresRow] {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds { bind.append(to: &bindings) }

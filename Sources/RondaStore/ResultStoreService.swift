@@ -38,7 +38,8 @@ public struct ResultStoreService: Service {
     /// Runs `body` with the store's service running beside it (for one-shot commands, which
     /// have no `ServiceGroup`), then closes the store, also when `body` throws.
     public static func withRunning<T: Sendable>(
-        _ store: any ResultStore, _ body: (any ResultStore) async throws -> T
+        _ store: any ResultStore,
+        _ body: (any ResultStore) async throws -> T
     ) async throws -> T {
         let service = ResultStoreService(store: store)
         return try await withThrowingTaskGroup(of: Void.self) { group in

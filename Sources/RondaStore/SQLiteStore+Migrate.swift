@@ -1,6 +1,6 @@
 public import Foundation
-import SQLiteNIO
 import Logging
+import SQLiteNIO
 
 /// A migration recorded in `schema_migrations`.
 public struct AppliedMigration: Sendable, Hashable {
@@ -34,7 +34,9 @@ extension SQLiteStore {
             } catch {
                 throw StoreError(
                     .migrationFailed,
-                    "cannot create schema_migrations in \(path): \(StoreError.explain(error))", underlying: error)
+                    "cannot create schema_migrations in \(path): \(StoreError.explain(error))",
+                    underlying: error
+                )
             }
             let newest = try await query(StoreSQL.newestMigration)
                 .first?.column("version")?.integer
@@ -43,7 +45,8 @@ extension SQLiteStore {
                 throw StoreError(
                     .schemaTooNew,
                     "the database at \(path) has schema version \(newest), but this Ronda knows versions up to "
-                        + "\(newestKnown): upgrade Ronda, or point it at another database")
+                        + "\(newestKnown): upgrade Ronda, or point it at another database"
+                )
             }
             for migration in migrations {
                 try await apply(migration)
@@ -61,28 +64,35 @@ extension SQLiteStore {
         do {
             let applied = try await transaction {
                 let existing = try await query(
-                    "SELECT version FROM schema_migrations WHERE version = ?1", [.int(migration.version)])
+                    "SELECT version FROM schema_migrations WHERE version = ?1",
+                    [.int(migration.version)]
+                )
                 guard existing.isEmpty else { return false }
                 for statement in migration.sql {
                     try await execute(statement)
                 }
                 try await execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                    [.int(migration.version), .string(migration.name), .date(Date())])
+                    [.int(migration.version), .string(migration.name), .date(Date())]
+                )
                 return true
             }
             if applied {
-                logger.info("applied migration", metadata: [
-                    "path": .string(path), "version": .stringConvertible(migration.version),
-                    "name": .string(migration.name),
-                ])
+                logger.info(
+                    "applied migration",
+                    metadata: [
+                        "path": .string(path), "version": .stringConvertible(migration.version),
+                        "name": .string(migration.name),
+                    ]
+                )
             }
         } catch {
             throw StoreError(
                 .migrationFailed,
                 "migration \(migration.version) (\(migration.name)) failed on \(path) and was rolled back: "
                     + StoreError.explain(error),
-                underlying: error)
+                underlying: error
+            )
         }
     }
 }

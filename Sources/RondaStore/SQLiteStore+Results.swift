@@ -17,9 +17,13 @@ extension SQLiteStore {
                     throw StoreError(
                         .unknownRun,
                         "cannot record the result of scenario '\(result.scenario)': run \(result.runID) does not exist "
-                            + "(deleted by retention, or created in another database)")
+                            + "(deleted by retention, or created in another database)"
+                    )
                 }
-                let inserted = try await query(StoreSQL.insertResult, StoreSQL.resultValues(result, id: resultID, tags: tags))
+                let inserted = try await query(
+                    StoreSQL.insertResult,
+                    StoreSQL.resultValues(result, id: resultID, tags: tags)
+                )
                 guard !inserted.isEmpty else { return false }
                 for (seq, (step, assertions, captures)) in steps.enumerated() {
                     try await insertStep(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures)
@@ -30,11 +34,16 @@ extension SQLiteStore {
     }
 
     private func insertStep(
-        _ step: StepResult, seq: Int, resultID: String, assertions: String, captures: String
+        _ step: StepResult,
+        seq: Int,
+        resultID: String,
+        assertions: String,
+        captures: String
     ) async throws {
         try await execute(
             StoreSQL.insertStep,
-            StoreSQL.stepValues(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures))
+            StoreSQL.stepValues(step, seq: seq, resultID: resultID, assertions: assertions, captures: captures)
+        )
     }
 
     public func results(runID: String) async throws -> [ScenarioResult] {
@@ -42,11 +51,14 @@ extension SQLiteStore {
             // One transaction so the results and their steps are one consistent snapshot.
             try await transaction(readOnly: true) {
                 let resultRows = try await query(
-                    "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario", [.string(runID)])
+                    "SELECT * FROM scenario_results WHERE run_id = ?1 ORDER BY scenario",
+                    [.string(runID)]
+                )
                 let stepRows = try await query(StoreSQL.resultSteps, [.string(runID)])
                 return try ScenarioResult.assemble(
                     results: resultRows.map { Columns($0, table: "scenario_results") },
-                    steps: stepRows.map { Columns($0, table: "step_results") })
+                    steps: stepRows.map { Columns($0, table: "step_results") }
+                )
             }
         }
     }

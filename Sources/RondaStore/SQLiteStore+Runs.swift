@@ -1,7 +1,7 @@
 public import Foundation
+import Logging
 public import RondaCore
 import SQLiteNIO
-import Logging
 
 extension SQLiteStore {
     public func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool {
@@ -12,7 +12,10 @@ extension SQLiteStore {
                 guard !inserted.isEmpty else { return false }
                 for start in stride(from: 0, to: planned.count, by: StoreSQL.plannedChunk) {
                     let chunk = planned[start..<min(start + StoreSQL.plannedChunk, planned.count)]
-                    try await execute(StoreSQL.insertPlanned(count: chunk.count), StoreSQL.plannedValues(runID: run.id, chunk))
+                    try await execute(
+                        StoreSQL.insertPlanned(count: chunk.count),
+                        StoreSQL.plannedValues(runID: run.id, chunk)
+                    )
                 }
                 return true
             }
@@ -22,7 +25,9 @@ extension SQLiteStore {
     public func markEnqueued(runID: String, at date: Date) async throws {
         try await exclusive("marking run \(runID) enqueued") {
             try await execute(
-                StoreSQL.markEnqueued, [.string(runID), .date(date)])
+                StoreSQL.markEnqueued,
+                [.string(runID), .date(date)]
+            )
         }
     }
 
@@ -53,7 +58,8 @@ extension SQLiteStore {
             let results = try await query(StoreSQL.summaryResults, [.date(date)])
             return try StoreSummary(
                 runs: runs.first.map { Columns($0, table: "runs") },
-                results: results.first.map { Columns($0, table: "scenario_results") })
+                results: results.first.map { Columns($0, table: "scenario_results") }
+            )
         }
     }
 
@@ -61,13 +67,16 @@ extension SQLiteStore {
         try await exclusive("finalizing run \(id)") {
             try await transaction { () async throws -> RunRecord? in
                 let running = try await query(
-                    "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'", [.string(id)])
+                    "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'",
+                    [.string(id)]
+                )
                 guard let row = running.first else { return nil }
                 let startedAt = try Columns(row, table: "runs").date("started_at")
                 let executionTime = max(0, date.timeIntervalSince(startedAt))
                 let updated = try await query(
                     StoreSQL.finalizeRun,
-                    [.string(id), .date(date), .double(executionTime)])
+                    [.string(id), .date(date), .double(executionTime)]
+                )
                 return try updated.first.map { try RunRecord(Columns($0, table: "runs")) }
             }
         }
@@ -95,10 +104,13 @@ extension SQLiteStore {
                 try await query("DELETE FROM runs WHERE started_at < ?1 RETURNING id", [.date(date)]).count
             }
             if deleted > 0 {
-                logger.info("deleted old runs", metadata: [
-                    "path": .string(path), "count": .stringConvertible(deleted),
-                    "before": .string(Timestamp.text(date)),
-                ])
+                logger.info(
+                    "deleted old runs",
+                    metadata: [
+                        "path": .string(path), "count": .stringConvertible(deleted),
+                        "before": .string(Timestamp.text(date)),
+                    ]
+                )
             }
             return deleted
         }

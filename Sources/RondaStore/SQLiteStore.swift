@@ -36,7 +36,8 @@ public actor SQLiteStore: ResultStore {
     /// Opens (creating it and its parent directories if needed) the database at `path`.
     /// Call `migrate()` before use.
     public static func open(
-        path: String, logger: Logger = Logger(label: "ronda.store.sqlite")
+        path: String,
+        logger: Logger = Logger(label: "ronda.store.sqlite")
     ) async throws -> SQLiteStore {
         let path = NSString(string: path).expandingTildeInPath
         try prepareLocation(path)
@@ -44,8 +45,11 @@ public actor SQLiteStore: ResultStore {
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         } catch {
-            throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(StoreError.explain(error))",
-                             underlying: error)
+            throw StoreError(
+                .cannotOpen,
+                "cannot open SQLite database at \(path): \(StoreError.explain(error))",
+                underlying: error
+            )
         }
         do {
             try await configure(connection)
@@ -56,10 +60,14 @@ public actor SQLiteStore: ResultStore {
                     .notADatabase,
                     "cannot open SQLite database at \(path): the file is not an SQLite database or is damaged "
                         + "(\(sqlite.message)); move it aside or point Ronda at another file",
-                    underlying: error)
+                    underlying: error
+                )
             }
-            throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(StoreError.explain(error))",
-                             underlying: error)
+            throw StoreError(
+                .cannotOpen,
+                "cannot open SQLite database at \(path): \(StoreError.explain(error))",
+                underlying: error
+            )
         }
         logger.debug("opened result store", metadata: ["path": .string(path)])
         return SQLiteStore(path: path, connection: connection, logger: logger)
@@ -77,7 +85,8 @@ public actor SQLiteStore: ResultStore {
                     .cannotOpen,
                     "cannot open SQLite database at \(path): cannot create directory \(directory): "
                         + StoreError.explain(error),
-                    underlying: error)
+                    underlying: error
+                )
             }
         }
         var isDirectory: ObjCBool = false
@@ -86,13 +95,17 @@ public actor SQLiteStore: ResultStore {
                 throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): it is a directory")
             }
             if !files.isWritableFile(atPath: path) {
-                throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): permission denied (read-only file)")
+                throw StoreError(
+                    .cannotOpen,
+                    "cannot open SQLite database at \(path): permission denied (read-only file)"
+                )
             }
         }
         if !files.isWritableFile(atPath: directory.isEmpty ? "." : directory) {
             throw StoreError(
                 .cannotOpen,
-                "cannot open SQLite database at \(path): permission denied (directory \(directory) is not writable)")
+                "cannot open SQLite database at \(path): permission denied (directory \(directory) is not writable)"
+            )
         }
     }
 
@@ -132,7 +145,7 @@ public actor SQLiteStore: ResultStore {
         if waiters.isEmpty {
             isLocked = false
         } else {
-            waiters.removeFirst().resume() // hand the lock over; it stays taken
+            waiters.removeFirst().resume()  // hand the lock over; it stays taken
         }
     }
 

@@ -42,7 +42,8 @@ extension StoreError {
             return Self.posixText(code)
         }
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
             return Self.posixText(code)
         }
         return ns.localizedDescription

@@ -19,19 +19,30 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String, setting: String = "RONDA_DATABASE_URL") throws {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-            throw StoreError(.invalidLocation, "\(setting) is empty: set it to postgres://user:password@host:5432/db or sqlite:PATH")
+            throw StoreError(
+                .invalidLocation,
+                "\(setting) is empty: set it to postgres://user:password@host:5432/db or sqlite:PATH"
+            )
         }
         let lowered = trimmed.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
             self = .postgres(try PostgresLocation(parsing: trimmed, setting: setting))
         } else if lowered.hasPrefix("sqlite:") {
             var path = String(trimmed.dropFirst("sqlite:".count))
-            if path.hasPrefix("///") { path.removeFirst(2) } // sqlite:///abs/path
+            if path.hasPrefix("///") {
+                path.removeFirst(2)
+            }  // sqlite:///abs/path
             else if path.hasPrefix("//") {
-                throw StoreError(.invalidLocation, "\(setting) is not a valid SQLite location: write sqlite:PATH or sqlite:///absolute/path")
+                throw StoreError(
+                    .invalidLocation,
+                    "\(setting) is not a valid SQLite location: write sqlite:PATH or sqlite:///absolute/path"
+                )
             }
             guard !path.isEmpty else {
-                throw StoreError(.invalidLocation, "\(setting) names no SQLite file: write sqlite:PATH, e.g. sqlite:.ronda/ronda.sqlite")
+                throw StoreError(
+                    .invalidLocation,
+                    "\(setting) names no SQLite file: write sqlite:PATH, e.g. sqlite:.ronda/ronda.sqlite"
+                )
             }
             self = .sqlite(path: path)
         } else if let range = trimmed.range(of: "://") {
@@ -40,24 +51,31 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
             let shown = Self.isScheme(scheme) ? " '\(scheme)'" : ""
             throw StoreError(.invalidLocation, "\(setting) has an unsupported scheme\(shown): \(Self.expectedForms)")
         } else if Self.looksLikeURL(trimmed) {
-            throw StoreError(.invalidLocation, "\(setting) looks like a URL but is not a valid one (the value is not shown: it may hold a password): \(Self.expectedForms)")
+            throw StoreError(
+                .invalidLocation,
+                "\(setting) looks like a URL but is not a valid one (the value is not shown: it may hold a password): \(Self.expectedForms)"
+            )
         } else {
             self = .sqlite(path: trimmed)
         }
     }
 
     /// What an operator may write.
-    static let expectedForms = "write postgres://user:password@host:5432/database (or postgresql://…) for PostgreSQL, or sqlite:PATH (or a plain file path) for a SQLite file"
+    static let expectedForms =
+        "write postgres://user:password@host:5432/database (or postgresql://…) for PostgreSQL, or sqlite:PATH (or a plain file path) for a SQLite file"
 
     /// Schemes someone may mean when the `//` or the `:` after them went missing.
-    static let knownSchemes: Set<String> = ["postgres", "postgresql", "sqlite", "sqlite3", "mysql", "redis", "rediss", "http", "https", "file"]
+    static let knownSchemes: Set<String> = [
+        "postgres", "postgresql", "sqlite", "sqlite3", "mysql", "redis", "rediss", "http", "https", "file",
+    ]
 
     /// Text that was meant as a URL: `word//…` (a missing colon), `word:…@…` (credentials after a
     /// scheme, whatever follows it), or a known scheme with a colon (`postgres:/host/db`).
     /// Plain file paths (`ronda.sqlite`, `./data/ronda.sqlite`, `/var/lib/ronda.sqlite`) are none of these.
     static func looksLikeURL(_ text: String) -> Bool {
         guard let end = text.firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0))) }),
-              end != text.startIndex, text.first?.isLetter == true else { return false }
+            end != text.startIndex, text.first?.isLetter == true
+        else { return false }
         let scheme = text[..<end]
         let rest = text[end...]
         if rest.hasPrefix("//") { return true }
@@ -86,25 +104,39 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// `setting` when it does not. Call `migrate()` before use. `runsItself`: see
     /// `PostgresStore.open` (a long-running command passes `false` and runs a `ResultStoreService`).
     public static func open(
-        _ location: StoreLocation, setting: String = "RONDA_DATABASE_URL",
+        _ location: StoreLocation,
+        setting: String = "RONDA_DATABASE_URL",
         options: PostgresStore.Options = PostgresStore.Options(),
-        logger: Logger = Logger(label: "ronda.store"), runsItself: Bool = true
+        logger: Logger = Logger(label: "ronda.store"),
+        runsItself: Bool = true
     ) async throws -> any ResultStore {
         switch location {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path, logger: logger)
         case .postgres(let postgres):
-            return try await PostgresStore.open(postgres, setting: setting, options: options, logger: logger, runsItself: runsItself)
+            return try await PostgresStore.open(
+                postgres,
+                setting: setting,
+                options: options,
+                logger: logger,
+                runsItself: runsItself
+            )
         }
     }
 
     /// Parses `url` and opens the store it names.
     public static func open(
-        url: String, setting: String = "RONDA_DATABASE_URL",
+        url: String,
+        setting: String = "RONDA_DATABASE_URL",
         options: PostgresStore.Options = PostgresStore.Options(),
         logger: Logger = Logger(label: "ronda.store")
     ) async throws -> any ResultStore {
-        try await open(StoreLocation(parsing: url, setting: setting), setting: setting, options: options, logger: logger)
+        try await open(
+            StoreLocation(parsing: url, setting: setting),
+            setting: setting,
+            options: options,
+            logger: logger
+        )
     }
 }
 
@@ -129,7 +161,14 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public var database: String
     public var tls: TLSMode
 
-    public init(host: String, port: Int = 5432, user: String, password: String?, database: String, tls: TLSMode = .prefer) {
+    public init(
+        host: String,
+        port: Int = 5432,
+        user: String,
+        password: String?,
+        database: String,
+        tls: TLSMode = .prefer
+    ) {
         self.host = host
         self.port = port
         self.user = user
@@ -151,7 +190,10 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
 
     init(parsing text: String, setting: String) throws {
         func fail(_ problem: String) -> StoreError {
-            StoreError(.invalidLocation, "\(setting) is not a valid PostgreSQL URL (\(problem)): expected postgres://user:password@host:5432/database")
+            StoreError(
+                .invalidLocation,
+                "\(setting) is not a valid PostgreSQL URL (\(problem)): expected postgres://user:password@host:5432/database"
+            )
         }
         var rest = Substring(text)
         if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
@@ -218,7 +260,9 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             switch key {
             case "sslmode":
                 guard let mode = TLSMode(rawValue: value) else {
-                    throw fail("sslmode '\(value)' is not one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw fail(
+                        "sslmode '\(value)' is not one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 tls = mode
             default:
@@ -245,7 +289,12 @@ extension StoreLocation: CustomDebugStringConvertible, CustomReflectable {
 extension PostgresLocation: CustomDebugStringConvertible, CustomReflectable {
     public var debugDescription: String { redacted }
     public var customMirror: Mirror {
-        Mirror(self, children: ["host": host, "port": port, "user": user, "password": password == nil ? "nil" : "***",
-                                "database": database, "tls": tls.rawValue])
+        Mirror(
+            self,
+            children: [
+                "host": host, "port": port, "user": user, "password": password == nil ? "nil" : "***",
+                "database": database, "tls": tls.rawValue,
+            ]
+        )
     }
 }

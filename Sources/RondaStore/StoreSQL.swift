@@ -101,7 +101,8 @@ enum StoreSQL {
 
     static let runningRuns = "SELECT * FROM runs WHERE status = 'running' ORDER BY started_at, id"
 
-    static let plannedScenarios = "SELECT scenario, file, source, module, priority FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario"
+    static let plannedScenarios =
+        "SELECT scenario, file, source, module, priority FROM run_scenarios WHERE run_id = ?1 ORDER BY scenario"
 
     static let summaryRuns = """
         SELECT COUNT(*) AS runs, COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running

@@ -48,7 +48,11 @@ extension StoreSQL {
     /// `insertStep`'s 22 parameters (a row of `insertSteps(count:)`); `assertions` and
     /// `captures` are JSON text.
     static func stepValues(
-        _ step: StepResult, seq: Int, resultID: String, assertions: String, captures: String
+        _ step: StepResult,
+        seq: Int,
+        resultID: String,
+        assertions: String,
+        captures: String
     ) -> [StoreValue] {
         [
             .string(resultID), .int(seq), .int(step.index), .string(step.name), .string(step.phase.rawValue),

@@ -40,13 +40,22 @@ extension Worker {
                     let before = tracked.state
                     tracked.handle(.renewLost)
                     guard before != .recorded else { return }
-                    try? await queue.noteFailure(lease, "delivery \(lease.deliveries) on worker \(name): the lease was lost (not renewed within the lease time)")
-                    logger.warning("lease lost: another worker took the job over; this worker will not record it", metadata: ["job": "\(lease.job.id)"])
+                    try? await queue.noteFailure(
+                        lease,
+                        "delivery \(lease.deliveries) on worker \(name): the lease was lost (not renewed within the lease time)"
+                    )
+                    logger.warning(
+                        "lease lost: another worker took the job over; this worker will not record it",
+                        metadata: ["job": "\(lease.job.id)"]
+                    )
                     return
                 }
             } catch {
                 // The queue is away; the lease may still be ours. Keep trying.
-                logger.warning("cannot renew a lease; retrying", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+                logger.warning(
+                    "cannot renew a lease; retrying",
+                    metadata: ["job": "\(lease.job.id)", "error": "\(error)"]
+                )
             }
         }
     }
@@ -60,7 +69,10 @@ extension Worker {
             // A hard stop in the middle of the scenario: the result is not trustworthy; re-deliver.
             tracked.handle(.cancelled)
             guard tracked.needsRelease else { return }
-            try? await queue.noteFailure(lease, "delivery \(lease.deliveries) on worker \(name): cancelled before it finished (drain timeout or SIGQUIT)")
+            try? await queue.noteFailure(
+                lease,
+                "delivery \(lease.deliveries) on worker \(name): cancelled before it finished (drain timeout or SIGQUIT)"
+            )
             await release(tracked)
             return
         }
@@ -73,16 +85,25 @@ extension Worker {
                     onResult?(result)
                 }
                 if !tracked.handle(.recorded) {
-                    logger.warning("the result is committed but the lease was lost meanwhile; the job's new holder acknowledges it", metadata: ["job": "\(lease.job.id)"])
+                    logger.warning(
+                        "the result is committed but the lease was lost meanwhile; the job's new holder acknowledges it",
+                        metadata: ["job": "\(lease.job.id)"]
+                    )
                 }
                 return
             } catch let error as StoreError where error.code == .unknownRun {
                 // The run is gone (deleted by retention): nothing will ever take this result.
-                logger.error("dropping a job whose run no longer exists", metadata: ["job": "\(lease.job.id)", "error": "\(error.message)"])
+                logger.error(
+                    "dropping a job whose run no longer exists",
+                    metadata: ["job": "\(lease.job.id)", "error": "\(error.message)"]
+                )
                 tracked.handle(.recorded)
                 return
             } catch {
-                logger.warning("cannot record the result; retrying", metadata: ["scenario": "\(result.scenario)", "error": "\(error)"])
+                logger.warning(
+                    "cannot record the result; retrying",
+                    metadata: ["scenario": "\(result.scenario)", "error": "\(error)"]
+                )
                 if Task.isCancelled { return }
                 try? await Task.sleep(for: .seconds(backoff))
                 backoff = min(backoff * 2, 5)
@@ -101,10 +122,17 @@ extension Worker {
             let problems = ScenarioValidator.validate(scenario, config: nil)
             if !problems.isEmpty {
                 return ScenarioResult(
-                    runID: job.runID, scenario: job.scenario, module: job.module ?? scenario.module,
-                    priority: job.priority ?? scenario.priority, status: .error, attempt: lease.deliveries, worker: consumer,
+                    runID: job.runID,
+                    scenario: job.scenario,
+                    module: job.module ?? scenario.module,
+                    priority: job.priority ?? scenario.priority,
+                    status: .error,
+                    attempt: lease.deliveries,
+                    worker: consumer,
                     errorKind: .configuration,
-                    errorMessage: "the scenario snapshot in the job does not validate: " + problems.map(\.description).joined(separator: "\n"))
+                    errorMessage: "the scenario snapshot in the job does not validate: "
+                        + problems.map(\.description).joined(separator: "\n")
+                )
             }
             var runner = self.runner
             if let baseURL = job.variables[Job.baseURLVariable] { runner.configuration.baseURL = baseURL }
@@ -113,7 +141,10 @@ extension Worker {
                 runner.configuration.beforeRequest = { host in
                     do { try await limiter.acquire(host: host) } catch {
                         if !Task.isCancelled {
-                            logger.warning("rate limiter unavailable; sending without it", metadata: ["host": "\(host)", "error": "\(error)"])
+                            logger.warning(
+                                "rate limiter unavailable; sending without it",
+                                metadata: ["host": "\(host)", "error": "\(error)"]
+                            )
                         }
                     }
                 }
@@ -121,11 +152,16 @@ extension Worker {
             return await runner.run(scenario, runID: job.runID, worker: consumer, attempt: lease.deliveries)
         } catch {
             return ScenarioResult(
-                runID: job.runID, scenario: job.scenario, module: job.module ?? "unknown", priority: job.priority ?? .p2, status: .error,
-                attempt: lease.deliveries, worker: consumer, errorKind: .configuration,
+                runID: job.runID,
+                scenario: job.scenario,
+                module: job.module ?? "unknown",
+                priority: job.priority ?? .p2,
+                status: .error,
+                attempt: lease.deliveries,
+                worker: consumer,
+                errorKind: .configuration,
                 errorMessage: "the scenario snapshot in the job does not load: \(error.operatorMessage)"
             )
         }
     }
 }
-

@@ -37,10 +37,17 @@ public struct Worker: Sendable {
     let pauseGate: PauseGate?
 
     public init(
-        name: String, queue: any JobQueue, store: any ResultStore, runner: ScenarioRunner,
-        control: (any ControlPlane)? = nil, rateLimiter: (any RateLimiter)? = nil,
-        delayBetween: Duration = .zero, leaseWait: Duration = .seconds(1), renewInterval: Duration = .seconds(10),
-        exitWhenIdle: Bool = true, logger: Logger = Logger(label: "ronda.worker"),
+        name: String,
+        queue: any JobQueue,
+        store: any ResultStore,
+        runner: ScenarioRunner,
+        control: (any ControlPlane)? = nil,
+        rateLimiter: (any RateLimiter)? = nil,
+        delayBetween: Duration = .zero,
+        leaseWait: Duration = .seconds(1),
+        renewInterval: Duration = .seconds(10),
+        exitWhenIdle: Bool = true,
+        logger: Logger = Logger(label: "ronda.worker"),
         onResult: (@Sendable (ScenarioResult) -> Void)? = nil
     ) {
         self.name = name
@@ -96,7 +103,10 @@ public struct Worker: Sendable {
                 }
             } catch {
                 if let done = pendingAck {
-                    logger.error("cannot acknowledge a recorded job and lease the next; keeping the acknowledgement, retrying in 1 s", metadata: ["job": "\(done.lease.job.id)", "error": "\(error)"])
+                    logger.error(
+                        "cannot acknowledge a recorded job and lease the next; keeping the acknowledgement, retrying in 1 s",
+                        metadata: ["job": "\(done.lease.job.id)", "error": "\(error)"]
+                    )
                 } else {
                     logger.error("cannot lease a job; retrying in 1 s", metadata: ["error": "\(error)"])
                 }
@@ -144,8 +154,11 @@ public struct Worker: Sendable {
             } catch {
                 let last = !retrying || Task.isCancelled
                 logger.warning(
-                    last ? "cannot acknowledge a recorded job (it will be re-delivered and absorbed)" : "cannot acknowledge a recorded job; retrying",
-                    metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+                    last
+                        ? "cannot acknowledge a recorded job (it will be re-delivered and absorbed)"
+                        : "cannot acknowledge a recorded job; retrying",
+                    metadata: ["job": "\(lease.job.id)", "error": "\(error)"]
+                )
                 if last { return }
                 try? await Task.sleep(for: .seconds(backoff))
                 backoff = min(backoff * 2, 5)
@@ -160,7 +173,10 @@ public struct Worker: Sendable {
         let lease = tracked.lease
         defer { tracked.handle(.released) }
         do { try await queue.release(lease) } catch {
-            logger.warning("cannot release a job (it is reclaimed after the lease time)", metadata: ["job": "\(lease.job.id)", "error": "\(error)"])
+            logger.warning(
+                "cannot release a job (it is reclaimed after the lease time)",
+                metadata: ["job": "\(lease.job.id)", "error": "\(error)"]
+            )
         }
     }
 }

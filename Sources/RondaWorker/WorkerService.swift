@@ -30,23 +30,34 @@ public struct WorkerService: Service {
                 group.cancelAll()
             }
         } onGracefulShutdown: {
-            worker.logger.info("draining: no new jobs; finishing the ones in flight", metadata: [
-                "worker": "\(worker.name)", "in_flight": "\(worker.state.inFlight)",
-            ])
+            worker.logger.info(
+                "draining: no new jobs; finishing the ones in flight",
+                metadata: [
+                    "worker": "\(worker.name)", "in_flight": "\(worker.state.inFlight)",
+                ]
+            )
             worker.stop()
         }
         if let control = worker.control {
             try? await control.removeWorker(named: worker.name)
         }
-        worker.logger.info("worker stopped", metadata: ["worker": "\(worker.name)", "processed": "\(worker.state.processed)"])
+        worker.logger.info(
+            "worker stopped",
+            metadata: ["worker": "\(worker.name)", "processed": "\(worker.state.processed)"]
+        )
     }
 
     func heartbeat(startedAt: Date) async {
         guard let control = worker.control else { return }
         while !Task.isCancelled {
             let info = WorkerInfo(
-                name: worker.name, concurrency: concurrency, inFlight: worker.state.inFlight,
-                processed: worker.state.processed, startedAt: startedAt, paused: worker.pauseGate?.lastReading)
+                name: worker.name,
+                concurrency: concurrency,
+                inFlight: worker.state.inFlight,
+                processed: worker.state.processed,
+                startedAt: startedAt,
+                paused: worker.pauseGate?.lastReading
+            )
             do { try await control.heartbeat(info, ttl: heartbeatInterval * 3) } catch {
                 worker.logger.warning("cannot write the heartbeat", metadata: ["error": "\(error)"])
             }

@@ -87,7 +87,11 @@ final class PauseGate: Sendable {
             return cache.logged == nil && reason == "not paused" ? nil : reason
         }
         if let change {
-            if state == .unknown { logger.warning("pause switch: \(change)") } else { logger.info("pause switch: \(change)") }
+            if state == .unknown {
+                logger.warning("pause switch: \(change)")
+            } else {
+                logger.info("pause switch: \(change)")
+            }
         }
         return paused
     }
@@ -97,17 +101,25 @@ final class PauseGate: Sendable {
     private func durableSwitch(logger: Logger) async -> (Bool, String) {
         let seen = cached.withLock { $0.seen }
         guard let store else {
-            return seen ? (true, "the switch is gone from Redis (did it lose its data?); paused until it is set again") : (false, "not paused")
+            return seen
+                ? (true, "the switch is gone from Redis (did it lose its data?); paused until it is set again")
+                : (false, "not paused")
         }
         do {
             let durable = try await store.pausedSetting() ?? false
             _ = try? await control.restorePause(durable)
-            return (durable, durable
-                ? "the switch was gone from Redis (did it lose its data?); the database says paused, restored"
-                : "not paused")
+            return (
+                durable,
+                durable
+                    ? "the switch was gone from Redis (did it lose its data?); the database says paused, restored"
+                    : "not paused"
+            )
         } catch {
             if !seen { return (cached.withLock { $0.paused }, "not paused") }
-            return (true, "the switch is gone from Redis (did it lose its data?) and the database cannot be read; paused until one answers")
+            return (
+                true,
+                "the switch is gone from Redis (did it lose its data?) and the database cannot be read; paused until one answers"
+            )
         }
     }
 }

@@ -29,7 +29,11 @@ struct CafeteriaAPITests {
         let base: String
 
         func call(
-            _ method: String, _ path: String, token: String? = nil, json: [String: Any]? = nil, headers: [String: String] = [:],
+            _ method: String,
+            _ path: String,
+            token: String? = nil,
+            json: [String: Any]? = nil,
+            headers: [String: String] = [:],
             body: String? = nil
         ) async throws -> Answer {
             var list = headers.map { HTTPHeader($0.key, $0.value) }
@@ -44,11 +48,16 @@ struct CafeteriaAPITests {
             }
             let session = HTTPSession()
             defer { session.close() }
-            let response = try await session.send(HTTPRequest(method: method, url: base + path, headers: list, body: bytes))
+            let response = try await session.send(
+                HTTPRequest(method: method, url: base + path, headers: list, body: bytes)
+            )
             let text = response.bodyText
             return Answer(
-                status: response.status, contentType: response.header("Content-Type") ?? "", text: text,
-                json: try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]))
+                status: response.status,
+                contentType: response.header("Content-Type") ?? "",
+                text: text,
+                json: try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            )
         }
 
         func login(_ email: String, _ password: String) async throws -> String {
@@ -70,25 +79,41 @@ struct CafeteriaAPITests {
             let demo = try await DemoApp.start(users: .fromEnvironment([:]))
             let api = API(base: demo.baseURL)
             return Fixture(
-                demo: demo, api: api,
+                demo: demo,
+                api: api,
                 customer: try await api.login("customer@cafeteria.demo", "customer-demo-pass"),
                 owner: try await api.login("owner@cafeteria.demo", "cafeteria-owner-demo-pass"),
-                admin: try await api.login("admin@cafeteria.demo", "cafeteria-admin-demo-pass"))
+                admin: try await api.login("admin@cafeteria.demo", "cafeteria-admin-demo-pass")
+            )
         }
 
         /// A fresh business of the owner's with one product of `stock` units at 2500.00.
         func shop(stock: Int) async throws -> (business: Int, product: Int) {
-            let business = try await api.call("POST", "/api/v1/businesses", token: owner, json: ["name": "Test \(UUID().uuidString.prefix(8))"])
+            let business = try await api.call(
+                "POST",
+                "/api/v1/businesses",
+                token: owner,
+                json: ["name": "Test \(UUID().uuidString.prefix(8))"]
+            )
             #expect(business.status == 201, "\(business.text)")
             let id = business.int("id") ?? -1
             let product = try await api.call(
-                "POST", "/api/v1/businesses/\(id)/products", token: owner, json: ["name": "Empanada", "price": "2500.00", "stock": stock])
+                "POST",
+                "/api/v1/businesses/\(id)/products",
+                token: owner,
+                json: ["name": "Empanada", "price": "2500.00", "stock": stock]
+            )
             #expect(product.status == 201, "\(product.text)")
             return (id, product.int("id") ?? -1)
         }
 
         func order(_ product: Int, quantity: Int = 1, token: String? = nil) async throws -> Answer {
-            try await api.call("POST", "/api/v1/orders", token: token ?? customer, json: ["items": [["product_id": product, "quantity": quantity]]])
+            try await api.call(
+                "POST",
+                "/api/v1/orders",
+                token: token ?? customer,
+                json: ["items": [["product_id": product, "quantity": quantity]]]
+            )
         }
 
         func setStatus(_ order: Int, _ status: String) async throws -> Answer {
@@ -103,10 +128,16 @@ struct CafeteriaAPITests {
         func notify(payment: String, preference: String, status: String, secret: String? = nil) async throws -> Answer {
             let body: JSONValue = .object([
                 "type": .string("payment"),
-                "data": .object(["id": .string(payment), "status": .string(status), "preference_id": .string(preference)]),
+                "data": .object([
+                    "id": .string(payment), "status": .string(status), "preference_id": .string(preference),
+                ]),
             ])
             let signed = try WebhookSigner.sign(
-                .mercadopago, body: body, secret: secret ?? demo.users.mercadoPagoWebhookSecret, timestamp: Int(Date().timeIntervalSince1970))
+                .mercadopago,
+                body: body,
+                secret: secret ?? demo.users.mercadoPagoWebhookSecret,
+                timestamp: Int(Date().timeIntervalSince1970)
+            )
             return try await api.call("POST", "/api/v1/payments/webhook", headers: signed.headers, body: signed.body)
         }
 
@@ -114,10 +145,19 @@ struct CafeteriaAPITests {
         func paidOrder() async throws -> (order: Int, payment: String) {
             let placed = try await order(4, token: owner)
             let id = placed.int("id") ?? -1
-            let preference = try await api.call("POST", "/api/v1/payments/create-preference", token: owner, json: ["order_id": id])
+            let preference = try await api.call(
+                "POST",
+                "/api/v1/payments/create-preference",
+                token: owner,
+                json: ["order_id": id]
+            )
             #expect(preference.status == 200, "\(preference.text)")
             let payment = String(Int.random(in: 1_000_000...9_999_999))
-            let approved = try await notify(payment: payment, preference: preference.string("preference_id") ?? "", status: "approved")
+            let approved = try await notify(
+                payment: payment,
+                preference: preference.string("preference_id") ?? "",
+                status: "approved"
+            )
             #expect(approved.status == 200, "\(approved.text)")
             return (id, payment)
         }
@@ -186,12 +226,22 @@ struct CafeteriaAPITests {
         let id = placed.int("id") ?? -1
         let skip = try await f.setStatus(id, "completed")
         #expect(skip.status == 400 && (skip.string("detail") ?? "").contains("invalid transition"), "\(skip.text)")
-        #expect(try await f.api.call("PATCH", "/api/v1/orders/\(id)/status", token: f.customer, json: ["status": "confirmed"]).status == 403)
+        #expect(
+            try await f.api.call(
+                "PATCH",
+                "/api/v1/orders/\(id)/status",
+                token: f.customer,
+                json: ["status": "confirmed"]
+            ).status == 403
+        )
         #expect(try await f.setStatus(id, "confirmed").string("status") == "confirmed")
         #expect(try await f.setStatus(id, "pending").status == 400)
         #expect(try await f.setStatus(id, "completed").string("status") == "completed")
         let cancelCompleted = try await f.api.call("DELETE", "/api/v1/orders/\(id)", token: f.customer)
-        #expect(cancelCompleted.status == 400 && (cancelCompleted.string("detail") ?? "").contains("cannot cancel"), "\(cancelCompleted.text)")
+        #expect(
+            cancelCompleted.status == 400 && (cancelCompleted.string("detail") ?? "").contains("cannot cancel"),
+            "\(cancelCompleted.text)"
+        )
         #expect(try await f.stock(shop.product) == 7)
 
         let pending = try await f.order(shop.product, quantity: 2)
@@ -202,28 +252,54 @@ struct CafeteriaAPITests {
         await f.demo.stop()
     }
 
-    @Test("webhook: signed by Ronda's WebhookSigner it is accepted; forged, unsigned or signed with another secret it is a 401")
+    @Test(
+        "webhook: signed by Ronda's WebhookSigner it is accepted; forged, unsigned or signed with another secret it is a 401"
+    )
     func webhookSignatures() async throws {
         let f = try await Fixture.start()
         let placed = try await f.order(4)
         let id = placed.int("id") ?? -1
-        let preference = try await f.api.call("POST", "/api/v1/payments/create-preference", token: f.customer, json: ["order_id": id, "amount": 1500])
-        #expect(preference.status == 200 && preference.string("init_point")?.hasPrefix("https://") == true, "\(preference.text)")
+        let preference = try await f.api.call(
+            "POST",
+            "/api/v1/payments/create-preference",
+            token: f.customer,
+            json: ["order_id": id, "amount": 1500]
+        )
+        #expect(
+            preference.status == 200 && preference.string("init_point")?.hasPrefix("https://") == true,
+            "\(preference.text)"
+        )
         let pref = preference.string("preference_id") ?? ""
 
-        let wrongSecret = try await f.notify(payment: "111", preference: pref, status: "approved", secret: "not-the-secret")
+        let wrongSecret = try await f.notify(
+            payment: "111",
+            preference: pref,
+            status: "approved",
+            secret: "not-the-secret"
+        )
         #expect(wrongSecret.status == 401)
         let forged = try await f.api.call(
-            "POST", "/api/v1/payments/webhook", json: ["type": "payment", "data": ["id": "111", "status": "approved", "preference_id": pref]],
-            headers: ["x-signature": "ts=1,v1=00", "x-request-id": "r"])
+            "POST",
+            "/api/v1/payments/webhook",
+            json: ["type": "payment", "data": ["id": "111", "status": "approved", "preference_id": pref]],
+            headers: ["x-signature": "ts=1,v1=00", "x-request-id": "r"]
+        )
         #expect(forged.status == 401)
-        let unsigned = try await f.api.call("POST", "/api/v1/payments/webhook", json: ["type": "payment", "data": ["id": "111"]])
+        let unsigned = try await f.api.call(
+            "POST",
+            "/api/v1/payments/webhook",
+            json: ["type": "payment", "data": ["id": "111"]]
+        )
         #expect(unsigned.status == 401)
-        #expect(try await f.api.call("GET", "/api/v1/orders/\(id)", token: f.customer).string("payment_status") == "pending")
+        #expect(
+            try await f.api.call("GET", "/api/v1/orders/\(id)", token: f.customer).string("payment_status") == "pending"
+        )
 
         let approved = try await f.notify(payment: "111", preference: pref, status: "approved")
         #expect(approved.status == 200 && approved.string("payment_status") == "paid", "\(approved.text)")
-        #expect(try await f.api.call("GET", "/api/v1/orders/\(id)", token: f.customer).string("payment_status") == "paid")
+        #expect(
+            try await f.api.call("GET", "/api/v1/orders/\(id)", token: f.customer).string("payment_status") == "paid"
+        )
         try await f.cancel(id)
         await f.demo.stop()
     }
@@ -233,13 +309,22 @@ struct CafeteriaAPITests {
         let f = try await Fixture.start()
         let placed = try await f.order(4)
         let id = placed.int("id") ?? -1
-        let preference = try await f.api.call("POST", "/api/v1/payments/create-preference", token: f.customer, json: ["order_id": id])
+        let preference = try await f.api.call(
+            "POST",
+            "/api/v1/payments/create-preference",
+            token: f.customer,
+            json: ["order_id": id]
+        )
         _ = try await f.notify(payment: "222", preference: preference.string("preference_id") ?? "", status: "rejected")
-        #expect(try await f.api.call("GET", "/api/v1/orders/\(id)", token: f.customer).string("payment_status") == "failed")
+        #expect(
+            try await f.api.call("GET", "/api/v1/orders/\(id)", token: f.customer).string("payment_status") == "failed"
+        )
         try await f.cancel(id)
 
         let paid = try await f.paidOrder()
-        #expect(try await f.api.call("POST", "/api/v1/payments/\(paid.payment)/refund", token: f.customer).status == 403)
+        #expect(
+            try await f.api.call("POST", "/api/v1/payments/\(paid.payment)/refund", token: f.customer).status == 403
+        )
         let first = try await f.api.call("POST", "/api/v1/payments/\(paid.payment)/refund", token: f.owner)
         #expect(first.status == 200 && first.string("status") == "refunded", "\(first.text)")
         let second = try await f.api.call("POST", "/api/v1/payments/\(paid.payment)/refund", token: f.owner)
@@ -253,7 +338,10 @@ struct CafeteriaAPITests {
         let f = try await Fixture.start()
         let document = try await f.api.call("GET", "/openapi.json")
         let paths = document["paths"] as? [String: Any] ?? [:]
-        for path in ["/api/v1/orders", "/api/v1/orders/{id}/status", "/api/v1/payments/webhook", "/api/v1/payments/{id}/refund", "/api/v1/businesses/{id}"] {
+        for path in [
+            "/api/v1/orders", "/api/v1/orders/{id}/status", "/api/v1/payments/webhook", "/api/v1/payments/{id}/refund",
+            "/api/v1/businesses/{id}",
+        ] {
             #expect(paths[path] != nil, "\(path) is missing")
         }
         let docs = try await f.api.call("GET", "/docs")
@@ -278,7 +366,11 @@ struct CafeteriaAPITests {
             return second.status == 400
         },
         "webhook-signature-unchecked": { f in
-            try await f.api.call("POST", "/api/v1/payments/webhook", json: ["type": "payment", "data": ["id": "1", "status": "approved", "preference_id": "x"]]).status == 401
+            try await f.api.call(
+                "POST",
+                "/api/v1/payments/webhook",
+                json: ["type": "payment", "data": ["id": "1", "status": "approved", "preference_id": "x"]]
+            ).status == 401
         },
         "refund-twice": { f in
             let paid = try await f.paidOrder()
@@ -327,8 +419,17 @@ struct CafeteriaAPITests {
         },
         "rejected-payment-marked-paid": { f in
             let id = try await f.order(4).int("id") ?? -1
-            let preference = try await f.api.call("POST", "/api/v1/payments/create-preference", token: f.customer, json: ["order_id": id])
-            _ = try await f.notify(payment: String(Int.random(in: 1...999_999)), preference: preference.string("preference_id") ?? "", status: "rejected")
+            let preference = try await f.api.call(
+                "POST",
+                "/api/v1/payments/create-preference",
+                token: f.customer,
+                json: ["order_id": id]
+            )
+            _ = try await f.notify(
+                payment: String(Int.random(in: 1...999_999)),
+                preference: preference.string("preference_id") ?? "",
+                status: "rejected"
+            )
             let status = try await f.api.call("GET", "/api/v1/orders/\(id)", token: f.customer).string("payment_status")
             try await f.cancel(id)
             return status == "failed"
@@ -352,7 +453,10 @@ struct CafeteriaAPITests {
         #expect(Set(names) == Set(Self.probes.keys))
     }
 
-    @Test("each cafeteria fault, switched on, changes the behaviour it claims to, and only while on", arguments: CafeteriaFaults.all.map(\.name))
+    @Test(
+        "each cafeteria fault, switched on, changes the behaviour it claims to, and only while on",
+        arguments: CafeteriaFaults.all.map(\.name)
+    )
     func faultChangesBehaviour(_ name: String) async throws {
         let probe = try #require(Self.probes[name])
         let f = try await Fixture.start()
@@ -360,7 +464,10 @@ struct CafeteriaAPITests {
         f.demo.faults.set([name])
         #expect(try await probe(f) == false, "\(name): switching the fault on changed nothing")
         f.demo.faults.set([])
-        #expect(await eventually(30) { f.demo.faults.pendingBackgroundJobs == 0 }, "\(name): the fault's background jobs ran")
+        #expect(
+            await eventually(30) { f.demo.faults.pendingBackgroundJobs == 0 },
+            "\(name): the fault's background jobs ran"
+        )
         #expect(try await probe(f), "\(name): switching it off did not restore the behaviour")
         let products = try await f.api.call("GET", "/api/v1/products").json as? [[String: Any]] ?? []
         #expect(products.count == 6, "\(name): the probe left products behind")

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
+import Logging
+import RondaCoordinator
 import RondaCore
 import RondaTestSupport
 import Testing
 
 @testable import RondaCLI
-import Logging
-import RondaCoordinator
 
 /// Bad distributed-mode configuration ends with a clear error naming the setting, before any work.
 struct ClusterCLITests {
@@ -32,7 +32,9 @@ struct ClusterCLITests {
             _ = try ClusterOptions.parse(["--redis-url", "http://127.0.0.1:6379"]).redisConfiguration(environment: [:])
         }
         await expectCLIError("port 70000 out of range") {
-            _ = try ClusterOptions.parse([]).redisConfiguration(environment: ["RONDA_REDIS_URL": "redis://:secret@127.0.0.1:70000"])
+            _ = try ClusterOptions.parse([]).redisConfiguration(environment: [
+                "RONDA_REDIS_URL": "redis://:secret@127.0.0.1:70000"
+            ])
         }
         await expectCLIError("--lease-time 'soon'") {
             _ = try ClusterOptions.parse(["--lease-time", "soon"]).leaseDuration()
@@ -68,19 +70,33 @@ struct ClusterCLITests {
 
     @Test func coordinatorConfigurationErrorsNameTheSchedule() async throws {
         await expectCLIError("schedules.bad.cron: expected 5 fields") {
-            _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  bad:\n    cron: '*/5 * * *'\n")]))
+            _ = try CoordinatorSetup(
+                global: try GlobalOptions.parse([
+                    "--config", try configFolder("schedules:\n  bad:\n    cron: '*/5 * * *'\n"),
+                ])
+            )
         }
         // A cron that can never fire is a configuration error, not a schedule that is never due.
         await expectCLIError("never fires") {
-            _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  feb31:\n    cron: '0 0 31 2 *'\n")]))
+            _ = try CoordinatorSetup(
+                global: try GlobalOptions.parse([
+                    "--config", try configFolder("schedules:\n  feb31:\n    cron: '0 0 31 2 *'\n"),
+                ])
+            )
         }
         await expectCLIError("schedules.none selects no scenario") {
-            _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  none:\n    every: 1m\n    modules: [payments]\n")]))
+            _ = try CoordinatorSetup(
+                global: try GlobalOptions.parse([
+                    "--config", try configFolder("schedules:\n  none:\n    every: 1m\n    modules: [payments]\n"),
+                ])
+            )
         }
         await expectCLIError("no schedules in") {
             _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("")]))
         }
-        let good = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  ok:\n    every: 1m\n")]))
+        let good = try CoordinatorSetup(
+            global: try GlobalOptions.parse(["--config", try configFolder("schedules:\n  ok:\n    every: 1m\n")])
+        )
         #expect(good.schedules.map(\.name) == ["ok"])
         #expect(try good.snapshots().map(\.scenario.name) == ["Ping"])
         #expect(good.variables == ["base_url": "http://127.0.0.1:9"])

@@ -41,8 +41,14 @@ struct SuiteSnapshotTests {
             #expect(!Suite.load([dir], config: nil).issues.isEmpty)
 
             let run = EmbeddedRun(
-                snapshots: suite.entries.map(ScenarioSnapshot.init), engine: EngineConfiguration(baseURL: server.baseURL),
-                databasePath: dir + "/ronda.sqlite", parallel: 1, delayBetween: .zero, trigger: .manual, logger: Logger(label: "test"))
+                snapshots: suite.entries.map(ScenarioSnapshot.init),
+                engine: EngineConfiguration(baseURL: server.baseURL),
+                databasePath: dir + "/ronda.sqlite",
+                parallel: 1,
+                delayBetween: .zero,
+                trigger: .manual,
+                logger: Logger(label: "test")
+            )
             let outcome = try await run.execute()
             #expect(outcome.results.map(\.status) == [.pass])
             #expect(outcome.results.map(\.module) == ["shop"])

@@ -22,7 +22,15 @@ struct RunCoordinatorLifecycleTests {
     }
 
     func result(_ run: RunRecord, _ scenario: String) -> ScenarioResult {
-        ScenarioResult(runID: run.id, scenario: scenario, module: "net", priority: .p2, status: .pass, attempt: 1, worker: "test")
+        ScenarioResult(
+            runID: run.id,
+            scenario: scenario,
+            module: "net",
+            priority: .p2,
+            status: .pass,
+            attempt: 1,
+            worker: "test"
+        )
     }
 
     func openStore() async throws -> SQLiteStore {
@@ -34,9 +42,13 @@ struct RunCoordinatorLifecycleTests {
     @Test func theRunsLifecycleLivesFromItsStartToItsFinalization() async throws {
         let store = try await openStore()
         let coordinator = RunCoordinator(store: store, queue: InProcessQueue())
-        let run = try #require(try await coordinator.startRun(
-            [try snapshot("A", module: "net", priority: .p1), try snapshot("B", module: "net", priority: .p1)],
-            trigger: .manual, deadline: Date().addingTimeInterval(600)))
+        let run = try #require(
+            try await coordinator.startRun(
+                [try snapshot("A", module: "net", priority: .p1), try snapshot("B", module: "net", priority: .p1)],
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(600)
+            )
+        )
         let started = try #require(coordinator.lifecycle(ofRun: run.id))
         #expect(started.expected == ["A", "B"])
         #expect(started.deadline == run.deadline)
@@ -64,10 +76,19 @@ struct RunCoordinatorLifecycleTests {
     @Test func aRestartedCoordinatorRebuildsTheLifecycleFromTheStoreAndFilesLostResultsAsPlanned() async throws {
         let store = try await openStore()
         let first = RunCoordinator(store: store, queue: InProcessQueue())
-        let run = try #require(try await first.startRun(
-            [try snapshot("Pay", module: "billing", priority: .p0), try snapshot("Login", module: "auth", priority: .p3),
-             try snapshot("Done", module: "auth", priority: .p1)],
-            trigger: .schedule, schedule: "hourly", slot: Date(timeIntervalSince1970: 7200), deadline: Date().addingTimeInterval(-1)))
+        let run = try #require(
+            try await first.startRun(
+                [
+                    try snapshot("Pay", module: "billing", priority: .p0),
+                    try snapshot("Login", module: "auth", priority: .p3),
+                    try snapshot("Done", module: "auth", priority: .p1),
+                ],
+                trigger: .schedule,
+                schedule: "hourly",
+                slot: Date(timeIntervalSince1970: 7200),
+                deadline: Date().addingTimeInterval(-1)
+            )
+        )
         #expect(try await store.recordResult(result(run, "Done")))
         // A new process: it knows nothing of the run until it handles it.
         let restarted = RunCoordinator(store: store, queue: InProcessQueue())
@@ -91,8 +112,13 @@ struct RunCoordinatorLifecycleTests {
     @Test func forceEndsTheWaitNowAndFilesTheMissingAsLost() async throws {
         let store = try await openStore()
         let coordinator = RunCoordinator(store: store, queue: InProcessQueue())
-        let run = try #require(try await coordinator.startRun(
-            [try snapshot("Slow", module: "reports", priority: .p2)], trigger: .manual, deadline: Date().addingTimeInterval(3600)))
+        let run = try #require(
+            try await coordinator.startRun(
+                [try snapshot("Slow", module: "reports", priority: .p2)],
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(3600)
+            )
+        )
         let now = Date()
         #expect(try await coordinator.finalizeIfDue(runID: run.id, now: now) == nil)
         let finalized = try #require(try await coordinator.finalizeIfDue(runID: run.id, now: now, force: true))
@@ -108,8 +134,13 @@ struct RunCoordinatorLifecycleTests {
         let store = try await openStore()
         let mine = RunCoordinator(store: store, queue: InProcessQueue())
         let other = RunCoordinator(store: store, queue: InProcessQueue())
-        let run = try #require(try await mine.startRun(
-            [try snapshot("A", module: "net", priority: .p2)], trigger: .manual, deadline: Date().addingTimeInterval(-1)))
+        let run = try #require(
+            try await mine.startRun(
+                [try snapshot("A", module: "net", priority: .p2)],
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(-1)
+            )
+        )
         #expect(try await other.finalizeIfDue(runID: run.id) != nil)
         #expect(mine.lifecycle(ofRun: run.id) != nil)
         #expect(try await mine.finalizeIfDue(runID: run.id) == nil)
@@ -122,8 +153,13 @@ struct RunCoordinatorLifecycleTests {
         let store = try await openStore()
         let mine = RunCoordinator(store: store, queue: InProcessQueue())
         let other = RunCoordinator(store: store, queue: InProcessQueue())
-        let run = try #require(try await mine.startRun(
-            [try snapshot("A", module: "net", priority: .p2)], trigger: .manual, deadline: Date().addingTimeInterval(-1)))
+        let run = try #require(
+            try await mine.startRun(
+                [try snapshot("A", module: "net", priority: .p2)],
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(-1)
+            )
+        )
         #expect(try await other.finalizeIfDue(runID: run.id) != nil)
         _ = try await mine.sweep()
         #expect(mine.lifecycle(ofRun: run.id) == nil)

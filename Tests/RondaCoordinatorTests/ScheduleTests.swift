@@ -57,12 +57,17 @@ struct CronExpressionTests {
 
     @Test func rareButPossibleDatesAreAccepted() throws {
         // February 29th comes every four years; the 31st with a weekday restriction matches either field.
-        #expect(iso(try CronExpression("0 0 29 2 *").next(after: date("2026-01-01T00:00:00Z"), in: utc)) == "2028-02-29T00:00:00Z")
+        #expect(
+            iso(try CronExpression("0 0 29 2 *").next(after: date("2026-01-01T00:00:00Z"), in: utc))
+                == "2028-02-29T00:00:00Z"
+        )
         #expect(try CronExpression("0 0 31 2 mon").next(after: date("2026-01-01T00:00:00Z"), in: utc) != nil)
     }
 
-    @Test(arguments: ["", "* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *",
-                      "5-1 * * * *", "x * * * *", "@sometimes", "1,,2 * * * *", "*/5/2 * * * *"])
+    @Test(arguments: [
+        "", "* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *",
+        "5-1 * * * *", "x * * * *", "@sometimes", "1,,2 * * * *", "*/5/2 * * * *",
+    ])
     func badExpressionsAreRejectedWithAReason(_ text: String) {
         do {
             _ = try CronExpression(text)
@@ -114,7 +119,11 @@ struct TickDecisionTests {
     }
 
     @Test func cronSchedulesUseTheirTimeZone() throws {
-        let schedule = Schedule(name: "nightly", timing: .cron(try CronExpression("0 3 * * *")), timeZone: try #require(TimeZone(identifier: "America/Bogota")))
+        let schedule = Schedule(
+            name: "nightly",
+            timing: .cron(try CronExpression("0 3 * * *")),
+            timeZone: try #require(TimeZone(identifier: "America/Bogota"))
+        )
         // 03:00 in Bogotá (UTC-5) is 08:00 UTC.
         let now = ISO8601DateFormatter().date(from: "2026-11-23T08:01:00Z")!
         let decision = TickDecision.decide(schedule, lastSlot: nil, now: now)

@@ -1,14 +1,14 @@
 import Foundation
+import Logging
 import RondaCore
 import RondaQueue
 import RondaStore
+import RondaTestSupport
 import ServiceLifecycle
 import Synchronization
-import RondaTestSupport
 import Testing
 
 @testable import RondaCoordinator
-import Logging
 
 struct SchedulerTests {
     func snapshots(_ names: [String], module: String = "net") throws -> [ScenarioSnapshot] {
@@ -19,7 +19,14 @@ struct SchedulerTests {
     }
 
     func everyMinute(_ selection: Selection = Selection()) throws -> Schedule {
-        try Schedule(config: RondaConfig.ScheduleConfig(name: "minutely", cron: "* * * * *", selection: selection, deadline: .seconds(120)))
+        try Schedule(
+            config: RondaConfig.ScheduleConfig(
+                name: "minutely",
+                cron: "* * * * *",
+                selection: selection,
+                deadline: .seconds(120)
+            )
+        )
     }
 
     @Test func aTickCreatesOneRunPerDueSlotAndOnlyItsCreatorEnqueues() async throws {
@@ -29,8 +36,11 @@ struct SchedulerTests {
         let control = InProcessControlPlane()
         let suite = try snapshots(["A", "B", "C"])
         let scheduler = Scheduler(
-            coordinator: RunCoordinator(store: store, queue: queue, control: control), schedules: [try everyMinute()],
-            variables: ["base_url": "http://127.0.0.1:9"], suite: { suite })
+            coordinator: RunCoordinator(store: store, queue: queue, control: control),
+            schedules: [try everyMinute()],
+            variables: ["base_url": "http://127.0.0.1:9"],
+            suite: { suite }
+        )
         let now = Date(timeIntervalSince1970: 1_800_000_030)
         let first = try await scheduler.tick(now: now)
         let run = try #require(first.created.first)
@@ -59,7 +69,9 @@ struct SchedulerTests {
         let queue = InProcessQueue()
         let suite = try snapshots(["A"])
         let schedule = try Schedule(config: RondaConfig.ScheduleConfig(name: "every", every: .seconds(1)))
-        let makeScheduler = { Scheduler(coordinator: RunCoordinator(store: store, queue: queue), schedules: [schedule], suite: { suite }) }
+        let makeScheduler = {
+            Scheduler(coordinator: RunCoordinator(store: store, queue: queue), schedules: [schedule], suite: { suite })
+        }
         let start = 1_800_000_000.0
         let created = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<2 {
@@ -67,7 +79,9 @@ struct SchedulerTests {
                 group.addTask {
                     var count = 0
                     for tick in 0..<100 {
-                        count += (try? await scheduler.tick(now: Date(timeIntervalSince1970: start + Double(tick) + 0.5)).created.count) ?? 0
+                        count +=
+                            (try? await scheduler.tick(now: Date(timeIntervalSince1970: start + Double(tick) + 0.5))
+                                .created.count) ?? 0
                     }
                     return count
                 }
@@ -87,8 +101,10 @@ struct SchedulerTests {
         try await store.migrate()
         let suite = try snapshots(["A"])
         let scheduler = Scheduler(
-            coordinator: RunCoordinator(store: store, queue: InProcessQueue()), schedules: [try everyMinute(Selection(modules: ["other"]))],
-            suite: { suite })
+            coordinator: RunCoordinator(store: store, queue: InProcessQueue()),
+            schedules: [try everyMinute(Selection(modules: ["other"]))],
+            suite: { suite }
+        )
         #expect(try await scheduler.tick(now: Date()).created.isEmpty)
         #expect(try await store.recentRuns(limit: 10).isEmpty)
         try await store.close()
@@ -102,8 +118,17 @@ struct SchedulerTests {
         let coordinator = RunCoordinator(store: store, queue: queue, control: control)
         let now = Date()
         // The creator inserted the run and crashed before enqueueing.
-        let run = RunRecord(id: "orphan", trigger: .schedule, schedule: "s", slot: now, startedAt: now.addingTimeInterval(-60), deadline: now.addingTimeInterval(600))
-        let planned = try snapshots(["A", "B"]).map { PlannedScenario(scenario: $0.scenario.name, file: $0.scenario.file, source: $0.source) }
+        let run = RunRecord(
+            id: "orphan",
+            trigger: .schedule,
+            schedule: "s",
+            slot: now,
+            startedAt: now.addingTimeInterval(-60),
+            deadline: now.addingTimeInterval(600)
+        )
+        let planned = try snapshots(["A", "B"]).map {
+            PlannedScenario(scenario: $0.scenario.name, file: $0.scenario.file, source: $0.source)
+        }
         #expect(try await store.createRun(run, planned: planned))
         let report = try await coordinator.sweep(now: now)
         #expect(report.enqueued == ["orphan"])
@@ -133,8 +158,24 @@ struct SchedulerTests {
         try await store.migrate()
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue, control: InProcessControlPlane())
-        let run = try #require(try await coordinator.startRun(try snapshots(["A", "B", "C"]), trigger: .manual, deadline: Date().addingTimeInterval(600)))
-        _ = try await store.recordResult(ScenarioResult(runID: run.id, scenario: "A", module: "net", priority: .p0, status: .pass, attempt: 1, worker: "w"))
+        let run = try #require(
+            try await coordinator.startRun(
+                try snapshots(["A", "B", "C"]),
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(600)
+            )
+        )
+        _ = try await store.recordResult(
+            ScenarioResult(
+                runID: run.id,
+                scenario: "A",
+                module: "net",
+                priority: .p0,
+                status: .pass,
+                attempt: 1,
+                worker: "w"
+            )
+        )
         // Redis restarted empty: the marks are gone (a new, empty control plane).
         let afterLoss = RunCoordinator(store: store, queue: queue, control: InProcessControlPlane())
         let report = try await afterLoss.sweep()
@@ -148,9 +189,31 @@ struct SchedulerTests {
         let store = try await SQLiteStore.open(path: temporaryDatabase())
         try await store.migrate()
         let coordinator = RunCoordinator(store: store, queue: InProcessQueue(), control: InProcessControlPlane())
-        let complete = try #require(try await coordinator.startRun(try snapshots(["A"]), trigger: .manual, deadline: Date().addingTimeInterval(600)))
-        _ = try await store.recordResult(ScenarioResult(runID: complete.id, scenario: "A", module: "net", priority: .p0, status: .pass, attempt: 1, worker: "w"))
-        let late = try #require(try await coordinator.startRun(try snapshots(["B"]), trigger: .manual, deadline: Date().addingTimeInterval(-1)))
+        let complete = try #require(
+            try await coordinator.startRun(
+                try snapshots(["A"]),
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(600)
+            )
+        )
+        _ = try await store.recordResult(
+            ScenarioResult(
+                runID: complete.id,
+                scenario: "A",
+                module: "net",
+                priority: .p0,
+                status: .pass,
+                attempt: 1,
+                worker: "w"
+            )
+        )
+        let late = try #require(
+            try await coordinator.startRun(
+                try snapshots(["B"]),
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(-1)
+            )
+        )
         let report = try await coordinator.sweep()
         #expect(Set(report.finalized.map(\.id)) == [complete.id, late.id])
         #expect(try await store.run(id: late.id)?.totals.errored == 1)
@@ -162,18 +225,33 @@ struct SchedulerTests {
     @Test func serveRunsPassesAndCleanupUntilGracefulShutdown() async throws {
         let store = try await SQLiteStore.open(path: temporaryDatabase())
         try await store.migrate()
-        let old = RunRecord(id: "old", trigger: .manual, startedAt: Date().addingTimeInterval(-40 * 86_400), deadline: Date())
+        let old = RunRecord(
+            id: "old",
+            trigger: .manual,
+            startedAt: Date().addingTimeInterval(-40 * 86_400),
+            deadline: Date()
+        )
         #expect(try await store.createRun(old))
-        let scheduler = Scheduler(coordinator: RunCoordinator(store: store, queue: InProcessQueue()), schedules: [try everyMinute()], suite: { [] })
+        let scheduler = Scheduler(
+            coordinator: RunCoordinator(store: store, queue: InProcessQueue()),
+            schedules: [try everyMinute()],
+            suite: { [] }
+        )
         let passes = Atomic<Int>(0)
         // A clock that moves a minute per reading, so the every-minute cleanup comes due.
         let readings = Atomic<Int>(0)
         let base = Date()
         var service = CoordinatorService(
-            scheduler: scheduler, interval: .milliseconds(20), retention: .seconds(30 * 86_400),
-            cleanupTime: try CronExpression("* * * * *"), onPass: { _, _ in passes.add(1, ordering: .relaxed) })
+            scheduler: scheduler,
+            interval: .milliseconds(20),
+            retention: .seconds(30 * 86_400),
+            cleanupTime: try CronExpression("* * * * *"),
+            onPass: { _, _ in passes.add(1, ordering: .relaxed) }
+        )
         service.now = { base.addingTimeInterval(61 * Double(readings.add(1, ordering: .relaxed).newValue)) }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: .init(label: "test")))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [service], logger: .init(label: "test"))
+        )
         let running = Task { try await group.run() }
         #expect(await eventually { passes.load(ordering: .relaxed) >= 3 })
         await group.triggerGracefulShutdown()

@@ -6,11 +6,20 @@ import Testing
 struct CaptureTests {
     static let here = SourceLocation(file: "c.yml", line: 3, column: 7)
 
-    func response(_ body: String = #"{"results": [{"id": 11, "tags": ["x"]}, {"id": 12}], "patient_id": null, "token": "abc"}"#, status: Int = 201) -> ResponseView {
+    func response(
+        _ body: String = #"{"results": [{"id": 11, "tags": ["x"]}, {"id": 12}], "patient_id": null, "token": "abc"}"#,
+        status: Int = 201
+    ) -> ResponseView {
         ResponseView(
             status: status,
-            headers: [(name: "Location", value: "/patients/12/"), (name: "X-Request-Id", value: "r-1"), (name: "location", value: "/final/")],
-            body: Array(body.utf8), duration: 0.1, cookies: ["sessionid": "s3ss", "csrftoken": "c5rf"])
+            headers: [
+                (name: "Location", value: "/patients/12/"), (name: "X-Request-Id", value: "r-1"),
+                (name: "location", value: "/final/"),
+            ],
+            body: Array(body.utf8),
+            duration: 0.1,
+            cookies: ["sessionid": "s3ss", "csrftoken": "c5rf"]
+        )
     }
 
     func capture(_ source: Capture.Source, optional: Bool = false) -> Capture {
@@ -39,7 +48,8 @@ struct CaptureTests {
             try json("$.results[5].id").extract(from: response())
         } throws: { error in
             guard let e = error as? CaptureError else { return false }
-            return e.capture == "v" && e.message.contains("JSON path $.results[5].id") && e.message.contains("found nothing")
+            return e.capture == "v" && e.message.contains("JSON path $.results[5].id")
+                && e.message.contains("found nothing")
                 && e.message.contains("status 201") && e.message.hasPrefix("capture 'v': ") && e.code == .nothingFound
         }
         #expect(try json("$.results[5].id", optional: true).extract(from: response()) == .null)
@@ -56,8 +66,14 @@ struct CaptureTests {
 
     @Test func regexGroups() throws {
         let r = response(#"<input name="csrf" value="tok123"> id=42 id=43"#)
-        #expect(try capture(.regex(#"value="([^"]+)""#, group: nil)).extract(from: r) == "tok123", "the first group by default")
-        #expect(try capture(.regex(#"id=\d+"#, group: nil)).extract(from: r) == "id=42", "the whole match without groups")
+        #expect(
+            try capture(.regex(#"value="([^"]+)""#, group: nil)).extract(from: r) == "tok123",
+            "the first group by default"
+        )
+        #expect(
+            try capture(.regex(#"id=\d+"#, group: nil)).extract(from: r) == "id=42",
+            "the whole match without groups"
+        )
         #expect(try capture(.regex(#"(id)=(\d+)"#, group: 2)).extract(from: r) == "42")
         #expect(try capture(.regex(#"(id)=(\d+)"#, group: 0)).extract(from: r) == "id=42")
         #expect(throws: CaptureError.self) { try capture(.regex(#"(id)=(\d+)"#, group: 3)).extract(from: r) }
@@ -119,22 +135,24 @@ struct CaptureTests {
     }
 
     @Test func loadedCapturesExtract() throws {
-        let s = try CoreTestSupport.load("""
-        scenario: C
-        steps:
-          - name: a
-            get: /
-            capture:
-              first: "$.results[0].id"
-              ids: { json: "$.results[*].id" }
-              maybe: { json: "$.nope", optional: true }
-              where: { header: Location }
-              sid: { cookie: sessionid }
-              code: { status: true }
-              all: { body: true }
-              tok: { regex: '"token": "(\\w+)"' }
-              both: { regex: '(\\d)(\\d)', group: 2 }
-        """)
+        let s = try CoreTestSupport.load(
+            """
+            scenario: C
+            steps:
+              - name: a
+                get: /
+                capture:
+                  first: "$.results[0].id"
+                  ids: { json: "$.results[*].id" }
+                  maybe: { json: "$.nope", optional: true }
+                  where: { header: Location }
+                  sid: { cookie: sessionid }
+                  code: { status: true }
+                  all: { body: true }
+                  tok: { regex: '"token": "(\\w+)"' }
+                  both: { regex: '(\\d)(\\d)', group: 2 }
+            """
+        )
         let r = response()
         let values = try s.steps[0].captures.map { try $0.extract(from: r) }
         #expect(values == [11, [11, 12], nil, "/final/", "s3ss", 201, .string(r.text), "abc", "1"])

@@ -5,51 +5,54 @@ import Testing
 
 struct ConfigTests {
     static let full = """
-    target:
-      base_url: https://staging.example.com/app
-      verify_tls: false
-      ca_bundle: certs/ca.pem
-      headers: { User-Agent: "Ronda/1.0", X-Env: "{{ env.RONDA_ENV }}" }
-    roles:
-      receptionist:
-        username: "{{ env.RECEPTIONIST_USER }}"
-        password: "{{ env.RECEPTIONIST_PASSWORD }}"
-        login:
-          - name: Log in
-            post: /login/
-            form: { username: "{{ role.username }}", password: "{{ role.password }}" }
-            expect: { status: [200, 302] }
-            capture: { session: { cookie: sessionid } }
-      admin:
-        username: admin@example.com
-        api_key: "Bearer {{ env.ADMIN_KEY }}"
-        login: logins/_admin.yml
-    defaults:
-      timeout: 5m
-      request_timeout: 20s
-      connect_timeout: 3s
-      teardown_timeout: 45s
-      delay_between: 250ms
-      parallel: 8
-      body_cap: 65536
-      follow_redirects: false
-      max_redirects: 4
-    suite: suites/main
-    database: data/ronda.sqlite
-    secrets: [EXTRA_TOKEN, OTHER_SECRET]
-    """
+        target:
+          base_url: https://staging.example.com/app
+          verify_tls: false
+          ca_bundle: certs/ca.pem
+          headers: { User-Agent: "Ronda/1.0", X-Env: "{{ env.RONDA_ENV }}" }
+        roles:
+          receptionist:
+            username: "{{ env.RECEPTIONIST_USER }}"
+            password: "{{ env.RECEPTIONIST_PASSWORD }}"
+            login:
+              - name: Log in
+                post: /login/
+                form: { username: "{{ role.username }}", password: "{{ role.password }}" }
+                expect: { status: [200, 302] }
+                capture: { session: { cookie: sessionid } }
+          admin:
+            username: admin@example.com
+            api_key: "Bearer {{ env.ADMIN_KEY }}"
+            login: logins/_admin.yml
+        defaults:
+          timeout: 5m
+          request_timeout: 20s
+          connect_timeout: 3s
+          teardown_timeout: 45s
+          delay_between: 250ms
+          parallel: 8
+          body_cap: 65536
+          follow_redirects: false
+          max_redirects: 4
+        suite: suites/main
+        database: data/ronda.sqlite
+        secrets: [EXTRA_TOKEN, OTHER_SECRET]
+        """
 
     static let adminLogin = """
-    scenario: Admin login
-    steps:
-      - name: Token
-        post: /api/token
-        json: { key: "{{ role.api_key }}" }
-        capture: { token: "$.token" }
-    """
+        scenario: Admin login
+        steps:
+          - name: Token
+            post: /api/token
+            json: { key: "{{ role.api_key }}" }
+            capture: { token: "$.token" }
+        """
 
     /// Writes `ronda.yml` (and the admin login file) to a fresh folder and loads it.
-    func loadFull(_ text: String = ConfigTests.full, login: String? = ConfigTests.adminLogin) throws -> (RondaConfig, URL) {
+    func loadFull(
+        _ text: String = ConfigTests.full,
+        login: String? = ConfigTests.adminLogin
+    ) throws -> (RondaConfig, URL) {
         let dir = try CoreTestSupport.temporaryDirectory()
         try CoreTestSupport.write(text, to: dir.appendingPathComponent("ronda.yml"))
         if let login { try CoreTestSupport.write(login, to: dir.appendingPathComponent("logins/_admin.yml")) }
@@ -73,7 +76,9 @@ struct ConfigTests {
         #expect(config.file == dir.appendingPathComponent("ronda.yml").path)
         #expect(config.target.baseURL == "https://staging.example.com/app")
         #expect(config.target.verifyTLS == false)
-        #expect(config.target.caBundle.map { URL(fileURLWithPath: $0).standardizedFileURL.path } == base + "/certs/ca.pem")
+        #expect(
+            config.target.caBundle.map { URL(fileURLWithPath: $0).standardizedFileURL.path } == base + "/certs/ca.pem"
+        )
         #expect(config.target.headers.map(\.key) == ["User-Agent", "X-Env"])
         #expect(config.target.headers[1].value.templates.first?.environmentNames == ["RONDA_ENV"])
 
@@ -125,9 +130,17 @@ struct ConfigTests {
             #expect(config.target.baseURL == nil)
             #expect(config.target.verifyTLS)
             #expect(config.roles.isEmpty)
-            #expect(config.defaults.scenarioTimeout == .seconds(300) && config.defaults.requestTimeout == .seconds(30) && config.defaults.parallel == 4)
-            #expect(config.defaults.followRedirects && config.defaults.maxRedirects == 10 && config.defaults.bodyCap == 1 << 20)
-            #expect(config.suite == "scenarios" && config.database == ".ronda/ronda.sqlite" && config.secretNames.isEmpty)
+            #expect(
+                config.defaults.scenarioTimeout == .seconds(300) && config.defaults.requestTimeout == .seconds(30)
+                    && config.defaults.parallel == 4
+            )
+            #expect(
+                config.defaults.followRedirects && config.defaults.maxRedirects == 10
+                    && config.defaults.bodyCap == 1 << 20
+            )
+            #expect(
+                config.suite == "scenarios" && config.database == ".ronda/ronda.sqlite" && config.secretNames.isEmpty
+            )
         }
         #expect(RondaConfig().baseDirectory == FileManager.default.currentDirectoryPath)
     }
@@ -137,7 +150,9 @@ struct ConfigTests {
         #expect(try RondaConfig.parse("target: { base_url: \"\(url)\" }", file: "r.yml").target.baseURL == url)
     }
 
-    @Test(arguments: ["ftp://example.com", "localhost:8080", "example.com", "/relative", "http://", "https:///path", "not a url"])
+    @Test(arguments: [
+        "ftp://example.com", "localhost:8080", "example.com", "/relative", "http://", "https:///path", "not a url",
+    ])
     func badBaseURL(_ url: String) {
         let found = issues("target:\n  base_url: \"\(url)\"\n")
         #expect(found.count == 1)
@@ -146,7 +161,8 @@ struct ConfigTests {
     }
 
     @Test(arguments: [
-        ("password: hunter2", "password"), ("password: 12345", "password"), ("api_key: abc", "api_key"), ("token: \"t-{{ other }}\"", "token"),
+        ("password: hunter2", "password"), ("password: 12345", "password"), ("api_key: abc", "api_key"),
+        ("token: \"t-{{ other }}\"", "token"),
         ("client_secret: x", "client_secret"), ("Password: \"{{ 'literal' }}\"", "Password"),
     ])
     func credentialsMustComeFromEnvironment(_ line: String, _ key: String) {
@@ -157,14 +173,17 @@ struct ConfigTests {
     }
 
     @Test func environmentCredentialsAreAccepted() throws {
-        let config = try RondaConfig.parse("""
-        roles:
-          nurse:
-            username: nurse1
-            password: "{{ env.NURSE_PW }}"
-            api_key: "Key {{ env.NURSE_KEY }}"
-            login: [{ name: a, post: /login }]
-        """, file: "r.yml")
+        let config = try RondaConfig.parse(
+            """
+            roles:
+              nurse:
+                username: nurse1
+                password: "{{ env.NURSE_PW }}"
+                api_key: "Key {{ env.NURSE_KEY }}"
+                login: [{ name: a, post: /login }]
+            """,
+            file: "r.yml"
+        )
         #expect(config.roles["nurse"]?.fields.count == 3)
     }
 
@@ -172,7 +191,11 @@ struct ConfigTests {
         let top = issues("taget:\n  base_url: http://x\n")
         #expect(top.count == 1)
         #expect(top.first?.location.line == 1 && top.first?.location.column == 1)
-        #expect(top.first?.message.contains("unknown key 'taget'") == true && top.first?.message.contains("did you mean 'target'?") == true, "\(top)")
+        #expect(
+            top.first?.message.contains("unknown key 'taget'") == true
+                && top.first?.message.contains("did you mean 'target'?") == true,
+            "\(top)"
+        )
         let target = issues("target:\n  base_ulr: http://x\n")
         #expect(target.first?.message.contains("did you mean 'base_url'?") == true, "\(target)")
         let defaults = issues("defaults:\n  paralel: 2\n")
@@ -184,7 +207,10 @@ struct ConfigTests {
         let found = issues("defaults:\n  parallel: \(value)\n")
         #expect(found.count == 1)
         #expect(found.first?.location.line == 2 && found.first?.location.column == 13)
-        #expect(found.first?.message.contains("a whole number from 1 to 1024 for defaults.parallel") == true, "\(found)")
+        #expect(
+            found.first?.message.contains("a whole number from 1 to 1024 for defaults.parallel") == true,
+            "\(found)"
+        )
     }
 
     @Test func otherBadValues() {
@@ -214,14 +240,18 @@ struct ConfigTests {
     @Test func invalidOrMissingLoginFile() throws {
         let dir = try CoreTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try CoreTestSupport.write("scenario: Broken\nsteps:\n  - name: a\n    gett: /\n", to: dir.appendingPathComponent("_broken.yml"))
+        try CoreTestSupport.write(
+            "scenario: Broken\nsteps:\n  - name: a\n    gett: /\n",
+            to: dir.appendingPathComponent("_broken.yml")
+        )
         let config = dir.appendingPathComponent("ronda.yml")
         try CoreTestSupport.write("roles:\n  a:\n    login: _broken.yml\n  b:\n    login: _missing.yml\n", to: config)
         #expect {
             try RondaConfig.load(file: config.path)
         } throws: { error in
             guard let issues = (error as? SourceFileError)?.issues, issues.count == 2 else { return false }
-            return issues[0].location.line == 3 && issues[0].message.contains("_broken.yml") && issues[0].message.contains("unknown key 'gett'")
+            return issues[0].location.line == 3 && issues[0].message.contains("_broken.yml")
+                && issues[0].message.contains("unknown key 'gett'")
                 && issues[1].location.line == 5 && issues[1].message.contains("cannot read the file")
         }
     }
@@ -229,7 +259,9 @@ struct ConfigTests {
     @Test func unreadableConfigurationFiles() throws {
         #expect {
             try RondaConfig.load(file: "/nonexistent/ronda.yml")
-        } throws: { ($0 as? SourceFileError)?.issues.first?.message.contains("cannot read the configuration file") == true }
+        } throws: {
+            ($0 as? SourceFileError)?.issues.first?.message.contains("cannot read the configuration file") == true
+        }
         let dir = try CoreTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("ronda.yml")
@@ -240,17 +272,19 @@ struct ConfigTests {
     }
 
     @Test func severalProblemsAreAllReported() {
-        let found = issues("""
-        target:
-          base_url: nope
-        defaults:
-          parallel: 0
-          timeout: x
-        roles:
-          r:
-            password: plain
-            login: [{ name: a, get: / }]
-        """)
+        let found = issues(
+            """
+            target:
+              base_url: nope
+            defaults:
+              parallel: 0
+              timeout: x
+            roles:
+              r:
+                password: plain
+                login: [{ name: a, get: / }]
+            """
+        )
         #expect(found.count == 4, "\(found)")
         #expect(Set(found.map(\.location.line)) == [2, 4, 5, 8])
     }

@@ -15,7 +15,8 @@ struct DurationTextTests {
     }
 
     @Test(arguments: [
-        "", " ", "s", "ms", "soon", "-5s", "+5s", "-1", "5x", "5 sec", "1e3s", "0x10s", "nan", "inf", "infinity", "1.2.3s",
+        "", " ", "s", "ms", "soon", "-5s", "+5s", "-1", "5x", "5 sec", "1e3s", "0x10s", "nan", "inf", "infinity",
+        "1.2.3s",
         "5s5", "10001d", "99999999999999999999d", "9223372036854775807s", "1_000s", "½s", "٣s",
     ])
     func rejectsWhatIsNotADuration(text: String) {
@@ -40,7 +41,8 @@ struct DurationTextTests {
         let scenario = try ScenarioLoader.parse(
             "scenario: D\ntimeout: 1d\nsteps:\n  - name: a\n    get: /\n    timeout: 250ms\n"
                 + "    retry: { until: 'true', timeout: 2m, interval: 1.5s }\n",
-            file: "d.yml")
+            file: "d.yml"
+        )
         #expect(scenario.timeout == .seconds(86_400))
         #expect(scenario.steps[0].timeout == .milliseconds(250))
         #expect(scenario.steps[0].retry?.timeout == .seconds(120))
@@ -53,7 +55,10 @@ struct DurationTextTests {
     @Test func aBadDurationInAFileNamesTheKeyAndNeverCrashes() {
         for bad in ["-1s", "1e400s", "99999999999999999999999999h", "soon", "2d"] {
             #expect {
-                _ = try ScenarioLoader.parse("scenario: D\ntimeout: \(bad)\nsteps:\n  - name: a\n    get: /\n", file: "d.yml")
+                _ = try ScenarioLoader.parse(
+                    "scenario: D\ntimeout: \(bad)\nsteps:\n  - name: a\n    get: /\n",
+                    file: "d.yml"
+                )
             } throws: { error in
                 guard let e = error as? SourceFileError else { return false }
                 return e.message.contains("the scenario timeout") && e.message.contains("expected a duration")

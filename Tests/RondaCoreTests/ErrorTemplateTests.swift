@@ -75,8 +75,11 @@ struct ErrorTemplateTests {
 
     @Test func aCaptureThatFindsNothingNamesTheCaptureInItsMessage() throws {
         let capture = Capture(
-            name: "id", source: .json(try JSONPath(parsing: "$.id")), optional: false,
-            location: SourceLocation(file: "c.yml", line: 1, column: 1))
+            name: "id",
+            source: .json(try JSONPath(parsing: "$.id")),
+            optional: false,
+            location: SourceLocation(file: "c.yml", line: 1, column: 1)
+        )
         let response = ResponseView(status: 200, headers: [], body: Array("{}".utf8), duration: 0)
         #expect {
             _ = try capture.extract(from: response)

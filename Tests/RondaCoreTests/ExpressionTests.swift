@@ -7,16 +7,23 @@ struct ExpressionTests {
     static let today = Date(timeIntervalSince1970: 1_768_575_600)  // Friday 2026-01-16
     static let big = JSONValue.int(Int.max)
     static let vars: [String: JSONValue] = [
-        "obj": ["a": ["b": 7], "name": "Ana"], "items": [["id": 1], ["id": 2], ["id": 3]], "big": big, "small": .int(Int.min + 1),
+        "obj": ["a": ["b": 7], "name": "Ana"], "items": [["id": 1], ["id": 2], ["id": 3]], "big": big,
+        "small": .int(Int.min + 1),
         "nothing": .null, "text": "hello", "n": 5,
     ]
 
-    func context(_ extra: [String: JSONValue] = [:], strict: Bool = true, env: [String: String] = [:], fakeSeed: UInt64? = 7) -> EvaluationContext {
+    func context(
+        _ extra: [String: JSONValue] = [:],
+        strict: Bool = true,
+        env: [String: String] = [:],
+        fakeSeed: UInt64? = 7
+    ) -> EvaluationContext {
         EvaluationContext(
             variables: Self.vars.merging(extra) { _, new in new },
             environment: { env[$0] },
             fake: fakeSeed.map { FakeData(seed: $0, today: Self.today, timeZone: TimeZone(identifier: "UTC")!) },
-            strict: strict)
+            strict: strict
+        )
     }
 
     func eval(_ text: String, _ extra: [String: JSONValue] = [:], strict: Bool = true) throws -> JSONValue {
@@ -24,7 +31,12 @@ struct ExpressionTests {
         return try ctx.evaluate(ExpressionParser.parse(text))
     }
 
-    func evalError(_ text: String, strict: Bool = true, env: [String: String] = [:], fakeSeed: UInt64? = 7) -> EvaluationError? {
+    func evalError(
+        _ text: String,
+        strict: Bool = true,
+        env: [String: String] = [:],
+        fakeSeed: UInt64? = 7
+    ) -> EvaluationError? {
         var ctx = context(strict: strict, env: env, fakeSeed: fakeSeed)
         do {
             let value = try ctx.evaluate(ExpressionParser.parse(text))
@@ -41,12 +53,17 @@ struct ExpressionTests {
     static func json(_ text: String) -> JSONValue { JSONValue.parse(text) ?? .string("<invalid JSON: \(text)>") }
 
     @Test(arguments: [
-        ("1 + 2 * 3", "7"), ("(1 + 2) * 3", "9"), ("10 - 2 - 3", "5"), ("2 * 3 % 4", "2"), ("-2 * 3", "-6"), ("- -2", "2"),
+        ("1 + 2 * 3", "7"), ("(1 + 2) * 3", "9"), ("10 - 2 - 3", "5"), ("2 * 3 % 4", "2"), ("-2 * 3", "-6"),
+        ("- -2", "2"),
         ("1 + 2 == 3 and 2 < 3", "true"), ("true or false and false", "true"), ("(true or false) and false", "false"),
-        ("not true or true", "true"), ("not (true or true)", "false"), ("!false && true", "true"), ("false || !false", "true"),
-        ("not 1 == 2", "true"), ("'a' + 'b' == 'ab'", "true"), ("2 + 3 in [5]", "true"), ("[1, 2][1]", "2"), ("obj.a.b", "7"),
-        ("obj['name']", "\"Ana\""), ("items[0].id", "1"), ("items[-1].id", "3"), ("items[10]", "null"), ("items[1]['id'] * 10", "20"),
-        ("obj.a.nope", "null"), ("nothing.x", "null"), ("nothing[0]", "null"), ("1.5 + 1", "2.5"), ("'x' + 1 + 2", "\"x12\""),
+        ("not true or true", "true"), ("not (true or true)", "false"), ("!false && true", "true"),
+        ("false || !false", "true"),
+        ("not 1 == 2", "true"), ("'a' + 'b' == 'ab'", "true"), ("2 + 3 in [5]", "true"), ("[1, 2][1]", "2"),
+        ("obj.a.b", "7"),
+        ("obj['name']", "\"Ana\""), ("items[0].id", "1"), ("items[-1].id", "3"), ("items[10]", "null"),
+        ("items[1]['id'] * 10", "20"),
+        ("obj.a.nope", "null"), ("nothing.x", "null"), ("nothing[0]", "null"), ("1.5 + 1", "2.5"),
+        ("'x' + 1 + 2", "\"x12\""),
     ])
     func precedenceAndAccess(_ text: String, _ expected: String) throws {
         #expect(try eval(text) == Self.json(expected), "\(text)")
@@ -63,7 +80,8 @@ struct ExpressionTests {
     }
 
     @Test(arguments: [
-        ("'10' > '9'", true), ("'abc' < 'abd'", true), ("'b' >= 'a'", true), ("'10' == 10", true), ("10 == ' 10 '", true),
+        ("'10' > '9'", true), ("'abc' < 'abd'", true), ("'b' >= 'a'", true), ("'10' == 10", true),
+        ("10 == ' 10 '", true),
         ("1 == 1.0", true), ("'1e3' == 1000", true), ("'x' == 1", false), ("null == null", true), ("null != 0", true),
         ("[1, 2] == [1, 2.0]", true), ("'5' < 6", true), ("2.5 >= 2", true), ("3 <= 3", true), ("true == 1", false),
         ("'' == null", false), ("obj == obj", true), ("3 != '3'", false), ("-1 < 0", true),
@@ -80,10 +98,14 @@ struct ExpressionTests {
     }
 
     @Test(arguments: [
-        ("'hello' contains 'ell'", true), ("[1, 2, 3] contains 2", true), ("[1, 2, 3] contains '2'", true), ("obj contains 'a'", true),
-        ("obj contains 'zz'", false), ("nothing contains 'x'", false), ("'abc' not contains 'z'", true), ("2 in [1, 2]", true),
-        ("'ell' in 'hello'", true), ("'x' not in ['a']", true), ("'x' in ['a']", false), ("'abc' matches '^a.c$'", true),
-        ("'abc' not matches 'z'", true), ("123 matches '^[0-9]+$'", true), ("'ABC' matches 'b'", false), ("'name' in obj", true),
+        ("'hello' contains 'ell'", true), ("[1, 2, 3] contains 2", true), ("[1, 2, 3] contains '2'", true),
+        ("obj contains 'a'", true),
+        ("obj contains 'zz'", false), ("nothing contains 'x'", false), ("'abc' not contains 'z'", true),
+        ("2 in [1, 2]", true),
+        ("'ell' in 'hello'", true), ("'x' not in ['a']", true), ("'x' in ['a']", false),
+        ("'abc' matches '^a.c$'", true),
+        ("'abc' not matches 'z'", true), ("123 matches '^[0-9]+$'", true), ("'ABC' matches 'b'", false),
+        ("'name' in obj", true),
     ])
     func containsMatchesIn(_ text: String, _ expected: Bool) throws {
         #expect(try eval(text) == .bool(expected), "\(text)")
@@ -99,9 +121,11 @@ struct ExpressionTests {
 
     @Test(arguments: [
         ("big + 1", "9223372036854775808"), ("big * 2", "18446744073709551614"), ("small - 2", "-9223372036854775809"),
-        ("big - 1", "9223372036854775806"), ("7 / 2", "3.5"), ("6 / 3", "2"), ("-7 / 7", "-1"), ("7 % 3", "1"), ("-7 % 3", "-1"),
+        ("big - 1", "9223372036854775806"), ("7 / 2", "3.5"), ("6 / 3", "2"), ("-7 / 7", "-1"), ("7 % 3", "1"),
+        ("-7 % 3", "-1"),
         ("7.5 % 2", "1.5"), ("'a' + 1", "\"a1\""), ("1 + 'a'", "\"1a\""), ("[1] + [2]", "[1, 2]"), ("'3' * 2", "6.0"),
-        ("0.5 * 3", "1.5"), ("-n", "-5"), ("-(1.5)", "-1.5"), ("big + 0", "9223372036854775807"), ("9223372036854775808", "9223372036854775808"),
+        ("0.5 * 3", "1.5"), ("-n", "-5"), ("-(1.5)", "-1.5"), ("big + 0", "9223372036854775807"),
+        ("9223372036854775808", "9223372036854775808"),
     ])
     func arithmetic(_ text: String, _ expected: String) throws {
         let value = try eval(text)
@@ -114,7 +138,10 @@ struct ExpressionTests {
         #expect(try eval("small % -1") == 0)
     }
 
-    @Test(arguments: [("1 / 0", "division by zero"), ("1 % 0", "remainder by zero"), ("1.5 / 0", "division by zero"), ("1 / 0.0", "division by zero"), ("2.5 % 0", "remainder by zero")])
+    @Test(arguments: [
+        ("1 / 0", "division by zero"), ("1 % 0", "remainder by zero"), ("1.5 / 0", "division by zero"),
+        ("1 / 0.0", "division by zero"), ("2.5 % 0", "remainder by zero"),
+    ])
     func divisionByZero(_ text: String, _ message: String) {
         let error = evalError(text)
         #expect(error?.code == .invalidArgument)
@@ -142,20 +169,32 @@ struct ExpressionTests {
     }
 
     @Test(arguments: [
-        ("length('abc')", "3"), ("length(items)", "3"), ("length(obj)", "2"), ("length(nothing)", "0"), ("length('ñandú')", "5"),
-        ("lower('AbC')", "\"abc\""), ("upper('abc')", "\"ABC\""), ("trim('  a \\n')", "\"a\""), ("string(12)", "\"12\""),
-        ("string(nothing)", "\"\""), ("string([1])", "\"[1]\""), ("int(3.9)", "3"), ("int('42')", "42"), ("int(-2.5)", "-2"),
-        ("number('2.5')", "2.5"), ("number(2)", "2.0"), ("round(2.5)", "3"), ("round(-2.5)", "-3"), ("round(1.2345, 2)", "1.23"),
-        ("abs(-3)", "3"), ("abs(-2.5)", "2.5"), ("min(3, 1, 2)", "1"), ("max([1, 5, 2])", "5"), ("min('b', 'a')", "\"a\""),
-        ("sum([1, 2, 3])", "6"), ("sum([1, 2.5])", "3.5"), ("sum([])", "0"), ("first([1, 2])", "1"), ("last([1, 2])", "2"),
-        ("first([])", "null"), ("keys(obj)", "[\"a\", \"name\"]"), ("join(['a', 'b'], '-')", "\"a-b\""), ("join([1, 2])", "\"1,2\""),
-        ("split('a,b', ',')", "[\"a\", \"b\"]"), ("replace('aXbX', 'X', '-')", "\"a-b-\""), ("starts_with('hello', 'he')", "true"),
+        ("length('abc')", "3"), ("length(items)", "3"), ("length(obj)", "2"), ("length(nothing)", "0"),
+        ("length('ñandú')", "5"),
+        ("lower('AbC')", "\"abc\""), ("upper('abc')", "\"ABC\""), ("trim('  a \\n')", "\"a\""),
+        ("string(12)", "\"12\""),
+        ("string(nothing)", "\"\""), ("string([1])", "\"[1]\""), ("int(3.9)", "3"), ("int('42')", "42"),
+        ("int(-2.5)", "-2"),
+        ("number('2.5')", "2.5"), ("number(2)", "2.0"), ("round(2.5)", "3"), ("round(-2.5)", "-3"),
+        ("round(1.2345, 2)", "1.23"),
+        ("abs(-3)", "3"), ("abs(-2.5)", "2.5"), ("min(3, 1, 2)", "1"), ("max([1, 5, 2])", "5"),
+        ("min('b', 'a')", "\"a\""),
+        ("sum([1, 2, 3])", "6"), ("sum([1, 2.5])", "3.5"), ("sum([])", "0"), ("first([1, 2])", "1"),
+        ("last([1, 2])", "2"),
+        ("first([])", "null"), ("keys(obj)", "[\"a\", \"name\"]"), ("join(['a', 'b'], '-')", "\"a-b\""),
+        ("join([1, 2])", "\"1,2\""),
+        ("split('a,b', ',')", "[\"a\", \"b\"]"), ("replace('aXbX', 'X', '-')", "\"a-b-\""),
+        ("starts_with('hello', 'he')", "true"),
         ("ends_with('hello', 'lo')", "true"), ("ends_with('hello', 'he')", "false"), ("default(nothing, 'x')", "\"x\""),
         ("default('', 'x')", "\"x\""), ("default('v', 'x')", "\"v\""), ("default(0, 'x')", "0"),
         ("json(obj)", #""{\"a\":{\"b\":7},\"name\":\"Ana\"}""#), ("parse_json('{\"a\": [1]}')", #"{"a": [1]}"#),
-        ("base64('hi')", "\"aGk=\""), ("base64_decode('aGk=')", "\"hi\""), ("url_encode('a b&c/d~e')", "\"a%20b%26c%2Fd~e\""),
+        ("base64('hi')", "\"aGk=\""), ("base64_decode('aGk=')", "\"hi\""),
+        ("url_encode('a b&c/d~e')", "\"a%20b%26c%2Fd~e\""),
         ("sha256('abc')", "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""),
-        ("hmac_sha256('key', 'The quick brown fox jumps over the lazy dog')", "\"f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8\""),
+        (
+            "hmac_sha256('key', 'The quick brown fox jumps over the lazy dog')",
+            "\"f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8\""
+        ),
     ])
     func builtInFunctions(_ text: String, _ expected: String) throws {
         let value = try eval(text)
@@ -169,21 +208,34 @@ struct ExpressionTests {
     @Test func clockAndRandomFunctions() throws {
         let now = try #require(try eval("now()").stringValue)
         #expect(now.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"#, options: .regularExpression) != nil, "\(now)")
-        guard case .int(let ts) = try eval("timestamp()") else { Issue.record("timestamp() is not an int"); return }
+        guard case .int(let ts) = try eval("timestamp()") else {
+            Issue.record("timestamp() is not an int")
+            return
+        }
         #expect(abs(Double(ts) - Date().timeIntervalSince1970) < 5)
         let a = try #require(try eval("uuid()").stringValue)
-        #expect(a.range(of: #"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"#, options: .regularExpression) != nil)
+        #expect(
+            a.range(of: #"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"#, options: .regularExpression)
+                != nil
+        )
         #expect(try eval("uuid()") != .string(a))
     }
 
     @Test(arguments: [
-        ("length(1)", EvaluationError.Code.typeMismatch, "length() needs"), ("length()", .invalidArgument, "length() takes 1 argument, got 0"),
-        ("int('x')", .typeMismatch, "int() needs a number"), ("int(10000000000000000000)", .invalidArgument, "out of range"), ("abs('x')", .typeMismatch, "abs()"),
-        ("min([])", .invalidArgument, "min() of nothing"), ("max(1, 'x')", .typeMismatch, "cannot compare"), ("sum('x')", .typeMismatch, "needs a list"),
-        ("keys(1)", .typeMismatch, "keys() needs an object"), ("split('a', '')", .invalidArgument, "non-empty separator"),
-        ("parse_json('nope')", .invalidArgument, "not valid JSON"), ("base64_decode('!!')", .invalidArgument, "not base64"),
-        ("replace('a', 'b')", .invalidArgument, "replace() takes 3 arguments, got 2"), ("now(1)", .invalidArgument, "now() takes 0 arguments"),
-        ("round(1, 2, 3)", .invalidArgument, "1 to 2 arguments"), ("nope(1)", .unknownFunction, "unknown function 'nope()'"),
+        ("length(1)", EvaluationError.Code.typeMismatch, "length() needs"),
+        ("length()", .invalidArgument, "length() takes 1 argument, got 0"),
+        ("int('x')", .typeMismatch, "int() needs a number"),
+        ("int(10000000000000000000)", .invalidArgument, "out of range"), ("abs('x')", .typeMismatch, "abs()"),
+        ("min([])", .invalidArgument, "min() of nothing"), ("max(1, 'x')", .typeMismatch, "cannot compare"),
+        ("sum('x')", .typeMismatch, "needs a list"),
+        ("keys(1)", .typeMismatch, "keys() needs an object"),
+        ("split('a', '')", .invalidArgument, "non-empty separator"),
+        ("parse_json('nope')", .invalidArgument, "not valid JSON"),
+        ("base64_decode('!!')", .invalidArgument, "not base64"),
+        ("replace('a', 'b')", .invalidArgument, "replace() takes 3 arguments, got 2"),
+        ("now(1)", .invalidArgument, "now() takes 0 arguments"),
+        ("round(1, 2, 3)", .invalidArgument, "1 to 2 arguments"),
+        ("nope(1)", .unknownFunction, "unknown function 'nope()'"),
         ("obj.method()", .unknownFunction, "unknown function 'obj.method()'"),
     ])
     func functionErrors(_ text: String, _ code: EvaluationError.Code, _ message: String) {
@@ -235,7 +287,10 @@ struct ExpressionTests {
         let error = evalError("env.STRIPE_WEBHOOK_SECRET", env: ["OTHER": "x"])
         #expect(error?.code == .missingEnvironment)
         #expect(error?.message.contains("STRIPE_WEBHOOK_SECRET") == true)
-        #expect(evalError("env.MISSING", strict: false)?.code == .missingEnvironment, "non-strict mode does not hide missing secrets")
+        #expect(
+            evalError("env.MISSING", strict: false)?.code == .missingEnvironment,
+            "non-strict mode does not hide missing secrets"
+        )
     }
 
     @Test func fakeValues() throws {
@@ -252,7 +307,10 @@ struct ExpressionTests {
         let a = try ctx.evaluate(ExpressionParser.parse("fake.uuid"))
         let b = try ctx.evaluate(ExpressionParser.parse("fake.uuid"))
         #expect(a != b, "the generator advances between reads")
-        guard case .int(let i) = try ctx.evaluate(ExpressionParser.parse("fake.int(1, 3)")) else { Issue.record("fake.int is not an int"); return }
+        guard case .int(let i) = try ctx.evaluate(ExpressionParser.parse("fake.int(1, 3)")) else {
+            Issue.record("fake.int is not an int")
+            return
+        }
         #expect((1...3).contains(i))
         #expect(try ctx.evaluate(ExpressionParser.parse("fake.card.stripe.success")).stringValue?.isEmpty == false)
     }
@@ -269,9 +327,11 @@ struct ExpressionTests {
     @Test(arguments: [
         ("a ==", 4, "expected a value"), ("a = b", 2, "'=' is not an operator"), ("'abc", 0, "unterminated string"),
         ("1 2", 2, "unexpected number 2"), ("(1", 2, "expected ')'"), ("a.", 2, "expected a name after '.'"),
-        ("#", 0, "unexpected character '#'"), ("and", 0, "expected a value before 'and'"), ("f(1,", 4, "expected a value"),
+        ("#", 0, "unexpected character '#'"), ("and", 0, "expected a value before 'and'"),
+        ("f(1,", 4, "expected a value"),
         ("[1 2]", 3, "',' or ']'"), ("", 0, "found end of expression"), ("a ~ b", 2, "unexpected character '~'"),
-        ("'é' = 1", 4, "'=' is not an operator"), ("x[1", 3, "expected ']'"), ("f(1 2)", 4, "to close the arguments of f"),
+        ("'é' = 1", 4, "'=' is not an operator"), ("x[1", 3, "expected ']'"),
+        ("f(1 2)", 4, "to close the arguments of f"),
         ("1 < 2 < 3", 6, "unexpected '<'"), ("a.1", 2, "expected a name after '.'"), ("a b", 2, "unexpected 'b'"),
     ])
     func syntaxErrors(_ text: String, _ offset: Int, _ message: String) {
@@ -285,10 +345,14 @@ struct ExpressionTests {
 
     @Test func nestingLimits() throws {
         _ = try ExpressionParser.parse(String(repeating: "(", count: 30) + "1" + String(repeating: ")", count: 30))
-        for deep in [String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100),
-                     String(repeating: "not ", count: 100) + "true", String(repeating: "- ", count: 100) + "1",
-                     String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {
-            #expect { try ExpressionParser.parse(deep) } throws: { ($0 as? ExpressionSyntaxError)?.message.contains("nests too deeply") == true }
+        for deep in [
+            String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100),
+            String(repeating: "not ", count: 100) + "true", String(repeating: "- ", count: 100) + "1",
+            String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+        ] {
+            #expect { try ExpressionParser.parse(deep) } throws: {
+                ($0 as? ExpressionSyntaxError)?.message.contains("nests too deeply") == true
+            }
         }
     }
 
@@ -304,7 +368,10 @@ struct ExpressionTests {
     @Test func moderatelyLongFlatChainsEvaluate() throws {
         let terms = 200
         var ctx = context()
-        #expect(try ctx.evaluate(ExpressionParser.parse(Array(repeating: "1", count: terms).joined(separator: " + "))) == .int(terms))
+        #expect(
+            try ctx.evaluate(ExpressionParser.parse(Array(repeating: "1", count: terms).joined(separator: " + ")))
+                == .int(terms)
+        )
         #expect(try ctx.evaluate(ExpressionParser.parse("obj" + String(repeating: ".a", count: terms))) == nil)
     }
 
@@ -313,7 +380,10 @@ struct ExpressionTests {
         // Either outcome is fine, as long as it is an outcome: the scenario with its condition,
         // or a load error that says what is wrong (no crash, no stack overflow).
         do {
-            let scenario = try ScenarioLoader.parse("scenario: X\nsteps:\n  - name: a\n    get: /\n    if: \"\(condition)\"\n", file: "x.yml")
+            let scenario = try ScenarioLoader.parse(
+                "scenario: X\nsteps:\n  - name: a\n    get: /\n    if: \"\(condition)\"\n",
+                file: "x.yml"
+            )
             #expect(scenario.steps.count == 1)
             #expect(scenario.steps.first?.condition != nil, "the condition was dropped")
         } catch {
@@ -342,9 +412,12 @@ struct ExpressionTests {
     @Test func randomInputNeverCrashes() {
         var rng = LoaderFuzzTests.Random(state: 2_024)
         let alphabet = [
-            "a", "obj", "items", "nothing", "env", "fake", ".", "[", "]", "(", ")", ",", "'", "\"", "\\", "1", "0", "2.5", "-", "+", "*",
-            "/", "%", "==", "!=", "<", ">=", "!", "&&", "||", " and ", " or ", " not ", " in ", " contains ", " matches ", "true", "null",
-            "length", "min", "split", "é", "😀", "#", "=", "{", "}", " ", "\n", "fake.date", "env.X", "9999999999999999999999",
+            "a", "obj", "items", "nothing", "env", "fake", ".", "[", "]", "(", ")", ",", "'", "\"", "\\", "1", "0",
+            "2.5", "-", "+", "*",
+            "/", "%", "==", "!=", "<", ">=", "!", "&&", "||", " and ", " or ", " not ", " in ", " contains ",
+            " matches ", "true", "null",
+            "length", "min", "split", "é", "😀", "#", "=", "{", "}", " ", "\n", "fake.date", "env.X",
+            "9999999999999999999999",
         ]
         var parsed = 0
         for _ in 0..<2_000 {

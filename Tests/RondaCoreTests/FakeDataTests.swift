@@ -27,7 +27,9 @@ struct FakeDataTests {
         for name in ["patient", "person", "email", "password", "uuid", "phone", "identification", "sentence"] {
             #expect(try a.value(named: name) == b.value(named: name))
         }
-        #expect(try a.value(named: "int", arguments: [1, 1_000_000]) == b.value(named: "int", arguments: [1, 1_000_000]))
+        #expect(
+            try a.value(named: "int", arguments: [1, 1_000_000]) == b.value(named: "int", arguments: [1, 1_000_000])
+        )
     }
 
     @Test func differentSeedsDiffer() throws {
@@ -46,7 +48,10 @@ struct FakeDataTests {
         var fake = fake()
         for _ in 0..<50 {
             let patient = try #require(try fake.value(for: ["patient"], arguments: []).objectValue)
-            for key in ["first_name", "last_name", "full_name", "identification", "identification_type", "email", "phone", "birth_date", "gender", "address"] {
+            for key in [
+                "first_name", "last_name", "full_name", "identification", "identification_type", "email", "phone",
+                "birth_date", "gender", "address",
+            ] {
                 #expect(patient[key]?.stringValue?.isEmpty == false, "missing \(key)")
             }
             let identification = try #require(patient["identification"]?.stringValue)
@@ -158,7 +163,11 @@ struct FakeDataTests {
         // 22:00 in Bogotá is already the next day in UTC: "today" follows the configured zone.
         var late = FakeData(seed: 1, today: Self.friday.addingTimeInterval(12 * 3600), timeZone: Self.bogota)
         #expect(try string(&late, "today") == "2026-01-16")
-        var utc = FakeData(seed: 1, today: Self.friday.addingTimeInterval(12 * 3600), timeZone: TimeZone(secondsFromGMT: 0)!)
+        var utc = FakeData(
+            seed: 1,
+            today: Self.friday.addingTimeInterval(12 * 3600),
+            timeZone: TimeZone(secondsFromGMT: 0)!
+        )
         #expect(try string(&utc, "today") == "2026-01-17")
         #expect(try string(&utc, "next_weekday") == "2026-01-19")  // Saturday → Monday
         #expect(try string(&utc, "datetime") == "2026-01-17T03:00:00Z")

@@ -29,39 +29,74 @@ struct HTTPSemanticsCoreTests {
     @Test func methodAndPathMistakesAreNamed() {
         #expect(problems("  - name: D\n    method: PROPFIND\n").contains("needs 'path:'"))
         #expect(problems("  - name: D\n    get: /a\n    path: /b\n").contains("'path:' goes with 'method:'"))
-        #expect(problems("  - name: D\n    get: /a\n    method: PURGE\n    path: /b\n").contains("both 'get' and 'method'"))
+        #expect(
+            problems("  - name: D\n    get: /a\n    method: PURGE\n    path: /b\n").contains("both 'get' and 'method'")
+        )
         #expect(problems("  - name: D\n    method: \"BAD METHOD\"\n    path: /b\n").contains("is not an HTTP method"))
     }
 
     @Test func authLoadsAndSecretsMustComeFromTheEnvironment() throws {
-        let basic = try step("  - name: A\n    get: /\n    auth: { basic: { user: ana, password: \"{{ env.PW }}\" } }\n")
-        guard case .basic(let user, let password)? = basic.auth else { Issue.record("not basic"); return }
+        let basic = try step(
+            "  - name: A\n    get: /\n    auth: { basic: { user: ana, password: \"{{ env.PW }}\" } }\n"
+        )
+        guard case .basic(let user, let password)? = basic.auth else {
+            Issue.record("not basic")
+            return
+        }
         #expect(user.source == "ana")
         #expect(password.environmentNames == ["PW"])
-        let digest = try step("  - name: A\n    get: /\n    auth: { digest: { user: ana, password: \"{{ env.PW }}\" } }\n")
+        let digest = try step(
+            "  - name: A\n    get: /\n    auth: { digest: { user: ana, password: \"{{ env.PW }}\" } }\n"
+        )
         if case .digest? = digest.auth {} else { Issue.record("not digest") }
         let bearer = try step("  - name: A\n    get: /\n    auth: { bearer: \"{{ env.TOKEN }}\" }\n")
         if case .bearer? = bearer.auth {} else { Issue.record("not bearer") }
-        #expect(problems("  - name: A\n    get: /\n    auth: { basic: { user: ana, password: hunter2 } }\n").contains("secrets come from environment variables"))
-        #expect(problems("  - name: A\n    get: /\n    auth: { bearer: abc }\n").contains("secrets come from environment variables"))
+        #expect(
+            problems("  - name: A\n    get: /\n    auth: { basic: { user: ana, password: hunter2 } }\n").contains(
+                "secrets come from environment variables"
+            )
+        )
+        #expect(
+            problems("  - name: A\n    get: /\n    auth: { bearer: abc }\n").contains(
+                "secrets come from environment variables"
+            )
+        )
         #expect(problems("  - name: A\n    get: /\n    auth: { basic: { user: ana } }\n").contains("needs 'password"))
         #expect(problems("  - name: A\n    get: /\n    auth: { ntlm: x }\n").contains("ntlm"))
-        #expect(problems("  - name: A\n    get: /\n    auth: { bearer: \"{{ env.T }}\", basic: { user: a, password: \"{{ env.P }}\" } }\n").contains("one scheme"))
+        #expect(
+            problems(
+                "  - name: A\n    get: /\n    auth: { bearer: \"{{ env.T }}\", basic: { user: a, password: \"{{ env.P }}\" } }\n"
+            ).contains("one scheme")
+        )
     }
 
     @Test func captureAllGoesWithHeaderOnly() throws {
         let s = try step("  - name: A\n    get: /\n    capture: { links: { header: Link, all: true } }\n")
         #expect(s.captures.first?.source == .headerValues("Link"))
-        #expect(problems("  - name: A\n    get: /\n    capture: { x: { json: \"$.a\", all: true } }\n").contains("goes with 'header:'"))
+        #expect(
+            problems("  - name: A\n    get: /\n    capture: { x: { json: \"$.a\", all: true } }\n").contains(
+                "goes with 'header:'"
+            )
+        )
     }
 
     @Test func tlsExpectationLoadsInDays() throws {
-        let s = try step("  - name: A\n    get: /\n    expect: { tls: { expires_in: { \">\": 14d, \"<\": 36h }, issuer: { contains: R3 }, subject: \"CN = x\" } }\n")
+        let s = try step(
+            "  - name: A\n    get: /\n    expect: { tls: { expires_in: { \">\": 14d, \"<\": 36h }, issuer: { contains: R3 }, subject: \"CN = x\" } }\n"
+        )
         let tls = try #require(s.expect.tls)
         #expect(tls.expiresIn?.checks == [.compare(">", .value(.double(14))), .compare("<", .value(.double(1.5)))])
         #expect(tls.issuer != nil && tls.subject != nil)
-        #expect(problems("  - name: A\n    get: /\n    expect: { tls: { expires_in: 14d } }\n").contains("expected checks like"))
-        #expect(problems("  - name: A\n    get: /\n    expect: { tls: { expires_in: { \">\": soon } } }\n").contains("number of days"))
+        #expect(
+            problems("  - name: A\n    get: /\n    expect: { tls: { expires_in: 14d } }\n").contains(
+                "expected checks like"
+            )
+        )
+        #expect(
+            problems("  - name: A\n    get: /\n    expect: { tls: { expires_in: { \">\": soon } } }\n").contains(
+                "number of days"
+            )
+        )
     }
 
     func context() -> EvaluationContext { EvaluationContext(environment: { _ in nil }) }
@@ -73,7 +108,11 @@ struct HTTPSemanticsCoreTests {
             subject: Matcher([.compare("contains", .value(.string("example.com")))])
         )
         var view = ResponseView(status: 200, headers: [], body: [], duration: 0)
-        view.certificate = .init(subject: "CN = example.com", issuer: "C = US, O = Let's Encrypt, CN = R3", notAfter: Date().timeIntervalSince1970 + 86_400)
+        view.certificate = .init(
+            subject: "CN = example.com",
+            issuer: "C = US, O = Let's Encrypt, CN = R3",
+            notAfter: Date().timeIntervalSince1970 + 86_400
+        )
         var ctx = context()
         var expectation = Expectation()
         expectation.tls = tls
@@ -86,13 +125,27 @@ struct HTTPSemanticsCoreTests {
     }
 
     @Test func repeatedHeadersMatchAnyValueAndJoinInVariables() throws {
-        let view = ResponseView(status: 200, headers: [("Vary", "Accept"), ("vary", "Origin"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")], body: [], duration: 0)
+        let view = ResponseView(
+            status: 200,
+            headers: [("Vary", "Accept"), ("vary", "Origin"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+            body: [],
+            duration: 0
+        )
         var ctx = context()
-        let pass = try Expectation(headers: [("Vary", Matcher([.compare("==", .value("Origin"))]))]).check(view, context: &ctx)
+        let pass = try Expectation(headers: [("Vary", Matcher([.compare("==", .value("Origin"))]))]).check(
+            view,
+            context: &ctx
+        )
         #expect(pass.allSatisfy { $0.passed })
-        let fail = try Expectation(headers: [("Vary", Matcher([.compare("==", .value("Cookie"))]))]).check(view, context: &ctx)
+        let fail = try Expectation(headers: [("Vary", Matcher([.compare("==", .value("Cookie"))]))]).check(
+            view,
+            context: &ctx
+        )
         #expect(fail.count == 1 && !fail[0].passed && fail[0].actual.contains("'Accept', 'Origin'"))
-        guard case .object(let headers)? = view.variables["headers"] else { Issue.record("no headers"); return }
+        guard case .object(let headers)? = view.variables["headers"] else {
+            Issue.record("no headers")
+            return
+        }
         #expect(headers["vary"] == .string("Accept, Origin"))
         #expect(headers["set-cookie"] == .array(["a=1", "b=2"]))
     }
@@ -104,7 +157,10 @@ struct HTTPSemanticsCoreTests {
         #expect(JSONValue.parse(Array("[1,".utf8), maxDepth: 30).tooDeep == false)
         let view = ResponseView(status: 200, headers: [], body: deep, duration: 0, jsonMaxDepth: 10)
         var ctx = context()
-        let results = try Expectation(json: [(try JSONPath(parsing: "$[0]"), Matcher([.exists(true)]))]).check(view, context: &ctx)
+        let results = try Expectation(json: [(try JSONPath(parsing: "$[0]"), Matcher([.exists(true)]))]).check(
+            view,
+            context: &ctx
+        )
         #expect(results.first?.actual.contains("nested deeper than 10 levels") == true)
     }
 
@@ -113,6 +169,8 @@ struct HTTPSemanticsCoreTests {
         #expect(config.defaults.maxBody == 2_097_152)
         #expect(config.defaults.jsonMaxDepth == 64)
         #expect(RondaConfig().defaults.maxBody == 32 << 20)
-        #expect(throws: (any Error).self) { try RondaConfig.parse("defaults:\n  json_max_depth: 100000\n", file: "ronda.yml") }
+        #expect(throws: (any Error).self) {
+            try RondaConfig.parse("defaults:\n  json_max_depth: 100000\n", file: "ronda.yml")
+        }
     }
 }

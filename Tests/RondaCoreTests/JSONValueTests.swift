@@ -5,8 +5,10 @@ import Testing
 
 struct JSONValueTests {
     @Test(arguments: [
-        (#""a\"b""#, "a\"b"), (#""\\""#, "\\"), (#""\/""#, "/"), (#""\b\f\n\r\t""#, "\u{8}\u{C}\n\r\t"), (#""\u00e9""#, "é"),
-        (#""\u00E9\u0041""#, "éA"), (#""\ud83d\ude00""#, "😀"), (#""\uD834\uDD1E""#, "𝄞"), (#""\u0000""#, "\u{0}"), (#""""#, ""),
+        (#""a\"b""#, "a\"b"), (#""\\""#, "\\"), (#""\/""#, "/"), (#""\b\f\n\r\t""#, "\u{8}\u{C}\n\r\t"),
+        (#""\u00e9""#, "é"),
+        (#""\u00E9\u0041""#, "éA"), (#""\ud83d\ude00""#, "😀"), (#""\uD834\uDD1E""#, "𝄞"), (#""\u0000""#, "\u{0}"),
+        (#""""#, ""),
         ("\"é😀\u{7F}\"", "é😀\u{7F}"), (#""\u2028""#, "\u{2028}"),
     ])
     func stringEscapes(_ text: String, _ expected: String) {
@@ -14,7 +16,8 @@ struct JSONValueTests {
     }
 
     @Test(arguments: [
-        #""\ud83d""#, #""\ude00""#, #""\ud83d\u0041""#, #""\ud83dx""#, #""\ud83d\ud83d""#, #""\x""#, #""\u12""#, #""\u12G4""#, #""\"#,
+        #""\ud83d""#, #""\ude00""#, #""\ud83d\u0041""#, #""\ud83dx""#, #""\ud83d\ud83d""#, #""\x""#, #""\u12""#,
+        #""\u12G4""#, #""\"#,
         "\"a\tb\"", "\"a\nb\"", "\"\u{1F}\"", #""abc"#, "'single'",
     ])
     func invalidStrings(_ text: String) {
@@ -22,8 +25,10 @@ struct JSONValueTests {
     }
 
     @Test(arguments: [
-        ("0", "int 0"), ("-0", "int 0"), ("42", "int 42"), ("-17", "int -17"), ("1.5", "double 1.5"), ("1e5", "double 100000.0"),
-        ("1E+2", "double 100.0"), ("1e-2", "double 0.01"), ("-0.5e1", "double -5.0"), ("9223372036854775807", "int 9223372036854775807"),
+        ("0", "int 0"), ("-0", "int 0"), ("42", "int 42"), ("-17", "int -17"), ("1.5", "double 1.5"),
+        ("1e5", "double 100000.0"),
+        ("1E+2", "double 100.0"), ("1e-2", "double 0.01"), ("-0.5e1", "double -5.0"),
+        ("9223372036854775807", "int 9223372036854775807"),
         ("9223372036854775808", "double 9.223372036854776e+18"), ("0.0", "double 0.0"), ("2.50", "double 2.5"),
     ])
     func numbers(_ text: String, _ expected: String) {
@@ -37,13 +42,17 @@ struct JSONValueTests {
         #expect(shown == expected, "\(text)")
     }
 
-    @Test(arguments: ["01", "-01", "00", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "1.2.3", "NaN", "Infinity", "-Infinity", "1e400", "--1", "1 2"])
+    @Test(arguments: [
+        "01", "-01", "00", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "1.2.3", "NaN", "Infinity", "-Infinity", "1e400",
+        "--1", "1 2",
+    ])
     func invalidNumbers(_ text: String) {
         #expect(JSONValue.parse(text) == nil, "\(text)")
     }
 
     @Test(arguments: [
-        "", " ", "{} x", "[1,]", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{a: 1}", "{1: 2}", "nul", "truex", "True", "[", "]", "{", "}", "[1}",
+        "", " ", "{} x", "[1,]", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{a: 1}", "{1: 2}", "nul", "truex", "True", "[",
+        "]", "{", "}", "[1}",
         "{\"a\":}", "// c\n1", "[1]]", "\u{FEFF}1", "\u{A0}1",
     ])
     func invalidDocuments(_ text: String) {
@@ -74,9 +83,12 @@ struct JSONValueTests {
         #expect(JSONValue.parse(nested(100_000, "[", "]")) == nil, "very deep input is rejected, not a crash")
     }
 
-    @Test(arguments: [
-        [0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xE2, 0x82, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0xFF], [0x22, 0xF8, 0x88, 0x80, 0x80, 0x80, 0x22],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xE2, 0x82, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22],
+            [0xFF], [0x22, 0xF8, 0x88, 0x80, 0x80, 0x80, 0x22],
+        ] as [[UInt8]]
+    )
     func invalidUTF8IsRejected(_ bytes: [UInt8]) {
         #expect(JSONValue.parse(bytes) == nil, "\(bytes)")
     }
@@ -87,7 +99,9 @@ struct JSONValueTests {
     }
 
     @Test func jsonTextIsCompactSortedAndEscaped() {
-        let value: JSONValue = ["b": [1, 2.5, nil, true], "a": "x\"y\\z\n\t\r\u{1}é", "c": ["z": 1, "y": .double(2.0)]]
+        let value: JSONValue = [
+            "b": [1, 2.5, nil, true], "a": "x\"y\\z\n\t\r\u{1}é", "c": ["z": 1, "y": .double(2.0)],
+        ]
         #expect(value.jsonText() == #"{"a":"x\"y\\z\n\t\r\u0001é","b":[1,2.5,null,true],"c":{"y":2,"z":1}}"#)
         #expect(JSONValue.double(.infinity).jsonText() == "null")
         #expect(JSONValue.double(.nan).jsonText() == "null")
@@ -100,22 +114,25 @@ struct JSONValueTests {
 
     @Test func prettyText() {
         let value: JSONValue = ["a": [1, ["b": nil]], "c": [], "d": [:]]
-        #expect(value.jsonText(pretty: true) == """
-        {
-          "a": [
-            1,
-            {
-              "b": null
-            }
-          ],
-          "c": [],
-          "d": {}
-        }
-        """)
+        #expect(
+            value.jsonText(pretty: true) == """
+                {
+                  "a": [
+                    1,
+                    {
+                      "b": null
+                    }
+                  ],
+                  "c": [],
+                  "d": {}
+                }
+                """
+        )
     }
 
     @Test(arguments: [
-        #"{"a":[1,2.5,-3,null,true,false,"x"],"b":{"c":{}},"d":[]}"#, #""\u0001\u001f é 😀 \"\\""#, "[9223372036854775807,-9223372036854775808]",
+        #"{"a":[1,2.5,-3,null,true,false,"x"],"b":{"c":{}},"d":[]}"#, #""\u0001\u001f é 😀 \"\\""#,
+        "[9223372036854775807,-9223372036854775808]",
         "[0.1,1e+20,1.5e-07]", #"{"":""}"#,
     ])
     func roundTrip(_ text: String) throws {
@@ -165,10 +182,14 @@ struct JSONValueTests {
     }
 
     @Test(arguments: [
-        (JSONValue.null, "null", false, ""), (.bool(true), "boolean", true, "true"), (.bool(false), "boolean", false, "false"),
-        (.int(0), "integer", false, "0"), (.int(-3), "integer", true, "-3"), (.double(0), "number", false, "0"), (.double(2.5), "number", true, "2.5"),
-        (.double(3), "number", true, "3"), (.string(""), "string", false, ""), (.string("x"), "string", true, "x"), (.array([]), "array", false, "[]"),
-        (.array([1]), "array", true, "[1]"), (.object([:]), "object", false, "{}"), (.object(["a": 1]), "object", true, #"{"a":1}"#),
+        (JSONValue.null, "null", false, ""), (.bool(true), "boolean", true, "true"),
+        (.bool(false), "boolean", false, "false"),
+        (.int(0), "integer", false, "0"), (.int(-3), "integer", true, "-3"), (.double(0), "number", false, "0"),
+        (.double(2.5), "number", true, "2.5"),
+        (.double(3), "number", true, "3"), (.string(""), "string", false, ""), (.string("x"), "string", true, "x"),
+        (.array([]), "array", false, "[]"),
+        (.array([1]), "array", true, "[1]"), (.object([:]), "object", false, "{}"),
+        (.object(["a": 1]), "object", true, #"{"a":1}"#),
         (.double(1e16), "number", true, "1e+16"),
     ])
     func typeTruthInterpolation(_ value: JSONValue, _ type: String, _ truthy: Bool, _ text: String) {

@@ -88,15 +88,23 @@ struct LangExpressionTests {
         #expect(absent.map(\.passed) == [false])
         #expect(absent[0].message == "expected json $.note exists true, got absent")
         let equal = Matcher([.compare("==", .value(5))])
-        #expect(try equal.check(subject: "json $.n", actual: .null, context: &context)[0].message == "expected json $.n 5, got null")
-        #expect(try equal.check(subject: "json $.n", actual: nil, context: &context)[0].message == "expected json $.n 5, got absent")
+        #expect(
+            try equal.check(subject: "json $.n", actual: .null, context: &context)[0].message
+                == "expected json $.n 5, got null"
+        )
+        #expect(
+            try equal.check(subject: "json $.n", actual: nil, context: &context)[0].message
+                == "expected json $.n 5, got absent"
+        )
         let type = try Matcher([.type("null")]).check(subject: "json $.n", actual: nil, context: &context)
         #expect(type[0].actual == "absent" && !type[0].passed)
     }
 
     @Test func typeIntegerAcceptsWholeNumbersAsTheSchemaDoes() throws {
         var context = EvaluationContext()
-        for (value, integer) in [(JSONValue.double(2.0), true), (.int(2), true), (.double(2.5), false), (.string("2"), false)] {
+        for (value, integer) in [
+            (JSONValue.double(2.0), true), (.int(2), true), (.double(2.5), false), (.string("2"), false),
+        ] {
             let matcher = try Matcher([.type("integer")]).check(subject: "v", actual: value, context: &context)
             let schema = Matcher.schemaResult(subject: "v", schema: ["type": "integer"], actual: value)
             #expect(matcher[0].passed == integer, "\(value)")
@@ -114,7 +122,8 @@ struct LangExpressionTests {
     }
 
     @Test func namedChecksCarryTheirNameIntoResultsAndMessages() throws {
-        let scenario = try CoreTestSupport.load("""
+        let scenario = try CoreTestSupport.load(
+            """
             scenario: N
             steps:
               - name: a
@@ -126,19 +135,31 @@ struct LangExpressionTests {
                   that:
                     - "status == 200"
                     - { total positive: "json.total > 0" }
-            """)
+            """
+        )
         let expect = scenario.steps[0].expect
         #expect(expect.json[0].matcher.name == "total is three")
-        #expect(expect.json[1].matcher == Matcher([.compare("==", .object([TemplateField(key: "name", value: .value("Ana"))]))]), "{name: …} alone is an expected object")
+        #expect(
+            expect.json[1].matcher
+                == Matcher([.compare("==", .object([TemplateField(key: "name", value: .value("Ana"))]))]),
+            "{name: …} alone is an expected object"
+        )
         #expect(expect.conditions.map(\.name) == [nil, "total positive"])
         var context = EvaluationContext()
-        let response = ResponseView(status: 200, headers: [], body: Array(#"{"total":-2,"user":{"name":"Ana"}}"#.utf8), duration: 0)
+        let response = ResponseView(
+            status: 200,
+            headers: [],
+            body: Array(#"{"total":-2,"user":{"name":"Ana"}}"#.utf8),
+            duration: 0
+        )
         let results = try expect.check(response, context: &context)
         let failed = results.filter { !$0.passed }
-        #expect(failed.map(\.message) == [
-            "total is three: expected json $.total 3, got -2",
-            "total positive: expected json.total > 0 is true, got false",
-        ])
+        #expect(
+            failed.map(\.message) == [
+                "total is three: expected json $.total 3, got -2",
+                "total positive: expected json.total > 0 is true, got false",
+            ]
+        )
         let decoded = try JSONDecoder().decode(AssertionResult.self, from: JSONEncoder().encode(failed[0]))
         #expect(decoded.name == "total is three", "stored results keep the name")
     }

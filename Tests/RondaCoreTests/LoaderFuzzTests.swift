@@ -132,20 +132,28 @@ struct LoaderFuzzTests {
         """,
     ]
 
-    static let punctuation: [String] = [":", "{", "}", "[", "]", "-", "|", ">", "&", "*", "!", "%", "@", "\"", "'", "#", ",", "?", "`"]
+    static let punctuation: [String] = [
+        ":", "{", "}", "[", "]", "-", "|", ">", "&", "*", "!", "%", "@", "\"", "'", "#", ",", "?", "`",
+    ]
     static let oddUnicode: [String] = [
-        "\u{FEFF}", "\u{200B}", "é", "e\u{301}", "😀", "👩‍👩‍👧", "\u{2028}", "\u{85}", "\u{FFFD}", "\u{202E}", "𝔘", "\r", "\t", "\u{0}",
+        "\u{FEFF}", "\u{200B}", "é", "e\u{301}", "😀", "👩‍👩‍👧", "\u{2028}", "\u{85}", "\u{FFFD}", "\u{202E}", "𝔘", "\r",
+        "\t", "\u{0}",
         "\u{7}", "\u{1B}", "\u{7F}", "\u{A0}", "ﬁ", "İ", "中文",
     ]
     static let templates: [String] = [
         "{{", "}}", "{{ }}", "{{ a", "a }}", "{{ a ==", "{{ 1 +", "{{ ((( }}", "{{ 'x }}", "{{ a.b[0] }}", "{{ env. }}",
-        "{{ fake.nope }}", "{{ fake.date(3) }}", "{{ x = 1 }}", "{{ [1, 2 }}", "{{ {{ }} }}", "{{ not }}", "{{ - - - 1 }}",
+        "{{ fake.nope }}", "{{ fake.date(3) }}", "{{ x = 1 }}", "{{ [1, 2 }}", "{{ {{ }} }}", "{{ not }}",
+        "{{ - - - 1 }}",
     ]
     static let tokens: [String] = [
-        "", "null", "~", "-1", "0", "1e309", "0x1F", "P7", "P0", "99999999999999999999999", "1.5s", "-5s", "10ms", "0s", "yes", "true",
-        "[]", "{}", "[1, 2", "{a: 1", "&anchor x", "*anchor", "!!binary aGk=", "!custom x", "$", "$.", "$..[", "$[?(@.a ==",
-        "$.a[1:2:3]", "$['a'", "((", "a.b.c", "get", "name", "steps", "- x", "|", ">-", "? key", "'unterminated", "\"unterminated",
-        "{{ env.X }}", "stripe", "wompi", "{ provider: wompi }", "[200, 999]", "{ json: \"$.x\", regex: \"(\" }", "\\", "---", "...",
+        "", "null", "~", "-1", "0", "1e309", "0x1F", "P7", "P0", "99999999999999999999999", "1.5s", "-5s", "10ms", "0s",
+        "yes", "true",
+        "[]", "{}", "[1, 2", "{a: 1", "&anchor x", "*anchor", "!!binary aGk=", "!custom x", "$", "$.", "$..[",
+        "$[?(@.a ==",
+        "$.a[1:2:3]", "$['a'", "((", "a.b.c", "get", "name", "steps", "- x", "|", ">-", "? key", "'unterminated",
+        "\"unterminated",
+        "{{ env.X }}", "stripe", "wompi", "{ provider: wompi }", "[200, 999]", "{ json: \"$.x\", regex: \"(\" }", "\\",
+        "---", "...",
     ]
 
     static func mutate(_ text: String, _ rng: inout Random) -> String {
@@ -167,7 +175,8 @@ struct LoaderFuzzTests {
             let l = rng.below(lines.count)
             lines.insert(lines[l], at: rng.below(lines.count + 1))
         case 2:
-            let a = rng.below(lines.count), b = rng.below(lines.count)
+            let a = rng.below(lines.count)
+            let b = rng.below(lines.count)
             lines.swapAt(a, b)
         case 3:
             let count = 1 + rng.below(6)
@@ -205,7 +214,10 @@ struct LoaderFuzzTests {
             insert(rng.pick(oddUnicode))
         case 11:
             let l = rng.below(lines.count)
-            let keys = ScenarioLoader.scenarioKeys + ScenarioLoader.stepKeys + ExpectationLoader.expectKeys + ["optional", "group", "provider", "until"]
+            let keys =
+                ScenarioLoader.scenarioKeys + ScenarioLoader.stepKeys + ExpectationLoader.expectKeys + [
+                    "optional", "group", "provider", "until",
+                ]
             if let colon = lines[l].firstIndex(of: ":") {
                 let indent = lines[l].prefix { $0 == " " || $0 == "-" }
                 lines[l] = indent + rng.pick(keys) + String(lines[l][colon...])
@@ -213,7 +225,10 @@ struct LoaderFuzzTests {
         case 12:
             let l = rng.below(lines.count)
             if let open = lines[l].range(of: "{{") {
-                lines[l].insert(contentsOf: rng.pick(["(", ")", "[", "'", "==", " and ", " not ", ".", "-", "#", "%", "\""]), at: open.upperBound)
+                lines[l].insert(
+                    contentsOf: rng.pick(["(", ")", "[", "'", "==", " and ", " not ", ".", "-", "#", "%", "\""]),
+                    at: open.upperBound
+                )
             } else {
                 insert(rng.pick(tokens))
             }
@@ -243,8 +258,11 @@ struct LoaderFuzzTests {
             do {
                 let scenario = try ScenarioLoader.parse(text, file: file)
                 accepted += 1
-                if scenario.name.isEmpty || scenario.steps.isEmpty { failures.append("#\(n): accepted without a name or steps") }
-                for issue in ScenarioValidator.validate(scenario, config: nil) where issue.location.line < 1 || issue.message.isEmpty {
+                if scenario.name.isEmpty || scenario.steps.isEmpty {
+                    failures.append("#\(n): accepted without a name or steps")
+                }
+                for issue in ScenarioValidator.validate(scenario, config: nil)
+                where issue.location.line < 1 || issue.message.isEmpty {
                     failures.append("#\(n): validator issue without a location: \(issue)")
                 }
             } catch {
@@ -260,17 +278,28 @@ struct LoaderFuzzTests {
                         outside += 1
                         if outsideExample.isEmpty { outsideExample = "\(issue)\n---\n\(text)\n---" }
                     }
-                    if issue.location.line < 1 || issue.location.column < 1 || issue.message.isEmpty || issue.location.file != file {
-                        failures.append("#\(n): bad issue \(issue.location.file):\(issue.location.line):\(issue.location.column) '\(issue.message)'\n---\n\(text)\n---")
+                    if issue.location.line < 1 || issue.location.column < 1 || issue.message.isEmpty
+                        || issue.location.file != file
+                    {
+                        failures.append(
+                            "#\(n): bad issue \(issue.location.file):\(issue.location.line):\(issue.location.column) '\(issue.message)'\n---\n\(text)\n---"
+                        )
                     }
                 }
             }
         }
         let elapsed = Date().timeIntervalSince(started)
-        print("LoaderFuzz shard \(shard): \(Self.casesPerShard) mutated files, \(accepted) accepted, \(rejected) rejected, \(outside) issues past the end of their line, \(String(format: "%.1f", elapsed)) s")
-        if !outsideExample.isEmpty { print("LoaderFuzz shard \(shard) first issue past the end of its line: \(outsideExample)") }
+        print(
+            "LoaderFuzz shard \(shard): \(Self.casesPerShard) mutated files, \(accepted) accepted, \(rejected) rejected, \(outside) issues past the end of their line, \(String(format: "%.1f", elapsed)) s"
+        )
+        if !outsideExample.isEmpty {
+            print("LoaderFuzz shard \(shard) first issue past the end of its line: \(outsideExample)")
+        }
         #expect(accepted + rejected == Self.casesPerShard)
-        #expect(failures.isEmpty, "\(failures.count) failures; first ones:\n\(failures.prefix(5).joined(separator: "\n"))")
+        #expect(
+            failures.isEmpty,
+            "\(failures.count) failures; first ones:\n\(failures.prefix(5).joined(separator: "\n"))"
+        )
     }
 
     @Test func seedsAreValid() throws {
@@ -280,7 +309,8 @@ struct LoaderFuzzTests {
     }
 
     @Test func mutationsAreDeterministic() {
-        var a = Random(state: 42), b = Random(state: 42)
+        var a = Random(state: 42)
+        var b = Random(state: 42)
         for _ in 0..<200 {
             #expect(Self.mutate(Self.seeds[1], &a) == Self.mutate(Self.seeds[1], &b))
         }

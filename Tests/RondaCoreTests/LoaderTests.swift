@@ -6,7 +6,11 @@ import Testing
 /// Helpers shared by the loader, validator, check and suite tests.
 enum CoreTestSupport {
     /// Parses scenario text or fails the test with every issue.
-    static func load(_ text: String, file: String = "test.yml", sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Scenario {
+    static func load(
+        _ text: String,
+        file: String = "test.yml",
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> Scenario {
         do {
             return try ScenarioLoader.parse(text, file: file)
         } catch {
@@ -16,7 +20,11 @@ enum CoreTestSupport {
     }
 
     /// The issues of a rejected scenario (records a test issue when it loads).
-    static func issues(_ text: String, file: String = "bad.yml", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [SourceIssue] {
+    static func issues(
+        _ text: String,
+        file: String = "bad.yml",
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> [SourceIssue] {
         do {
             _ = try ScenarioLoader.parse(text, file: file)
             Issue.record("expected the scenario to be rejected", sourceLocation: sourceLocation)
@@ -57,109 +65,109 @@ enum CoreTestSupport {
 struct LoaderTests {
     /// The DESIGN.md example, extended with every other feature of the scenario file.
     static let full = """
-    scenario: CreateAppointment
-    description: Books and cancels an appointment
-    module: appointments
-    priority: P0                      # P0..P3
-    tags: [smoke, booking]
-    as: receptionist
-    timeout: 300s
-    vars:
-      patient: "{{ fake.patient }}"
-      greeting: "Hola {{ patient.first_name }}"
-      count: 3
-      ratio: 1.5
-      enabled: true
-      nothing: null
-      quoted: "300"
-    cases:
-      - name: small
-        quantity: 1
-        discount: 0
-      - quantity: 10
-        discount: "{{ count * 5 }}"
-    steps:
-      - name: Search patient
-        get: /patients/api/search/
-        query: { q: "{{ patient.identification }}", page: 1 }
-        headers: { Accept: application/json, X-Trace: "t-{{ count }}" }
-        expect: { status: 200 }
-        capture: { patient_id: { json: "$.results[0].id", optional: true } }
-      - name: Create patient
-        if: "patient_id == null"
-        post: /patients/create/
-        form: "{{ patient }}"
-        expect: { status: [200, 201] }
-        capture: { patient_id: { json: "$.patient_id" } }
-      - name: Modules activated
-        get: /dashboard/modules/my-plan/
-        retry: { until: "body contains 'Activo'", timeout: 10s, interval: 500ms, max_attempts: 20 }
-      - name: Book
-        put: "/appointments/{{ patient_id }}/"
-        json:
-          patient: "{{ patient_id }}"
-          slots: [1, 2, "{{ count }}"]
-          note: plain text
-        expect:
-          status: 201
-          headers: { Content-Type: { contains: json } }
-          json:
-            "$.id": { exists: true, type: integer }
-            "$.items": { length: { ">=": 1 } }
-            "$.total": 42
-            "$.state": { in: [booked, pending] }
-          body: { contains: booked, not_contains: error }
-          schema: { type: object, required: [id] }
-          response_time: { "<": 2s }
-          that: ["status == 201", "json.id > 0"]
-        capture:
-          appointment_id: "$.id"
-          token: { regex: "token=([a-z0-9]+)" }
-          second: { regex: "(a)(b)", group: 2 }
-          location: { header: Location }
-          session: { cookie: sessionid }
-          code: { status: true }
-          raw: { body: true }
-        follow_redirects: false
-        max_redirects: 3
-        timeout: 5s
-      - name: Upload
-        patch: /files/
-        multipart:
-          title: "Report {{ count }}"
-          file: { content: "a,b\\n1,2", filename: report.csv, content_type: text/csv }
-      - name: Raw
-        delete: /raw/
-        body: "<xml>{{ count }}</xml>"
-        content_type: application/xml
-      - name: Head
-        head: /health
-      - name: Options
-        options: /anything
-      - name: Stripe webhook
-        post: /webhooks/stripe/
-        json: { type: payment_intent.succeeded }
-        webhook: { provider: stripe, secret: "{{ env.STRIPE_WEBHOOK_SECRET }}", timestamp: "{{ 1700000000 }}" }
-      - name: Wompi webhook
-        post: /webhooks/wompi/
-        json: { data: { transaction: { id: t1, status: APPROVED, amount_in_cents: 100 } } }
-        webhook:
-          provider: wompi
-          secret: "{{ env.WOMPI_EVENTS_SECRET }}"
-          properties: [transaction.id, transaction.status, transaction.amount_in_cents]
-      - name: MercadoPago webhook
-        post: /webhooks/mercadopago/
-        json: { data: { id: "123" } }
-        webhook: { provider: MercadoPago, secret: "{{ env.MP_SECRET }}", data_id: "123", request_id: "req-1" }
-      - name: Generic webhook
-        post: /webhooks/generic/
-        body: "{}"
-        webhook: { provider: hmac, secret: "{{ env.HMAC_SECRET }}", header: X-Hub-Signature }
-    teardown:                         # always runs, even after a failure
-      - name: Cancel appointment
-        if: "appointment_id != null"
-        post: "/appointments/{{ appointment_id }}/cancel/"
-    """
+        scenario: CreateAppointment
+        description: Books and cancels an appointment
+        module: appointments
+        priority: P0                      # P0..P3
+        tags: [smoke, booking]
+        as: receptionist
+        timeout: 300s
+        vars:
+          patient: "{{ fake.patient }}"
+          greeting: "Hola {{ patient.first_name }}"
+          count: 3
+          ratio: 1.5
+          enabled: true
+          nothing: null
+          quoted: "300"
+        cases:
+          - name: small
+            quantity: 1
+            discount: 0
+          - quantity: 10
+            discount: "{{ count * 5 }}"
+        steps:
+          - name: Search patient
+            get: /patients/api/search/
+            query: { q: "{{ patient.identification }}", page: 1 }
+            headers: { Accept: application/json, X-Trace: "t-{{ count }}" }
+            expect: { status: 200 }
+            capture: { patient_id: { json: "$.results[0].id", optional: true } }
+          - name: Create patient
+            if: "patient_id == null"
+            post: /patients/create/
+            form: "{{ patient }}"
+            expect: { status: [200, 201] }
+            capture: { patient_id: { json: "$.patient_id" } }
+          - name: Modules activated
+            get: /dashboard/modules/my-plan/
+            retry: { until: "body contains 'Activo'", timeout: 10s, interval: 500ms, max_attempts: 20 }
+          - name: Book
+            put: "/appointments/{{ patient_id }}/"
+            json:
+              patient: "{{ patient_id }}"
+              slots: [1, 2, "{{ count }}"]
+              note: plain text
+            expect:
+              status: 201
+              headers: { Content-Type: { contains: json } }
+              json:
+                "$.id": { exists: true, type: integer }
+                "$.items": { length: { ">=": 1 } }
+                "$.total": 42
+                "$.state": { in: [booked, pending] }
+              body: { contains: booked, not_contains: error }
+              schema: { type: object, required: [id] }
+              response_time: { "<": 2s }
+              that: ["status == 201", "json.id > 0"]
+            capture:
+              appointment_id: "$.id"
+              token: { regex: "token=([a-z0-9]+)" }
+              second: { regex: "(a)(b)", group: 2 }
+              location: { header: Location }
+              session: { cookie: sessionid }
+              code: { status: true }
+              raw: { body: true }
+            follow_redirects: false
+            max_redirects: 3
+            timeout: 5s
+          - name: Upload
+            patch: /files/
+            multipart:
+              title: "Report {{ count }}"
+              file: { content: "a,b\\n1,2", filename: report.csv, content_type: text/csv }
+          - name: Raw
+            delete: /raw/
+            body: "<xml>{{ count }}</xml>"
+            content_type: application/xml
+          - name: Head
+            head: /health
+          - name: Options
+            options: /anything
+          - name: Stripe webhook
+            post: /webhooks/stripe/
+            json: { type: payment_intent.succeeded }
+            webhook: { provider: stripe, secret: "{{ env.STRIPE_WEBHOOK_SECRET }}", timestamp: "{{ 1700000000 }}" }
+          - name: Wompi webhook
+            post: /webhooks/wompi/
+            json: { data: { transaction: { id: t1, status: APPROVED, amount_in_cents: 100 } } }
+            webhook:
+              provider: wompi
+              secret: "{{ env.WOMPI_EVENTS_SECRET }}"
+              properties: [transaction.id, transaction.status, transaction.amount_in_cents]
+          - name: MercadoPago webhook
+            post: /webhooks/mercadopago/
+            json: { data: { id: "123" } }
+            webhook: { provider: MercadoPago, secret: "{{ env.MP_SECRET }}", data_id: "123", request_id: "req-1" }
+          - name: Generic webhook
+            post: /webhooks/generic/
+            body: "{}"
+            webhook: { provider: hmac, secret: "{{ env.HMAC_SECRET }}", header: X-Hub-Signature }
+        teardown:                         # always runs, even after a failure
+          - name: Cancel appointment
+            if: "appointment_id != null"
+            post: "/appointments/{{ appointment_id }}/cancel/"
+        """
 
     @Test func topLevelFields() throws {
         let s = try CoreTestSupport.load(Self.full, file: "scenarios/appointments.yml")
@@ -172,11 +180,17 @@ struct LoaderTests {
         #expect(s.timeout == .seconds(300))
         #expect(s.file == "scenarios/appointments.yml")
         #expect(s.location.line == 1 && s.location.column == 1)
-        #expect(s.steps.map(\.name) == [
-            "Search patient", "Create patient", "Modules activated", "Book", "Upload", "Raw", "Head", "Options",
-            "Stripe webhook", "Wompi webhook", "MercadoPago webhook", "Generic webhook",
-        ])
-        #expect(s.steps.map(\.method) == ["GET", "POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "POST", "POST", "POST", "POST"])
+        #expect(
+            s.steps.map(\.name) == [
+                "Search patient", "Create patient", "Modules activated", "Book", "Upload", "Raw", "Head", "Options",
+                "Stripe webhook", "Wompi webhook", "MercadoPago webhook", "Generic webhook",
+            ]
+        )
+        #expect(
+            s.steps.map(\.method) == [
+                "GET", "POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "POST", "POST", "POST", "POST",
+            ]
+        )
         #expect(s.teardown.map(\.name) == ["Cancel appointment"])
         #expect(s.teardown[0].path.source == "/appointments/{{ appointment_id }}/cancel/")
         #expect(s.teardown[0].conditionSource == "appointment_id != null")
@@ -249,7 +263,10 @@ struct LoaderTests {
             return
         }
         #expect(fields.map(\.key) == ["patient", "slots", "note"])
-        #expect(fields[1].value == .array([.value(.int(1)), .value(.int(2)), .template(try CoreTestSupport.template("{{ count }}"))]))
+        #expect(
+            fields[1].value
+                == .array([.value(.int(1)), .value(.int(2)), .template(try CoreTestSupport.template("{{ count }}"))])
+        )
         #expect(fields[2].value == .value(.string("plain text")))
 
         let e = step.expect
@@ -266,11 +283,16 @@ struct LoaderTests {
         #expect(e.responseTime == Matcher([.compare("<", .value(.double(2000)))]), "2s is 2000 ms")
         #expect(e.conditions.map(\.source) == ["status == 201", "json.id > 0"])
 
-        #expect(step.captures.map(\.name) == ["appointment_id", "token", "second", "location", "session", "code", "raw"])
-        #expect(step.captures.map(\.source) == [
-            .json(try JSONPath(parsing: "$.id")), .regex("token=([a-z0-9]+)", group: nil), .regex("(a)(b)", group: 2),
-            .header("Location"), .cookie("sessionid"), .status, .body,
-        ])
+        #expect(
+            step.captures.map(\.name) == ["appointment_id", "token", "second", "location", "session", "code", "raw"]
+        )
+        #expect(
+            step.captures.map(\.source) == [
+                .json(try JSONPath(parsing: "$.id")), .regex("token=([a-z0-9]+)", group: nil),
+                .regex("(a)(b)", group: 2),
+                .header("Location"), .cookie("sessionid"), .status, .body,
+            ]
+        )
         #expect(step.followRedirects == false)
         #expect(step.maxRedirects == 3)
         #expect(step.timeout == .seconds(5))
@@ -288,7 +310,10 @@ struct LoaderTests {
         #expect(parts[1].content.source == "a,b\n1,2")
         #expect(parts[1].filename?.source == "report.csv")
         #expect(parts[1].contentType == "text/csv")
-        #expect(s.steps[5].body == .raw(try CoreTestSupport.template("<xml>{{ count }}</xml>"), contentType: "application/xml"))
+        #expect(
+            s.steps[5].body
+                == .raw(try CoreTestSupport.template("<xml>{{ count }}</xml>"), contentType: "application/xml")
+        )
         #expect(s.steps[6].body == nil)
         #expect(s.steps[6].expect.isEmpty)
     }
@@ -316,12 +341,14 @@ struct LoaderTests {
     }
 
     @Test func defaultsWhenOmitted() throws {
-        let s = try CoreTestSupport.load("""
-        scenario: Minimal
-        steps:
-          - name: Home
-            get: /
-        """)
+        let s = try CoreTestSupport.load(
+            """
+            scenario: Minimal
+            steps:
+              - name: Home
+                get: /
+            """
+        )
         #expect(s.module == "default")
         #expect(s.priority == .p2)
         #expect(s.tags.isEmpty)
@@ -337,7 +364,8 @@ struct LoaderTests {
     }
 
     @Test(arguments: [
-        ("300s", 300.0), ("500ms", 0.5), ("2m", 120.0), ("1h", 3600.0), ("1.5s", 1.5), ("45", 45.0), ("0.25", 0.25), ("10 s", 10.0),
+        ("300s", 300.0), ("500ms", 0.5), ("2m", 120.0), ("1h", 3600.0), ("1.5s", 1.5), ("45", 45.0), ("0.25", 0.25),
+        ("10 s", 10.0),
     ])
     func durations(text: String, seconds: Double) throws {
         let s = try CoreTestSupport.load("scenario: D\ntimeout: \(text)\nsteps:\n  - name: a\n    get: /\n")
@@ -351,29 +379,42 @@ struct LoaderTests {
     }
 
     @Test func singleTagAndStatusScalar() throws {
-        let s = try CoreTestSupport.load("""
-        scenario: T
-        tags: nightly
-        steps:
-          - name: a
-            get: /
-            expect:
-              status: 204
-              response_time: 750
-              json: { "$.a": { "==": "{{ x }}" }, "$.b": [1, 2] }
-        """)
+        let s = try CoreTestSupport.load(
+            """
+            scenario: T
+            tags: nightly
+            steps:
+              - name: a
+                get: /
+                expect:
+                  status: 204
+                  response_time: 750
+                  json: { "$.a": { "==": "{{ x }}" }, "$.b": [1, 2] }
+            """
+        )
         #expect(s.tags == ["nightly"])
         #expect(s.steps[0].expect.status == [204])
-        #expect(s.steps[0].expect.responseTime == Matcher([.compare("==", .value(.double(750)))]), "a plain number means ms")
-        #expect(s.steps[0].expect.json[0].matcher == Matcher([.compare("==", .template(try CoreTestSupport.template("{{ x }}")))]))
-        #expect(s.steps[0].expect.json[1].matcher == Matcher([.compare("==", .array([.value(.int(1)), .value(.int(2))]))]))
+        #expect(
+            s.steps[0].expect.responseTime == Matcher([.compare("==", .value(.double(750)))]),
+            "a plain number means ms"
+        )
+        #expect(
+            s.steps[0].expect.json[0].matcher
+                == Matcher([.compare("==", .template(try CoreTestSupport.template("{{ x }}")))])
+        )
+        #expect(
+            s.steps[0].expect.json[1].matcher == Matcher([.compare("==", .array([.value(.int(1)), .value(.int(2))]))])
+        )
     }
 
     @Test func ifWrappedInBracesAndLoadFromDisk() throws {
         let dir = try CoreTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("s.yml")
-        try CoreTestSupport.write("scenario: Disk\nsteps:\n  - name: a\n    if: \"{{ x > 1 }}\"\n    get: /\n", to: file)
+        try CoreTestSupport.write(
+            "scenario: Disk\nsteps:\n  - name: a\n    if: \"{{ x > 1 }}\"\n    get: /\n",
+            to: file
+        )
         let s = try ScenarioLoader.load(file: file.path)
         #expect(s.file == file.path)
         #expect(s.steps[0].condition == (try CoreTestSupport.expression("x > 1")))
@@ -381,7 +422,9 @@ struct LoaderTests {
     }
 
     @Test func absoluteURLAndWindowsLineEndings() throws {
-        let s = try CoreTestSupport.load("scenario: CRLF\r\nsteps:\r\n  - name: a\r\n    get: https://example.com/x?y=1\r\n")
+        let s = try CoreTestSupport.load(
+            "scenario: CRLF\r\nsteps:\r\n  - name: a\r\n    get: https://example.com/x?y=1\r\n"
+        )
         #expect(s.steps[0].path.source == "https://example.com/x?y=1")
     }
 }

@@ -4,10 +4,14 @@ import Testing
 @testable import RondaCore
 
 struct ScenarioSchemaTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func theShippedFileIsTheSchemaRondaUses() throws {
-        let shipped = try String(contentsOf: Self.repository.appendingPathComponent("schema/scenario.schema.json"), encoding: .utf8)
+        let shipped = try String(
+            contentsOf: Self.repository.appendingPathComponent("schema/scenario.schema.json"),
+            encoding: .utf8
+        )
         let parsed = try #require(JSONValue.parse(shipped))
         #expect(JSONValue.parse(ScenarioSchema.text) == parsed)
         _ = try JSONSchemaValidator(schema: ScenarioSchema.value)

@@ -5,7 +5,8 @@ import Testing
 
 struct ScheduleConfigTests {
     @Test func schedulesAndTheRateLimitAreRead() throws {
-        let config = try RondaConfig.parse("""
+        let config = try RondaConfig.parse(
+            """
             schedules:
               smoke:
                 cron: "*/5 * * * *"
@@ -20,7 +21,9 @@ struct ScheduleConfigTests {
             rate_limit:
               requests_per_second: 20
               burst: 5
-            """, file: "ronda.yml")
+            """,
+            file: "ronda.yml"
+        )
         #expect(config.schedules.map(\.name) == ["smoke", "nightly"])
         let smoke = config.schedules[0]
         #expect(smoke.cron == "*/5 * * * *")

@@ -22,7 +22,12 @@ struct SigningTests {
     static let stripePayload = #"{"id":"evt_1","type":"payment_intent.succeeded"}"#
     static let wompiEvent: JSONValue = [
         "event": "transaction.updated",
-        "data": ["transaction": ["id": "1234-1610641025-49201", "status": "APPROVED", "amount_in_cents": 4_490_000, "reference": "Peña-001"]],
+        "data": [
+            "transaction": [
+                "id": "1234-1610641025-49201", "status": "APPROVED", "amount_in_cents": 4_490_000,
+                "reference": "Peña-001",
+            ]
+        ],
         "environment": "test",
     ]
 
@@ -34,21 +39,43 @@ struct SigningTests {
     //   hmac.new(b'hook_secret', b'{"alert":"CreateAppointment failed"}', hashlib.sha256).hexdigest()
 
     @Test func stripeVector() {
-        let header = StripeSignature.headerValue(payload: Self.stripePayload, secret: "whsec_test_secret", timestamp: 1_700_000_000)
+        let header = StripeSignature.headerValue(
+            payload: Self.stripePayload,
+            secret: "whsec_test_secret",
+            timestamp: 1_700_000_000
+        )
         #expect(header == "t=1700000000,v1=22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31")
     }
 
     @Test func wompiVector() throws {
-        let sum = try WompiSignature.checksum(event: Self.wompiEvent, properties: WompiSignature.defaultProperties, timestamp: 1_530_291_411, secret: "test_events_secret")
+        let sum = try WompiSignature.checksum(
+            event: Self.wompiEvent,
+            properties: WompiSignature.defaultProperties,
+            timestamp: 1_530_291_411,
+            secret: "test_events_secret"
+        )
         #expect(sum == "82D7B6FAE35F0DE10BB9186BE459D13D54D3752C4DEF83A41FB8CEEA85B53633")
     }
 
     @Test func mercadoPagoVector() {
-        let headers = MercadoPagoSignature.headers(dataID: "123456789", requestID: "bb56a2f1-6aae-46ac-982e-9dcd3581d08e", timestamp: 1_742_505_638_683, secret: "mp_secret")
-        #expect(headers["x-signature"] == "ts=1742505638683,v1=efacff0b9cacf8c79a024a1c8f4c6fd8e49e544a1a48b576e1baeb726e307196")
+        let headers = MercadoPagoSignature.headers(
+            dataID: "123456789",
+            requestID: "bb56a2f1-6aae-46ac-982e-9dcd3581d08e",
+            timestamp: 1_742_505_638_683,
+            secret: "mp_secret"
+        )
+        #expect(
+            headers["x-signature"]
+                == "ts=1742505638683,v1=efacff0b9cacf8c79a024a1c8f4c6fd8e49e544a1a48b576e1baeb726e307196"
+        )
         #expect(headers["x-request-id"] == "bb56a2f1-6aae-46ac-982e-9dcd3581d08e")
         // Alphanumeric ids are lower-cased in the manifest.
-        let upper = MercadoPagoSignature.signature(dataID: "ORD01JQ4S4KY8HWQ6NA5PXB65B3D3", requestID: "req-1", timestamp: "1700000000", secret: "mp_secret")
+        let upper = MercadoPagoSignature.signature(
+            dataID: "ORD01JQ4S4KY8HWQ6NA5PXB65B3D3",
+            requestID: "req-1",
+            timestamp: "1700000000",
+            secret: "mp_secret"
+        )
         #expect(upper == "b4e0f91587c1595b4775be88d753bfa214232e580a0f9fb7baf0a01de20d9115")
         #expect(MercadoPagoSignature.manifest(dataID: nil, requestID: "r", timestamp: "5") == "request-id:r;ts:5;")
     }
@@ -73,7 +100,12 @@ struct SigningTests {
     }
 
     @Test(.enabled(if: IndependentPython.isAvailable)) func wompiMatchesPython() throws {
-        let signed = try WompiSignature.sign(event: Self.wompiEvent, properties: ["transaction.id", "transaction.reference", "transaction.amount_in_cents"], timestamp: 1_712_345_678, secret: "test_events_ñ")
+        let signed = try WompiSignature.sign(
+            event: Self.wompiEvent,
+            properties: ["transaction.id", "transaction.reference", "transaction.amount_in_cents"],
+            timestamp: 1_712_345_678,
+            secret: "test_events_ñ"
+        )
         // Python reads the signed body the way a Wompi receiver does and recomputes the checksum.
         let script = """
             import hashlib, json, sys
@@ -99,8 +131,15 @@ struct SigningTests {
             manifest = f"id:{data_id.lower()};request-id:{request_id};ts:{ts};"
             print(hmac.new(secret.encode(), manifest.encode(), hashlib.sha256).hexdigest())
             """
-        let python = try #require(try IndependentPython.run(script, ["PAY123abc", "req-42", "1712345678", "mp_secret"]))
-        let headers = MercadoPagoSignature.headers(dataID: "PAY123abc", requestID: "req-42", timestamp: 1_712_345_678, secret: "mp_secret")
+        let python = try #require(
+            try IndependentPython.run(script, ["PAY123abc", "req-42", "1712345678", "mp_secret"])
+        )
+        let headers = MercadoPagoSignature.headers(
+            dataID: "PAY123abc",
+            requestID: "req-42",
+            timestamp: 1_712_345_678,
+            secret: "mp_secret"
+        )
         #expect(headers["x-signature"] == "ts=1712345678,v1=\(python)")
     }
 
@@ -127,20 +166,48 @@ struct SigningTests {
         #expect(!StripeSignature.verify(payload: Self.stripePayload, header: "v1=abc", secret: secret))
         #expect(!StripeSignature.verify(payload: Self.stripePayload, header: "", secret: secret))
         // Several v1 entries (secret rotation): one valid one is enough.
-        #expect(StripeSignature.verify(payload: Self.stripePayload, header: "t=1700000000,v1=deadbeef," + header.split(separator: ",")[1], secret: secret))
+        #expect(
+            StripeSignature.verify(
+                payload: Self.stripePayload,
+                header: "t=1700000000,v1=deadbeef," + header.split(separator: ",")[1],
+                secret: secret
+            )
+        )
         // Tolerance.
-        #expect(StripeSignature.verify(payload: Self.stripePayload, header: header, secret: secret, tolerance: 300, now: 1_700_000_200))
-        #expect(!StripeSignature.verify(payload: Self.stripePayload, header: header, secret: secret, tolerance: 300, now: 1_700_000_301))
+        #expect(
+            StripeSignature.verify(
+                payload: Self.stripePayload,
+                header: header,
+                secret: secret,
+                tolerance: 300,
+                now: 1_700_000_200
+            )
+        )
+        #expect(
+            !StripeSignature.verify(
+                payload: Self.stripePayload,
+                header: header,
+                secret: secret,
+                tolerance: 300,
+                now: 1_700_000_301
+            )
+        )
     }
 
     @Test func wompiVerifiesAndRejectsTampering() throws {
         let signed = try WompiSignature.sign(event: Self.wompiEvent, timestamp: 1_530_291_411, secret: "s3cret")
-        #expect(signed["signature"]?["properties"] == ["transaction.id", "transaction.status", "transaction.amount_in_cents"])
+        #expect(
+            signed["signature"]?["properties"] == [
+                "transaction.id", "transaction.status", "transaction.amount_in_cents",
+            ]
+        )
         #expect(signed["event"] == "transaction.updated")
         #expect(WompiSignature.verify(event: signed, secret: "s3cret"))
         #expect(!WompiSignature.verify(event: signed, secret: "wrong"))
 
-        guard case .object(var fields) = signed, case .object(var data) = fields["data"], case .object(var transaction) = data["transaction"] else {
+        guard case .object(var fields) = signed, case .object(var data) = fields["data"],
+            case .object(var transaction) = data["transaction"]
+        else {
             Issue.record("unexpected shape")
             return
         }
@@ -155,8 +222,12 @@ struct SigningTests {
         // The checksum may come from the X-Event-Checksum header instead, in either hex case.
         let checksum = try #require(signed["signature"]?["checksum"]?.stringValue)
         var headerOnly = signed.objectValue ?? [:]
-        headerOnly["signature"] = ["properties": ["transaction.id", "transaction.status", "transaction.amount_in_cents"]]
-        #expect(WompiSignature.verify(event: .object(headerOnly), secret: "s3cret", headerChecksum: checksum.lowercased()))
+        headerOnly["signature"] = [
+            "properties": ["transaction.id", "transaction.status", "transaction.amount_in_cents"]
+        ]
+        #expect(
+            WompiSignature.verify(event: .object(headerOnly), secret: "s3cret", headerChecksum: checksum.lowercased())
+        )
     }
 
     @Test func wompiRejectsUnsignableEvents() {
@@ -165,9 +236,13 @@ struct SigningTests {
         }
         #expect(missing?.code == .missingProperty)
         #expect(missing?.message.contains("transaction.nope") == true)
-        let notObject = #expect(throws: SigningError.self) { try WompiSignature.sign(event: [1, 2], timestamp: 1, secret: "s") }
+        let notObject = #expect(throws: SigningError.self) {
+            try WompiSignature.sign(event: [1, 2], timestamp: 1, secret: "s")
+        }
         #expect(notObject?.code == .invalidBody)
-        let noData = #expect(throws: SigningError.self) { try WompiSignature.sign(event: ["event": "x"], timestamp: 1, secret: "s") }
+        let noData = #expect(throws: SigningError.self) {
+            try WompiSignature.sign(event: ["event": "x"], timestamp: 1, secret: "s")
+        }
         #expect(noData?.code == .invalidBody)
         #expect(throws: SigningError.self) {
             try WompiSignature.sign(event: Self.wompiEvent, properties: ["transaction"], timestamp: 1, secret: "s")
@@ -175,15 +250,44 @@ struct SigningTests {
     }
 
     @Test func mercadoPagoVerifiesAndRejectsTampering() {
-        let headers = MercadoPagoSignature.headers(dataID: "ABC123", requestID: "req-1", timestamp: 1_700_000_000, secret: "mp")
+        let headers = MercadoPagoSignature.headers(
+            dataID: "ABC123",
+            requestID: "req-1",
+            timestamp: 1_700_000_000,
+            secret: "mp"
+        )
         let signature = headers["x-signature"] ?? ""
-        #expect(MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-1", dataID: "abc123", secret: "mp"))
-        #expect(MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-1", dataID: "ABC123", secret: "mp"))
-        #expect(!MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-2", dataID: "abc123", secret: "mp"))
-        #expect(!MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-1", dataID: "abc124", secret: "mp"))
-        #expect(!MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-1", dataID: "abc123", secret: "other"))
-        #expect(!MercadoPagoSignature.verify(signatureHeader: "ts=1,v1=", requestID: "req-1", dataID: "abc123", secret: "mp"))
-        #expect(!MercadoPagoSignature.verify(signatureHeader: "garbage", requestID: "req-1", dataID: "abc123", secret: "mp"))
+        #expect(
+            MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-1", dataID: "abc123", secret: "mp")
+        )
+        #expect(
+            MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-1", dataID: "ABC123", secret: "mp")
+        )
+        #expect(
+            !MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-2", dataID: "abc123", secret: "mp")
+        )
+        #expect(
+            !MercadoPagoSignature.verify(signatureHeader: signature, requestID: "req-1", dataID: "abc124", secret: "mp")
+        )
+        #expect(
+            !MercadoPagoSignature.verify(
+                signatureHeader: signature,
+                requestID: "req-1",
+                dataID: "abc123",
+                secret: "other"
+            )
+        )
+        #expect(
+            !MercadoPagoSignature.verify(
+                signatureHeader: "ts=1,v1=",
+                requestID: "req-1",
+                dataID: "abc123",
+                secret: "mp"
+            )
+        )
+        #expect(
+            !MercadoPagoSignature.verify(signatureHeader: "garbage", requestID: "req-1", dataID: "abc123", secret: "mp")
+        )
     }
 
     @Test func genericVerifiesAndRejectsTampering() {
@@ -194,7 +298,10 @@ struct SigningTests {
         #expect(!GenericSignature.verify(body: body, header: value, secret: "k2"))
         #expect(!GenericSignature.verify(body: #"{"ok":false}"#, header: value, secret: "k"))
         #expect(!GenericSignature.verify(body: body, header: String(value.dropFirst(7)), secret: "k"))
-        #expect(GenericSignature.headers(body: body, secret: "k", headerName: "X-Ronda-Signature")["X-Ronda-Signature"] == value)
+        #expect(
+            GenericSignature.headers(body: body, secret: "k", headerName: "X-Ronda-Signature")["X-Ronda-Signature"]
+                == value
+        )
     }
 
     @Test func constantTimeCompare() {
@@ -210,23 +317,51 @@ struct SigningTests {
     func signerRoundTrips(provider: WebhookProvider) throws {
         let body: JSONValue = [
             "type": "payment", "action": "payment.updated",
-            "data": ["id": "987654", "transaction": ["id": "tx-1", "status": "APPROVED", "amount_in_cents": 15_000_000]],
+            "data": [
+                "id": "987654", "transaction": ["id": "tx-1", "status": "APPROVED", "amount_in_cents": 15_000_000],
+            ],
         ]
         let options = WebhookSigningOptions(mercadoPagoRequestID: "req-7", headerName: "X-Hub-Signature")
-        let signed = try WebhookSigner.sign(provider, body: body, secret: "sec", timestamp: 1_700_000_000, options: options)
+        let signed = try WebhookSigner.sign(
+            provider,
+            body: body,
+            secret: "sec",
+            timestamp: 1_700_000_000,
+            options: options
+        )
         #expect(!signed.headers.isEmpty)
-        #expect(WebhookSigner.verify(provider, body: signed.body, headers: signed.headers, secret: "sec", options: options))
+        #expect(
+            WebhookSigner.verify(provider, body: signed.body, headers: signed.headers, secret: "sec", options: options)
+        )
         // Header names match case-insensitively, as HTTP servers deliver them.
         let lowered = Dictionary(uniqueKeysWithValues: signed.headers.map { ($0.key.lowercased(), $0.value) })
         #expect(WebhookSigner.verify(provider, body: signed.body, headers: lowered, secret: "sec", options: options))
-        #expect(!WebhookSigner.verify(provider, body: signed.body, headers: signed.headers, secret: "nope", options: options))
+        #expect(
+            !WebhookSigner.verify(
+                provider,
+                body: signed.body,
+                headers: signed.headers,
+                secret: "nope",
+                options: options
+            )
+        )
         if provider != .mercadopago {  // Mercado Pago signs ids and headers, not the body.
             let tampered = signed.body.replacingOccurrences(of: "15000000", with: "15000001")
-            #expect(!WebhookSigner.verify(provider, body: tampered, headers: signed.headers, secret: "sec", options: options))
+            #expect(
+                !WebhookSigner.verify(
+                    provider,
+                    body: tampered,
+                    headers: signed.headers,
+                    secret: "sec",
+                    options: options
+                )
+            )
         }
         if provider == .wompi {  // Wompi's signature travels in the body; the header only repeats it.
             #expect(WebhookSigner.verify(provider, body: signed.body, headers: [:], secret: "sec", options: options))
-            #expect(!WebhookSigner.verify(provider, body: body.jsonText(), headers: [:], secret: "sec", options: options))
+            #expect(
+                !WebhookSigner.verify(provider, body: body.jsonText(), headers: [:], secret: "sec", options: options)
+            )
         } else {
             #expect(!WebhookSigner.verify(provider, body: signed.body, headers: [:], secret: "sec", options: options))
         }
@@ -235,7 +370,10 @@ struct SigningTests {
     @Test func signerDetails() throws {
         let stripe = try WebhookSigner.sign(.stripe, body: "raw text body", secret: "s", timestamp: 5)
         #expect(stripe.body == "raw text body")
-        #expect(stripe.headers["Stripe-Signature"] == StripeSignature.headerValue(payload: "raw text body", secret: "s", timestamp: 5))
+        #expect(
+            stripe.headers["Stripe-Signature"]
+                == StripeSignature.headerValue(payload: "raw text body", secret: "s", timestamp: 5)
+        )
 
         let wompi = try WebhookSigner.sign(.wompi, body: Self.wompiEvent, secret: "s", timestamp: 5)
         let event = try #require(JSONValue.parse(wompi.body))
@@ -243,11 +381,22 @@ struct SigningTests {
 
         let mp = try WebhookSigner.sign(.mercadopago, body: ["data": ["id": 42]], secret: "s", timestamp: 5)
         #expect(mp.headers["x-request-id"]?.isEmpty == false)
-        #expect(MercadoPagoSignature.verify(signatureHeader: mp.headers["x-signature"] ?? "", requestID: mp.headers["x-request-id"], dataID: "42", secret: "s"))
+        #expect(
+            MercadoPagoSignature.verify(
+                signatureHeader: mp.headers["x-signature"] ?? "",
+                requestID: mp.headers["x-request-id"],
+                dataID: "42",
+                secret: "s"
+            )
+        )
 
-        let emptySecret = #expect(throws: SigningError.self) { try WebhookSigner.sign(.generic, body: [:], secret: "", timestamp: 1) }
+        let emptySecret = #expect(throws: SigningError.self) {
+            try WebhookSigner.sign(.generic, body: [:], secret: "", timestamp: 1)
+        }
         #expect(emptySecret?.code == .missingInput)
-        let noID = #expect(throws: SigningError.self) { try WebhookSigner.sign(.mercadopago, body: ["data": [:]], secret: "s", timestamp: 1) }
+        let noID = #expect(throws: SigningError.self) {
+            try WebhookSigner.sign(.mercadopago, body: ["data": [:]], secret: "s", timestamp: 1)
+        }
         #expect(noID?.code == .missingInput)
     }
 }

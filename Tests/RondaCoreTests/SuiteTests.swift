@@ -4,7 +4,13 @@ import Testing
 @testable import RondaCore
 
 struct SuiteTests {
-    static func scenario(_ name: String, module: String = "default", priority: String = "P2", tags: [String] = [], extra: String = "") -> String {
+    static func scenario(
+        _ name: String,
+        module: String = "default",
+        priority: String = "P2",
+        tags: [String] = [],
+        extra: String = ""
+    ) -> String {
         """
         scenario: \(name)
         module: \(module)
@@ -23,8 +29,14 @@ struct SuiteTests {
     static func makeSuite() throws -> URL {
         let dir = try CoreTestSupport.temporaryDirectory()
         let files: [(String, String)] = [
-            ("appointments/create.yml", scenario("CreateAppointment", module: "appointments", priority: "P0", tags: ["smoke", "booking"])),
-            ("appointments/cancel.yaml", scenario("CancelAppointment", module: "appointments", priority: "P1", tags: ["booking"])),
+            (
+                "appointments/create.yml",
+                scenario("CreateAppointment", module: "appointments", priority: "P0", tags: ["smoke", "booking"])
+            ),
+            (
+                "appointments/cancel.yaml",
+                scenario("CancelAppointment", module: "appointments", priority: "P1", tags: ["booking"])
+            ),
             ("billing/invoice.yml", scenario("Invoice", module: "billing", priority: "P1", tags: ["smoke"])),
             ("billing/dup.yml", scenario("CreateAppointment", module: "billing")),
             ("root.yml", scenario("Root", priority: "P3")),
@@ -43,7 +55,9 @@ struct SuiteTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let suite = Suite.load([dir.path], config: nil)
         #expect(suite.scenarios.map(\.name).sorted() == ["CancelAppointment", "CreateAppointment", "Invoice", "Root"])
-        #expect(suite.scenarios.first { $0.name == "CreateAppointment" }?.file.hasSuffix("appointments/create.yml") == true)
+        #expect(
+            suite.scenarios.first { $0.name == "CreateAppointment" }?.file.hasSuffix("appointments/create.yml") == true
+        )
         #expect(suite.issues.count == 2, "\(suite.issues)")
         let broken = suite.issues.first { $0.location.file.hasSuffix("broken.yml") }
         #expect(broken?.location.line == 2)
@@ -51,14 +65,24 @@ struct SuiteTests {
         let dup = suite.issues.first { $0.location.file.hasSuffix("billing/dup.yml") }
         #expect(dup?.message.contains("scenario name 'CreateAppointment' is used by") == true, "\(suite.issues)")
         #expect(dup?.message.contains("appointments/create.yml") == true)
-        #expect(!suite.issues.contains { $0.location.file.contains("_login") || $0.location.file.contains("_drafts") || $0.location.file.contains(".hidden") || $0.location.file.hasSuffix(".txt") })
+        #expect(
+            !suite.issues.contains {
+                $0.location.file.contains("_login") || $0.location.file.contains("_drafts")
+                    || $0.location.file.contains(".hidden") || $0.location.file.hasSuffix(".txt")
+            }
+        )
     }
 
     @Test func filesAreLoadedInSortedOrder() throws {
         let dir = try Self.makeSuite()
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = Suite.scenarioFiles(in: dir.path).map { String($0.dropFirst(dir.path.count + 1)) }
-        #expect(files == ["appointments/cancel.yaml", "appointments/create.yml", "billing/dup.yml", "billing/invoice.yml", "broken.yml", "root.yml"])
+        #expect(
+            files == [
+                "appointments/cancel.yaml", "appointments/create.yml", "billing/dup.yml", "billing/invoice.yml",
+                "broken.yml", "root.yml",
+            ]
+        )
     }
 
     @Test func singleFilesAndMissingPaths() throws {
@@ -79,8 +103,14 @@ struct SuiteTests {
         let dir = try CoreTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try CoreTestSupport.write(Self.scenario("Ok"), to: dir.appendingPathComponent("ok.yml"))
-        try CoreTestSupport.write("scenario: Bad\nsteps:\n  - name: a\n    get: \"/{{ nope }}\"\n", to: dir.appendingPathComponent("bad.yml"))
-        try CoreTestSupport.write(Self.scenario("NeedsRole", extra: "as: ghost\n"), to: dir.appendingPathComponent("role.yml"))
+        try CoreTestSupport.write(
+            "scenario: Bad\nsteps:\n  - name: a\n    get: \"/{{ nope }}\"\n",
+            to: dir.appendingPathComponent("bad.yml")
+        )
+        try CoreTestSupport.write(
+            Self.scenario("NeedsRole", extra: "as: ghost\n"),
+            to: dir.appendingPathComponent("role.yml")
+        )
         var config = RondaConfig()
         config.roles["admin"] = RondaConfig.Role(name: "admin", login: Scenario(name: "login"), fields: [])
         let suite = Suite.load([dir.path], config: config)
@@ -89,7 +119,10 @@ struct SuiteTests {
         #expect(suite.issues.contains { $0.location.file.hasSuffix("bad.yml") && $0.message.contains("'nope'") })
         #expect(suite.issues.contains { $0.location.file.hasSuffix("role.yml") && $0.message.contains("as: ghost") })
         let lenient = Suite.load([dir.path], config: nil)
-        #expect(lenient.scenarios.map(\.name).sorted() == ["NeedsRole", "Ok"], "roles are only checked against a configuration")
+        #expect(
+            lenient.scenarios.map(\.name).sorted() == ["NeedsRole", "Ok"],
+            "roles are only checked against a configuration"
+        )
     }
 
     @Test func emptyFolder() throws {

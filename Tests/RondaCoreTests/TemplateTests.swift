@@ -6,13 +6,24 @@ import Testing
 struct TemplateTests {
     static let patient: JSONValue = ["first_name": "Ana", "identification": "1012345678", "age": 30]
 
-    func context(_ vars: [String: JSONValue] = [:], strict: Bool = true, env: [String: String] = [:]) -> EvaluationContext {
+    func context(
+        _ vars: [String: JSONValue] = [:],
+        strict: Bool = true,
+        env: [String: String] = [:]
+    ) -> EvaluationContext {
         EvaluationContext(
-            variables: ["patient": Self.patient, "count": 3, "ratio": 1.5, "items": [1, 2], "nothing": .null, "flag": true]
-                .merging(vars) { _, new in new },
+            variables: [
+                "patient": Self.patient, "count": 3, "ratio": 1.5, "items": [1, 2], "nothing": .null, "flag": true,
+            ]
+            .merging(vars) { _, new in new },
             environment: { env[$0] },
-            fake: FakeData(seed: 1, today: Date(timeIntervalSince1970: 1_768_575_600), timeZone: TimeZone(identifier: "UTC")!),
-            strict: strict)
+            fake: FakeData(
+                seed: 1,
+                today: Date(timeIntervalSince1970: 1_768_575_600),
+                timeZone: TimeZone(identifier: "UTC")!
+            ),
+            strict: strict
+        )
     }
 
     func render(_ text: String, strict: Bool = true, env: [String: String] = [:]) throws -> JSONValue {
@@ -21,8 +32,10 @@ struct TemplateTests {
     }
 
     @Test(arguments: [
-        ("{{ patient }}", #"{"first_name": "Ana", "identification": "1012345678", "age": 30}"#), ("{{ count }}", "3"), ("{{ ratio }}", "1.5"),
-        ("{{ items }}", "[1, 2]"), ("{{ nothing }}", "null"), ("{{ flag }}", "true"), ("  {{ count }}  ", #""  3  ""#), ("{{count}}", "3"),
+        ("{{ patient }}", #"{"first_name": "Ana", "identification": "1012345678", "age": 30}"#), ("{{ count }}", "3"),
+        ("{{ ratio }}", "1.5"),
+        ("{{ items }}", "[1, 2]"), ("{{ nothing }}", "null"), ("{{ flag }}", "true"), ("  {{ count }}  ", #""  3  ""#),
+        ("{{count}}", "3"),
         ("{{ count + 1 }}", "4"), ("{{ 'a' }}", #""a""#),
     ])
     func singleExpressionRendersTheRawValue(_ text: String, _ expected: String) throws {
@@ -30,9 +43,12 @@ struct TemplateTests {
     }
 
     @Test(arguments: [
-        ("id-{{ count }}", "id-3"), ("{{ patient.first_name }} ({{ patient.age }})", "Ana (30)"), ("{{ count }}{{ count }}", "33"),
-        ("x={{ nothing }}.", "x=."), ("{{ flag }}/{{ ratio }}", "true/1.5"), ("p: {{ patient }}", #"p: {"age":30,"first_name":"Ana","identification":"1012345678"}"#),
-        ("list {{ items }}", "list [1,2]"), ("/a/{{ count * 2 }}/b/{{ 'x' + count }}", "/a/6/b/x3"), ("no braces", "no braces"),
+        ("id-{{ count }}", "id-3"), ("{{ patient.first_name }} ({{ patient.age }})", "Ana (30)"),
+        ("{{ count }}{{ count }}", "33"),
+        ("x={{ nothing }}.", "x=."), ("{{ flag }}/{{ ratio }}", "true/1.5"),
+        ("p: {{ patient }}", #"p: {"age":30,"first_name":"Ana","identification":"1012345678"}"#),
+        ("list {{ items }}", "list [1,2]"), ("/a/{{ count * 2 }}/b/{{ 'x' + count }}", "/a/6/b/x3"),
+        ("no braces", "no braces"),
         ("a }} b", "a }} b"), ("{{ 2.0 }}|{{ 0.5 }}", "2|0.5"),
     ])
     func mixedTextInterpolates(_ text: String, _ expected: String) throws {
@@ -77,7 +93,8 @@ struct TemplateTests {
             try Template(parsing: "/x/{{ missing.id }}").render(in: &ctx)
         } throws: { error in
             guard let e = error as? EvaluationError else { return false }
-            return e.code == .unknownVariable && e.message.hasPrefix("in {{ missing.id }}: ") && e.message.contains("'missing'")
+            return e.code == .unknownVariable && e.message.hasPrefix("in {{ missing.id }}: ")
+                && e.message.contains("'missing'")
         }
         #expect {
             try Template(parsing: "{{ env.NOPE }}").render(in: &ctx)
@@ -87,9 +104,12 @@ struct TemplateTests {
     }
 
     @Test(arguments: [
-        ("abc {{ x", 4, "'{{' is not closed"), ("{{ }}", 0, "empty '{{ }}'"), ("ab{{}}", 2, "empty"), ("{{ a = b }}", 5, "'=' is not an operator"),
-        ("ab{{ a == }}", 10, "expected a value"), ("{{ a }} and {{ b = c }}", 17, "'=' is not an operator"), ("ñ{{ a = b }}", 6, "'='"),
-        ("{{ 'x }}", 3, "unterminated string"), ("{{ a }} {{", 8, "not closed"), ("{{ {{ a }} }}", 3, "unexpected character '{'"),
+        ("abc {{ x", 4, "'{{' is not closed"), ("{{ }}", 0, "empty '{{ }}'"), ("ab{{}}", 2, "empty"),
+        ("{{ a = b }}", 5, "'=' is not an operator"),
+        ("ab{{ a == }}", 10, "expected a value"), ("{{ a }} and {{ b = c }}", 17, "'=' is not an operator"),
+        ("ñ{{ a = b }}", 6, "'='"),
+        ("{{ 'x }}", 3, "unterminated string"), ("{{ a }} {{", 8, "not closed"),
+        ("{{ {{ a }} }}", 3, "unexpected character '{'"),
         ("{{ 1e3 }}", 4, "unexpected 'e3'"),
     ])
     func syntaxErrorsHaveOffsets(_ text: String, _ offset: Int, _ message: String) {
@@ -97,7 +117,9 @@ struct TemplateTests {
             try Template(parsing: text)
         } throws: { error in
             guard let e = error as? ExpressionSyntaxError else { return false }
-            if e.offset != offset || !e.message.contains(message) { Issue.record("\(text): offset \(e.offset) '\(e.message)'") }
+            if e.offset != offset || !e.message.contains(message) {
+                Issue.record("\(text): offset \(e.offset) '\(e.message)'")
+            }
             return true
         }
     }
@@ -116,7 +138,10 @@ struct TemplateTests {
     }
 
     @Test func variablesAndEnvironmentNames() throws {
-        let t = try Template(parsing: "{{ a.b }}/{{ c[d] }}/{{ env.SECRET }}/{{ fake.name }}/{{ length(e) + fake.int(f, 3) }}/{{ 'lit' }}/{{ env.OTHER }}")
+        let t = try Template(
+            parsing:
+                "{{ a.b }}/{{ c[d] }}/{{ env.SECRET }}/{{ fake.name }}/{{ length(e) + fake.int(f, 3) }}/{{ 'lit' }}/{{ env.OTHER }}"
+        )
         #expect(t.variables == ["a", "c", "d", "e", "f"])
         #expect(t.environmentNames == ["SECRET", "OTHER"])
         #expect(try Template(parsing: "plain").variables.isEmpty)
@@ -127,12 +152,22 @@ struct TemplateTests {
         let value = TemplateValue.object([
             TemplateField(key: "name", value: .template(try Template(parsing: "{{ patient.first_name }}"))),
             TemplateField(key: "n", value: .value(7)),
-            TemplateField(key: "list", value: .array([.template(try Template(parsing: "{{ count }}")), .value("x"), .template(try Template(parsing: "#{{ count }}"))])),
+            TemplateField(
+                key: "list",
+                value: .array([
+                    .template(try Template(parsing: "{{ count }}")), .value("x"),
+                    .template(try Template(parsing: "#{{ count }}")),
+                ])
+            ),
             TemplateField(key: "who", value: .template(try Template(parsing: "{{ patient }}"))),
         ])
         var ctx = context()
         #expect(try value.render(in: &ctx) == ["name": "Ana", "n": 7, "list": [3, "x", "#3"], "who": Self.patient])
-        #expect(value.templates.map(\.source) == ["{{ patient.first_name }}", "{{ count }}", "#{{ count }}", "{{ patient }}"])
+        #expect(
+            value.templates.map(\.source) == [
+                "{{ patient.first_name }}", "{{ count }}", "#{{ count }}", "{{ patient }}",
+            ]
+        )
         #expect(TemplateValue.value(1).templates.isEmpty)
     }
 

@@ -11,9 +11,11 @@ extension Distributed {
     @Suite struct ClusterScriptTests {
         func script(_ arguments: [String], directory: String, name: String) async throws -> ChildProcess {
             let process = try ChildProcess(
-                "/bin/bash", [Checkout.root + "/ops/cluster.sh"] + arguments,
+                "/bin/bash",
+                [Checkout.root + "/ops/cluster.sh"] + arguments,
                 environment: ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME": NSTemporaryDirectory()],
-                logPath: directory + "-\(name).log")
+                logPath: directory + "-\(name).log"
+            )
             _ = await process.wait(timeout: .seconds(180))
             return process
         }
@@ -29,7 +31,11 @@ extension Distributed {
 
         @Test func theTopologyComesUpSchedulesARunAndServesAManualOne() async throws {
             let directory = try Checkout.temporaryDirectory("ronda-cluster")
-            let up = try await script(["up", directory, "--workers", "2", "--ronda", Checkout.ronda], directory: directory, name: "up")
+            let up = try await script(
+                ["up", directory, "--workers", "2", "--ronda", Checkout.ronda],
+                directory: directory,
+                name: "up"
+            )
             // Always taken down again: its processes are detached and would outlive the tests.
             do { try await exercise(up, directory: directory) } catch {
                 _ = try? await script(["down", directory, "--clean"], directory: directory, name: "down")
@@ -47,17 +53,22 @@ extension Distributed {
 
             // The coordinator's schedule (P0 every 5 minutes) created a run at once; the workers finish it.
             let store = try await StoreLocation.open(url: databaseURL, logger: Logger(label: "test"))
-            #expect(await eventually(120) {
-                let runs = (try? await store.recentRuns(limit: 10)) ?? []
-                return runs.contains { $0.schedule != nil && $0.status == .completed }
-            })
+            #expect(
+                await eventually(120) {
+                    let runs = (try? await store.recentRuns(limit: 10)) ?? []
+                    return runs.contains { $0.schedule != nil && $0.status == .completed }
+                }
+            )
             let scheduled = try #require(try await store.recentRuns(limit: 10).first { $0.schedule != nil })
             #expect(scheduled.totals.passed == scheduled.totals.scenarios && scheduled.totals.scenarios > 0)
 
             // A manual run through the same workers.
             let run = try ChildProcess(
-                Checkout.ronda, ["run", "--distributed", "--priority", "P0,P1", "--config", Checkout.root + "/ronda.yml"],
-                environment: environment, logPath: directory + "-run.log")
+                Checkout.ronda,
+                ["run", "--distributed", "--priority", "P0,P1", "--config", Checkout.root + "/ronda.yml"],
+                environment: environment,
+                logPath: directory + "-run.log"
+            )
             _ = await run.wait(timeout: .seconds(180))
             #expect(run.exitCode == 0, "\(run.log)")
             #expect(run.log.contains("0 failed, 0 errored"))

@@ -36,7 +36,12 @@ final class Topology: Sendable {
         let configuration = try RedisConfiguration(url: redis.url)
         queue = RedisJobQueue(configuration: configuration, options: .init(leaseTime: .seconds(2)))
         control = RedisControlPlane(configuration: configuration)
-        coordinator = RunCoordinator(store: store, queue: queue, control: control, logger: Logger(label: "test.coordinator"))
+        coordinator = RunCoordinator(
+            store: store,
+            queue: queue,
+            control: control,
+            logger: Logger(label: "test.coordinator")
+        )
     }
 
     /// What a worker process gets: the servers, and the demo app's passwords and secrets.
@@ -46,18 +51,30 @@ final class Topology: Sendable {
         environment["RONDA_DATABASE_URL"] = databaseURL
         environment["RONDA_BASE_URL"] = demo.baseURL
         environment["PATH"] = "/usr/bin:/bin"
-        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] { environment["LLVM_PROFILE_FILE"] = profile }
+        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] {
+            environment["LLVM_PROFILE_FILE"] = profile
+        }
         return environment
     }
 
     /// Starts `ronda worker --name NAME` with the bundled ronda.yml (plus `config` lines appended, if any).
     @discardableResult
-    func startWorker(_ name: String, concurrency: Int = 4, config extra: String = "", leaseTime: String? = nil) throws -> ChildProcess {
+    func startWorker(
+        _ name: String,
+        concurrency: Int = 4,
+        config extra: String = "",
+        leaseTime: String? = nil
+    ) throws -> ChildProcess {
         let config = extra.isEmpty ? Checkout.root + "/ronda.yml" : try writeConfig("ronda-\(name).yml", adding: extra)
         let process = try ChildProcess(
             Checkout.ronda,
-            ["worker", "--name", name, "--concurrency", String(concurrency), "--lease-time", leaseTime ?? self.leaseTime, "--config", config, "--log-level", "info"],
-            environment: environment, logPath: directory + "/\(name).log")
+            [
+                "worker", "--name", name, "--concurrency", String(concurrency), "--lease-time",
+                leaseTime ?? self.leaseTime, "--config", config, "--log-level", "info",
+            ],
+            environment: environment,
+            logPath: directory + "/\(name).log"
+        )
         workers.withLock { $0[name] = process }
         return process
     }
@@ -77,9 +94,13 @@ final class Topology: Sendable {
 
     /// Creates a manual run of `scenarios` against the demo app and enqueues its jobs.
     func startRun(_ scenarios: [ScenarioSnapshot], deadline: Double = 600) async throws -> RunRecord {
-        guard let run = try await coordinator.startRun(
-            scenarios, trigger: .manual, deadline: Date().addingTimeInterval(deadline),
-            variables: [Job.baseURLVariable: demo.baseURL])
+        guard
+            let run = try await coordinator.startRun(
+                scenarios,
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(deadline),
+                variables: [Job.baseURLVariable: demo.baseURL]
+            )
         else { throw ChildProcess.Failure(description: "the run was not created") }
         return run
     }
@@ -102,7 +123,9 @@ final class Topology: Sendable {
         }
         // More sweeps after the finalization must not finalize it again.
         for _ in 0..<3 {
-            if let report = try? await coordinator.sweep() { finalizations += report.finalized.filter { $0.id == run.id }.count }
+            if let report = try? await coordinator.sweep() {
+                finalizations += report.finalized.filter { $0.id == run.id }.count
+            }
         }
         return (count, finalizations)
     }
@@ -113,7 +136,8 @@ final class Topology: Sendable {
     func pausedHeartbeats(_ names: Set<String>, since: Date, seconds: Double = 30) async -> Bool {
         var seen: [String: Set<Date>] = [:]
         return await eventually(seconds) {
-            for info in (try? await control.liveWorkers()) ?? [] where names.contains(info.name) && info.paused == true && info.seenAt > since {
+            for info in (try? await control.liveWorkers()) ?? []
+            where names.contains(info.name) && info.paused == true && info.seenAt > since {
                 seen[info.name, default: []].insert(info.seenAt)
             }
             return names.allSatisfy { (seen[$0]?.count ?? 0) >= 2 }
@@ -130,7 +154,8 @@ final class Topology: Sendable {
     func mostRetriesOfOneResult(inLogsOf names: [String]) -> Int {
         var attempts: [Substring: Int] = [:]
         for name in names {
-            for line in (worker(name)?.log ?? "").split(separator: "\n") where line.contains("cannot record the result; retrying") {
+            for line in (worker(name)?.log ?? "").split(separator: "\n")
+            where line.contains("cannot record the result; retrying") {
                 if let scenario = line.split(separator: " ").last(where: { $0.hasPrefix("scenario=") }) {
                     attempts[scenario, default: 0] += 1
                 }

@@ -7,7 +7,8 @@ import RondaTestSupport
 import Testing
 
 @Suite struct AssertionTests {
-    static let patient = #"{"id":42,"name":"Ana María","tags":["a","b","c"],"price":19.5,"active":true,"note":null,"email":"ana@example.com","status":"confirmed"}"#
+    static let patient =
+        #"{"id":42,"name":"Ana María","tags":["a","b","c"],"price":19.5,"active":true,"note":null,"email":"ana@example.com","status":"confirmed"}"#
 
     static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
         router.get("/patient") { request, _ -> Response in
@@ -26,7 +27,8 @@ import Testing
 
     @Test func teardownRunsAfterAnAssertionFailureAndTheMessageNamesTheStep() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: CreateAppointment
                 steps:
                   - name: Create appointment
@@ -38,7 +40,9 @@ import Testing
                 teardown:
                   - name: Cancel appointment
                     post: /cleanup
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.errorKind == .assertion)
             #expect(result.failingStep == "Create appointment")
@@ -54,7 +58,8 @@ import Testing
 
     @Test func aConditionalTeardownStepIsSkippedWhenItsCaptureWasNeverMade() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: CreateAppointment
                 steps:
                   - name: Create appointment
@@ -67,7 +72,9 @@ import Testing
                     post: "/appointments/{{ appointment_id }}/cancel"
                   - name: Clean up
                     post: /cleanup
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.errorMessage == "step 'Create appointment': expected status 201, got 500")
             #expect(result.step("Cancel appointment")?.outcome == .skipped)
@@ -78,7 +85,8 @@ import Testing
 
     @Test func everyOperatorPassesWhenItHolds() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Operators pass
                 steps:
                   - name: Check everything
@@ -111,7 +119,9 @@ import Testing
                         - "json.id == 42 and status == 200"
                         - "json.tags contains 'c'"
                         - "headers['x-request-id'] == 'req-77'"
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let step = try #require(result.step("Check everything"))
             #expect(step.assertions.count >= 35, "\(step.assertions.count) assertions recorded")
@@ -123,7 +133,8 @@ import Testing
 
     @Test func eachFailingCheckRecordsExpectedAndActual() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Operators fail
                 steps:
                   - name: Check everything
@@ -145,11 +156,16 @@ import Testing
                       body: { contains: "nobody@example.com" }
                       response_time: { "<": 0ms }
                       that: "json.price > 100"
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.errorKind == .assertion)
             let assertions = try #require(result.step("Check everything")?.assertions)
-            #expect(assertions.allSatisfy { !$0.passed }, "passed unexpectedly: \(assertions.filter(\.passed).map(\.message))")
+            #expect(
+                assertions.allSatisfy { !$0.passed },
+                "passed unexpectedly: \(assertions.filter(\.passed).map(\.message))"
+            )
             #expect(assertions.count == 21)
 
             func find(_ subject: String, _ op: String) -> AssertionResult? {
@@ -188,21 +204,32 @@ import Testing
             #expect(schema.actual.contains("id"), "schema failure names the property: \(schema.actual)")
             let time = try #require(assertions.first { $0.subject.contains("response time") })
             #expect(time.op == "<" && ["0", "0.0"].contains(time.expected) && !time.actual.isEmpty)
-            #expect(result.errorMessage?.hasPrefix("step 'Check everything': 21 checks failed: expected status in [201, 204], got 200; ") == true, "\(result.errorMessage ?? "")")
+            #expect(
+                result.errorMessage?.hasPrefix(
+                    "step 'Check everything': 21 checks failed: expected status in [201, 204], got 200; "
+                ) == true,
+                "\(result.errorMessage ?? "")"
+            )
             for assertion in assertions {
-                #expect(result.errorMessage?.contains(assertion.message) == true, "the message lists every failed check: \(assertion.message)")
+                #expect(
+                    result.errorMessage?.contains(assertion.message) == true,
+                    "the message lists every failed check: \(assertion.message)"
+                )
             }
         }
     }
 
     @Test func aStepWithoutExpectationsFailsOnAnErrorStatus() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Implicit status
                 steps:
                   - name: Create appointment
                     post: /appointments
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             let assertion = try #require(result.step("Create appointment")?.assertions.first)
             #expect(assertion.subject == "status" && assertion.actual == "500" && !assertion.passed)

@@ -8,7 +8,8 @@ import Testing
 
 @Suite struct BodyDecodingTests {
     /// "price ok " + bytes that are not UTF-8 (lone continuation, overlong, truncated sequence, NUL) + " end".
-    static let invalidUTF8: [UInt8] = Array("price ok ".utf8) + [0xff, 0xfe, 0x80, 0xc0, 0xaf, 0x00, 0xe2, 0x82] + Array(" end".utf8)
+    static let invalidUTF8: [UInt8] =
+        Array("price ok ".utf8) + [0xff, 0xfe, 0x80, 0xc0, 0xaf, 0x00, 0xe2, 0x82] + Array(" end".utf8)
     static let gzipped = LockedBox<[UInt8]>([])
 
     static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
@@ -25,7 +26,8 @@ import Testing
 
     @Test func invalidUTF8BodyFailsJSONChecksButBodyContainsStillWorks() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Invalid UTF-8
                 steps:
                   - name: Text checks
@@ -34,7 +36,9 @@ import Testing
                   - name: JSON checks
                     get: /bytes
                     expect: { json: { $.total: 12 } }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.step("Text checks")?.outcome == .passed)
             #expect(result.status == .fail)
             #expect(result.failingStep == "JSON checks")
@@ -49,7 +53,8 @@ import Testing
 
     @Test func invalidJSONBodyFailsJSONAndSchemaChecksWithAMessage() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Broken JSON
                 steps:
                   - name: Read total
@@ -58,7 +63,9 @@ import Testing
                       body: { contains: '"total": 12' }
                       json: { $.total: 12 }
                       schema: { type: object }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             let step = try #require(result.step("Read total"))
             let body = try #require(step.assertions.first { $0.subject == "body" && $0.op == "contains" })
@@ -75,13 +82,16 @@ import Testing
 
     @Test func aCaptureFromABodyThatIsNotJSONIsACaptureError() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Capture from broken JSON
                 steps:
                   - name: Read total
                     get: /broken-json
                     capture: { total: "$.total" }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .error)
             #expect(result.errorKind == .capture)
             #expect(result.errorMessage?.contains("total") == true)
@@ -96,7 +106,8 @@ import Testing
         try #require(compressed.count < json.utf8.count)
         Self.gzipped.value = compressed
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Gzip
                 steps:
                   - name: Compressed
@@ -107,7 +118,9 @@ import Testing
                       json: { $.greeting: hola, $.items: { length: 3 } }
                       body: { contains: abcabc }
                     capture: { greeting: "$.greeting" }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             #expect(result.step("Compressed")?.captures["greeting"] == "hola")
             #expect(result.step("Compressed")?.responseExcerpt?.contains(#""greeting":"hola""#) == true)

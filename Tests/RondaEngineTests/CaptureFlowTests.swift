@@ -13,7 +13,10 @@ import Testing
             try await log.record(request)
             return Response(
                 status: .created,
-                headers: [.contentType: "text/html", headerName("X-Trace-Id"): "trace-9f2", .setCookie: "cart=cart-55; Path=/"],
+                headers: [
+                    .contentType: "text/html", headerName("X-Trace-Id"): "trace-9f2",
+                    .setCookie: "cart=cart-55; Path=/",
+                ],
                 body: .init(byteBuffer: ByteBuffer(string: "<p>Order #A-991 created</p><span data-id=\"7\">"))
             )
         }
@@ -37,7 +40,8 @@ import Testing
 
     @Test func capturesFromJSONRegexHeaderCookieAndStatusFeedLaterSteps() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Captures
                 steps:
                   - name: Create order
@@ -63,7 +67,9 @@ import Testing
                       cart: "{{ cart }}"
                       code: "{{ code }}"
                       patient: "{{ patient_id }}-{{ patient_name }}"
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let create = try #require(result.step("Create order"))
             #expect(create.captures["order"] == "A-991")
@@ -75,16 +81,19 @@ import Testing
             #expect(result.step("Search")?.captures["patient_id"] == "314")
             let use = try #require(log.to("/use").first)
             let query = Dictionary(use.queryItems.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-            #expect(query == [
-                "order": "A-991", "whole": "data-id=\"7\"", "trace": "trace-9f2", "cart": "cart-55", "code": "201",
-                "patient": "314-Ana",
-            ])
+            #expect(
+                query == [
+                    "order": "A-991", "whole": "data-id=\"7\"", "trace": "trace-9f2", "cart": "cart-55", "code": "201",
+                    "patient": "314-Ana",
+                ]
+            )
         }
     }
 
     @Test func anOptionalCaptureThatFindsNothingIsNullAndAnIfStepThenRuns() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Find or create
                 steps:
                   - name: Search patient
@@ -98,7 +107,9 @@ import Testing
                     capture: { patient_id: "$.patient_id" }
                   - name: Use patient
                     get: "/use?id={{ patient_id }}"
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             #expect(result.step("Search patient")?.captures["patient_id"] == "")
             #expect(result.step("Create patient")?.outcome == .passed)
@@ -109,7 +120,8 @@ import Testing
 
     @Test func aRequiredCaptureThatFindsNothingIsACaptureError() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Must find
                 steps:
                   - name: Search patient
@@ -117,7 +129,9 @@ import Testing
                     capture: { patient_id: "$.results[0].id" }
                   - name: Use patient
                     get: "/use?id={{ patient_id }}"
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .error)
             #expect(result.errorKind == .capture)
             #expect(result.failingStep == "Search patient")
@@ -144,14 +158,20 @@ import Testing
         }
         router.get("/modules") { request, _ -> Response in
             try await log.record(request)
-            let n = calls.withLock { $0 += 1; return $0 }
+            let n = calls.withLock {
+                $0 += 1
+                return $0
+            }
             return n >= readyAfter ? textResponse("Plan: Activo") : textResponse("Plan: Pendiente")
         }
     }
 
     @Test func aFalseIfSkipsTheStep() async throws {
-        try await withServer { Self.routes($0, $1, readyAfter: 1) } run: { server, log in
-            let result = try await runScenario("""
+        try await withServer {
+            Self.routes($0, $1, readyAfter: 1)
+        } run: { server, log in
+            let result = try await runScenario(
+                """
                 scenario: Skip
                 vars: { plan: basic }
                 steps:
@@ -161,7 +181,9 @@ import Testing
                   - name: Always
                     get: /ping
                     query: { from: always }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let skipped = try #require(result.step("Only for premium"))
             #expect(skipped.outcome == .skipped)
@@ -174,8 +196,11 @@ import Testing
     }
 
     @Test func casesRunTheStepsOncePerRow() async throws {
-        try await withServer { Self.routes($0, $1, readyAfter: 1) } run: { server, log in
-            let result = try await runScenario("""
+        try await withServer {
+            Self.routes($0, $1, readyAfter: 1)
+        } run: { server, log in
+            let result = try await runScenario(
+                """
                 scenario: Volume discounts
                 cases:
                   - { name: single, qty: 1, discount: 0 }
@@ -186,7 +211,9 @@ import Testing
                     get: /price
                     query: { qty: "{{ qty }}" }
                     expect: { json: { $.discount: "{{ discount }}" } }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             #expect(result.steps(named: "Price").map(\.caseLabel) == ["single", "dozen", "bulk"])
             #expect(log.to("/price").map(\.query) == ["qty=1", "qty=12", "qty=150"])
@@ -194,8 +221,11 @@ import Testing
     }
 
     @Test func aWrongCaseRowFailsNamingTheRow() async throws {
-        try await withServer { Self.routes($0, $1, readyAfter: 1) } run: { server, log in
-            let result = try await runScenario("""
+        try await withServer {
+            Self.routes($0, $1, readyAfter: 1)
+        } run: { server, log in
+            let result = try await runScenario(
+                """
                 scenario: Volume discounts
                 cases:
                   - { name: single, qty: 1, discount: 0 }
@@ -206,26 +236,36 @@ import Testing
                     get: /price
                     query: { qty: "{{ qty }}" }
                     expect: { json: { $.discount: "{{ discount }}" } }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.failingStep == "Price")
             #expect(result.errorMessage?.contains("dozen") == true, "\(result.errorMessage ?? "")")
-            #expect(result.errorMessage?.contains("expected json $.discount 15, got 10") == true, "\(result.errorMessage ?? "")")
+            #expect(
+                result.errorMessage?.contains("expected json $.discount 15, got 10") == true,
+                "\(result.errorMessage ?? "")"
+            )
             #expect(result.steps(named: "Price").last?.caseLabel == "dozen")
             #expect(log.count("/price") == 2, "the scenario stops at the failing row")
         }
     }
 
     @Test func retryUntilPassesOnceTheEndpointIsReady() async throws {
-        try await withServer { Self.routes($0, $1, readyAfter: 3) } run: { server, log in
-            let result = try await runScenario("""
+        try await withServer {
+            Self.routes($0, $1, readyAfter: 3)
+        } run: { server, log in
+            let result = try await runScenario(
+                """
                 scenario: Wait for activation
                 steps:
                   - name: Modules activated
                     get: /modules
                     retry: { until: "body contains 'Activo'", timeout: 30s, interval: 20ms }
                     expect: { body: { contains: Activo } }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             #expect(result.step("Modules activated")?.attempts == 3)
             #expect(log.count("/modules") == 3)
@@ -233,14 +273,19 @@ import Testing
     }
 
     @Test func retryUntilThatNeverHoldsFailsWithAMessageAboutTheRetry() async throws {
-        try await withServer { Self.routes($0, $1, readyAfter: .max) } run: { server, log in
-            let result = try await runScenario("""
+        try await withServer {
+            Self.routes($0, $1, readyAfter: .max)
+        } run: { server, log in
+            let result = try await runScenario(
+                """
                 scenario: Never activated
                 steps:
                   - name: Modules activated
                     get: /modules
                     retry: { until: "body contains 'Activo'", timeout: 300ms, interval: 50ms }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.failingStep == "Modules activated")
             #expect(result.errorMessage?.contains("retry") == true, "\(result.errorMessage ?? "")")
@@ -252,14 +297,19 @@ import Testing
     }
 
     @Test func retryStopsAtMaxAttempts() async throws {
-        try await withServer { Self.routes($0, $1, readyAfter: .max) } run: { server, log in
-            let result = try await runScenario("""
+        try await withServer {
+            Self.routes($0, $1, readyAfter: .max)
+        } run: { server, log in
+            let result = try await runScenario(
+                """
                 scenario: Bounded retry
                 steps:
                   - name: Modules activated
                     get: /modules
                     retry: { until: "body contains 'Activo'", timeout: 60s, interval: 10ms, max_attempts: 4 }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.step("Modules activated")?.attempts == 4)
             #expect(log.count("/modules") == 4)

@@ -21,13 +21,15 @@ import Testing
             let seen = try await log.record(request)
             let cookie = seen.header("cookie") ?? ""
             let known = issued.withLock { sids in sids.contains { cookie.contains("sid=\($0)") } }
-            return known ? jsonResponse(#"{"user":"ana"}"#) : jsonResponse(#"{"error":"not logged in"}"#, status: .unauthorized)
+            return known
+                ? jsonResponse(#"{"user":"ana"}"#) : jsonResponse(#"{"error":"not logged in"}"#, status: .unauthorized)
         }
     }
 
     @Test func cookiesFromLoginAreSentByLaterStepsOfTheSameScenario() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Session
                 steps:
                   - name: Log in
@@ -37,7 +39,9 @@ import Testing
                   - name: Who am I
                     get: /me
                     expect: { status: 200, json: { $.user: ana } }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let me = log.to("/me")
             #expect(me.count == 1)
@@ -47,7 +51,8 @@ import Testing
 
     @Test func cookiesDoNotLeakIntoAnotherScenarioRun() async throws {
         try await withServer(Self.routes) { server, log in
-            let first = try await runScenario("""
+            let first = try await runScenario(
+                """
                 scenario: Logs in
                 steps:
                   - name: Log in
@@ -56,15 +61,20 @@ import Testing
                   - name: Who am I
                     get: /me
                     expect: { status: 200 }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(first.status == .pass, "\(first.errorMessage ?? "")")
-            let second = try await runScenario("""
+            let second = try await runScenario(
+                """
                 scenario: Anonymous
                 steps:
                   - name: Who am I
                     get: /me
                     expect: { status: 401 }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(second.status == .pass, "\(second.errorMessage ?? "")")
             let me = log.to("/me")
             #expect(me.count == 2)
@@ -91,13 +101,16 @@ import Testing
 
     @Test func redirectsAreFollowedByDefault() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Follow
                 steps:
                   - name: Old page
                     get: /old
                     expect: { status: 200, body: { contains: landed } }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             #expect(result.step("Old page")?.status == 200)
             #expect(log.count("/new") == 1)
@@ -106,7 +119,8 @@ import Testing
 
     @Test func followRedirectsFalseReturnsTheRedirectAndItsLocationCanBeCaptured() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: No follow
                 steps:
                   - name: Old page
@@ -117,7 +131,9 @@ import Testing
                   - name: Go there
                     get: "{{ next_page }}"
                     expect: { status: 200 }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let old = try #require(result.step("Old page"))
             #expect(old.status == 302)
@@ -130,14 +146,17 @@ import Testing
 
     @Test func aRedirectLoopIsAnErrorNamingTheStep() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Loop
                 steps:
                   - name: Follow the loop
                     get: /loop
                   - name: Never reached
                     get: /new
-                """, baseURL: server.baseURL) { $0.maxRedirects = 5 }
+                """,
+                baseURL: server.baseURL
+            ) { $0.maxRedirects = 5 }
             #expect(result.status == .error)
             #expect(result.failingStep == "Follow the loop")
             #expect(result.errorMessage?.contains("step 'Follow the loop'") == true, "\(result.errorMessage ?? "")")

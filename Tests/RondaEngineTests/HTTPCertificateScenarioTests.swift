@@ -9,7 +9,8 @@ import Testing
     @Test func anExpiringCertificateFailsTheScenario() async throws {
         let server = try TLSServer()
         defer { server.stop() }
-        let result = try await runScenario("""
+        let result = try await runScenario(
+            """
             scenario: Certificate
             steps:
               - name: Fresh enough
@@ -18,8 +19,13 @@ import Testing
               - name: Two weeks left
                 get: /
                 expect: { tls: { expires_in: { ">": 14d } } }
-            """, baseURL: server.baseURL) { $0.caBundle = server.certificatePath }
-        #expect(result.step("Fresh enough")?.outcome == .passed, "\(result.step("Fresh enough")?.assertions.filter { !$0.passed } ?? [])")
+            """,
+            baseURL: server.baseURL
+        ) { $0.caBundle = server.certificatePath }
+        #expect(
+            result.step("Fresh enough")?.outcome == .passed,
+            "\(result.step("Fresh enough")?.assertions.filter { !$0.passed } ?? [])"
+        )
         #expect(result.status == .fail)
         #expect(result.failingStep == "Two weeks left")
         let failed = try #require(result.step("Two weeks left")?.assertions.first { !$0.passed })

@@ -1,7 +1,7 @@
 import Foundation
-import RondaTestSupport
 import HTTPTypes
 import Hummingbird
+import RondaTestSupport
 
 /// A route that demands HTTP Digest authentication (RFC 7616, qop=auth) for user `ana` with
 /// password `s3cr3t-pw`, hashing with `openssl dgst` so the test checks libcurl against an
@@ -50,7 +50,11 @@ enum HTTPDigestRoute {
     }
 
     static func digest(_ text: String, algorithm: String) throws -> String {
-        let (status, output) = try runProgram("/usr/bin/openssl", ["dgst", algorithm == "MD5" ? "-md5" : "-sha256", "-r"], input: Array(text.utf8))
+        let (status, output) = try runProgram(
+            "/usr/bin/openssl",
+            ["dgst", algorithm == "MD5" ? "-md5" : "-sha256", "-r"],
+            input: Array(text.utf8)
+        )
         guard status == 0 else { throw ProgramFailure(description: "openssl dgst exited with \(status)") }
         return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }

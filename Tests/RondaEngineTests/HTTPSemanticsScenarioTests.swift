@@ -30,7 +30,13 @@ import Testing
             return textResponse("many", headers: fields)
         }
         router.get("/png") { _, _ in
-            bytesResponse([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x01], headers: [.contentType: "image/png"])
+            bytesResponse(
+                [
+                    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+                    0x00, 0x01,
+                ],
+                headers: [.contentType: "image/png"]
+            )
         }
         router.get("/nul") { _, _ in
             bytesResponse(Array("before".utf8) + [0x00] + Array("after".utf8), headers: [.contentType: "text/plain"])
@@ -45,7 +51,8 @@ import Testing
 
     @Test func anyMethodByNameAndTrace() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Methods
                 steps:
                   - name: Trace
@@ -57,7 +64,9 @@ import Testing
                     body: "<propfind/>"
                     content_type: application/xml
                     expect: { body: "PROPFIND <propfind/>" }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             #expect(result.step("Propfind")?.method == "PROPFIND")
         }
@@ -66,7 +75,8 @@ import Testing
     @Test func basicAndBearerAuthFromTheEnvironmentAreSentAndRedacted() async throws {
         try await withServer(Self.routes) { server, _ in
             let environment = ["API_PASSWORD": "pa55word", "API_TOKEN": "tok-123456"]
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Auth
                 steps:
                   - name: Basic
@@ -79,35 +89,53 @@ import Testing
                     headers: { Authorization: "replaced" }
                     auth: { bearer: "{{ env.API_TOKEN }}" }
                     expect: { body: "Bearer tok-123456" }
-                """, baseURL: server.baseURL, environment: environment)
+                """,
+                baseURL: server.baseURL,
+                environment: environment
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             for step in result.steps {
-                let recorded = (step.requestExcerpt ?? "") + (step.responseExcerpt ?? "") + step.captures.values.joined()
-                #expect(!recorded.contains("pa55word") && !recorded.contains("YW5hOnBhNTV3b3Jk") && !recorded.contains("tok-123456"), "\(recorded)")
+                let recorded =
+                    (step.requestExcerpt ?? "") + (step.responseExcerpt ?? "") + step.captures.values.joined()
+                #expect(
+                    !recorded.contains("pa55word") && !recorded.contains("YW5hOnBhNTV3b3Jk")
+                        && !recorded.contains("tok-123456"),
+                    "\(recorded)"
+                )
             }
         }
     }
 
     @Test func digestAuthMD5AndSHA256() async throws {
         for algorithm in ["MD5", "SHA-256"] {
-            try await withServer { router, _ in HTTPDigestRoute.install(router, algorithm: algorithm) } run: { server, _ in
-                let result = try await runScenario("""
+            try await withServer { router, _ in
+                HTTPDigestRoute.install(router, algorithm: algorithm)
+            } run: { server, _ in
+                let result = try await runScenario(
+                    """
                     scenario: Digest
                     steps:
                       - name: Digest
                         get: /digest/area
                         auth: { digest: { user: ana, password: "{{ env.DIGEST_PASSWORD }}" } }
                         expect: { status: 200, body: "welcome ana" }
-                    """, baseURL: server.baseURL, environment: ["DIGEST_PASSWORD": "s3cr3t-pw"])
+                    """,
+                    baseURL: server.baseURL,
+                    environment: ["DIGEST_PASSWORD": "s3cr3t-pw"]
+                )
                 #expect(result.status == .pass, "\(algorithm): \(result.errorMessage ?? "")")
-                let wrong = try await runScenario("""
+                let wrong = try await runScenario(
+                    """
                     scenario: Digest wrong
                     steps:
                       - name: Digest
                         get: /digest/area
                         auth: { digest: { user: ana, password: "{{ env.DIGEST_PASSWORD }}" } }
                         expect: { status: 200 }
-                    """, baseURL: server.baseURL, environment: ["DIGEST_PASSWORD": "wrong"])
+                    """,
+                    baseURL: server.baseURL,
+                    environment: ["DIGEST_PASSWORD": "wrong"]
+                )
                 #expect(wrong.step("Digest")?.status == 401)
             }
         }
@@ -115,7 +143,8 @@ import Testing
 
     @Test func repeatedHeadersAreAllVisible() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Many headers
                 steps:
                   - name: Many
@@ -131,8 +160,13 @@ import Testing
                   - name: No match
                     get: /many
                     expect: { headers: { X-Tag: c } }
-                """, baseURL: server.baseURL)
-            #expect(result.step("Many")?.outcome == .passed, "\(result.step("Many")?.assertions.filter { !$0.passed } ?? [])")
+                """,
+                baseURL: server.baseURL
+            )
+            #expect(
+                result.step("Many")?.outcome == .passed,
+                "\(result.step("Many")?.assertions.filter { !$0.passed } ?? [])"
+            )
             #expect(result.step("Many")?.captures["links"] == #"["</a>; rel=next","</b>; rel=prev"]"#)
             #expect(result.step("Many")?.captures["last_tag"] == "b")
             let failed = try #require(result.step("No match")?.assertions.first { !$0.passed })
@@ -142,14 +176,19 @@ import Testing
 
     @Test func anEndlessBodyFailsAtMaxBodyWithTheResponseRecorded() async throws {
         let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".utf8)
-        let server = try HTTPHostileServer(reply: .endless(head: head, chunk: [UInt8](repeating: UInt8(ascii: "y"), count: 65536)))
+        let server = try HTTPHostileServer(
+            reply: .endless(head: head, chunk: [UInt8](repeating: UInt8(ascii: "y"), count: 65536))
+        )
         defer { server.stop() }
-        let result = try await runScenario("""
+        let result = try await runScenario(
+            """
             scenario: Endless
             steps:
               - name: Endless
                 get: /stream
-            """, baseURL: server.baseURL) { $0.maxBody = 2 << 20 }
+            """,
+            baseURL: server.baseURL
+        ) { $0.maxBody = 2 << 20 }
         let step = try #require(result.step("Endless"))
         #expect(result.status == .error)
         #expect(step.error?.contains("exceeded the limit of 2097152 bytes") == true, "\(step.error ?? "")")
@@ -160,15 +199,20 @@ import Testing
 
     @Test func aBodyCutByTheTimeoutStillRecordsTheResponse() async throws {
         let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".utf8)
-        let server = try HTTPHostileServer(reply: .trickle(head: head, chunk: Array("zzzz".utf8), pause: .milliseconds(50)))
+        let server = try HTTPHostileServer(
+            reply: .trickle(head: head, chunk: Array("zzzz".utf8), pause: .milliseconds(50))
+        )
         defer { server.stop() }
-        let result = try await runScenario("""
+        let result = try await runScenario(
+            """
             scenario: Trickle
             steps:
               - name: Trickle
                 get: /slow
                 timeout: 500ms
-            """, baseURL: server.baseURL)
+            """,
+            baseURL: server.baseURL
+        )
         let step = try #require(result.step("Trickle"))
         #expect(result.status == .error)
         #expect(step.error?.contains("timed out") == true, "\(step.error ?? "")")
@@ -178,22 +222,34 @@ import Testing
 
     @Test func binaryBodiesAreMarkedAndNeverCutAtANul() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Binary
                 steps:
                   - name: Png
                     get: /png
                   - name: Nul
                     get: /nul
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             let png = try #require(result.step("Png")?.responseExcerpt)
             #expect(png.contains("[binary body: 18 bytes, image/png; base64]\niVBORw0KGgoAAAANSUhEUgAB"), "\(png)")
-            let euros = try await runScenario("scenario: E\nsteps:\n  - name: Euros\n    get: /euros\n", baseURL: server.baseURL)
+            let euros = try await runScenario(
+                "scenario: E\nsteps:\n  - name: Euros\n    get: /euros\n",
+                baseURL: server.baseURL
+            )
             let text = try #require(euros.step("Euros")?.responseExcerpt)
-            #expect(text.contains("€€€€") && !text.contains("\\x") && !text.contains("not UTF-8"), "a long text cut mid-character is still plain text")
+            #expect(
+                text.contains("€€€€") && !text.contains("\\x") && !text.contains("not UTF-8"),
+                "a long text cut mid-character is still plain text"
+            )
             let nul = try #require(result.step("Nul")?.responseExcerpt)
             #expect(nul.contains(#"before\x00after"#), "\(nul)")
-            #expect(nul.contains(#"[12 bytes, text/plain; control characters and bytes that are not UTF-8 shown as \xNN]"#), "the marker names what was escaped: \(nul)")
+            #expect(
+                nul.contains(#"[12 bytes, text/plain; control characters and bytes that are not UTF-8 shown as \xNN]"#),
+                "the marker names what was escaped: \(nul)"
+            )
             #expect(!nul.contains("\u{0}"))
         }
     }

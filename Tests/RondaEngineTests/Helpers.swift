@@ -24,14 +24,20 @@ func engineConfiguration(_ baseURL: String, environment: [String: String] = [:])
 
 /// Parses `yaml` and runs it against `baseURL`.
 func runScenario(
-    _ yaml: String, baseURL: String, environment: [String: String] = [:],
+    _ yaml: String,
+    baseURL: String,
+    environment: [String: String] = [:],
     logger: Logger = Logger(label: "ronda.engine-tests", factory: { _ in SwiftLogNoOpLogHandler() }),
     configure: (inout EngineConfiguration) -> Void = { _ in }
 ) async throws -> ScenarioResult {
     let scenario = try parseScenario(yaml)
     var configuration = engineConfiguration(baseURL, environment: environment)
     configure(&configuration)
-    return await ScenarioRunner(configuration: configuration, logger: logger).run(scenario, runID: "run-1", worker: "test")
+    return await ScenarioRunner(configuration: configuration, logger: logger).run(
+        scenario,
+        runID: "run-1",
+        worker: "test"
+    )
 }
 
 /// Starts a server whose routes `configure` installs (with a shared request log), runs `body`, stops the server.
@@ -40,7 +46,9 @@ func withServer<T: Sendable>(
     run body: (TestHTTPServer, RequestLog) async throws -> T
 ) async throws -> T {
     let log = RequestLog()
-    return try await TestHTTPServer.with { router in configure(router, log) } run: { server in
+    return try await TestHTTPServer.with { router in
+        configure(router, log)
+    } run: { server in
         try await body(server, log)
     }
 }
@@ -90,7 +98,10 @@ struct TemporaryDirectory {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-engine-tests-\(UUID().uuidString)", isDirectory: true)
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ronda-engine-tests-\(UUID().uuidString)",
+            isDirectory: true
+        )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

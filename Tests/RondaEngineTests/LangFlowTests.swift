@@ -56,17 +56,21 @@ import Testing
 
     @Test func continueOnFailureRunsTheLaterStepsAndTheScenarioStillFailsAtTheFirst() async throws {
         try await withServer(Self.routes) { server, log in
-            let yaml = "scenario: Keep going\n" + Self.threeSteps.replacingOccurrences(of: "CONTINUE", with: "continue_on_failure: true")
+            let yaml =
+                "scenario: Keep going\n"
+                + Self.threeSteps.replacingOccurrences(of: "CONTINUE", with: "continue_on_failure: true")
             let result = try await runScenario(yaml, baseURL: server.baseURL)
             #expect(result.status == .fail)
             #expect(result.errorKind == .assertion)
             #expect(result.failingStep == "First")
             #expect(log.count("/b") == 1 && log.count("/c") == 1, "the later steps ran")
             #expect(result.steps.map(\.outcome) == [.failed, .passed, .failed, .passed])
-            #expect(result.errorMessage == """
-                step 'First': expected json $.total 6, got 5
-                step 'Third': expected json $.id 4, got 3
-                """)
+            #expect(
+                result.errorMessage == """
+                    step 'First': expected json $.total 6, got 5
+                    step 'Third': expected json $.id 4, got 3
+                    """
+            )
             #expect(log.count("/cleanup") == 1, "teardown runs once, as before")
             #expect(result.stepsExecuted == 4 && result.stepsPassed == 2)
         }
@@ -88,7 +92,9 @@ import Testing
             let result = try await runScenario(keepGoing, baseURL: server.baseURL) { $0.continueOnFailure = true }
             #expect(result.failingStep == "First")
             #expect(log.count("/c") == 1, "defaults.continue_on_failure went on")
-            let overridden = "scenario: Override\n" + Self.threeSteps.replacingOccurrences(of: "CONTINUE", with: "continue_on_failure: false")
+            let overridden =
+                "scenario: Override\n"
+                + Self.threeSteps.replacingOccurrences(of: "CONTINUE", with: "continue_on_failure: false")
             let stopped = try await runScenario(overridden, baseURL: server.baseURL) { $0.continueOnFailure = true }
             #expect(stopped.failingStep == "First")
             #expect(log.count("/c") == 1, "the step's own false stopped the scenario")
@@ -100,7 +106,8 @@ import Testing
 
     @Test func anErrorIsNotContinuedPast() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Errors stop
                 steps:
                   - name: First
@@ -109,7 +116,9 @@ import Testing
                     capture: { nothing: "$.nope" }
                   - name: Second
                     get: /b
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .error)
             #expect(result.errorKind == .capture)
             #expect(log.count("/b") == 0)
@@ -118,7 +127,8 @@ import Testing
 
     @Test func aStepsChecksReadItsOwnCapturesAndNamedChecksNameTheFailure() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Own captures
                 steps:
                   - name: Read
@@ -129,7 +139,9 @@ import Testing
                       that:
                         - "id == 1"
                         - { total is six: "total == 6" }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.errorMessage == "step 'Read': total is six: expected total == 6 is true, got false")
             let assertions = try #require(result.step("Read")?.assertions)
@@ -140,7 +152,8 @@ import Testing
 
     @Test func teardownRunsOncePerCaseRowWithThatRowsVariables() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Sign up twice
                 vars:
                   account_id: null
@@ -157,7 +170,9 @@ import Testing
                   - name: Delete the account
                     if: "account_id != null"
                     delete: "/accounts/{{ account_id }}"
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let deleted = log.all.filter { $0.method == "DELETE" }.map(\.path)
             #expect(deleted == ["/accounts/acct-one", "/accounts/acct-two"], "no account is left behind")
@@ -170,7 +185,8 @@ import Testing
 
     @Test func aFailingRowStillTearsDownAndStopsTheRows() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Stop at the first bad row
                 cases:
                   - { name: bad, want: 9 }
@@ -182,7 +198,9 @@ import Testing
                 teardown:
                   - name: Clean up
                     post: /cleanup
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .fail)
             #expect(result.errorMessage == "step 'Total' [bad]: expected json $.total 9, got 5")
             #expect(log.count("/a") == 1 && log.count("/cleanup") == 1)

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-@testable import RondaCore
 import RondaEngine
 import RondaTestSupport
 import Testing
+
+@testable import RondaCore
 
 /// Random secrets — ASCII, non-ASCII, reserved characters, 8–64 bytes — sent to an echo server that
 /// returns them in every encoding a target may use (Python's own encoders): none of those forms
@@ -11,8 +12,11 @@ import Testing
 @Suite(.serialized) struct RedactionFuzzTests {
     static let alphabet: [String] =
         Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789").map(String.init)
-        + ["!", "#", "$", "&", "'", "(", ")", "*", "+", ",", "/", ":", ";", "=", "?", "@", "[", "]", "~", " ", "%", "\"", "\\",
-           "-", "_", ".", "ñ", "é", "ü", "ß", "漢", "字", "😀", "€"]
+        + [
+            "!", "#", "$", "&", "'", "(", ")", "*", "+", ",", "/", ":", ";", "=", "?", "@", "[", "]", "~", " ", "%",
+            "\"", "\\",
+            "-", "_", ".", "ñ", "é", "ü", "ß", "漢", "字", "😀", "€",
+        ]
 
     /// A random secret of 8 to 64 UTF-8 bytes.
     static func secret(_ rng: inout SplitMix64) -> String {
@@ -68,7 +72,8 @@ import Testing
 
     func fuzz(_ server: EchoServer) async throws {
         // A failing seed is in the message; RONDA_FUZZ_SEED replays it.
-        let seed = UInt64(ProcessInfo.processInfo.environment["RONDA_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
+        let seed =
+            UInt64(ProcessInfo.processInfo.environment["RONDA_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
         var rng = SplitMix64(seed: seed)
         let scenario = try parseScenario(Self.scenario)
         for _ in 0..<24 {
@@ -80,7 +85,10 @@ import Testing
             let text = Self.recordedText(result)
             // The run did what it says: every echo step answered, and only the last one failed.
             #expect(result.steps.count == 5, "seed \(seed): \(result.errorMessage ?? "")")
-            #expect(result.failingStep == "Say yes", "seed \(seed), secret \(secret.debugDescription): \(result.errorMessage ?? "")")
+            #expect(
+                result.failingStep == "Say yes",
+                "seed \(seed), secret \(secret.debugDescription): \(result.errorMessage ?? "")"
+            )
             let leaks = SecretForms.leaks(of: secret, in: text)
             #expect(leaks.isEmpty, "seed \(seed), secret \(secret.debugDescription) leaks as \(leaks)")
             #expect(!text.contains("literal-pass-1"), "seed \(seed): a password field's value is recorded")
@@ -88,7 +96,12 @@ import Testing
             let echo = try #require(result.steps.first { $0.name == "Echo JSON" }?.responseExcerpt)
             #expect(echo.contains("\"encoded\": ["), "seed \(seed): \(echo.prefix(300))")
             // …and ordinary words stay: prose, token_type, the consent cookie's "yes" in a sentence, the step name.
-            #expect(echo.contains(#""note": "the quick brown fox says yes to the password field; token_type is bearer, session ends at noon""#), "seed \(seed): \(echo)")
+            #expect(
+                echo.contains(
+                    #""note": "the quick brown fox says yes to the password field; token_type is bearer, session ends at noon""#
+                ),
+                "seed \(seed): \(echo)"
+            )
             #expect(echo.contains(#""token_type": "bearer""#), "seed \(seed)")
             #expect(result.errorMessage?.contains("'Say yes'") == true, "seed \(seed): \(result.errorMessage ?? "")")
         }
@@ -102,15 +115,21 @@ import Testing
     func jar(_ server: EchoServer) async throws {
         var configuration = engineConfiguration(server.baseURL)
         configuration.responseExcerptLimit = 200_000
-        let result = await ScenarioRunner(configuration: configuration).run(try parseScenario("""
-            scenario: Jar
-            steps:
-              - name: Log in
-                post: /login
-                capture: { set_cookie: { header: Set-Cookie } }
-              - name: Echo
-                get: /echo
-            """), runID: "jar", worker: "t")
+        let result = await ScenarioRunner(configuration: configuration).run(
+            try parseScenario(
+                """
+                scenario: Jar
+                steps:
+                  - name: Log in
+                    post: /login
+                    capture: { set_cookie: { header: Set-Cookie } }
+                  - name: Echo
+                    get: /echo
+                """
+            ),
+            runID: "jar",
+            worker: "t"
+        )
         #expect(result.status == .pass, "\(result.errorMessage ?? "")")
         let cookie = try #require(server.sessionCookies.first)
         let echo = try #require(result.steps.last?.responseExcerpt)

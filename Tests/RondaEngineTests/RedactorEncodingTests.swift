@@ -11,7 +11,10 @@ import Testing
         #expect(redactor.text(#"{"v":"contrase\u00f1a-\u00f1and\u00fa"}"#) == #"{"v":"\#(Self.mask)"}"#)
         #expect(redactor.text(#"{"v":"contrase\u00F1a-\u00F1and\u00FA"}"#) == #"{"v":"\#(Self.mask)"}"#)
         // JSON carried in a JSON string: one more backslash.
-        #expect(redactor.text(#"{"data":"{\"v\":\"contrase\\u00f1a-\\u00f1and\\u00fa\"}"}"#) == #"{"data":"{\"v\":\"\#(Self.mask)\"}"}"#)
+        #expect(
+            redactor.text(#"{"data":"{\"v\":\"contrase\\u00f1a-\\u00f1and\\u00fa\"}"}"#)
+                == #"{"data":"{\"v\":\"\#(Self.mask)\"}"}"#
+        )
     }
 
     @Test func aSecretAboveTheBasicPlaneEchoedAsASurrogatePairIsMasked() {
@@ -36,7 +39,8 @@ import Testing
         let secret = "s3cr3t-Value+/=more"
         let redactor = Redactor(secrets: [secret])
         let b64 = Data(secret.utf8).base64EncodedString()
-        let b64url = b64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let b64url = b64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
         for prefix in ["", "u:", "ana:", "maria:"] {
             let basic = Data((prefix + secret).utf8).base64EncodedString()
             let masked = redactor.text("X-Echo-Auth: Basic \(basic)")
@@ -51,7 +55,8 @@ import Testing
 
     @Test func credentialFieldsInsideJSONCarriedAsAStringAreMasked() {
         let redactor = Redactor()
-        let echo = #"{"data": "{\"username\": \"ana\", \"password\": \"hunter2\", \"new_password\": \"a\\\"b\"}", "json": {"password": "hunter2"}}"#
+        let echo =
+            #"{"data": "{\"username\": \"ana\", \"password\": \"hunter2\", \"new_password\": \"a\\\"b\"}", "json": {"password": "hunter2"}}"#
         let out = redactor.text(echo)
         #expect(!out.contains("hunter2"), "\(out)")
         #expect(!out.contains(#"a\\\"b"#), "\(out)")
@@ -71,8 +76,13 @@ import Testing
 
     @Test func aMaskKeepsTheQuotesAndCommasOfAMessage() {
         let redactor = Redactor()
-        #expect(redactor.text("expected 'sessionid=abc123', got nothing") == "expected 'sessionid=\(Self.mask)', got nothing")
-        #expect(redactor.text("contains 'sessionid=abc123' got nothing") == "contains 'sessionid=\(Self.mask)' got nothing")
+        #expect(
+            redactor.text("expected 'sessionid=abc123', got nothing")
+                == "expected 'sessionid=\(Self.mask)', got nothing"
+        )
+        #expect(
+            redactor.text("contains 'sessionid=abc123' got nothing") == "contains 'sessionid=\(Self.mask)' got nothing"
+        )
         #expect(redactor.text("(token=xyz), next") == "(token=\(Self.mask)), next")
     }
 
@@ -88,7 +98,10 @@ import Testing
     @Test func aPasswordWrittenInAScenarioMasksItsValuesNotTheWord() {
         var redactor = Redactor()
         redactor.addWholeValues(["password"])
-        #expect(redactor.text(#"{"password": "password", "hint": "type your password"}"#) == #"{"password": "\#(Self.mask)", "hint": "type your password"}"#)
+        #expect(
+            redactor.text(#"{"password": "password", "hint": "type your password"}"#)
+                == #"{"password": "\#(Self.mask)", "hint": "type your password"}"#
+        )
         // The same value from the environment is a secret wherever it occurs.
         redactor.add(["password"])
         #expect(redactor.text("type your password") == "type your \(Self.mask)")
@@ -96,7 +109,10 @@ import Testing
 
     @Test func aBasicAuthorizationHeaderTeachesItsPassword() {
         var redactor = Redactor()
-        redactor.addCredentials(header: "Authorization", value: "Basic " + Data("ana:Open-Sesame-42".utf8).base64EncodedString())
+        redactor.addCredentials(
+            header: "Authorization",
+            value: "Basic " + Data("ana:Open-Sesame-42".utf8).base64EncodedString()
+        )
         #expect(redactor.text(#"{"password":"x","echo":"Open-Sesame-42"}"#).contains("Open-Sesame-42") == false)
     }
 }

@@ -3,7 +3,10 @@ import RondaEngine
 import Testing
 
 @Suite struct RedactorTests {
-    @Test(arguments: ["Authorization", "authorization", "Cookie", "Set-Cookie", "X-Api-Key", "Proxy-Authorization", "Stripe-Signature", "x-signature"])
+    @Test(arguments: [
+        "Authorization", "authorization", "Cookie", "Set-Cookie", "X-Api-Key", "Proxy-Authorization",
+        "Stripe-Signature", "x-signature",
+    ])
     func sensitiveHeadersAreMasked(name: String) {
         #expect(Redactor.isSensitiveHeader(name))
         #expect(Redactor().header(name, "Bearer abc.def.ghi") == Redactor.mask)
@@ -17,7 +20,8 @@ import Testing
     }
 
     @Test func sensitiveJSONFieldsAreMasked() {
-        let input = #"{"username":"ana","password":"p4ss word","access_token":"eyJhbGci","card_number":4242424242424242,"cvc":"123","amount":4990,"is_secret":true,"nested":{"apiKey":"k-1"}}"#
+        let input =
+            #"{"username":"ana","password":"p4ss word","access_token":"eyJhbGci","card_number":4242424242424242,"cvc":"123","amount":4990,"is_secret":true,"nested":{"apiKey":"k-1"}}"#
         let out = Redactor().text(input)
         #expect(out.contains(#""username":"ana""#))
         #expect(out.contains(#""amount":4990"#))
@@ -27,7 +31,9 @@ import Testing
         #expect(out.contains(#""cvc":"[REDACTED]""#))
         #expect(out.contains(#""is_secret":"[REDACTED]""#))
         #expect(out.contains(#""apiKey":"[REDACTED]""#))
-        for leaked in ["p4ss word", "eyJhbGci", "4242424242424242", "k-1"] { #expect(!out.contains(leaked), "\(leaked) in \(out)") }
+        for leaked in ["p4ss word", "eyJhbGci", "4242424242424242", "k-1"] {
+            #expect(!out.contains(leaked), "\(leaked) in \(out)")
+        }
     }
 
     @Test func jsonFieldsWithEscapedQuotesAreMaskedWhole() {
@@ -37,13 +43,21 @@ import Testing
 
     @Test func sensitiveFormFieldsAreMasked() {
         let redactor = Redactor()
-        #expect(redactor.text("username=ana&password=hunter2&remember=1") == "username=ana&password=[REDACTED]&remember=1")
-        #expect(redactor.text("GET /cb?code=9&access_token=xyz&state=ok") == "GET /cb?code=9&access_token=[REDACTED]&state=ok")
+        #expect(
+            redactor.text("username=ana&password=hunter2&remember=1") == "username=ana&password=[REDACTED]&remember=1"
+        )
+        #expect(
+            redactor.text("GET /cb?code=9&access_token=xyz&state=ok")
+                == "GET /cb?code=9&access_token=[REDACTED]&state=ok"
+        )
         #expect(redactor.text("password=first") == "password=[REDACTED]")
         #expect(redactor.text("POST /login\n\nuser_password=abc") == "POST /login\n\nuser_password=[REDACTED]")
     }
 
-    @Test(arguments: ["4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242", "5555555555554444", "378282246310005", "4000056655665556"])
+    @Test(arguments: [
+        "4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242", "5555555555554444", "378282246310005",
+        "4000056655665556",
+    ])
     func cardNumbersThatPassLuhnAreMasked(card: String) {
         let out = Redactor().text("paid with \(card) today")
         #expect(out == "paid with [REDACTED-CARD] today", "\(out)")
@@ -83,7 +97,10 @@ import Testing
         #expect(redactor.text("https://app.test/cb?x=Tk-991-zz") == "https://app.test/cb?x=[REDACTED]")
     }
 
-    @Test(arguments: ["password", "PASSWORD", "db_passwd", "refresh_token", "client_secret", "card", "cvv", "api_key", "apikey", "x_signature", "checksum"])
+    @Test(arguments: [
+        "password", "PASSWORD", "db_passwd", "refresh_token", "client_secret", "card", "cvv", "api_key", "apikey",
+        "x_signature", "checksum",
+    ])
     func sensitiveNames(name: String) {
         #expect(Redactor.isSensitiveName(name))
     }

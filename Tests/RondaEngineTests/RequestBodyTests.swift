@@ -22,7 +22,8 @@ import Testing
 
     @Test func jsonBodyArrivesAsSent() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: JSON body
                 vars: { qty: 3 }
                 steps:
@@ -36,14 +37,17 @@ import Testing
                       tags: [a, b]
                       nested: { ok: true, none: null }
                     expect: { json: { $.qty: 3, $.nested.ok: true } }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let seen = try #require(log.to("/json").first)
             #expect(seen.header("content-type") == "application/json")
             #expect(seen.header("x-client") == "ronda-tests")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(seen.body)) as? NSDictionary)
             let expected: NSDictionary = [
-                "name": "Ana María", "qty": 3, "price": 19.5, "tags": ["a", "b"], "nested": ["ok": true, "none": NSNull()],
+                "name": "Ana María", "qty": 3, "price": 19.5, "tags": ["a", "b"],
+                "nested": ["ok": true, "none": NSNull()],
             ]
             #expect(object == expected, "\(seen.bodyText)")
             // A template that is exactly one {{ }} keeps its type: qty is a number, not "3".
@@ -53,7 +57,8 @@ import Testing
 
     @Test func formBodyIsURLEncodedInTheOrderWritten() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Form body
                 steps:
                   - name: Send form
@@ -64,20 +69,26 @@ import Testing
                       middle: "ñandú 100%"
                       list: [1, 2]
                       empty: ""
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let seen = try #require(log.to("/form").first)
             #expect(seen.header("content-type") == "application/x-www-form-urlencoded")
             let items = try #require(URLComponents(string: "http://x/?" + seen.bodyText)?.queryItems)
             #expect(items.map(\.name) == ["zeta", "alpha", "middle", "list", "list", "empty"], "\(seen.bodyText)")
-            #expect(items.map { $0.value ?? "" } == ["last? no, first", "a&b=c", "ñandú 100%", "1", "2", ""], "\(seen.bodyText)")
+            #expect(
+                items.map { $0.value ?? "" } == ["last? no, first", "a&b=c", "ñandú 100%", "1", "2", ""],
+                "\(seen.bodyText)"
+            )
             #expect(!seen.bodyText.contains(" "), "spaces are encoded: \(seen.bodyText)")
         }
     }
 
     @Test func multipartBodyCarriesFieldsAndFiles() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Multipart body
                 vars: { who: Ana }
                 steps:
@@ -92,7 +103,9 @@ import Testing
                       blob:
                         content: "raw-bytes"
                         filename: data.bin
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let seen = try #require(log.to("/upload").first)
             let contentType = try #require(seen.header("content-type"))
@@ -104,15 +117,22 @@ import Testing
             #expect(parts.first == "")
             #expect(parts.last == "--\r\n")
             #expect(parts[1] == "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nLab results for Ana\r\n")
-            #expect(parts[2] == "\r\nContent-Disposition: form-data; name=\"report\"; filename=\"report-Ana.txt\"\r\nContent-Type: text/plain\r\n\r\nline 1\nline 2\r\n")
-            #expect(parts[3] == "\r\nContent-Disposition: form-data; name=\"blob\"; filename=\"data.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nraw-bytes\r\n")
+            #expect(
+                parts[2]
+                    == "\r\nContent-Disposition: form-data; name=\"report\"; filename=\"report-Ana.txt\"\r\nContent-Type: text/plain\r\n\r\nline 1\nline 2\r\n"
+            )
+            #expect(
+                parts[3]
+                    == "\r\nContent-Disposition: form-data; name=\"blob\"; filename=\"data.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nraw-bytes\r\n"
+            )
         }
     }
 
     @Test func rawBodyIsSentAsIsWithItsContentType() async throws {
         try await withServer(Self.routes) { server, log in
             let csv = "id;name\\n1;Ana\\n2;Luis"
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Raw body
                 steps:
                   - name: Send CSV
@@ -123,7 +143,9 @@ import Testing
                   - name: Plain text by default
                     put: /raw
                     body: "  keep   spacing  "
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let posts = log.all.filter { $0.method == "POST" }
             #expect(posts.first?.bodyText == "id;name\n1;Ana\n2;Luis")
@@ -136,14 +158,17 @@ import Testing
 
     @Test func anExplicitContentTypeHeaderWins() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Header wins
                 steps:
                   - name: Send JSON as vendor type
                     post: /json
                     headers: { Content-Type: application/vnd.api+json }
                     json: { a: 1 }
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let seen = try #require(log.to("/json").first)
             #expect(seen.header("content-type") == "application/vnd.api+json")

@@ -16,7 +16,8 @@ import Testing
             var user: String?
             var password: String?
             if seen.header("content-type")?.hasPrefix("application/json") == true,
-               let object = try? JSONSerialization.jsonObject(with: Data(seen.body)) as? [String: Any] {
+                let object = try? JSONSerialization.jsonObject(with: Data(seen.body)) as? [String: Any]
+            {
                 user = object["username"] as? String
                 password = object["password"] as? String
             } else {
@@ -61,7 +62,8 @@ import Testing
             expect: { status: 200 }
         """
 
-    static func run(config: RondaConfig, baseURL: String, environment: [String: String]) async throws -> ScenarioResult {
+    static func run(config: RondaConfig, baseURL: String, environment: [String: String]) async throws -> ScenarioResult
+    {
         let configuration = EngineConfiguration(config: config, baseURL: baseURL, environment: { environment[$0] })
         return await ScenarioRunner(configuration: configuration).run(try parseScenario(scenario))
     }
@@ -84,7 +86,9 @@ import Testing
     @Test func loginStepsFromAScenarioFileNextToTheConfig() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try directory.write("login-reception.yml", """
+        try directory.write(
+            "login-reception.yml",
+            """
             scenario: Reception login
             steps:
               - name: Log in with the form
@@ -92,7 +96,8 @@ import Testing
                 form: { username: "{{ role.username }}", password: "{{ role.password }}" }
                 expect: { status: 200 }
                 capture: { access: { json: "$.access" } }
-            """)
+            """
+        )
         let configText = """
             roles:
               receptionist:
@@ -116,7 +121,11 @@ import Testing
     @Test func anUnsetCredentialVariableIsAClearErrorNamingIt() async throws {
         let config = try RondaConfig.parse(Self.inlineConfig, file: "/tmp/ronda.yml")
         try await withServer(Self.routes) { server, log in
-            let result = try await Self.run(config: config, baseURL: server.baseURL, environment: ["RECEPTION_USER": "recepcion@clinic.test"])
+            let result = try await Self.run(
+                config: config,
+                baseURL: server.baseURL,
+                environment: ["RECEPTION_USER": "recepcion@clinic.test"]
+            )
             #expect(result.status == .error)
             #expect(result.errorKind == .configuration)
             #expect(result.errorMessage?.contains("RECEPTION_PASS") == true, "\(result.errorMessage ?? "")")
@@ -140,8 +149,10 @@ import Testing
 
     @Test func anUnknownRoleIsAConfigurationError() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = await ScenarioRunner(configuration: engineConfiguration(server.baseURL, environment: Self.environment))
-                .run(try parseScenario(Self.scenario))
+            let result = await ScenarioRunner(
+                configuration: engineConfiguration(server.baseURL, environment: Self.environment)
+            )
+            .run(try parseScenario(Self.scenario))
             #expect(result.status == .error)
             #expect(result.errorKind == .configuration)
             #expect(result.errorMessage?.contains("receptionist") == true)

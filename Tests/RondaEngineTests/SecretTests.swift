@@ -21,8 +21,10 @@ import Testing
         router.post("/login") { request, _ -> Response in
             let seen = try await log.record(request)
             // Echo everything back, the Authorization header included.
-            return jsonResponse(#"{"ok":true,"you_sent":"\#(seen.bodyText)","auth":"\#(seen.header("authorization") ?? "")"}"#,
-                                headers: [.setCookie: "session=\(token); Path=/"])
+            return jsonResponse(
+                #"{"ok":true,"you_sent":"\#(seen.bodyText)","auth":"\#(seen.header("authorization") ?? "")"}"#,
+                headers: [.setCookie: "session=\(token); Path=/"]
+            )
         }
         router.post("/pay") { request, _ -> Response in
             let seen = try await log.record(request)
@@ -88,7 +90,10 @@ import Testing
         try await withServer(Self.routes) { server, log in
             var configuration = engineConfiguration(server.baseURL, environment: Self.environment)
             configuration.secretNames = ["PARTNER_API_KEY"]
-            let runner = ScenarioRunner(configuration: configuration, logger: capture.logger(label: "ronda.engine", level: .trace))
+            let runner = ScenarioRunner(
+                configuration: configuration,
+                logger: capture.logger(label: "ronda.engine", level: .trace)
+            )
             let result = await runner.run(try parseScenario(Self.scenario), runID: "run-secrets", worker: "w1")
 
             // The scenario did what it says: the server saw the real secrets, and it failed on the Profile step.
@@ -106,9 +111,14 @@ import Testing
 
             // Nothing in the database file (or its write-ahead log) after storing the result.
             let dbPath = directory.path("ronda.sqlite")
-            let store = try await SQLiteStore.open(path: dbPath, logger: capture.logger(label: "ronda.store", level: .trace))
+            let store = try await SQLiteStore.open(
+                path: dbPath,
+                logger: capture.logger(label: "ronda.store", level: .trace)
+            )
             try await store.migrate()
-            _ = try await store.createRun(RunRecord(id: "run-secrets", trigger: .manual, deadline: Date().addingTimeInterval(600)))
+            _ = try await store.createRun(
+                RunRecord(id: "run-secrets", trigger: .manual, deadline: Date().addingTimeInterval(600))
+            )
             #expect(try await store.recordResult(result))
             var bytes: [UInt8] = []
             for path in [dbPath, dbPath + "-wal"] where FileManager.default.fileExists(atPath: path) {
@@ -118,12 +128,19 @@ import Testing
             #expect(bytes.count > 0)
             // The stored result is really in those bytes (so the search above means something).
             let stepName = Array("Secrets everywhere".utf8)
-            #expect((0...(bytes.count - stepName.count)).contains { bytes[$0..<($0 + stepName.count)].elementsEqual(stepName) })
+            #expect(
+                (0...(bytes.count - stepName.count)).contains {
+                    bytes[$0..<($0 + stepName.count)].elementsEqual(stepName)
+                }
+            )
             let stored = try await store.results(runID: "run-secrets")
             #expect(stored.first?.steps.count == 4)
             try await store.close()
             let closedBytes = Array(try Data(contentsOf: URL(fileURLWithPath: dbPath)))
-            #expect(Self.leaks(in: closedBytes).isEmpty, "database leaks \(Self.leaks(in: closedBytes)) after checkpoint")
+            #expect(
+                Self.leaks(in: closedBytes).isEmpty,
+                "database leaks \(Self.leaks(in: closedBytes)) after checkpoint"
+            )
         }
         let lines = capture.lines.map(\.description)
         for line in lines {
@@ -165,18 +182,23 @@ import Testing
         // secret across the cut.
         router.get("/secrets-at-the-cut") { _, _ in
             let y = { (count: Int) in String(repeating: "y", count: count) }
-            return jsonResponse(#"{"note":"\#(y(112))\#(token) tail","card":"\#(y(110))\#(card) tail","short":"\#(y(72))\#(token) tail"}"#)
+            return jsonResponse(
+                #"{"note":"\#(y(112))\#(token) tail","card":"\#(y(110))\#(card) tail","short":"\#(y(72))\#(token) tail"}"#
+            )
         }
     }
 
     @Test func aCardNumberAcrossTheExcerptCapIsNotPartlyRecorded() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Card at the cap
                 steps:
                   - name: Read
                     get: /card-at-cap
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             let excerpt = try #require(result.step("Read")?.responseExcerpt)
             let leaked = excerpt.contains(String(Self.card.prefix(12)))
             #expect(!leaked, "12 of 16 card digits are recorded: …\(excerpt.suffix(80))")
@@ -185,7 +207,8 @@ import Testing
 
     @Test func aSecretAcrossTheCutOfACheckedValueIsNotPartlyRecorded() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Secrets at the cut
                 steps:
                   - name: Read
@@ -194,10 +217,16 @@ import Testing
                     expect:
                       json: { $.note: nope, $.card: nope }
                       schema: { properties: { short: { const: nope } } }
-                """, baseURL: server.baseURL, environment: ["SECRET_TOKEN": Self.token])
+                """,
+                baseURL: server.baseURL,
+                environment: ["SECRET_TOKEN": Self.token]
+            )
             let step = try #require(result.step("Read"))
             #expect(step.assertions.filter { !$0.passed }.count == 3, "\(step.assertions)")
-            #expect(step.assertions.contains { $0.actual.hasSuffix("…'") }, "the values are cut: \(step.assertions.map(\.actual))")
+            #expect(
+                step.assertions.contains { $0.actual.hasSuffix("…'") },
+                "the values are cut: \(step.assertions.map(\.actual))"
+            )
             let recorded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
             for part in [String(Self.token.prefix(6)), String(Self.card.prefix(10))] {
                 #expect(!recorded.contains(part), "\(part) is recorded: \(step.assertions.map(\.actual))")
@@ -207,13 +236,17 @@ import Testing
 
     @Test func aSecretAcrossTheExcerptCapIsNotPartlyRecorded() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Token at the cap
                 steps:
                   - name: Read
                     get: /token-at-cap
                     headers: { Authorization: "Bearer {{ env.SECRET_TOKEN }}" }
-                """, baseURL: server.baseURL, environment: ["SECRET_TOKEN": Self.token])
+                """,
+                baseURL: server.baseURL,
+                environment: ["SECRET_TOKEN": Self.token]
+            )
             let excerpt = try #require(result.step("Read")?.responseExcerpt)
             let leaked = excerpt.contains(String(Self.token.prefix(12)))
             #expect(!leaked, "half the token is recorded: …\(excerpt.suffix(80))")
@@ -234,13 +267,15 @@ import Testing
         }
         router.get("/api/me") { request, _ -> Response in
             let seen = try await log.record(request)
-            return seen.header("authorization") == "Bearer \(access)" ? jsonResponse(#"{"id":7}"#) : jsonResponse("{}", status: .unauthorized)
+            return seen.header("authorization") == "Bearer \(access)"
+                ? jsonResponse(#"{"id":7}"#) : jsonResponse("{}", status: .unauthorized)
         }
     }
 
     @Test func aTokenUsedAsABearerCredentialIsNotRecorded() async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: JWT login
                 steps:
                   - name: Get token
@@ -251,7 +286,10 @@ import Testing
                     get: /api/me
                     headers: { Authorization: "Bearer {{ access }}" }
                     expect: { status: 200 }
-                """, baseURL: server.baseURL, environment: ["PASSWORD": "pw-Zx81-secret"])
+                """,
+                baseURL: server.baseURL,
+                environment: ["PASSWORD": "pw-Zx81-secret"]
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let encoded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
             let accessRecorded = encoded.contains(Self.access)
@@ -280,7 +318,8 @@ import Testing
 
     @Test func aPercentEncodedSecretIsNotRecorded() async throws {
         try await withServer(Self.routes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Encoded secret
                 steps:
                   - name: Search with key
@@ -289,7 +328,10 @@ import Testing
                   - name: Partner form
                     post: /partner
                     form: { account: "7", pin: "{{ env.PARTNER_KEY }}" }
-                """, baseURL: server.baseURL, environment: ["PARTNER_KEY": Self.key])
+                """,
+                baseURL: server.baseURL,
+                environment: ["PARTNER_KEY": Self.key]
+            )
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             // The server got the real key, decoded.
             #expect(log.to("/search").first?.queryItems.first { $0.name == "key" }?.value == Self.key)
@@ -298,7 +340,10 @@ import Testing
             let rawRecorded = stored.contains(Self.key)
             let encodedRecorded = stored.contains(encodedKey)
             #expect(!rawRecorded)
-            #expect(!encodedRecorded, "the percent-encoded key \(encodedKey) is recorded in the step URL / request excerpt")
+            #expect(
+                !encodedRecorded,
+                "the percent-encoded key \(encodedKey) is recorded in the step URL / request excerpt"
+            )
         }
     }
 }

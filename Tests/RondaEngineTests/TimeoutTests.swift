@@ -1,11 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import RondaCore
 import RondaEngine
 import RondaTestSupport
 import Testing
-import Logging
 
 @Suite struct TimeoutTests {
     static func healthyRoutes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
@@ -24,7 +24,8 @@ import Logging
         let silent = try SilentServer()
         defer { silent.stop() }
         try await withServer(Self.healthyRoutes) { healthy, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Hanging target
                 timeout: 1s
                 steps:
@@ -36,11 +37,16 @@ import Logging
                   - name: Clean up
                     post: /cleanup
                     json: { reason: timeout }
-                """, baseURL: healthy.baseURL)
+                """,
+                baseURL: healthy.baseURL
+            )
             #expect(result.status == .error)
             #expect(result.errorKind == .timeout)
             #expect(result.failingStep == "Ask the silent server")
-            #expect(result.errorMessage?.contains("step 'Ask the silent server'") == true, "\(result.errorMessage ?? "")")
+            #expect(
+                result.errorMessage?.contains("step 'Ask the silent server'") == true,
+                "\(result.errorMessage ?? "")"
+            )
             #expect(silent.connectionCount >= 1, "the request reached the silent server")
             // The step after the timeout did not run; teardown did, against the healthy server.
             #expect(log.count("/status") == 0)
@@ -58,7 +64,8 @@ import Logging
     @Test(.timeLimit(.minutes(1)))
     func aRetryIntervalLongerThanTheRemainingTimeEndsWithATimeout() async throws {
         try await withServer(Self.healthyRoutes) { server, log in
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Slow retry
                 timeout: 2s
                 steps:
@@ -68,7 +75,9 @@ import Logging
                 teardown:
                   - name: Clean up
                     post: /cleanup
-                """, baseURL: server.baseURL)
+                """,
+                baseURL: server.baseURL
+            )
             #expect(result.status == .error)
             #expect(result.errorKind == .timeout)
             #expect(result.failingStep == "Wait until ready")
@@ -85,7 +94,8 @@ import Logging
     @Test(.timeLimit(.minutes(1)))
     func aRetryWaitCancelledEndsTheStepAsACancellationNotATransportError() async throws {
         try await withServer(Self.healthyRoutes) { server, log in
-            let scenario = try parseScenario("""
+            let scenario = try parseScenario(
+                """
                 scenario: Cancelled retry
                 timeout: 900s
                 steps:
@@ -97,9 +107,13 @@ import Logging
                 teardown:
                   - name: Clean up
                     post: /cleanup
-                """)
+                """
+            )
             let capture = LogCapture()
-            let runner = ScenarioRunner(configuration: engineConfiguration(server.baseURL), logger: capture.logger(level: .debug))
+            let runner = ScenarioRunner(
+                configuration: engineConfiguration(server.baseURL),
+                logger: capture.logger(level: .debug)
+            )
             let running = Task { await runner.run(scenario, runID: "run-1", worker: "test") }
             let waiting = await engineEventually { capture.lines.contains { $0.message == "waiting to retry" } }
             running.cancel()
@@ -112,7 +126,9 @@ import Logging
             #expect(result.status == .error)
             #expect(result.errorKind == .cancelled)
             #expect(result.failingStep == "Wait until ready")
-            #expect(result.errorMessage == "step 'Wait until ready': cancelled while waiting to retry (after 1 attempt)")
+            #expect(
+                result.errorMessage == "step 'Wait until ready': cancelled while waiting to retry (after 1 attempt)"
+            )
             #expect(result.trace == nil)
             let step = try #require(result.step("Wait until ready"))
             #expect(step.outcome == .errored)
@@ -129,20 +145,25 @@ import Logging
     func aRequestCancelledInFlightEndsTheStepAsACancellation() async throws {
         let silent = try SilentServer()
         defer { silent.stop() }
-        let scenario = try parseScenario("""
+        let scenario = try parseScenario(
+            """
             scenario: Cancelled request
             timeout: 300s
             steps:
               - name: Ask
                 get: /never
-            """)
+            """
+        )
         let runner = ScenarioRunner(configuration: engineConfiguration(silent.baseURL))
         let running = Task { await runner.run(scenario, runID: "run-1", worker: "test") }
         await silent.waitForConnection()
         running.cancel()
         let result = await running.value
         #expect(result.status == .error)
-        #expect(result.errorKind == .cancelled, "\(result.errorKind.map { "\($0)" } ?? "nil"): \(result.errorMessage ?? "")")
+        #expect(
+            result.errorKind == .cancelled,
+            "\(result.errorKind.map { "\($0)" } ?? "nil"): \(result.errorMessage ?? "")"
+        )
         #expect(result.failingStep == "Ask")
     }
 
@@ -150,14 +171,17 @@ import Logging
     func aStepTimeoutShorterThanTheScenarioIsAnErrorOfKindTimeout() async throws {
         let silent = try SilentServer()
         defer { silent.stop() }
-        let result = try await runScenario("""
+        let result = try await runScenario(
+            """
             scenario: Step timeout
             timeout: 60s
             steps:
               - name: Quick ask
                 get: /slow
                 timeout: 500ms
-            """, baseURL: silent.baseURL)
+            """,
+            baseURL: silent.baseURL
+        )
         #expect(result.status == .error)
         #expect(result.errorKind == .timeout)
         #expect(result.failingStep == "Quick ask")
@@ -195,7 +219,8 @@ func engineEventually(within seconds: Double = 20, _ condition: () -> Bool) asyn
     @Test func aFiftyMegabyteBodyCompletesWithACappedExcerptAndBoundedMemory() async throws {
         try await withServer(Self.routes) { server, _ in
             let before = residentBytes()
-            let result = try await runScenario("""
+            let result = try await runScenario(
+                """
                 scenario: Big download
                 steps:
                   - name: Download
@@ -203,7 +228,9 @@ func engineEventually(within seconds: Double = 20, _ condition: () -> Bool) asyn
                     expect:
                       status: 200
                       body: { contains: xxxx }
-                """, baseURL: server.baseURL) { $0.maxBody = 64 << 20 }  // past the 32 MiB default
+                """,
+                baseURL: server.baseURL
+            ) { $0.maxBody = 64 << 20 }  // past the 32 MiB default
             let grown = residentBytes() - before
             #expect(result.status == .pass, "\(result.errorMessage ?? "")")
             let step = try #require(result.step("Download"))

@@ -15,58 +15,67 @@ import Testing
     ]
 
     static let verifier = #"""
-    import hashlib, hmac, json, os, sys, urllib.parse
-    mode = sys.argv[1]
-    body = sys.stdin.buffer.read()
-    secret = os.environ["WEBHOOK_SECRET"]
-    def header(name):
-        return os.environ.get("H_" + name.upper().replace("-", "_"), "")
-    def mac(message):
-        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-    def pairs(value):
-        return [item.strip().split("=", 1) for item in value.split(",") if "=" in item]
-    ok = False
-    if mode == "stripe":
-        items = pairs(header("Stripe-Signature"))
-        t = [v for k, v in items if k == "t"]
-        v1 = [v for k, v in items if k == "v1"]
-        ok = len(t) == 1 and any(hmac.compare_digest(mac(t[0].encode() + b"." + body), s) for s in v1)
-    elif mode == "wompi":
-        event = json.loads(body)
-        signature = event["signature"]
-        text = ""
-        for prop in signature["properties"]:
-            value = event["data"]
-            for key in prop.split("."):
-                value = value[key]
-            text += str(value)
-        text += str(event["timestamp"]) + secret
-        expected = hashlib.sha256(text.encode()).hexdigest().upper()
-        ok = hmac.compare_digest(expected, signature["checksum"].upper()) and header("X-Event-Checksum").upper() == expected
-    elif mode == "mercadopago":
-        items = dict(pairs(header("x-signature")))
-        query = urllib.parse.parse_qs(os.environ.get("QUERY", ""))
-        data_id = query.get("data.id", [""])[0]
-        if data_id.isalnum():
-            data_id = data_id.lower()
-        manifest = "id:%s;request-id:%s;ts:%s;" % (data_id, header("x-request-id"), items.get("ts", ""))
-        ok = "ts" in items and hmac.compare_digest(mac(manifest.encode()), items.get("v1", ""))
-    elif mode == "hmac":
-        value = header(os.environ["SIGNATURE_HEADER"])
-        ok = value.startswith("sha256=") and hmac.compare_digest(mac(body), value[len("sha256="):])
-    sys.exit(0 if ok else 1)
-    """#
+        import hashlib, hmac, json, os, sys, urllib.parse
+        mode = sys.argv[1]
+        body = sys.stdin.buffer.read()
+        secret = os.environ["WEBHOOK_SECRET"]
+        def header(name):
+            return os.environ.get("H_" + name.upper().replace("-", "_"), "")
+        def mac(message):
+            return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+        def pairs(value):
+            return [item.strip().split("=", 1) for item in value.split(",") if "=" in item]
+        ok = False
+        if mode == "stripe":
+            items = pairs(header("Stripe-Signature"))
+            t = [v for k, v in items if k == "t"]
+            v1 = [v for k, v in items if k == "v1"]
+            ok = len(t) == 1 and any(hmac.compare_digest(mac(t[0].encode() + b"." + body), s) for s in v1)
+        elif mode == "wompi":
+            event = json.loads(body)
+            signature = event["signature"]
+            text = ""
+            for prop in signature["properties"]:
+                value = event["data"]
+                for key in prop.split("."):
+                    value = value[key]
+                text += str(value)
+            text += str(event["timestamp"]) + secret
+            expected = hashlib.sha256(text.encode()).hexdigest().upper()
+            ok = hmac.compare_digest(expected, signature["checksum"].upper()) and header("X-Event-Checksum").upper() == expected
+        elif mode == "mercadopago":
+            items = dict(pairs(header("x-signature")))
+            query = urllib.parse.parse_qs(os.environ.get("QUERY", ""))
+            data_id = query.get("data.id", [""])[0]
+            if data_id.isalnum():
+                data_id = data_id.lower()
+            manifest = "id:%s;request-id:%s;ts:%s;" % (data_id, header("x-request-id"), items.get("ts", ""))
+            ok = "ts" in items and hmac.compare_digest(mac(manifest.encode()), items.get("v1", ""))
+        elif mode == "hmac":
+            value = header(os.environ["SIGNATURE_HEADER"])
+            ok = value.startswith("sha256=") and hmac.compare_digest(mac(body), value[len("sha256="):])
+        sys.exit(0 if ok else 1)
+        """#
 
     static func routes(_ router: Router<BasicRequestContext>, _ log: RequestLog) {
         router.post("/webhooks/:provider") { request, context -> Response in
             let seen = try await log.record(request)
             let provider = context.parameters.get("provider") ?? ""
-            var environment = ["WEBHOOK_SECRET": secrets[provider] ?? "", "QUERY": seen.query, "SIGNATURE_HEADER": "X-Hub-Signature-256"]
+            var environment = [
+                "WEBHOOK_SECRET": secrets[provider] ?? "", "QUERY": seen.query,
+                "SIGNATURE_HEADER": "X-Hub-Signature-256",
+            ]
             for (name, value) in seen.headers {
                 environment["H_" + name.uppercased().replacingOccurrences(of: "-", with: "_")] = value
             }
-            let status = try await runProgramAsync("/usr/bin/env", ["python3", "-c", verifier, provider], input: seen.body, environment: environment).status
-            return status == 0 ? jsonResponse(#"{"verified":true}"#) : jsonResponse(#"{"verified":false}"#, status: .unauthorized)
+            let status = try await runProgramAsync(
+                "/usr/bin/env",
+                ["python3", "-c", verifier, provider],
+                input: seen.body,
+                environment: environment
+            ).status
+            return status == 0
+                ? jsonResponse(#"{"verified":true}"#) : jsonResponse(#"{"verified":false}"#, status: .unauthorized)
         }
     }
 
@@ -106,7 +115,10 @@ import Testing
             "STRIPE_WEBHOOK_SECRET": secrets["stripe"]!, "WOMPI_EVENTS_SECRET": secrets["wompi"]!,
             "MP_WEBHOOK_SECRET": secrets["mercadopago"]!, "HOOK_SECRET": secrets["hmac"]!,
         ]
-        let names = ["stripe": "STRIPE_WEBHOOK_SECRET", "wompi": "WOMPI_EVENTS_SECRET", "mercadopago": "MP_WEBHOOK_SECRET", "hmac": "HOOK_SECRET"]
+        let names = [
+            "stripe": "STRIPE_WEBHOOK_SECRET", "wompi": "WOMPI_EVENTS_SECRET", "mercadopago": "MP_WEBHOOK_SECRET",
+            "hmac": "HOOK_SECRET",
+        ]
         if let provider, let name = names[provider] { env[name] = "not-the-right-secret" }
         return env
     }
@@ -139,14 +151,21 @@ import Testing
             for step in result.steps {
                 for secret in Self.secrets.values { #expect(step.requestExcerpt?.contains(secret) == false) }
             }
-            #expect(result.step("Stripe payment succeeded")?.requestExcerpt?.contains("Stripe-Signature: [REDACTED]") == true)
+            #expect(
+                result.step("Stripe payment succeeded")?.requestExcerpt?.contains("Stripe-Signature: [REDACTED]")
+                    == true
+            )
         }
     }
 
     @Test(arguments: ["stripe", "wompi", "mercadopago", "hmac"])
     func aWrongSecretIsRejectedByTheReceiver(provider: String) async throws {
         try await withServer(Self.routes) { server, _ in
-            let result = try await runScenario(Self.scenario, baseURL: server.baseURL, environment: Self.environment(replacing: provider))
+            let result = try await runScenario(
+                Self.scenario,
+                baseURL: server.baseURL,
+                environment: Self.environment(replacing: provider)
+            )
             #expect(result.status == .fail)
             let failing = try #require(result.steps.first { $0.outcome == .failed })
             #expect(failing.status == 401)

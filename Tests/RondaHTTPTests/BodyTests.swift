@@ -1,6 +1,6 @@
-import RondaTestSupport
 import Foundation
 import RondaHTTP
+import RondaTestSupport
 import Testing
 
 @Suite struct BodyTests {
@@ -81,7 +81,8 @@ import Testing
         let server = try await TestHTTPServer.start(TestRoutes.install)
         let session = HTTPSession()
         let request = ClientRequest(
-            method: method, url: server.url("/echo"),
+            method: method,
+            url: server.url("/echo"),
             headers: [HTTPHeader("User-Agent", "custom-agent")],
             body: method == "PUT" ? Array("payload".utf8) : nil
         )

@@ -1,7 +1,8 @@
-@testable import RondaHTTP
-import RondaTestSupport
 import Foundation
+import RondaTestSupport
 import Testing
+
+@testable import RondaHTTP
 
 @Suite struct CookieTests {
     @Test func cookieSetByOneResponseIsSentOnTheNextRequestOfTheSameSessionOnly() async throws {

@@ -1,7 +1,8 @@
-@testable import RondaHTTP
+import RondaCore
 import RondaTestSupport
 import Testing
-import RondaCore
+
+@testable import RondaHTTP
 
 /// Pure checks of how curl's results become Ronda's types; no sockets.
 @Suite struct ErrorMappingTests {
@@ -21,20 +22,45 @@ import RondaCore
     }
 
     @Test func timeoutMessagesNameTheLimitThatRanOut() {
-        let request = HTTPRequest(url: "http://10.0.0.1/slow", options: .init(connectTimeout: .seconds(2), totalTimeout: .seconds(30)))
-        let connect = HTTPClientError.fromCurl(28, detail: "Connection timed out after 2001 milliseconds", request: request)
-        #expect(connect.message == "timed out after 2.0 s connecting to http://10.0.0.1/slow (the connect timeout, defaults.connect_timeout)")
-        let total = HTTPClientError.fromCurl(28, detail: "Operation timed out after 30000 milliseconds with 0 bytes received", request: request)
-        #expect(total.message == "timed out after 30.0 s waiting for http://10.0.0.1/slow (the request timeout: the step's timeout or defaults.request_timeout)")
+        let request = HTTPRequest(
+            url: "http://10.0.0.1/slow",
+            options: .init(connectTimeout: .seconds(2), totalTimeout: .seconds(30))
+        )
+        let connect = HTTPClientError.fromCurl(
+            28,
+            detail: "Connection timed out after 2001 milliseconds",
+            request: request
+        )
+        #expect(
+            connect.message
+                == "timed out after 2.0 s connecting to http://10.0.0.1/slow (the connect timeout, defaults.connect_timeout)"
+        )
+        let total = HTTPClientError.fromCurl(
+            28,
+            detail: "Operation timed out after 30000 milliseconds with 0 bytes received",
+            request: request
+        )
+        #expect(
+            total.message
+                == "timed out after 30.0 s waiting for http://10.0.0.1/slow (the request timeout: the step's timeout or defaults.request_timeout)"
+        )
         #expect(total.description.hasPrefix("timeout: "))
     }
 
     @Test func aValidURLThatLibcurlRefusesIsNeverCalledInvalid() {
-        let valid = HTTPClientError.fromCurl(1, detail: "Protocol \"http\" not supported", request: HTTPRequest(url: "http://127.0.0.1:5000/x"))
+        let valid = HTTPClientError.fromCurl(
+            1,
+            detail: "Protocol \"http\" not supported",
+            request: HTTPRequest(url: "http://127.0.0.1:5000/x")
+        )
         #expect(valid.code == .transport)
         #expect(!valid.message.contains("not a valid"), "\(valid.message)")
         #expect(valid.message.contains("curl error 1"))
-        let other = HTTPClientError.fromCurl(1, detail: "Protocol \"ftp\" not supported", request: HTTPRequest(url: "ftp://127.0.0.1/file"))
+        let other = HTTPClientError.fromCurl(
+            1,
+            detail: "Protocol \"ftp\" not supported",
+            request: HTTPRequest(url: "ftp://127.0.0.1/file")
+        )
         #expect(other.code == .invalidURL)
         #expect(other.message.hasPrefix("ftp://127.0.0.1/file is not a valid http(s) URL"))
     }

@@ -1,6 +1,6 @@
-import RondaTestSupport
 import Foundation
 import RondaHTTP
+import RondaTestSupport
 import Testing
 
 @Suite struct FailureTests {
@@ -14,7 +14,10 @@ import Testing
         let error = await #expect(throws: HTTPClientError.self) { try await session.send(request) }
         #expect(error?.code == .timeout)
         #expect(error?.curlCode == 28)
-        #expect(error?.message == "timed out after 0.5 s waiting for \(url) (the request timeout: the step's timeout or defaults.request_timeout)")
+        #expect(
+            error?.message
+                == "timed out after 0.5 s waiting for \(url) (the request timeout: the step's timeout or defaults.request_timeout)"
+        )
     }
 
     @Test func refusedConnectionIsConnectFailed() async throws {

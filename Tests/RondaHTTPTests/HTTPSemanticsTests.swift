@@ -1,9 +1,10 @@
-import RondaTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
-@testable import RondaHTTP
+import RondaTestSupport
 import Testing
+
+@testable import RondaHTTP
 
 /// Issue 9 §3: redirects after PUT/PATCH/DELETE, the one Cookie line, body limits.
 @Suite struct HTTPSemanticsTests {
@@ -34,7 +35,9 @@ import Testing
         let session = HTTPSession()
         defer { session.close() }
         let request = ClientRequest(
-            method: method, url: server.url(path), headers: [HTTPHeader("Content-Type", "application/json")],
+            method: method,
+            url: server.url(path),
+            headers: [HTTPHeader("Content-Type", "application/json")],
             body: Array("{\"a\":1}".utf8)
         )
         return try await session.send(request).bodyText
@@ -58,7 +61,10 @@ import Testing
                 }
             }
             for code in [307, 308] {
-                #expect(try await send("POST", "/to-echo/\(code)", on: server) == "POST type=application/json body={\"a\":1}")
+                #expect(
+                    try await send("POST", "/to-echo/\(code)", on: server)
+                        == "POST type=application/json body={\"a\":1}"
+                )
             }
             for code in [301, 302] {
                 #expect(try await send("POST", "/to-echo/\(code)", on: server) == "GET type=- body=")
@@ -70,13 +76,24 @@ import Testing
         try await TestHTTPServer.with(Self.routes) { server in
             try await TestHTTPServer.with { router in
                 router.get("/away") { _, _ in
-                    Response(status: .found, headers: [.location: server.url("/echo").replacingOccurrences(of: "127.0.0.1", with: "localhost")])
+                    Response(
+                        status: .found,
+                        headers: [
+                            .location: server.url("/echo").replacingOccurrences(of: "127.0.0.1", with: "localhost")
+                        ]
+                    )
                 }
             } run: { other in
                 let session = HTTPSession()
                 defer { session.close() }
-                let request = ClientRequest(url: other.url("/away"), headers: [HTTPHeader("Authorization", "Bearer s3cret"), HTTPHeader("Cookie", "sid=1")])
-                let echo = try JSONDecoder().decode(TestRoutes.Echo.self, from: Data(try await session.send(request).body))
+                let request = ClientRequest(
+                    url: other.url("/away"),
+                    headers: [HTTPHeader("Authorization", "Bearer s3cret"), HTTPHeader("Cookie", "sid=1")]
+                )
+                let echo = try JSONDecoder().decode(
+                    TestRoutes.Echo.self,
+                    from: Data(try await session.send(request).body)
+                )
                 #expect(echo.headers["authorization"] == nil)
                 #expect(echo.headers["cookie"] == nil)
             }
@@ -88,7 +105,10 @@ import Testing
             let session = HTTPSession()
             defer { session.close() }
             _ = try await session.send(ClientRequest(url: server.url("/set-cookie")))
-            let request = ClientRequest(url: server.url("/cookie-lines"), headers: [HTTPHeader("Cookie", "theme=dark"), HTTPHeader("Cookie", "lang=es")])
+            let request = ClientRequest(
+                url: server.url("/cookie-lines"),
+                headers: [HTTPHeader("Cookie", "theme=dark"), HTTPHeader("Cookie", "lang=es")]
+            )
             let text = try await session.send(request).bodyText
             #expect(text.hasPrefix("1:"), "\(text)")
             #expect(text.contains("token=abc123"))
@@ -98,7 +118,9 @@ import Testing
 
     @Test func anEndlessBodyStopsAtMaxBodyKeepingTheResponse() async throws {
         let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Kind: endless\r\n\r\n".utf8)
-        let server = try HTTPHostileServer(reply: .endless(head: head, chunk: [UInt8](repeating: UInt8(ascii: "x"), count: 65536)))
+        let server = try HTTPHostileServer(
+            reply: .endless(head: head, chunk: [UInt8](repeating: UInt8(ascii: "x"), count: 65536))
+        )
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }
@@ -121,7 +143,10 @@ import Testing
         // 64 MiB of zeros compress to about 64 KB.
         let (status, gzip) = try runShell("head -c 67108864 /dev/zero | gzip -c")
         #expect(status == 0)
-        let head = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: \(gzip.count)\r\n\r\n".utf8)
+        let head = Array(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: \(gzip.count)\r\n\r\n"
+                .utf8
+        )
         let server = try HTTPHostileServer(reply: .bytes(head + gzip))
         defer { server.stop() }
         let session = HTTPSession()
@@ -132,7 +157,10 @@ import Testing
             try await session.send(ClientRequest(url: server.baseURL + "/bomb", options: options))
         }
         #expect(error?.code == .bodyTooLarge)
-        #expect(error?.message.contains("decompressed past 1048576 bytes (Content-Encoding: gzip)") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.contains("decompressed past 1048576 bytes (Content-Encoding: gzip)") == true,
+            "\(error?.message ?? "")"
+        )
         #expect(error?.response?.body.count == 100)
     }
 
@@ -175,7 +203,9 @@ import Testing
 
     @Test func aRedirectToAnotherSchemeIsRefusedAndNamed() async throws {
         for target in ["ftp://example.com/x", "file:///etc/passwd"] {
-            let error = try await failure(.bytes(Array("HTTP/1.1 302 Found\r\nLocation: \(target)\r\nContent-Length: 0\r\n\r\n".utf8)))
+            let error = try await failure(
+                .bytes(Array("HTTP/1.1 302 Found\r\nLocation: \(target)\r\nContent-Length: 0\r\n\r\n".utf8))
+            )
             #expect(error?.code == .redirectRefused)
             #expect(error?.message.contains(target) == true, "\(error?.message ?? "")")
             #expect(error?.message.contains("not an http or https URL") == true)
@@ -183,21 +213,29 @@ import Testing
     }
 
     @Test func aHeaderBlockOverTheLimitSaysSo() async throws {
-        let reply = "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\nContent-Length: 2\r\n\r\nok"
+        let reply =
+            "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\nContent-Length: 2\r\n\r\nok"
         let error = try await failure(.bytes(Array(reply.utf8)))
         #expect(error?.code == .headerTooLarge)
         #expect(error?.message.contains("header block larger than") == true, "\(error?.message ?? "")")
     }
 
     @Test func tlsAgainstAPlainHTTPPortSaysSo() async throws {
-        let error = try await failure(.bytes(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".utf8)), scheme: "https")
+        let error = try await failure(
+            .bytes(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".utf8)),
+            scheme: "https"
+        )
         #expect(error?.code == .tls)
         #expect(error?.message.contains("plain HTTP") == true, "\(error?.message ?? "")")
     }
 
     @Test func tlsHintsNameTheConfigurationKeys() {
         let request = ClientRequest(url: "https://127.0.0.1:1/")
-        let error = HTTPClientError.fromCurl(60, detail: "SSL certificate problem: self-signed certificate", request: request)
+        let error = HTTPClientError.fromCurl(
+            60,
+            detail: "SSL certificate problem: self-signed certificate",
+            request: request
+        )
         #expect(error.message.contains("target.ca_bundle"))
         #expect(error.message.contains("target.verify_tls"))
         #expect(!error.message.contains("caBundlePath"))
@@ -224,7 +262,9 @@ import Testing
             #expect(notAfter > now && notAfter < now + 2 * 86400, "-days 1: expires within two days")
             #expect(try #require(certificate.notBefore) <= now + 60)
         }
-        let plain = try await session.send(ClientRequest(url: server.baseURL + "/", options: .init(caBundlePath: server.certificatePath)))
+        let plain = try await session.send(
+            ClientRequest(url: server.baseURL + "/", options: .init(caBundlePath: server.certificatePath))
+        )
         #expect(plain.certificate == nil)
     }
 

@@ -17,8 +17,11 @@ struct LibcurlLoadingTests {
         let log = dir + "/output.log"
         // Port 9 (discard) is closed on loopback: the request fails once libcurl is loaded.
         let child = try ChildProcess(
-            Checkout.ronda, ["run-scenario", "--base-url", "http://127.0.0.1:9", scenario],
-            environment: environment, logPath: log)
+            Checkout.ronda,
+            ["run-scenario", "--base-url", "http://127.0.0.1:9", scenario],
+            environment: environment,
+            logPath: log
+        )
         if await child.wait(timeout: .seconds(60)) == nil { await child.kill9() }
         return (child.exitCode, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
@@ -26,7 +29,10 @@ struct LibcurlLoadingTests {
     @Test func theDefaultLibcurlIsLoadedWhenTheFirstRequestGoesOut() async throws {
         let (status, output) = try await runScenario(libcurl: nil)
         #expect(status == 1, "a scenario that errors exits 1")
-        #expect(output.contains("could not connect to http://127.0.0.1:9/health"), "libcurl itself tried to connect: \(output)")
+        #expect(
+            output.contains("could not connect to http://127.0.0.1:9/health"),
+            "libcurl itself tried to connect: \(output)"
+        )
         #expect(!output.contains("cannot load libcurl"))
     }
 

@@ -1,6 +1,6 @@
-import RondaTestSupport
-import RondaHTTP
 import Foundation
+import RondaHTTP
+import RondaTestSupport
 import Testing
 
 @Suite struct RedirectTests {

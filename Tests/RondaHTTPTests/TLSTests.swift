@@ -1,6 +1,6 @@
-import RondaTestSupport
 import Foundation
 import RondaHTTP
+import RondaTestSupport
 import Testing
 
 @Suite struct TLSTests {
@@ -21,7 +21,9 @@ import Testing
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }
-        let response = try await session.send(ClientRequest(url: server.baseURL + "/", options: .init(verifyTLS: false)))
+        let response = try await session.send(
+            ClientRequest(url: server.baseURL + "/", options: .init(verifyTLS: false))
+        )
         #expect(response.status == 200)
         #expect(response.timings.tls >= response.timings.connect)
     }

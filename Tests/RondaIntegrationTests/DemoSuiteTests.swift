@@ -55,12 +55,21 @@ struct DemoSuiteTests {
     static func runner(database: String, parallel: Int = 4) throws -> DemoRunner {
         let (config, _) = try loadSuite()
         let entries = Suite.load([root + "/scenarios"], config: config).entries
-        return DemoRunner(config: config, entries: entries, databasePath: database, parallel: parallel, logger: quietLogger, process: [:])
+        return DemoRunner(
+            config: config,
+            entries: entries,
+            databasePath: database,
+            parallel: parallel,
+            logger: quietLogger,
+            process: [:]
+        )
     }
 
     /// The problems of a run, one line each, for expectation messages.
     static func problems(_ outcome: EmbeddedRun.Outcome) -> [String] {
-        outcome.results.filter { $0.status != .pass }.map { "\($0.module)/\($0.scenario): \($0.errorMessage ?? $0.status.rawValue)" }
+        outcome.results.filter { $0.status != .pass }.map {
+            "\($0.module)/\($0.scenario): \($0.errorMessage ?? $0.status.rawValue)"
+        }
     }
 
     static let rounds = 20
@@ -126,7 +135,9 @@ struct DemoSuiteTests {
     @Test("`ronda demo` exits 0, names the scenario count and writes a self-contained HTML report")
     func binaryDemoPasses() throws {
         let (_, scenarios) = try Self.loadSuite()
-        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-reports-\(UUID().uuidString)").path
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ronda-reports-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: reports) }
         let (status, output) = try Self.runDemoBinary(extraEnvironment: [:], arguments: ["--report", reports])
         #expect(status == 0, "\(output)")
@@ -144,7 +155,9 @@ struct DemoSuiteTests {
 
     @Test("a wrong receptionist password makes the login fail and `ronda demo` exit 1")
     func wrongPasswordFails() throws {
-        let (status, output) = try Self.runDemoBinary(extraEnvironment: ["RONDA_RECEPTIONIST_PASSWORD": "not-the-password"])
+        let (status, output) = try Self.runDemoBinary(extraEnvironment: [
+            "RONDA_RECEPTIONIST_PASSWORD": "not-the-password"
+        ])
         #expect(status == 1, "\(output)")
         #expect(output.contains("login step 'Submit the login form'"), "\(output)")
         #expect(output.contains("FAIL  [P0] auth/Receptionist opens the dashboard"), "\(output)")
@@ -158,7 +171,9 @@ struct DemoSuiteTests {
     static func runDemoBinary(extraEnvironment: [String: String], arguments: [String] = []) throws -> (Int32, String) {
         let database = temporaryDatabase()
         defer { removeDatabase(database) }
-        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-reports-\(UUID().uuidString)").path
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ronda-reports-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: reports) }
         let report = arguments.contains("--report") ? [] : ["--report", reports]
         return try runBinary(["demo", "--database", database] + report + arguments, extraEnvironment: extraEnvironment)
@@ -171,14 +186,19 @@ struct DemoSuiteTests {
             Issue.record("build the binary first: swift build --product ronda (\(binary) is missing)")
             return (-1, "")
         }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RONDA_") && !$0.key.hasPrefix("DEMO_") }
+        var environment = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("RONDA_") && !$0.key.hasPrefix("DEMO_")
+        }
         environment.merge(extraEnvironment) { _, new in new }
         let directory = try Checkout.temporaryDirectory("ronda-binary")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // `env -C`: run from the package root (posix_spawn has no working-directory action here).
         let status = try spawnAndWait(
-            ["/usr/bin/env", "-C", root, binary] + arguments, log: directory + "/output", environment: environment,
-            inheritEnvironment: false)
+            ["/usr/bin/env", "-C", root, binary] + arguments,
+            log: directory + "/output",
+            environment: environment,
+            inheritEnvironment: false
+        )
         return (status, (try? String(contentsOfFile: directory + "/output", encoding: .utf8)) ?? "")
     }
 

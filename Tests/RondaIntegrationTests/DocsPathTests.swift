@@ -36,8 +36,13 @@ struct DocsPathTests {
         let base = (document as NSString).deletingLastPathComponent
         for path in Self.paths(in: text) {
             // A scenario path is relative to the checkout; a Markdown link to the document's folder.
-            let candidates = [Checkout.root + "/" + path, Checkout.root + "/" + (base.isEmpty ? path : base + "/" + path)]
-            #expect(candidates.contains { FileManager.default.fileExists(atPath: $0) }, "\(document) names \(path), which does not exist")
+            let candidates = [
+                Checkout.root + "/" + path, Checkout.root + "/" + (base.isEmpty ? path : base + "/" + path),
+            ]
+            #expect(
+                candidates.contains { FileManager.default.fileExists(atPath: $0) },
+                "\(document) names \(path), which does not exist"
+            )
         }
     }
 

@@ -22,7 +22,10 @@ struct FaultTests {
         #expect(Set(faults.map(\.name)).count == faults.count, "fault names repeat: \(faults.map(\.name))")
         #expect(Set(faults.map(\.summary)).count == faults.count, "fault summaries repeat")
         for fault in faults {
-            #expect(fault.name.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression) != nil, "'\(fault.name)' is not kebab-case")
+            #expect(
+                fault.name.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression) != nil,
+                "'\(fault.name)' is not kebab-case"
+            )
             #expect(!fault.summary.isEmpty && !fault.summary.contains("\n"), "'\(fault.name)' needs a one-line summary")
         }
     }
@@ -36,10 +39,15 @@ struct FaultTests {
         #expect(!outcome.run.totals.allPassed, "\(fault.name) (\(fault.summary)) was not caught: every scenario passed")
         let problems = outcome.results.filter { $0.status == .fail || $0.status == .error }
         let named = problems.filter { r in
-            guard let message = r.errorMessage, !message.isEmpty, let step = r.failingStep, !step.isEmpty else { return false }
+            guard let message = r.errorMessage, !message.isEmpty, let step = r.failingStep, !step.isEmpty else {
+                return false
+            }
             return message.contains(step)
         }
-        #expect(problems.isEmpty || !named.isEmpty, "\(fault.name): no failure names its step: \(DemoSuiteTests.problems(outcome))")
+        #expect(
+            problems.isEmpty || !named.isEmpty,
+            "\(fault.name): no failure names its step: \(DemoSuiteTests.problems(outcome))"
+        )
         let mutant = DemoRunner.mutant(faults: [fault.name], outcome: outcome)
         #expect(mutant.caught == !problems.isEmpty)
         #expect(mutant.firstFailure.map { !$0.isEmpty } ?? problems.isEmpty)
@@ -118,7 +126,10 @@ struct FaultTests {
             #expect(line.hasPrefix(fault.name + " "), "\(line)")
             #expect(line.hasSuffix("  " + fault.summary), "\(line)")
         }
-        #expect(DemoCommand.faultList([DemoFault("a", "first"), DemoFault("long-name", "second")]) == "a          first\nlong-name  second\n")
+        #expect(
+            DemoCommand.faultList([DemoFault("a", "first"), DemoFault("long-name", "second")])
+                == "a          first\nlong-name  second\n"
+        )
         let (status, output) = try DemoSuiteTests.runBinary(["demo-target", "--list-faults"])
         #expect(status == 0)
         #expect(output == text)
@@ -130,7 +141,10 @@ struct FaultTests {
     @Test("`ronda demo --fault NAME` exits 1 and prints a 100% mutation score")
     func binaryFault() throws {
         guard let fault = DemoFaults.all.first else { return }
-        let (status, output) = try DemoSuiteTests.runDemoBinary(extraEnvironment: [:], arguments: ["--fault", fault.name])
+        let (status, output) = try DemoSuiteTests.runDemoBinary(
+            extraEnvironment: [:],
+            arguments: ["--fault", fault.name]
+        )
         #expect(status == 1, "\(output)")
         #expect(output.contains("Faults switched on: \(fault.name)"), "\(output)")
         #expect(output.contains("caught      \(fault.name)"), "\(output)")
@@ -155,7 +169,12 @@ struct FaultTests {
         var faults: [State]
     }
 
-    static func request(_ method: String, _ url: String, token: String?, body: String? = nil) async throws -> (status: Int, body: Data) {
+    static func request(
+        _ method: String,
+        _ url: String,
+        token: String?,
+        body: String? = nil
+    ) async throws -> (status: Int, body: Data) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         if let token { request.setValue(token, forHTTPHeaderField: "X-Admin-Token") }
@@ -174,34 +193,79 @@ struct HTMLReportTests {
     /// `src=`/`href=` attributes that point at another host.
     static func externalReferences(_ html: String) -> [String] {
         let pattern = #"(src|href)\s*=\s*["']?\s*(https?:)?//"#
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive) else { return ["bad pattern"] }
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive) else {
+            return ["bad pattern"]
+        }
         let range = NSRange(html.startIndex..., in: html)
         return regex.matches(in: html, range: range).compactMap { Range($0.range, in: html).map { String(html[$0]) } }
     }
 
     static func sample() -> (RunRecord, [ScenarioResult]) {
         let run = RunRecord(
-            id: "run-1", trigger: .manual, status: .completed,
-            totals: RunTotals(scenarios: 3, passed: 1, failed: 1, errored: 1), errorsFound: 2,
-            executionTime: 1.25, deadline: Date().addingTimeInterval(60)
+            id: "run-1",
+            trigger: .manual,
+            status: .completed,
+            totals: RunTotals(scenarios: 3, passed: 1, failed: 1, errored: 1),
+            errorsFound: 2,
+            executionTime: 1.25,
+            deadline: Date().addingTimeInterval(60)
         )
         let failing = StepResult(
-            index: 2, name: "Create <order>", outcome: .failed, method: "POST", url: "http://127.0.0.1:9/api/v1/orders/?a=1&b=2",
-            status: 500, timings: Timings(dns: 0.001, connect: 0.002, firstByte: 0.010, total: 0.012), attempts: 1,
+            index: 2,
+            name: "Create <order>",
+            outcome: .failed,
+            method: "POST",
+            url: "http://127.0.0.1:9/api/v1/orders/?a=1&b=2",
+            status: 500,
+            timings: Timings(dns: 0.001, connect: 0.002, firstByte: 0.010, total: 0.012),
+            attempts: 1,
             assertions: [AssertionResult(subject: "status", op: "==", expected: "201", actual: "500", passed: false)],
             requestExcerpt: #"{"items":[{"product_id":1}]}"#,
             responseExcerpt: "<script>alert('x')</script><img src=\"https://evil.example/x.png\">"
         )
         let results = [
-            ScenarioResult(runID: "run-1", scenario: "Menu lists products", module: "orders", priority: .p1, status: .pass, duration: 0.2),
             ScenarioResult(
-                runID: "run-1", scenario: "Place an <order>", module: "orders", priority: .p0, status: .fail, stepsExecuted: 2, stepsPassed: 1,
-                failingStep: "Create <order>", errorKind: .assertion, errorMessage: "step 'Create <order>': expected status 201, got 500",
-                duration: 0.5, steps: [StepResult(index: 1, name: "Log in", phase: .login, outcome: .passed, method: "POST", url: "http://127.0.0.1:9/login/", status: 302), failing]
+                runID: "run-1",
+                scenario: "Menu lists products",
+                module: "orders",
+                priority: .p1,
+                status: .pass,
+                duration: 0.2
             ),
             ScenarioResult(
-                runID: "run-1", scenario: "Patient search", module: "patients", priority: .p2, status: .error,
-                failingStep: "Search", errorKind: .transport, errorMessage: "step 'Search': connection refused", duration: 0.1
+                runID: "run-1",
+                scenario: "Place an <order>",
+                module: "orders",
+                priority: .p0,
+                status: .fail,
+                stepsExecuted: 2,
+                stepsPassed: 1,
+                failingStep: "Create <order>",
+                errorKind: .assertion,
+                errorMessage: "step 'Create <order>': expected status 201, got 500",
+                duration: 0.5,
+                steps: [
+                    StepResult(
+                        index: 1,
+                        name: "Log in",
+                        phase: .login,
+                        outcome: .passed,
+                        method: "POST",
+                        url: "http://127.0.0.1:9/login/",
+                        status: 302
+                    ), failing,
+                ]
+            ),
+            ScenarioResult(
+                runID: "run-1",
+                scenario: "Patient search",
+                module: "patients",
+                priority: .p2,
+                status: .error,
+                failingStep: "Search",
+                errorKind: .transport,
+                errorMessage: "step 'Search': connection refused",
+                duration: 0.1
             ),
         ]
         return (run, results)
@@ -233,9 +297,17 @@ struct HTMLReportTests {
     @Test("shows totals, each failing scenario's steps with timings and failed assertions, and the mutation table")
     func contents() throws {
         let (run, results) = Self.sample()
-        let mutant = DemoRunner.Mutant(faults: ["order-total-off-by-one"], caught: true, failures: 2, firstFailure: "orders/Place: <boom>", runID: "r2")
+        let mutant = DemoRunner.Mutant(
+            faults: ["order-total-off-by-one"],
+            caught: true,
+            failures: 2,
+            firstFailure: "orders/Place: <boom>",
+            runID: "r2"
+        )
         let html = HTMLReport.render(
-            run: run, results: results, faults: ["order-total-off-by-one"],
+            run: run,
+            results: results,
+            faults: ["order-total-off-by-one"],
             mutation: HTMLReport.Mutation(mutants: [mutant], scoreLine: "mutation score: 1/1 (100%)")
         )
         #expect(html.contains("1 of 3") == false)  // two did not pass
@@ -248,7 +320,8 @@ struct HTMLReportTests {
         #expect(html.contains("orders/Place: &lt;boom&gt;"))
         #expect(html.contains("<rect class=\"fail\""))
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-html-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-html-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = try HTMLReport.write(EmbeddedRun.Outcome(run: run, results: results), directory: folder + "/nested")
         #expect(path == folder + "/nested/run-run-1.html")

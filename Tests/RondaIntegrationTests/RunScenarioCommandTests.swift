@@ -1,22 +1,27 @@
 import DemoTarget
 import Foundation
+import RondaCore
 import Testing
 
 @testable import RondaCLI
 
 /// `ronda run-scenario` against the demo app: the verbose single-file mode.
 struct RunScenarioCommandTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     func write(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-run-scenario-\(UUID().uuidString).yml")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ronda-run-scenario-\(UUID().uuidString).yml"
+        )
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
 
     @Test func aPassingFileExitsZeroAndAFailingOneExitsOne() async throws {
         let good = Self.repository.appendingPathComponent("scenarios/orders/menu_health.yml").path
-        let bad = try write("""
+        let bad = try write(
+            """
             scenario: Wrong status
             steps:
               - name: Health
@@ -29,7 +34,8 @@ struct RunScenarioCommandTests {
               - name: Skipped teardown
                 if: "false"
                 get: /health
-            """)
+            """
+        )
         let demo = try await DemoApp.start()
         #expect(await RondaCommand.main(arguments: ["run-scenario", "--base-url", demo.baseURL, good]) == 0)
         #expect(await RondaCommand.main(arguments: ["run-scenario", "--base-url", demo.baseURL, bad]) == 1)
@@ -40,10 +46,19 @@ struct RunScenarioCommandTests {
         let broken = try write("scenario: X\nsteps: nope\n")
         #expect(await RondaCommand.main(arguments: ["run-scenario", "--base-url", "http://127.0.0.1:9", broken]) == 2)
         let unknownVariable = try write("scenario: X\nsteps:\n  - name: A\n    get: \"/{{ nothing }}\"\n")
-        #expect(await RondaCommand.main(arguments: ["run-scenario", "--base-url", "http://127.0.0.1:9", unknownVariable]) == 2)
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-no-config-\(UUID().uuidString)")
+        #expect(
+            await RondaCommand.main(arguments: ["run-scenario", "--base-url", "http://127.0.0.1:9", unknownVariable])
+                == 2
+        )
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ronda-no-config-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        #expect(await RondaCommand.main(arguments: ["run-scenario", "--config", empty.appendingPathComponent("none.yml").path, broken]) == 2)
+        #expect(
+            await RondaCommand.main(arguments: [
+                "run-scenario", "--config", empty.appendingPathComponent("none.yml").path, broken,
+            ]) == 2
+        )
     }
 
     @Test func theVerboseStepDescriptionShowsRequestTimingsChecksAndCaptures() {
@@ -60,15 +75,23 @@ struct RunScenarioCommandTests {
     }
 }
 
-import RondaCore
-
 enum StepResultFixture {
     static func make() -> StepResult {
         StepResult(
-            index: 0, name: "Create", phase: .main, outcome: .failed, method: "POST", url: "http://x/orders", status: 500,
-            timings: Timings(dns: 0.001, connect: 0.002, tls: 0.002, firstByte: 0.01, total: 0.02), attempts: 2,
+            index: 0,
+            name: "Create",
+            phase: .main,
+            outcome: .failed,
+            method: "POST",
+            url: "http://x/orders",
+            status: 500,
+            timings: Timings(dns: 0.001, connect: 0.002, tls: 0.002, firstByte: 0.01, total: 0.02),
+            attempts: 2,
             assertions: [AssertionResult(subject: "status", op: "==", expected: "201", actual: "500", passed: false)],
-            captures: ["id": "7"], requestExcerpt: "POST http://x/orders", responseExcerpt: "HTTP 500", error: "boom"
+            captures: ["id": "7"],
+            requestExcerpt: "POST http://x/orders",
+            responseExcerpt: "HTTP 500",
+            error: "boom"
         )
     }
 

@@ -47,20 +47,32 @@ struct SecretOutputsTests {
         let dir = try Checkout.temporaryDirectory("ronda-secret-outputs")
         try FileManager.default.createDirectory(atPath: dir + "/scenarios", withIntermediateDirectories: true)
         try Self.scenario.write(toFile: dir + "/scenarios/echo.yml", atomically: true, encoding: .utf8)
-        try "target:\n  base_url: \(server.baseURL)\nsuite: scenarios\n".write(toFile: dir + "/ronda.yml", atomically: true, encoding: .utf8)
+        try "target:\n  base_url: \(server.baseURL)\nsuite: scenarios\n".write(
+            toFile: dir + "/ronda.yml",
+            atomically: true,
+            encoding: .utf8
+        )
         var env = Self.environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         let run = try ChildProcess(
             Checkout.ronda,
-            ["run", "--config", dir + "/ronda.yml", "--json", dir + "/out.json", "--junit", dir + "/out.xml",
-             "--database", dir + "/r.sqlite", "--log-level", "trace"],
-            environment: env, logPath: dir + "/terminal.log")
+            [
+                "run", "--config", dir + "/ronda.yml", "--json", dir + "/out.json", "--junit", dir + "/out.xml",
+                "--database", dir + "/r.sqlite", "--log-level", "trace",
+            ],
+            environment: env,
+            logPath: dir + "/terminal.log"
+        )
         _ = await run.wait(timeout: .seconds(120))
-        #expect(run.exitCode == 1, "the run fails on its check: \((try? String(contentsOfFile: dir + "/terminal.log", encoding: .utf8)) ?? "")")
+        #expect(
+            run.exitCode == 1,
+            "the run fails on its check: \((try? String(contentsOfFile: dir + "/terminal.log", encoding: .utf8)) ?? "")"
+        )
 
         // Every output, as bytes.
         var outputs: [String: [UInt8]] = [:]
-        for name in ["terminal.log", "out.json", "out.xml", "r.sqlite", "r.sqlite-wal"] where FileManager.default.fileExists(atPath: dir + "/" + name) {
+        for name in ["terminal.log", "out.json", "out.xml", "r.sqlite", "r.sqlite-wal"]
+        where FileManager.default.fileExists(atPath: dir + "/" + name) {
             outputs[name] = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
         }
         // The HTML report and PostgreSQL, from what SQLite holds.
@@ -98,7 +110,12 @@ struct SecretOutputsTests {
         for result in results { #expect(try await store.recordResult(result)) }
         try await store.close()
         let dump = dir + "/pg.sql"
-        let process = try ChildProcess(TestPostgres.binDirectory + "/pg_dump", ["--dbname=" + url, "--file=" + dump], environment: [:], logPath: dir + "/pg_dump.log")
+        let process = try ChildProcess(
+            TestPostgres.binDirectory + "/pg_dump",
+            ["--dbname=" + url, "--file=" + dump],
+            environment: [:],
+            logPath: dir + "/pg_dump.log"
+        )
         _ = await process.wait(timeout: .seconds(60))
         #expect(process.exitCode == 0, "\((try? String(contentsOfFile: dir + "/pg_dump.log", encoding: .utf8)) ?? "")")
         return Array(try Data(contentsOf: URL(fileURLWithPath: dump)))
@@ -110,7 +127,10 @@ struct SecretOutputsTests {
         if let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) {
             text += "\n" + strings(in: object).joined(separator: "\n")
         }
-        for (entity, char) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#39;", "'"), ("&#x27;", "'"), ("&#10;", "\n"), ("&amp;", "&")] {
+        for (entity, char) in [
+            ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#39;", "'"), ("&#x27;", "'"),
+            ("&#10;", "\n"), ("&amp;", "&"),
+        ] {
             text = text.replacingOccurrences(of: entity, with: char)
         }
         return text

@@ -33,10 +33,17 @@ import Testing
     @Test func validatePrintsTheWarningAndStillExitsZero() async throws {
         let dir = try Checkout.temporaryDirectory("ronda-short-secret")
         try Self.scenario.write(toFile: dir + "/s.yml", atomically: true, encoding: .utf8)
-        try "target:\n  base_url: http://127.0.0.1:9\n".write(toFile: dir + "/ronda.yml", atomically: true, encoding: .utf8)
+        try "target:\n  base_url: http://127.0.0.1:9\n".write(
+            toFile: dir + "/ronda.yml",
+            atomically: true,
+            encoding: .utf8
+        )
         let process = try ChildProcess(
-            Checkout.ronda, ["validate", "--config", dir + "/ronda.yml", dir + "/s.yml"],
-            environment: ["SHORT_KEY": "abc1234", "LONG_KEY": "long-enough-secret", "TINY": "abcdefghij"], logPath: dir + "/out.log")
+            Checkout.ronda,
+            ["validate", "--config", dir + "/ronda.yml", dir + "/s.yml"],
+            environment: ["SHORT_KEY": "abc1234", "LONG_KEY": "long-enough-secret", "TINY": "abcdefghij"],
+            logPath: dir + "/out.log"
+        )
         _ = await process.wait(timeout: .seconds(60))
         let output = (try? String(contentsOfFile: dir + "/out.log", encoding: .utf8)) ?? ""
         #expect(output.contains("warning: the secret SHORT_KEY is 7 bytes long"), "\(output)")

@@ -10,7 +10,13 @@ struct DistReclaimTests {
     func makeQueue(_ redis: TestRedis, maxDeliveries: Int = 5) -> RedisJobQueue {
         RedisJobQueue(
             configuration: redis.configuration(),
-            options: .init(streamKey: "test:jobs", leaseTime: .seconds(1), maxDeliveries: maxDeliveries, pollInterval: .milliseconds(50)))
+            options: .init(
+                streamKey: "test:jobs",
+                leaseTime: .seconds(1),
+                maxDeliveries: maxDeliveries,
+                pollInterval: .milliseconds(50)
+            )
+        )
     }
 
     @Test func aStaleJobBehindTwentyFiveRenewedOnesIsReclaimed() async throws {
@@ -20,7 +26,13 @@ struct DistReclaimTests {
         // without depending on how fast the loop below renews them.
         let queue = RedisJobQueue(
             configuration: redis.configuration(),
-            options: .init(streamKey: "test:jobs", leaseTime: .seconds(600), maxDeliveries: 5, pollInterval: .milliseconds(50)))
+            options: .init(
+                streamKey: "test:jobs",
+                leaseTime: .seconds(600),
+                maxDeliveries: 5,
+                pollInterval: .milliseconds(50)
+            )
+        )
         defer { queue.close() }
         try await queue.enqueue((1...26).map { job($0) })
         var live: [Lease] = []

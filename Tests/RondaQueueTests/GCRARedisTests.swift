@@ -15,8 +15,13 @@ struct GCRARedisTests {
         var allowed = 0
         var lastRetry = 0
         for _ in 0..<5 {
-            let reply = try connection.command(["EVAL", GCRA.luaScript, "1", "ronda:rate:example.com", String(gcra.emissionInterval), String(gcra.tolerance)])
-            guard case .array(let items) = reply, items.count == 2, case .integer(let ok) = items[0], case .integer(let retry) = items[1] else {
+            let reply = try connection.command([
+                "EVAL", GCRA.luaScript, "1", "ronda:rate:example.com", String(gcra.emissionInterval),
+                String(gcra.tolerance),
+            ])
+            guard case .array(let items) = reply, items.count == 2, case .integer(let ok) = items[0],
+                case .integer(let retry) = items[1]
+            else {
                 Issue.record("unexpected reply \(reply)")
                 return
             }

@@ -10,7 +10,8 @@ struct RedisQueueTests {
     func makeQueue(_ redis: TestRedis, leaseTime: Duration = .seconds(60), password: String? = nil) -> RedisJobQueue {
         RedisJobQueue(
             configuration: redis.configuration(password: password),
-            options: .init(streamKey: "test:jobs", leaseTime: leaseTime, pollInterval: .milliseconds(100)))
+            options: .init(streamKey: "test:jobs", leaseTime: leaseTime, pollInterval: .milliseconds(100))
+        )
     }
 
     @Test func aLeaseNotRenewedIsReclaimedByAnotherConsumer() async throws {
@@ -144,7 +145,9 @@ struct RedisQueueTests {
         #expect(refused?.message.contains("wrong") == false)
 
         let none = RedisJobQueue(
-            configuration: RedisConfiguration(port: redis.port, retry: .none), options: .init(streamKey: "test:jobs"))
+            configuration: RedisConfiguration(port: redis.port, retry: .none),
+            options: .init(streamKey: "test:jobs")
+        )
         defer { none.close() }
         let unauthenticated = await #expect(throws: RedisError.self) { try await none.enqueue([job(3)]) }
         #expect(unauthenticated?.code == .authenticationFailed)
@@ -153,8 +156,10 @@ struct RedisQueueTests {
     @Test func anUnreachableRedisGivesAClearError() async throws {
         let port = try freePort()
         let configuration = RedisConfiguration(
-            port: port, connectTimeout: .milliseconds(500),
-            retry: .init(attempts: 2, initialBackoff: .milliseconds(10)))
+            port: port,
+            connectTimeout: .milliseconds(500),
+            retry: .init(attempts: 2, initialBackoff: .milliseconds(10))
+        )
         let queue = RedisJobQueue(configuration: configuration)
         defer { queue.close() }
         let error = await #expect(throws: RedisError.self) { try await queue.enqueue([job(1)]) }

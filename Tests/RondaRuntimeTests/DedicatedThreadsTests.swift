@@ -39,7 +39,12 @@ struct DedicatedThreadsTests {
         }
         var seen: [Int] = []
         for _ in 0..<5 {
-            if let count = await threads.run({ counter in counter.jobs += 1; return counter.jobs }) { seen.append(count) }
+            if let count = await threads.run({ counter in
+                counter.jobs += 1
+                return counter.jobs
+            }) {
+                seen.append(count)
+            }
         }
         #expect(seen == [1, 2, 3, 4, 5])
         // Every job runs on the thread that made the context.
@@ -85,7 +90,12 @@ struct DedicatedThreadsTests {
         let threads = DedicatedThreads<Void>(count: 1, name: "test.shutdown") {}
         let release = DispatchSemaphore(value: 0)
         let ran = Atomic<Int>(0)
-        #expect(threads.submit { _ in release.wait(); ran.add(1, ordering: .relaxed) })
+        #expect(
+            threads.submit { _ in
+                release.wait()
+                ran.add(1, ordering: .relaxed)
+            }
+        )
         #expect(threads.submit { _ in ran.add(1, ordering: .relaxed) })
         threads.shutDown()
         threads.shutDown()  // twice is harmless

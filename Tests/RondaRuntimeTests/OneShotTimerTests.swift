@@ -26,7 +26,10 @@ struct OneShotTimerTests {
         do {
             let token = Token()
             watched = token
-            timer = OneShotTimer(after: .seconds(3600)) { _ = token; count.add(1, ordering: .relaxed) }
+            timer = OneShotTimer(after: .seconds(3600)) {
+                _ = token
+                count.add(1, ordering: .relaxed)
+            }
         }
         #expect(watched != nil, "the pending timer holds its handler")
         timer?.cancel()
@@ -44,7 +47,10 @@ struct OneShotTimerTests {
         do {
             let token = Token()
             watched = token
-            _ = OneShotTimer(after: .milliseconds(30)) { _ = token; count.add(1, ordering: .relaxed) }
+            _ = OneShotTimer(after: .milliseconds(30)) {
+                _ = token
+                count.add(1, ordering: .relaxed)
+            }
         }
         #expect(await eventually { watched == nil })
         #expect(count.load(ordering: .relaxed) == 0)

@@ -2,13 +2,26 @@ import Foundation
 import RondaCore
 import RondaTestSupport
 import Testing
+
 @testable import RondaStore
 
 /// The store methods the distributed coordinator uses, on both stores.
 @Suite struct CoordinationTests {
     let planned = [
-        PlannedScenario(scenario: "login", file: "scenarios/login.yml", source: "name: login\n", module: "auth", priority: .p0),
-        PlannedScenario(scenario: "checkout", file: "scenarios/checkout.yml", source: "name: checkout # ünïcødé\n", module: "billing", priority: .p3),
+        PlannedScenario(
+            scenario: "login",
+            file: "scenarios/login.yml",
+            source: "name: login\n",
+            module: "auth",
+            priority: .p0
+        ),
+        PlannedScenario(
+            scenario: "checkout",
+            file: "scenarios/checkout.yml",
+            source: "name: checkout # ünïcødé\n",
+            module: "billing",
+            priority: .p3
+        ),
     ]
 
     @Test(arguments: StoreKind.available)
@@ -21,7 +34,10 @@ import Testing
             #expect(try await store.run(id: "r") == run)
             // The loser of the slot writes nothing, planned scenarios included.
             let loser = makeRun(id: "loser", trigger: .schedule, schedule: "hourly", slot: time(3600))
-            #expect(try await store.createRun(loser, planned: [PlannedScenario(scenario: "x", file: "x", source: "x")]) == false)
+            #expect(
+                try await store.createRun(loser, planned: [PlannedScenario(scenario: "x", file: "x", source: "x")])
+                    == false
+            )
             #expect(try await store.plannedScenarios(runID: "loser").isEmpty)
             #expect(try await store.plannedScenarios(runID: "unknown").isEmpty)
         }
@@ -35,7 +51,7 @@ import Testing
             try await store.markEnqueued(runID: "r", at: time(5))
             try await store.markEnqueued(runID: "r", at: time(50))
             #expect(try await store.run(id: "r")?.enqueuedAt == time(5))
-            try await store.markEnqueued(runID: "unknown", at: time(5)) // no run: nothing to mark, no error
+            try await store.markEnqueued(runID: "unknown", at: time(5))  // no run: nothing to mark, no error
         }
     }
 

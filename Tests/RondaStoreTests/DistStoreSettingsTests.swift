@@ -3,6 +3,7 @@ import Logging
 import RondaCore
 import RondaTestSupport
 import Testing
+
 @testable import RondaStore
 
 /// The durable pause switch on both stores, and PostgreSQL outages logged once each.
@@ -27,11 +28,15 @@ struct DistStoreSettingsTests {
     func aPostgresOutageIsOneWarningAndItsEndOneInfo() async throws {
         let server = try TestPostgres()
         let url = try await server.makeDatabase()
-        guard case .postgres(let location) = try StoreLocation(parsing: url) else { throw StoreError(.invalidLocation, "not PostgreSQL") }
+        guard case .postgres(let location) = try StoreLocation(parsing: url) else {
+            throw StoreError(.invalidLocation, "not PostgreSQL")
+        }
         let capture = LogCapture()
         let store = try await PostgresStore.open(
-            location, options: PostgresStore.Options(connectTimeout: .seconds(2), operationTimeout: .seconds(4)),
-            logger: capture.logger(label: "ronda.store.postgres", level: .info))
+            location,
+            options: PostgresStore.Options(connectTimeout: .seconds(2), operationTimeout: .seconds(4)),
+            logger: capture.logger(label: "ronda.store.postgres", level: .info)
+        )
         try await store.migrate()
         for round in 1...2 {
             try await server.stop()

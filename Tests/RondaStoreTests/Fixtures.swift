@@ -1,6 +1,7 @@
 import Foundation
 import RondaCore
 import RondaTestSupport
+
 @testable import RondaStore
 
 /// A directory under the system temporary directory, removed by `remove()`.
@@ -41,19 +42,34 @@ func withStore<T>(
 func time(_ offset: Double) -> Date { Date(timeIntervalSince1970: 1_740_000_000 + offset) }
 
 func makeRun(
-    id: String = UUID().uuidString, trigger: RunTrigger = .manual, schedule: String? = nil, slot: Date? = nil,
-    scenarios: Int = 3, startedAt: Date = time(0)
+    id: String = UUID().uuidString,
+    trigger: RunTrigger = .manual,
+    schedule: String? = nil,
+    slot: Date? = nil,
+    scenarios: Int = 3,
+    startedAt: Date = time(0)
 ) -> RunRecord {
     RunRecord(
-        id: id, trigger: trigger, schedule: schedule, slot: slot, totals: RunTotals(scenarios: scenarios),
-        startedAt: startedAt, deadline: startedAt.addingTimeInterval(600))
+        id: id,
+        trigger: trigger,
+        schedule: schedule,
+        slot: slot,
+        totals: RunTotals(scenarios: scenarios),
+        startedAt: startedAt,
+        deadline: startedAt.addingTimeInterval(600)
+    )
 }
 
 func makeStep(_ index: Int, outcome: StepOutcome = .passed) -> StepResult {
     StepResult(
-        index: index, name: "Step \(index)", phase: index == 0 ? .login : .main,
-        caseLabel: index == 2 ? "row \"b\"" : nil, outcome: outcome, method: "POST",
-        url: "https://app.example/api/items/\(index)?q=1&x=/y", status: 201,
+        index: index,
+        name: "Step \(index)",
+        phase: index == 0 ? .login : .main,
+        caseLabel: index == 2 ? "row \"b\"" : nil,
+        outcome: outcome,
+        method: "POST",
+        url: "https://app.example/api/items/\(index)?q=1&x=/y",
+        status: 201,
         timings: Timings(dns: 0.001, connect: 0.0125, tls: 0.03125, firstByte: 0.25, total: 0.5),
         attempts: 2,
         assertions: [
@@ -61,21 +77,41 @@ func makeStep(_ index: Int, outcome: StepOutcome = .passed) -> StepResult {
             AssertionResult(subject: "json $.total", op: ">", expected: "0", actual: "ünïcødé ✓", passed: false),
         ],
         captures: ["token": "abc", "id": "42", "empty": ""],
-        requestExcerpt: "POST /api/items\nAuthorization: [redacted]", responseExcerpt: "{\"id\":42}",
-        error: index == 1 ? "timeout after 5s" : nil, startedAt: time(Double(index) + 0.25))
+        requestExcerpt: "POST /api/items\nAuthorization: [redacted]",
+        responseExcerpt: "{\"id\":42}",
+        error: index == 1 ? "timeout after 5s" : nil,
+        startedAt: time(Double(index) + 0.25)
+    )
 }
 
 func makeResult(
-    runID: String, scenario: String = "checkout", status: ScenarioOutcome = .pass, worker: String = "w1",
+    runID: String,
+    scenario: String = "checkout",
+    status: ScenarioOutcome = .pass,
+    worker: String = "w1",
     steps: [StepResult] = [makeStep(0), makeStep(1), makeStep(2)]
 ) -> ScenarioResult {
     ScenarioResult(
-        runID: runID, scenario: scenario, module: "billing", priority: .p1, tags: ["smoke", "payments"],
-        status: status, attempt: 2, worker: worker, stepsExecuted: steps.count, stepsPassed: 1,
-        failingStep: status == .pass ? nil : "Step 1", errorKind: status == .pass ? nil : .assertion,
+        runID: runID,
+        scenario: scenario,
+        module: "billing",
+        priority: .p1,
+        tags: ["smoke", "payments"],
+        status: status,
+        attempt: 2,
+        worker: worker,
+        stepsExecuted: steps.count,
+        stepsPassed: 1,
+        failingStep: status == .pass ? nil : "Step 1",
+        errorKind: status == .pass ? nil : .assertion,
         errorMessage: status == .pass ? nil : "step 'Step 1': expected status 201, got 500",
         trace: status == .error ? "curl: (28) Operation timed out" : nil,
-        startedAt: time(1.5), completedAt: time(9.75), duration: 8.25, responseTime: 0.375, steps: steps)
+        startedAt: time(1.5),
+        completedAt: time(9.75),
+        duration: 8.25,
+        responseTime: 0.375,
+        steps: steps
+    )
 }
 
 // MARK: - Both stores
@@ -125,7 +161,8 @@ func openPostgres(_ url: String, options: PostgresStore.Options = testPostgresOp
 /// Opens and migrates a fresh store of `kind` (a new SQLite file, or a new PostgreSQL
 /// database on the shared test cluster), runs `body`, then closes it (also when `body` throws).
 func withStore<T>(
-    _ kind: StoreKind, _ body: (any StoreUnderTest, StoreFixture) async throws -> T
+    _ kind: StoreKind,
+    _ body: (any StoreUnderTest, StoreFixture) async throws -> T
 ) async throws -> T {
     let fixture: StoreFixture
     var directory: TemporaryDirectory?

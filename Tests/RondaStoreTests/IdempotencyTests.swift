@@ -2,6 +2,7 @@ import Foundation
 import RondaCore
 import RondaTestSupport
 import Testing
+
 @testable import RondaStore
 
 @Suite struct IdempotencyTests {
@@ -76,10 +77,14 @@ import Testing
         try await withStore(kind) { store, _ async throws in
             let slot = time(3600)
             #expect(try await store.createRun(makeRun(id: "a", trigger: .schedule, schedule: "hourly", slot: slot)))
-            #expect(try await store.createRun(makeRun(id: "b", trigger: .schedule, schedule: "hourly", slot: slot)) == false)
+            #expect(
+                try await store.createRun(makeRun(id: "b", trigger: .schedule, schedule: "hourly", slot: slot)) == false
+            )
             #expect(try await store.run(id: "b") == nil)
             // Another slot, another schedule: new runs.
-            #expect(try await store.createRun(makeRun(id: "c", trigger: .schedule, schedule: "hourly", slot: time(7200))))
+            #expect(
+                try await store.createRun(makeRun(id: "c", trigger: .schedule, schedule: "hourly", slot: time(7200)))
+            )
             #expect(try await store.createRun(makeRun(id: "d", trigger: .schedule, schedule: "nightly", slot: slot)))
             // Manual runs (no schedule, no slot) always insert.
             #expect(try await store.createRun(makeRun(id: "m1")))

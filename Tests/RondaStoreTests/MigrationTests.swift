@@ -2,6 +2,7 @@ import Foundation
 import RondaCore
 import RondaTestSupport
 import Testing
+
 @testable import RondaStore
 
 @Suite struct MigrationTests {
@@ -29,9 +30,13 @@ import Testing
     @Test(arguments: StoreKind.available)
     func newMigrationIsAppliedOnceOnTopOfExisting(_ kind: StoreKind) async throws {
         try await withStore(kind) { store, _ async throws in
-            let extra = Migration(version: 1_000, name: "extra table", sql: ["CREATE TABLE extra (id TEXT PRIMARY KEY)"])
+            let extra = Migration(
+                version: 1_000,
+                name: "extra table",
+                sql: ["CREATE TABLE extra (id TEXT PRIMARY KEY)"]
+            )
             try await store.migrate(using: Migration.all + [extra])
-            try await store.migrate(using: Migration.all + [extra]) // CREATE TABLE would fail if re-run
+            try await store.migrate(using: Migration.all + [extra])  // CREATE TABLE would fail if re-run
             #expect(try await store.appliedMigrations().last?.version == 1_000)
         }
     }
@@ -39,10 +44,14 @@ import Testing
     @Test(arguments: StoreKind.available)
     func failedMigrationIsRolledBack(_ kind: StoreKind) async throws {
         try await withStore(kind) { store, _ async throws in
-            let broken = Migration(version: 2_000, name: "broken", sql: [
-                "CREATE TABLE half_done (id TEXT)",
-                "THIS IS NOT SQL",
-            ])
+            let broken = Migration(
+                version: 2_000,
+                name: "broken",
+                sql: [
+                    "CREATE TABLE half_done (id TEXT)",
+                    "THIS IS NOT SQL",
+                ]
+            )
             let error = await #expect(throws: StoreError.self) {
                 try await store.migrate(using: Migration.all + [broken])
             }

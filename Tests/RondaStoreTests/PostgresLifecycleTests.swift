@@ -4,13 +4,20 @@ import RondaCore
 import RondaTestSupport
 import ServiceLifecycle
 import Testing
+
 @testable import RondaStore
 
 /// The store's pools inside the service lifecycle, and what the connector does once it knows
 /// the server is away. Runs on throwaway PostgreSQL clusters (`TestPostgres`).
-@Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)), .timeLimit(.minutes(2)))
+@Suite(
+    .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)),
+    .timeLimit(.minutes(2))
+)
 struct PostgresLifecycleTests {
-    func openForService(_ url: String, options: PostgresStore.Options = testPostgresOptions) async throws -> PostgresStore {
+    func openForService(
+        _ url: String,
+        options: PostgresStore.Options = testPostgresOptions
+    ) async throws -> PostgresStore {
         guard case .postgres(let location) = try StoreLocation(parsing: url) else {
             throw StoreError(.invalidLocation, "not a PostgreSQL URL")
         }
@@ -68,7 +75,10 @@ struct PostgresLifecycleTests {
         }
         #expect(ContinuousClock.now - start < .seconds(5), "far less than the 30 s operation timeout")
         #expect(error?.code == .unavailable)
-        #expect(error?.message.contains("cannot reach PostgreSQL at 127.0.0.1:\(server.port)") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.contains("cannot reach PostgreSQL at 127.0.0.1:\(server.port)") == true,
+            "\(error?.message ?? "")"
+        )
 
         try await server.start()
         #expect(try await store.recordResult(makeResult(runID: "r", scenario: "after")))

@@ -2,11 +2,15 @@ import Foundation
 import RondaCore
 import RondaTestSupport
 import Testing
+
 @testable import RondaStore
 
 /// PostgreSQL-only behaviour: several coordinators and workers at once, migrations from
 /// several processes, opening and outages. Runs on a throwaway cluster (`TestPostgres`).
-@Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)), .timeLimit(.minutes(2)))
+@Suite(
+    .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)),
+    .timeLimit(.minutes(2))
+)
 struct PostgresStoreTests {
     @Test func concurrentCreateRunForOneSlotInsertsExactlyOnce() async throws {
         try await withStore(.postgres) { store, fixture async throws in
@@ -30,7 +34,11 @@ struct PostgresStoreTests {
             #expect(try await store.run(id: winner) != nil)
             // The planned scenarios are the winner's, written in its transaction.
             let index = winner.dropFirst("run-".count)
-            #expect(try await store.plannedScenarios(runID: winner) == [PlannedScenario(scenario: "s", file: "s.yml", source: "by \(index)")])
+            #expect(
+                try await store.plannedScenarios(runID: winner) == [
+                    PlannedScenario(scenario: "s", file: "s.yml", source: "by \(index)")
+                ]
+            )
         }
     }
 
@@ -78,7 +86,10 @@ struct PostgresStoreTests {
             let first = makeResult(runID: "r", scenario: "s", worker: "w1")
             #expect(try await store.recordResult(first))
             // The re-delivered job's result, from another worker, after the first was committed.
-            #expect(try await other.recordResult(makeResult(runID: "r", scenario: "s", status: .fail, worker: "w2")) == false)
+            #expect(
+                try await other.recordResult(makeResult(runID: "r", scenario: "s", status: .fail, worker: "w2"))
+                    == false
+            )
             #expect(try await other.results(runID: "r") == [first])
             #expect(try await store.rowCount(.stepResults) == first.steps.count)
             try await other.close()
@@ -86,13 +97,15 @@ struct PostgresStoreTests {
     }
 
     @Test func openAgainstAClosedPortFailsFastNamingHostAndPort() async throws {
-        let (fd, port) = try SilentServer.bindLoopback(listen: false) // bound, not listening: refuses
+        let (fd, port) = try SilentServer.bindLoopback(listen: false)  // bound, not listening: refuses
         defer { close(fd) }
         let error = await #expect(throws: StoreError.self) {
             try await StoreLocation.open(url: "postgres://ronda:hunter2@127.0.0.1:\(port)/ronda?sslmode=disable")
         }
         #expect(error?.code == .unavailable)
-        #expect(error?.message == "cannot reach PostgreSQL at 127.0.0.1:\(port) (RONDA_DATABASE_URL): connection refused")
+        #expect(
+            error?.message == "cannot reach PostgreSQL at 127.0.0.1:\(port) (RONDA_DATABASE_URL): connection refused"
+        )
         #expect(error?.message.contains("hunter2") == false)
     }
 
@@ -102,7 +115,9 @@ struct PostgresStoreTests {
         let options = PostgresStore.Options(connectTimeout: .seconds(1), operationTimeout: .seconds(2))
         let error = await #expect(throws: StoreError.self) {
             try await StoreLocation.open(
-                url: "postgres://ronda:hunter2@127.0.0.1:\(silent.port)/ronda?sslmode=disable", options: options)
+                url: "postgres://ronda:hunter2@127.0.0.1:\(silent.port)/ronda?sslmode=disable",
+                options: options
+            )
         }
         #expect(error?.code == .unavailable)
         // postgres-nio's own connect timeout (1 s) normally wins; the store's deadline (1 s later)
@@ -110,7 +125,10 @@ struct PostgresStoreTests {
         // does not wait for the pool. Either way the open gives up, naming the setting.
         let message = error?.message ?? ""
         #expect(message.hasPrefix("cannot reach PostgreSQL at 127.0.0.1:\(silent.port) (RONDA_DATABASE_URL): "))
-        #expect(message.hasSuffix("connection timed out after 1 s") || message.hasSuffix("no answer within 2 s"), "\(message)")
+        #expect(
+            message.hasSuffix("connection timed out after 1 s") || message.hasSuffix("no answer within 2 s"),
+            "\(message)"
+        )
         #expect(!message.contains("hunter2"))
     }
 
@@ -156,7 +174,10 @@ struct PostgresStoreTests {
                 try await store.recordResult(makeResult(runID: "r", scenario: scenario))
             }
             #expect(error?.code == .unavailable, "\(error?.message ?? "")")
-            #expect(error?.message.contains("PostgreSQL at 127.0.0.1:\(server.port)") == true, "\(error?.message ?? "")")
+            #expect(
+                error?.message.contains("PostgreSQL at 127.0.0.1:\(server.port)") == true,
+                "\(error?.message ?? "")"
+            )
             if let error { errors.append(error) }
         }
         let readError = await #expect(throws: StoreError.self) { try await store.runningRuns() }
@@ -194,7 +215,10 @@ struct PostgresStoreTests {
 
 /// Results without steps written concurrently share INSERTs (group commit); each caller still
 /// learns its own outcome, and one result of a deleted run fails alone.
-@Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)), .timeLimit(.minutes(2)))
+@Suite(
+    .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)),
+    .timeLimit(.minutes(2))
+)
 struct PostgresBatchTests {
     @Test func concurrentResultsAreEachInsertedOnceAndTheOrphanFailsAlone() async throws {
         let store = try await openPostgres(try await TestPostgres.freshDatabase())
@@ -206,15 +230,26 @@ struct PostgresBatchTests {
                 let scenario = "s\(index % 200)"
                 group.addTask {
                     do {
-                        return (scenario, .success(try await store.recordResult(makeResult(runID: "batch", scenario: scenario, steps: []))))
+                        return (
+                            scenario,
+                            .success(
+                                try await store.recordResult(makeResult(runID: "batch", scenario: scenario, steps: []))
+                            )
+                        )
                     } catch let error as StoreError { return (scenario, .failure(error)) } catch {
                         return (scenario, .failure(StoreError(.query, "\(error)")))
                     }
                 }
             }
             group.addTask {
-                do { return ("orphan", .success(try await store.recordResult(makeResult(runID: "gone", scenario: "orphan", steps: [])))) }
-                catch let error as StoreError { return ("orphan", .failure(error)) } catch { return ("orphan", .failure(StoreError(.query, "\(error)"))) }
+                do {
+                    return (
+                        "orphan",
+                        .success(try await store.recordResult(makeResult(runID: "gone", scenario: "orphan", steps: [])))
+                    )
+                } catch let error as StoreError { return ("orphan", .failure(error)) } catch {
+                    return ("orphan", .failure(StoreError(.query, "\(error)")))
+                }
             }
             var outcomes: [(String, Result<Bool, StoreError>)] = []
             for await outcome in group { outcomes.append(outcome) }

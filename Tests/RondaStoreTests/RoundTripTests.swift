@@ -2,6 +2,7 @@ import Foundation
 import RondaCore
 import RondaTestSupport
 import Testing
+
 @testable import RondaStore
 
 @Suite struct RoundTripTests {
@@ -9,9 +10,18 @@ import Testing
     func runRoundTripsEveryField(_ kind: StoreKind) async throws {
         try await withStore(kind) { store, _ async throws in
             let run = RunRecord(
-                id: "run-1", trigger: .schedule, schedule: "nightly", slot: time(-0.5), status: .running,
-                totals: RunTotals(scenarios: 7, passed: 1, failed: 2, errored: 3, skipped: 4), errorsFound: 5,
-                startedAt: time(0.125), completedAt: time(60.5), executionTime: 60.375, deadline: time(900))
+                id: "run-1",
+                trigger: .schedule,
+                schedule: "nightly",
+                slot: time(-0.5),
+                status: .running,
+                totals: RunTotals(scenarios: 7, passed: 1, failed: 2, errored: 3, skipped: 4),
+                errorsFound: 5,
+                startedAt: time(0.125),
+                completedAt: time(60.5),
+                executionTime: 60.375,
+                deadline: time(900)
+            )
             #expect(try await store.createRun(run))
             #expect(try await store.run(id: "run-1") == run)
             #expect(try await store.run(id: "missing") == nil)
@@ -98,7 +108,7 @@ import Testing
         try await withStore(kind) { _, fixture async throws in
             let store = try await fixture.openAnother()
             try await store.close()
-            try await store.close() // closing twice is harmless
+            try await store.close()  // closing twice is harmless
             let error = await #expect(throws: StoreError.self) { try await store.run(id: "x") }
             #expect(error?.code == .closed)
         }

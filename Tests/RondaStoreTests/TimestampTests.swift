@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RondaStore
 
 @Suite struct TimestampTests {
@@ -28,8 +29,10 @@ import Testing
         #expect(dates.sorted().map(Timestamp.text) == dates.map(Timestamp.text).sorted())
     }
 
-    @Test(arguments: ["", "2025-02-19", "2025-02-19T21:20:00", "2025-13-19T21:20:00Z", "2025-02-19T21:20:00.Z",
-                      "2025-02-19 21:20:00Z", "2025-02-19T21:20:00.12a4Z"])
+    @Test(arguments: [
+        "", "2025-02-19", "2025-02-19T21:20:00", "2025-13-19T21:20:00Z", "2025-02-19T21:20:00.Z",
+        "2025-02-19 21:20:00Z", "2025-02-19T21:20:00.12a4Z",
+    ])
     func rejectsMalformedText(_ text: String) {
         #expect(Timestamp.date(text) == nil)
     }

@@ -37,7 +37,9 @@ public enum CLICannedTarget {
     private static func answer(_ request: Request, _ reply: Reply, _ log: RequestLog) async throws -> Response {
         try await log.record(request)
         return Response(
-            status: HTTPResponse.Status(code: reply.status), headers: [.contentType: reply.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
+            status: HTTPResponse.Status(code: reply.status),
+            headers: [.contentType: reply.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body))
+        )
     }
 }

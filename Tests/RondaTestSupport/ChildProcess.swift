@@ -37,7 +37,9 @@ public final class ChildProcess: Sendable {
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard result == 0 else { throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
         pidBox.withLock { $0 = pid }
         ChildRegistry.add(pid)
     }
@@ -118,7 +120,10 @@ enum ChildRegistry {
 
     static func add(_ pid: pid_t) {
         pids.withLock { _ = $0.insert(pid) }
-        let first = installed.withLock { done in defer { done = true }; return !done }
+        let first = installed.withLock { done in
+            defer { done = true }
+            return !done
+        }
         if first { atexit { ChildRegistry.killAll() } }
     }
 

@@ -13,14 +13,17 @@ public struct EchoServer: Sendable {
         let directory = try Checkout.temporaryDirectory("ronda-echo")
         let log = directory + "/echo.log"
         let process = try ChildProcess(
-            "/usr/bin/env", ["python3", Checkout.root + "/Tests/Servers/echo_server.py"],
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], logPath: log
+            "/usr/bin/env",
+            ["python3", Checkout.root + "/Tests/Servers/echo_server.py"],
+            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+            logPath: log
         )
         // Generous: a whole test run starts dozens of servers at once on a small machine.
         let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: log, encoding: .utf8),
-                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }), let port = Int(line.dropFirst(5))
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
+                let port = Int(line.dropFirst(5))
             {
                 return EchoServer(process: process, baseURL: "http://127.0.0.1:\(port)")
             }
@@ -28,7 +31,9 @@ public struct EchoServer: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         await process.kill9()
-        throw ChildProcess.Failure(description: "the echo server did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        throw ChildProcess.Failure(
+            description: "the echo server did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")"
+        )
     }
 
     /// Starts a server, runs `body` with it, and stops it afterwards, also when `body` throws.
@@ -71,15 +76,20 @@ public enum SecretForms {
         forms["json-ascii"] = jsonASCII(secret, upper: false)
         forms["json-ascii-upper"] = jsonASCII(secret, upper: true)
         forms["base64"] = Data(raw).base64EncodedString()
-        forms["base64url"] = String(Data(raw).base64EncodedString().map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }.filter { $0 != "=" })
+        forms["base64url"] = String(
+            Data(raw).base64EncodedString().map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }.filter { $0 != "=" }
+        )
         forms["base64-user"] = Data(Array("user:".utf8) + raw).base64EncodedString()
         forms["html"] = secret.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#x27;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#x27;")
         return forms
     }
 
     static func percent(_ bytes: [UInt8], upper: Bool, keep: String, plus: Bool = false) -> String {
-        let keepSet = Set(keep.utf8).union(Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
+        let keepSet = Set(keep.utf8).union(
+            Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        )
         return bytes.map { b -> String in
             if plus && b == 0x20 { return "+" }
             if keepSet.contains(b) { return String(UnicodeScalar(b)) }
@@ -110,6 +120,8 @@ public enum SecretForms {
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        return (0...(haystack.count - needle.count)).contains { i in haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) }
+        return (0...(haystack.count - needle.count)).contains { i in
+            haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle)
+        }
     }
 }

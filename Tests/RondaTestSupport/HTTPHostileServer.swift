@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -56,7 +57,10 @@ public final class HTTPHostileServer: Sendable {
                     break
                 }
                 open.add(client)
-                let worker = Thread { Self.serve(client, reply: reply); open.close(client) }
+                let worker = Thread {
+                    Self.serve(client, reply: reply)
+                    open.close(client)
+                }
                 worker.name = "ronda.test.hostile-connection"
                 worker.start()
             }
@@ -108,7 +112,8 @@ public final class HTTPHostileServer: Sendable {
 
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
         guard bytes.count >= needle.count else { return false }
-        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle)
+        {
             return true
         }
         return false

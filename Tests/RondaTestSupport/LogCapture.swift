@@ -68,10 +68,15 @@ public final class LogCapture: @unchecked Sendable {
             var merged = metadata
             if let extra = event.metadata { merged.merge(extra) { _, new in new } }
             if let error = event.error { merged["error.value"] = .string(String(describing: error)) }
-            capture.append(Entry(
-                label: label, level: event.level, message: event.message.description,
-                metadata: merged.mapValues { "\($0)" }, source: event.source
-            ))
+            capture.append(
+                Entry(
+                    label: label,
+                    level: event.level,
+                    message: event.message.description,
+                    metadata: merged.mapValues { "\($0)" },
+                    source: event.source
+                )
+            )
         }
     }
 }

@@ -19,7 +19,11 @@ public struct ProgramFailure: Error, CustomStringConvertible {
 /// Not Foundation's `Process`: with several tests starting programs at once, its pipes' file
 /// descriptors can be closed under another spawn (EBADF).
 public func spawnAndWait(
-    _ argv: [String], log: String, errors: String? = nil, input: String? = nil, environment: [String: String] = [:],
+    _ argv: [String],
+    log: String,
+    errors: String? = nil,
+    input: String? = nil,
+    environment: [String: String] = [:],
     inheritEnvironment: Bool = true
 ) throws -> Int32 {
     var actions = posix_spawn_file_actions_t()
@@ -39,7 +43,9 @@ public func spawnAndWait(
     defer { for pointer in cArguments + cEnvironment { free(pointer) } }
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
-    guard spawned == 0 else { throw ProgramFailure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
+    guard spawned == 0 else {
+        throw ProgramFailure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))")
+    }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 {
         guard errno == EINTR else { throw ProgramFailure(description: "waitpid failed: errno \(errno)") }
@@ -51,7 +57,10 @@ public func spawnAndWait(
 /// Runs `path` with `arguments` to completion, `input` on its standard input; returns its exit
 /// status and standard output (standard error is dropped). Through temporary files, no pipes.
 public func runProgram(
-    _ path: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]
+    _ path: String,
+    _ arguments: [String],
+    input: [UInt8] = [],
+    environment: [String: String] = [:]
 ) throws -> (status: Int32, output: [UInt8]) {
     let directory = try Checkout.temporaryDirectory("ronda-program")
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -59,14 +68,22 @@ public func runProgram(
     let outputFile = directory + "/output"
     try Data(input).write(to: URL(fileURLWithPath: inputFile))
     let status = try spawnAndWait(
-        [path] + arguments, log: outputFile, errors: "/dev/null", input: inputFile, environment: environment)
+        [path] + arguments,
+        log: outputFile,
+        errors: "/dev/null",
+        input: inputFile,
+        environment: environment
+    )
     let output = (try? Data(contentsOf: URL(fileURLWithPath: outputFile))).map { Array($0) } ?? []
     return (status, output)
 }
 
 /// `runProgram` off the cooperative pool (for server handlers and tests that must not block it).
 public func runProgramAsync(
-    _ path: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]
+    _ path: String,
+    _ arguments: [String],
+    input: [UInt8] = [],
+    environment: [String: String] = [:]
 ) async throws -> (status: Int32, output: [UInt8]) {
     try await offCooperativePool { try runProgram(path, arguments, input: input, environment: environment) }
 }

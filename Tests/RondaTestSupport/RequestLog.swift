@@ -40,8 +40,11 @@ public final class RequestLog: @unchecked Sendable {
             headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
         }
         let seen = SeenRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-            headers: headers, body: Array(buffer.readableBytesView)
+            method: request.method.rawValue,
+            path: request.uri.path,
+            query: request.uri.query ?? "",
+            headers: headers,
+            body: Array(buffer.readableBytesView)
         )
         lock.withLock { entries.append(seen) }
         return seen

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,7 +26,12 @@ public final class SilentServer: Sendable {
         private let lock = NSLock()
         private var fds: [Int32] = []
         private var total = 0
-        func add(_ fd: Int32) { lock.withLock { fds.append(fd); total += 1 } }
+        func add(_ fd: Int32) {
+            lock.withLock {
+                fds.append(fd)
+                total += 1
+            }
+        }
         var count: Int { lock.withLock { total } }
         func closeAll() {
             lock.withLock {

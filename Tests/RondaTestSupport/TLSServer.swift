@@ -26,12 +26,16 @@ public final class TLSServer: Sendable {
                 "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                 "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
             ],
-            log: directory + "/req.log")
+            log: directory + "/req.log"
+        )
         guard status == 0 else { throw ProgramFailure(description: "openssl req exited with \(status)") }
         let log = directory + "/s_server.log"
         process = try ChildProcess(
-            "/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"],
-            environment: ["PATH": "/usr/bin:/bin"], logPath: log)
+            "/usr/bin/openssl",
+            ["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"],
+            environment: ["PATH": "/usr/bin:/bin"],
+            logPath: log
+        )
         // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens.
         var port: Int?
         let end = ContinuousClock.now + .seconds(30)

@@ -24,7 +24,9 @@ public struct TestHTTPServer: Sendable {
 
     /// Starts a server with the routes `configure` adds and returns once it is listening
     /// (the port comes from `onServerRunning`, so there is no polling and no fixed port).
-    public static func start(_ configure: @Sendable (Router<BasicRequestContext>) -> Void) async throws -> TestHTTPServer {
+    public static func start(
+        _ configure: @Sendable (Router<BasicRequestContext>) -> Void
+    ) async throws -> TestHTTPServer {
         let router = Router()
         configure(router)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()

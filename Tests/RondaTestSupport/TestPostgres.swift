@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,18 +42,27 @@ public final class TestPostgres: Sendable {
     /// when set, else on the cluster shared by this test process (`shared()`).
     public static func freshDatabase() async throws -> String {
         guard let external = externalURL else { return try await shared().makeDatabase() }
-        guard var parts = URLComponents(string: external), parts.scheme == "postgres" || parts.scheme == "postgresql" else {
+        guard var parts = URLComponents(string: external), parts.scheme == "postgres" || parts.scheme == "postgresql"
+        else {
             throw Failure(description: "RONDA_TEST_DATABASE_URL must be postgres://user:password@host:port/db")
         }
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let log = NSTemporaryDirectory() + "ronda-test-psql-\(name).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let status = try await offCooperativePool {
-            try spawnAndWait(["\(binDirectory)/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", external, "-c", "CREATE DATABASE \(name)"], log: log)
+            try spawnAndWait(
+                [
+                    "\(binDirectory)/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", external, "-c",
+                    "CREATE DATABASE \(name)",
+                ],
+                log: log
+            )
         }
         guard status == 0 else {
             let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw Failure(description: "CREATE DATABASE on RONDA_TEST_DATABASE_URL failed (status \(status)): \(output)")
+            throw Failure(
+                description: "CREATE DATABASE on RONDA_TEST_DATABASE_URL failed (status \(status)): \(output)"
+            )
         }
         parts.path = "/" + name
         return parts.string ?? external
@@ -100,7 +110,7 @@ public final class TestPostgres: Sendable {
                 do {
                     try startServer()
                     break
-                } catch where attempt < 4 {
+                } catch  where attempt < 4 {
                     attempt += 1
                     let next = try freePort()
                     portBox.withLock { $0 = next }
@@ -171,9 +181,13 @@ public final class TestPostgres: Sendable {
         try "\(UUID().uuidString)\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
         try chownToPostgres(directory)
         try chownToPostgres(passwordFile)
-        try run(["initdb", "-D", dataDirectory, "-U", "postgres", "--pwfile=\(passwordFile)",
-                 "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"],
-                log: directory + "/initdb.log")
+        try run(
+            [
+                "initdb", "-D", dataDirectory, "-U", "postgres", "--pwfile=\(passwordFile)",
+                "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync",
+            ],
+            log: directory + "/initdb.log"
+        )
         let settings = """
 
             port = \(port)
@@ -198,12 +212,18 @@ public final class TestPostgres: Sendable {
     }
 
     private func startServer() throws {
-        try run(["pg_ctl", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "start"], log: directory + "/pg_ctl.log")
+        try run(
+            ["pg_ctl", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "start"],
+            log: directory + "/pg_ctl.log"
+        )
         isRunning.withLock { $0 = true }
     }
 
     private func stopServer() throws {
-        try run(["pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], log: directory + "/pg_ctl.log")
+        try run(
+            ["pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"],
+            log: directory + "/pg_ctl.log"
+        )
         isRunning.withLock { $0 = false }
     }
 
@@ -219,8 +239,14 @@ public final class TestPostgres: Sendable {
 
     /// Runs SQL as the superuser over the Unix socket.
     private func psql(_ sql: String) throws {
-        try run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port), "-U", "postgres",
-                 "-d", "postgres", "-c", sql], log: directory + "/psql.log", asPostgres: false)
+        try run(
+            [
+                "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port), "-U", "postgres",
+                "-d", "postgres", "-c", sql,
+            ],
+            log: directory + "/psql.log",
+            asPostgres: false
+        )
     }
 
     // MARK: - Processes
@@ -236,14 +262,19 @@ public final class TestPostgres: Sendable {
         let status = try spawnAndWait(argv, log: log)
         guard status == 0 else {
             let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
-            let serverLog = (try? String(contentsOfFile: logFile, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
-            throw Failure(description: "\(arguments[0]) exited with status \(status)\n\(tail)\nserver log:\n\(serverLog)")
+            let serverLog =
+                (try? String(contentsOfFile: logFile, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
+            throw Failure(
+                description: "\(arguments[0]) exited with status \(status)\n\(tail)\nserver log:\n\(serverLog)"
+            )
         }
     }
 
     private func chownToPostgres(_ path: String) throws {
         guard getuid() == 0 else { return }
-        guard let entry = getpwnam("postgres") else { throw Failure(description: "no 'postgres' user to run PostgreSQL as") }
+        guard let entry = getpwnam("postgres") else {
+            throw Failure(description: "no 'postgres' user to run PostgreSQL as")
+        }
         guard chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
             throw Failure(description: "chown \(path) failed: errno \(errno)")
         }

@@ -36,7 +36,8 @@ public final class TestRedis: Sendable {
 
     /// `redis://[:password@]host:port[/database]`.
     public var url: String {
-        let auth = password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) + "@" } ?? ""
+        let auth =
+            password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) + "@" } ?? ""
         return "redis://\(auth)\(host):\(port)" + (database == 0 ? "" : "/\(database)")
     }
 
@@ -53,7 +54,9 @@ public final class TestRedis: Sendable {
 
     private init(external url: URL) throws {
         guard url.scheme == "redis", let host = url.host, !host.isEmpty else {
-            throw RESPConnection.Failure(message: "RONDA_TEST_REDIS_URL must be redis://[:password@]host:port[/db], not \(url)")
+            throw RESPConnection.Failure(
+                message: "RONDA_TEST_REDIS_URL must be redis://[:password@]host:port[/db], not \(url)"
+            )
         }
         self.host = host
         self.port = url.port ?? 6379
@@ -67,7 +70,9 @@ public final class TestRedis: Sendable {
     /// when set, else a server of the test's own. Callers keep their keys unique (`uniqueKey`).
     public static func forQueueTests() throws -> TestRedis {
         if let text = externalURL {
-            guard let url = URL(string: text) else { throw RESPConnection.Failure(message: "RONDA_TEST_REDIS_URL is not a URL") }
+            guard let url = URL(string: text) else {
+                throw RESPConnection.Failure(message: "RONDA_TEST_REDIS_URL is not a URL")
+            }
             return try TestRedis(external: url)
         }
         return try TestRedis()
@@ -112,7 +117,10 @@ public final class TestRedis: Sendable {
 
     /// SIGKILLs the server (no shutdown, no save) and reaps it. Nothing for an external server.
     public func stop() {
-        let process = current.withLock { process in defer { process = nil }; return process }
+        let process = current.withLock { process in
+            defer { process = nil }
+            return process
+        }
         process?.killAndReap()
     }
 
@@ -152,7 +160,9 @@ public final class RESPConnection {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         if result != 0 {
             close(fd)
@@ -164,7 +174,11 @@ public final class RESPConnection {
 
     /// One RESP2 reply.
     public enum Reply: Equatable, Sendable {
-        case simple(String), error(String), integer(Int), bulk(String?), array([Reply])
+        case simple(String)
+        case error(String)
+        case integer(Int)
+        case bulk(String?)
+        case array([Reply])
     }
 
     /// Sends one command and reads its reply.
@@ -178,7 +192,8 @@ public final class RESPConnection {
 
     private func line() throws -> String {
         while true {
-            if let i = buffer.indices.first(where: { $0 + 1 < buffer.count && buffer[$0] == 13 && buffer[$0 + 1] == 10 }) {
+            if let i = buffer.indices.first(where: { $0 + 1 < buffer.count && buffer[$0] == 13 && buffer[$0 + 1] == 10 }
+            ) {
                 let text = String(decoding: buffer[..<i], as: UTF8.self)
                 buffer.removeFirst(i + 2)
                 return text

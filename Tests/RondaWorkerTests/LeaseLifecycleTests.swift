@@ -20,17 +20,23 @@ struct LeaseLifecycleTests {
 
     /// A lifecycle brought to `state` through valid events.
     static func lifecycle(in state: State) -> LeaseLifecycle {
-        let path: [Event] = switch state {
-        case .leased: []
-        case .running: [.start]
-        case .recorded: [.start, .recorded]
-        case .acknowledged: [.start, .recorded, .acknowledged]
-        case .renewLost: [.start, .renewLost]
-        case .released: [.released]
-        case .cancelled: [.start, .cancelled]
-        }
+        let path: [Event] =
+            switch state {
+            case .leased: []
+            case .running: [.start]
+            case .recorded: [.start, .recorded]
+            case .acknowledged: [.start, .recorded, .acknowledged]
+            case .renewLost: [.start, .renewLost]
+            case .released: [.released]
+            case .cancelled: [.start, .cancelled]
+            }
         var lifecycle = LeaseLifecycle()
-        for event in path { do { let handled = lifecycle.handle(event); #expect(handled) } }
+        for event in path {
+            do {
+                let handled = lifecycle.handle(event)
+                #expect(handled)
+            }
+        }
         #expect(lifecycle.state == state)
         return lifecycle
     }
@@ -55,11 +61,20 @@ struct LeaseLifecycleTests {
     @Test func theHappyPathIsLeasedRunningRecordedAcknowledged() {
         var lifecycle = LeaseLifecycle()
         #expect(!lifecycle.mayRecord && lifecycle.needsRelease)
-        do { let handled = lifecycle.handle(.start); #expect(handled) }
+        do {
+            let handled = lifecycle.handle(.start)
+            #expect(handled)
+        }
         #expect(lifecycle.mayRecord && !lifecycle.needsAcknowledgement && !lifecycle.needsRelease)
-        do { let handled = lifecycle.handle(.recorded); #expect(handled) }
+        do {
+            let handled = lifecycle.handle(.recorded)
+            #expect(handled)
+        }
         #expect(!lifecycle.mayRecord && lifecycle.needsAcknowledgement)
-        do { let handled = lifecycle.handle(.acknowledged); #expect(handled) }
+        do {
+            let handled = lifecycle.handle(.acknowledged)
+            #expect(handled)
+        }
         #expect(lifecycle.isFinal && !lifecycle.needsAcknowledgement)
     }
 
@@ -69,14 +84,26 @@ struct LeaseLifecycleTests {
         #expect(!lifecycle.needsAcknowledgement)
         #expect(!lifecycle.needsRelease)
         #expect(lifecycle.isFinal)
-        do { let handled = lifecycle.handle(.recorded); #expect(!handled) }
-        do { let handled = lifecycle.handle(.acknowledged); #expect(!handled) }
-        do { let handled = lifecycle.handle(.released); #expect(!handled) }
+        do {
+            let handled = lifecycle.handle(.recorded)
+            #expect(!handled)
+        }
+        do {
+            let handled = lifecycle.handle(.acknowledged)
+            #expect(!handled)
+        }
+        do {
+            let handled = lifecycle.handle(.released)
+            #expect(!handled)
+        }
     }
 
     @Test func aLeaseLostAfterTheCommitStillGetsItsAcknowledgement() {
         var lifecycle = Self.lifecycle(in: .recorded)
-        do { let handled = lifecycle.handle(.renewLost); #expect(handled) }
+        do {
+            let handled = lifecycle.handle(.renewLost)
+            #expect(handled)
+        }
         #expect(lifecycle.state == .recorded)
         #expect(lifecycle.needsAcknowledgement)
     }
@@ -84,11 +111,17 @@ struct LeaseLifecycleTests {
     @Test func aCancelledJobIsReleasedUnlessItsLeaseWasLostMeanwhile() {
         var cancelled = Self.lifecycle(in: .cancelled)
         #expect(cancelled.needsRelease && !cancelled.mayRecord && !cancelled.isFinal)
-        do { let handled = cancelled.handle(.released); #expect(handled) }
+        do {
+            let handled = cancelled.handle(.released)
+            #expect(handled)
+        }
         #expect(cancelled.isFinal && !cancelled.needsRelease)
 
         var lost = Self.lifecycle(in: .cancelled)
-        do { let handled = lost.handle(.renewLost); #expect(handled) }
+        do {
+            let handled = lost.handle(.renewLost)
+            #expect(handled)
+        }
         #expect(!lost.needsRelease)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RondaCore
 import RondaEngine
 import RondaQueue
@@ -10,7 +11,6 @@ import Testing
 
 @testable import RondaCoordinator
 @testable import RondaWorker
-import Logging
 
 /// An in-process queue whose renewals can be made to report the lease lost, and which counts them.
 final class ObservedQueue: JobQueue {
@@ -21,7 +21,9 @@ final class ObservedQueue: JobQueue {
     let released = Mutex<[String]>([])
 
     func enqueue(_ jobs: [Job]) async throws { await inner.enqueue(jobs) }
-    func lease(consumer: String, wait: Duration) async throws -> Lease? { await inner.lease(consumer: consumer, wait: wait) }
+    func lease(consumer: String, wait: Duration) async throws -> Lease? {
+        await inner.lease(consumer: consumer, wait: wait)
+    }
     func renew(_ lease: Lease) async throws -> Bool {
         renewals.add(1, ordering: .relaxed)
         if loseLeases.load(ordering: .relaxed) { return false }
@@ -51,7 +53,13 @@ func slowScenario(_ name: String, server: SilentServer, timeout: Double = 1) thr
             get: /
         """
     _ = try ScenarioLoader.parse(source, file: "\(name).yml")
-    return Job(runID: "r1", scenario: name, source: source, file: "\(name).yml", variables: [Job.baseURLVariable: server.baseURL])
+    return Job(
+        runID: "r1",
+        scenario: name,
+        source: source,
+        file: "\(name).yml",
+        variables: [Job.baseURLVariable: server.baseURL]
+    )
 }
 
 func storeWithRun(_ id: String = "r1") async throws -> SQLiteStore {
@@ -62,7 +70,13 @@ func storeWithRun(_ id: String = "r1") async throws -> SQLiteStore {
 }
 
 struct WorkerLeaseTests {
-    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: .seconds(5), connectTimeout: .seconds(2)))
+    let runner = ScenarioRunner(
+        configuration: EngineConfiguration(
+            baseURL: "http://127.0.0.1:1",
+            requestTimeout: .seconds(5),
+            connectTimeout: .seconds(2)
+        )
+    )
 
     @Test func aRunningJobsLeaseIsRenewedAndTheResultRecordedThenAcknowledged() async throws {
         let server = try SilentServer()
@@ -105,7 +119,14 @@ struct WorkerLeaseTests {
         let queue = ObservedQueue()
         queue.loseLeases.store(true, ordering: .relaxed)
         try await queue.enqueue([try slowScenario("Gone", server: server, timeout: 30)])
-        let worker = Worker(name: "w", queue: queue, store: store, runner: runner, renewInterval: .milliseconds(50), exitWhenIdle: false)
+        let worker = Worker(
+            name: "w",
+            queue: queue,
+            store: store,
+            runner: runner,
+            renewInterval: .milliseconds(50),
+            exitWhenIdle: false
+        )
         let running = Task { await worker.run(concurrency: 1) }
         await server.waitForConnection()
         // The worker has seen the lease lost once it notes the failure.
@@ -125,7 +146,14 @@ struct WorkerLeaseTests {
         let store = try await storeWithRun()
         let queue = ObservedQueue()
         try await queue.enqueue([try slowScenario("First", server: server)])
-        let worker = Worker(name: "w", queue: queue, store: store, runner: runner, leaseWait: .milliseconds(50), exitWhenIdle: false)
+        let worker = Worker(
+            name: "w",
+            queue: queue,
+            store: store,
+            runner: runner,
+            leaseWait: .milliseconds(50),
+            exitWhenIdle: false
+        )
         let running = Task { await worker.run(concurrency: 1) }
         await server.waitForConnection()
         // The first job is in flight; a second one waits in the queue.
@@ -163,7 +191,15 @@ struct WorkerLeaseTests {
         let control = CountingControl()
         control.inner.setPaused(true)
         try await queue.enqueue([try slowScenario("Held", server: server, timeout: 0.2)])
-        let worker = Worker(name: "w", queue: queue, store: store, runner: runner, control: control, leaseWait: .milliseconds(50), exitWhenIdle: false)
+        let worker = Worker(
+            name: "w",
+            queue: queue,
+            store: store,
+            runner: runner,
+            control: control,
+            leaseWait: .milliseconds(50),
+            exitWhenIdle: false
+        )
         let running = Task { await worker.run(concurrency: 2) }
         // Several pause checks (one per 250 ms) pass without a lease.
         #expect(await eventually { control.checks.load(ordering: .relaxed) >= 3 })
@@ -192,7 +228,9 @@ struct WorkerLeaseTests {
     @Test func aJobWhoseRunWasDeletedIsAcknowledgedWithoutAResult() async throws {
         let store = try await storeWithRun("kept")
         let queue = ObservedQueue()
-        try await queue.enqueue([Job(runID: "deleted", scenario: "Orphan", source: "scenario: [broken", file: "orphan.yml")])
+        try await queue.enqueue([
+            Job(runID: "deleted", scenario: "Orphan", source: "scenario: [broken", file: "orphan.yml")
+        ])
         await queue.inner.close()
         await Worker(name: "w", queue: queue, store: store, runner: runner).run(concurrency: 1)
         #expect(queue.acknowledged.withLock { $0 } == ["Orphan"])
@@ -208,13 +246,27 @@ struct WorkerLeaseTests {
         let queue = ObservedQueue()
         let control = InProcessControlPlane()
         try await queue.enqueue([try slowScenario("Drained", server: server, timeout: 1)])
-        let worker = Worker(name: "svc", queue: queue, store: store, runner: runner, control: control, leaseWait: .milliseconds(50), exitWhenIdle: false)
+        let worker = Worker(
+            name: "svc",
+            queue: queue,
+            store: store,
+            runner: runner,
+            control: control,
+            leaseWait: .milliseconds(50),
+            exitWhenIdle: false
+        )
         let service = WorkerService(worker: worker, concurrency: 2, heartbeatInterval: .milliseconds(50))
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: .init(label: "test")))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [service], logger: .init(label: "test"))
+        )
         let running = Task { try await group.run() }
         await server.waitForConnection()
         // The heartbeat names the worker and shows the job in flight.
-        #expect(await eventually { control.liveWorkers().map { "\($0.name) \($0.inFlight)/\($0.concurrency)" } == ["svc 1/2"] })
+        #expect(
+            await eventually {
+                control.liveWorkers().map { "\($0.name) \($0.inFlight)/\($0.concurrency)" } == ["svc 1/2"]
+            }
+        )
         await group.triggerGracefulShutdown()
         try await running.value
         #expect(try await store.results(runID: "r1").map(\.scenario) == ["Drained"])

@@ -11,7 +11,13 @@ import Testing
 
 /// A worker validates the snapshot a job carries before running it.
 struct WorkerSnapshotTests {
-    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: .seconds(5), connectTimeout: .seconds(2)))
+    let runner = ScenarioRunner(
+        configuration: EngineConfiguration(
+            baseURL: "http://127.0.0.1:1",
+            requestTimeout: .seconds(5),
+            connectTimeout: .seconds(2)
+        )
+    )
 
     /// Parses, but breaks two semantic rules: a duplicate step name and a variable nothing sets.
     static let invalid = """
@@ -32,7 +38,9 @@ struct WorkerSnapshotTests {
         try await store.migrate()
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue)
-        let run = try #require(try await coordinator.startRun(snapshots, trigger: .manual, deadline: Date().addingTimeInterval(600)))
+        let run = try #require(
+            try await coordinator.startRun(snapshots, trigger: .manual, deadline: Date().addingTimeInterval(600))
+        )
         await queue.close()
         await Worker(name: "w", queue: queue, store: store, runner: runner).run(concurrency: 2)
         let finalized = try #require(try await coordinator.finalizeIfDue(runID: run.id))

@@ -2,8 +2,8 @@ import Foundation
 import RondaCore
 import RondaEngine
 import RondaQueue
-import Synchronization
 import RondaTestSupport
+import Synchronization
 import Testing
 
 @testable import RondaCoordinator
@@ -22,11 +22,17 @@ actor FlakyStore: ResultStore {
     }
 
     func migrate() async throws { try await inner.migrate() }
-    func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool { try await inner.createRun(run, planned: planned) }
-    func markEnqueued(runID: String, at date: Date) async throws { try await inner.markEnqueued(runID: runID, at: date) }
+    func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool {
+        try await inner.createRun(run, planned: planned)
+    }
+    func markEnqueued(runID: String, at date: Date) async throws {
+        try await inner.markEnqueued(runID: runID, at: date)
+    }
     func latestSlot(schedule: String) async throws -> Date? { try await inner.latestSlot(schedule: schedule) }
     func runningRuns() async throws -> [RunRecord] { try await inner.runningRuns() }
-    func plannedScenarios(runID: String) async throws -> [PlannedScenario] { try await inner.plannedScenarios(runID: runID) }
+    func plannedScenarios(runID: String) async throws -> [PlannedScenario] {
+        try await inner.plannedScenarios(runID: runID)
+    }
     func summary(since date: Date) async throws -> StoreSummary { try await inner.summary(since: date) }
     func recordResult(_ result: ScenarioResult) async throws -> Bool {
         attempts += 1
@@ -36,15 +42,21 @@ actor FlakyStore: ResultStore {
         }
         return try await inner.recordResult(result)
     }
-    func finalizeRun(id: String, at date: Date) async throws -> RunRecord? { try await inner.finalizeRun(id: id, at: date) }
+    func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
+        try await inner.finalizeRun(id: id, at: date)
+    }
     func run(id: String) async throws -> RunRecord? { try await inner.run(id: id) }
     func recentRuns(limit: Int) async throws -> [RunRecord] { try await inner.recentRuns(limit: limit) }
     func results(runID: String) async throws -> [ScenarioResult] { try await inner.results(runID: runID) }
-    func scenariosWithResults(runID: String) async throws -> Set<String> { try await inner.scenariosWithResults(runID: runID) }
+    func scenariosWithResults(runID: String) async throws -> Set<String> {
+        try await inner.scenariosWithResults(runID: runID)
+    }
     func deleteRuns(startedBefore date: Date) async throws -> Int { try await inner.deleteRuns(startedBefore: date) }
     func close() async throws { try await inner.close() }
     func setting(named name: String) async throws -> String? { try await inner.setting(named: name) }
-    func setSetting(named name: String, to value: String, at date: Date) async throws { try await inner.setSetting(named: name, to: value, at: date) }
+    func setSetting(named name: String, to value: String, at date: Date) async throws {
+        try await inner.setSetting(named: name, to: value, at: date)
+    }
 }
 
 /// A scenario against a port nothing listens on: it ends as a transport error, quickly and for real.
@@ -60,7 +72,13 @@ func unreachableScenario(_ name: String) throws -> ScenarioSnapshot {
 }
 
 struct WorkerTests {
-    let runner = ScenarioRunner(configuration: EngineConfiguration(baseURL: "http://127.0.0.1:1", requestTimeout: .seconds(5), connectTimeout: .seconds(2)))
+    let runner = ScenarioRunner(
+        configuration: EngineConfiguration(
+            baseURL: "http://127.0.0.1:1",
+            requestTimeout: .seconds(5),
+            connectTimeout: .seconds(2)
+        )
+    )
 
     @Test func everyJobEndsWithExactlyOneResultAndTheRunIsFinalizedOnce() async throws {
         let path = temporaryDatabase()
@@ -69,10 +87,18 @@ struct WorkerTests {
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue)
         let snapshots = try (1...6).map { try unreachableScenario("S\($0)") }
-        let run = try #require(try await coordinator.startRun(snapshots, trigger: .manual, deadline: Date().addingTimeInterval(600)))
+        let run = try #require(
+            try await coordinator.startRun(snapshots, trigger: .manual, deadline: Date().addingTimeInterval(600))
+        )
         await queue.close()
         let seen = Mutex<[String]>([])
-        let worker = Worker(name: "w", queue: queue, store: store, runner: runner, onResult: { r in seen.withLock { $0.append(r.scenario) } })
+        let worker = Worker(
+            name: "w",
+            queue: queue,
+            store: store,
+            runner: runner,
+            onResult: { r in seen.withLock { $0.append(r.scenario) } }
+        )
         await worker.run(concurrency: 3)
 
         let results = try await store.results(runID: run.id)
@@ -95,7 +121,13 @@ struct WorkerTests {
         try await store.migrate()
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue)
-        let run = try #require(try await coordinator.startRun([try unreachableScenario("Only")], trigger: .manual, deadline: Date().addingTimeInterval(600)))
+        let run = try #require(
+            try await coordinator.startRun(
+                [try unreachableScenario("Only")],
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(600)
+            )
+        )
         await queue.close()
         await Worker(name: "w", queue: queue, store: store, runner: runner).run(concurrency: 1)
         #expect(await store.attempts == 3)
@@ -108,7 +140,12 @@ struct WorkerTests {
         let store = try await SQLiteStore.open(path: temporaryDatabase())
         try await store.migrate()
         let queue = InProcessQueue()
-        let run = RunRecord(id: "r1", trigger: .manual, totals: RunTotals(scenarios: 1), deadline: Date().addingTimeInterval(60))
+        let run = RunRecord(
+            id: "r1",
+            trigger: .manual,
+            totals: RunTotals(scenarios: 1),
+            deadline: Date().addingTimeInterval(60)
+        )
         #expect(try await store.createRun(run))
         await queue.enqueue([Job(runID: "r1", scenario: "Broken", source: "scenario: [unclosed", file: "broken.yml")])
         await queue.close()
@@ -127,14 +164,28 @@ struct WorkerTests {
         let queue = InProcessQueue()
         let coordinator = RunCoordinator(store: store, queue: queue)
         let snapshots = try ["A", "B"].map(unreachableScenario)
-        let run = try #require(try await coordinator.startRun(snapshots, trigger: .schedule, schedule: "hourly", slot: Date(timeIntervalSince1970: 3600), deadline: Date().addingTimeInterval(-1)))
+        let run = try #require(
+            try await coordinator.startRun(
+                snapshots,
+                trigger: .schedule,
+                schedule: "hourly",
+                slot: Date(timeIntervalSince1970: 3600),
+                deadline: Date().addingTimeInterval(-1)
+            )
+        )
         // Nobody works the queue: at the deadline both are lost.
         let finalized = try #require(try await coordinator.finalizeIfDue(runID: run.id))
         #expect(finalized.totals.errored == 2)
         let results = try await store.results(runID: run.id)
         #expect(results.map(\.errorKind) == [.lost, .lost])
         // A second coordinator for the same slot creates nothing and enqueues nothing.
-        let again = try await coordinator.startRun(snapshots, trigger: .schedule, schedule: "hourly", slot: Date(timeIntervalSince1970: 3600), deadline: Date())
+        let again = try await coordinator.startRun(
+            snapshots,
+            trigger: .schedule,
+            schedule: "hourly",
+            slot: Date(timeIntervalSince1970: 3600),
+            deadline: Date()
+        )
         #expect(again == nil)
         #expect(await queue.stats().pending == 2)
         try await store.close()
@@ -144,7 +195,13 @@ struct WorkerTests {
         let store = try await SQLiteStore.open(path: temporaryDatabase())
         try await store.migrate()
         let coordinator = RunCoordinator(store: store, queue: InProcessQueue())
-        let run = try #require(try await coordinator.startRun([try unreachableScenario("A")], trigger: .manual, deadline: Date().addingTimeInterval(600)))
+        let run = try #require(
+            try await coordinator.startRun(
+                [try unreachableScenario("A")],
+                trigger: .manual,
+                deadline: Date().addingTimeInterval(600)
+            )
+        )
         #expect(try await coordinator.finalizeIfDue(runID: run.id) == nil)
         #expect(try await store.run(id: run.id)?.status == .running)
         try await store.close()

@@ -44,7 +44,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let expanded: String
         if trimmed.hasPrefix("@") {
             guard let alias = CronExpression.aliases[trimmed] else {
-                throw ScheduleError(expression: text, message: "unknown alias; use @hourly, @daily, @midnight, @weekly, @monthly, @yearly or @annually")
+                throw ScheduleError(
+                    expression: text,
+                    message: "unknown alias; use @hourly, @daily, @midnight, @weekly, @monthly, @yearly or @annually"
+                )
             }
             expanded = alias
         } else {
@@ -52,13 +55,22 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         }
         let fields = expanded.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard fields.count == 5 else {
-            throw ScheduleError(expression: text, message: "expected 5 fields (minute hour day-of-month month day-of-week), got \(fields.count)")
+            throw ScheduleError(
+                expression: text,
+                message: "expected 5 fields (minute hour day-of-month month day-of-week), got \(fields.count)"
+            )
         }
         minutes = try CronExpression.parse(fields[0], "minute", 0...59, names: [], text: text)
         hours = try CronExpression.parse(fields[1], "hour", 0...23, names: [], text: text)
         daysOfMonth = try CronExpression.parse(fields[2], "day of month", 1...31, names: [], text: text)
         months = try CronExpression.parse(fields[3], "month", 1...12, names: CronExpression.monthNames, text: text)
-        var weekdays = try CronExpression.parse(fields[4], "day of week", 0...7, names: CronExpression.dayNames, text: text)
+        var weekdays = try CronExpression.parse(
+            fields[4],
+            "day of week",
+            0...7,
+            names: CronExpression.dayNames,
+            text: text
+        )
         if weekdays.remove(7) != nil { weekdays.insert(0) }
         daysOfWeek = weekdays
         dayOfMonthRestricted = fields[2] != "*" && !fields[2].hasPrefix("*/")
@@ -70,16 +82,29 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             if !fires {
                 let days = daysOfMonth.sorted().map(String.init).joined(separator: ",")
                 let names = months.sorted().map { CronExpression.monthNames[$0 - 1] }.joined(separator: ",")
-                throw ScheduleError(code: .neverFires, expression: text, message: "never fires: no month in \(names) has day \(days)")
+                throw ScheduleError(
+                    code: .neverFires,
+                    expression: text,
+                    message: "never fires: no month in \(names) has day \(days)"
+                )
             }
         }
     }
 
-    static func parse(_ field: String, _ name: String, _ range: ClosedRange<Int>, names: [String], text: String) throws(ScheduleError) -> Set<Int> {
+    static func parse(
+        _ field: String,
+        _ name: String,
+        _ range: ClosedRange<Int>,
+        names: [String],
+        text: String
+    ) throws(ScheduleError) -> Set<Int> {
         func value(_ token: String) throws(ScheduleError) -> Int {
             if let n = Int(token) {
                 guard range.contains(n) else {
-                    throw ScheduleError(expression: text, message: "\(name) \(n) is out of range \(range.lowerBound)-\(range.upperBound)")
+                    throw ScheduleError(
+                        expression: text,
+                        message: "\(name) \(n) is out of range \(range.lowerBound)-\(range.upperBound)"
+                    )
                 }
                 return n
             }
@@ -88,13 +113,20 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         }
         var out = Set<Int>()
         for part in field.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
-            guard !part.isEmpty else { throw ScheduleError(expression: text, message: "empty item in the \(name) field") }
+            guard !part.isEmpty else {
+                throw ScheduleError(expression: text, message: "empty item in the \(name) field")
+            }
             let pieces = part.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard pieces.count <= 2 else { throw ScheduleError(expression: text, message: "more than one '/' in the \(name) field") }
+            guard pieces.count <= 2 else {
+                throw ScheduleError(expression: text, message: "more than one '/' in the \(name) field")
+            }
             var step = 1
             if pieces.count == 2 {
                 guard let s = Int(pieces[1]), s > 0 else {
-                    throw ScheduleError(expression: text, message: "the step after '/' in the \(name) field must be a positive number")
+                    throw ScheduleError(
+                        expression: text,
+                        message: "the step after '/' in the \(name) field must be a positive number"
+                    )
                 }
                 step = s
             }
@@ -105,7 +137,9 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             } else if let dash = base.firstIndex(of: "-") {
                 let low = try value(String(base[..<dash]))
                 let high = try value(String(base[base.index(after: dash)...]))
-                guard low <= high else { throw ScheduleError(expression: text, message: "the \(name) range \(base) runs backwards") }
+                guard low <= high else {
+                    throw ScheduleError(expression: text, message: "the \(name) range \(base) runs backwards")
+                }
                 bounds = low...high
             } else {
                 let single = try value(base)
@@ -135,13 +169,29 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let limit = date.addingTimeInterval(5 * 366 * 86_400)
         while candidate <= limit {
             let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: candidate)
-            guard let year = c.year, let month = c.month, let day = c.day, let hour = c.hour, let minute = c.minute, let weekday = c.weekday else { return nil }
+            guard let year = c.year, let month = c.month, let day = c.day, let hour = c.hour, let minute = c.minute,
+                let weekday = c.weekday
+            else { return nil }
             if !months.contains(month) {
-                guard let next = calendar.date(from: DateComponents(year: month == 12 ? year + 1 : year, month: month == 12 ? 1 : month + 1, day: 1)) else { return nil }
+                guard
+                    let next = calendar.date(
+                        from: DateComponents(
+                            year: month == 12 ? year + 1 : year,
+                            month: month == 12 ? 1 : month + 1,
+                            day: 1
+                        )
+                    )
+                else { return nil }
                 candidate = next
                 continue
             }
-            let dayMatches = matches(minute: minutes.min() ?? 0, hour: hours.min() ?? 0, day: day, month: month, weekday: weekday - 1)
+            let dayMatches = matches(
+                minute: minutes.min() ?? 0,
+                hour: hours.min() ?? 0,
+                day: day,
+                month: month,
+                weekday: weekday - 1
+            )
             if !dayMatches {
                 guard let startOfDay = calendar.date(from: DateComponents(year: year, month: month, day: day)),
                     let next = calendar.date(byAdding: .day, value: 1, to: startOfDay)
@@ -151,9 +201,13 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             }
             if !hours.contains(hour) {
                 // The next local hour (zones with half-hour offsets make epoch hours wrong here).
-                guard let hourStart = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour)),
+                guard
+                    let hourStart = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour)),
                     let next = calendar.date(byAdding: .hour, value: 1, to: hourStart), next > candidate
-                else { candidate = candidate.addingTimeInterval(60); continue }
+                else {
+                    candidate = candidate.addingTimeInterval(60)
+                    continue
+                }
                 candidate = next
                 continue
             }

@@ -18,7 +18,13 @@ public struct Schedule: Sendable, Hashable {
     /// How long a run has to finish; then its missing results are recorded as lost.
     public var runTimeout: Duration = .seconds(600)
 
-    public init(name: String, timing: Timing, timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, selection: Selection = Selection(), startingDeadline: Duration = .seconds(300)) {
+    public init(
+        name: String,
+        timing: Timing,
+        timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current,
+        selection: Selection = Selection(),
+        startingDeadline: Duration = .seconds(300)
+    ) {
         self.name = name
         self.timing = timing
         self.timeZone = timeZone

@@ -23,15 +23,27 @@ extension Schedule {
         let timing: Timing
         if let cron = config.cron {
             do { timing = .cron(try CronExpression(cron)) } catch {
-                throw ScheduleConfigError(location: config.location, message: "schedules.\(config.name).cron: \(error.message) (in '\(cron)')")
+                throw ScheduleConfigError(
+                    location: config.location,
+                    message: "schedules.\(config.name).cron: \(error.message) (in '\(cron)')"
+                )
             }
         } else if let every = config.every {
             timing = .interval(every)
         } else {
-            throw ScheduleConfigError(location: config.location, message: "schedules.\(config.name) needs 'cron:' or 'every:'")
+            throw ScheduleConfigError(
+                location: config.location,
+                message: "schedules.\(config.name) needs 'cron:' or 'every:'"
+            )
         }
         let zone = config.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC") ?? .current
-        self.init(name: config.name, timing: timing, timeZone: zone, selection: config.selection, startingDeadline: config.startingDeadline ?? .seconds(300))
+        self.init(
+            name: config.name,
+            timing: timing,
+            timeZone: zone,
+            selection: config.selection,
+            startingDeadline: config.startingDeadline ?? .seconds(300)
+        )
         self.runTimeout = config.deadline ?? .seconds(600)
     }
 }
@@ -58,7 +70,9 @@ public struct Scheduler: Sendable {
     public var variables: [String: String]
 
     public init(
-        coordinator: RunCoordinator, schedules: [Schedule], variables: [String: String] = [:],
+        coordinator: RunCoordinator,
+        schedules: [Schedule],
+        variables: [String: String] = [:],
         suite: @escaping @Sendable () throws -> [ScenarioSnapshot]
     ) {
         self.coordinator = coordinator
@@ -76,23 +90,33 @@ public struct Scheduler: Sendable {
             if !decision.missed.isEmpty {
                 report.missed[schedule.name] = decision.missed
                 coordinator.logger.warning(
-                    decision.tooLate ? "missed slots past the starting deadline: skipped" : "missed slots collapsed into one run",
+                    decision.tooLate
+                        ? "missed slots past the starting deadline: skipped" : "missed slots collapsed into one run",
                     metadata: [
                         "schedule": "\(schedule.name)", "missed": "\(decision.missed.count)",
                         "first": "\(decision.missed.first.map(Self.text) ?? "")",
-                    ])
+                    ]
+                )
             }
             guard let slot = decision.run else { continue }
             if snapshots == nil { snapshots = try suite() }
             let chosen = (snapshots ?? []).filter { schedule.selection.matches($0.scenario) }
             guard !chosen.isEmpty else {
-                coordinator.logger.error("schedule selects no scenario; no run created", metadata: ["schedule": "\(schedule.name)"])
+                coordinator.logger.error(
+                    "schedule selects no scenario; no run created",
+                    metadata: ["schedule": "\(schedule.name)"]
+                )
                 continue
             }
             if let run = try await coordinator.startRun(
-                chosen, trigger: .schedule, schedule: schedule.name, slot: slot,
-                deadline: now.addingTimeInterval(schedule.runTimeout.inSeconds), variables: variables, now: now)
-            {
+                chosen,
+                trigger: .schedule,
+                schedule: schedule.name,
+                slot: slot,
+                deadline: now.addingTimeInterval(schedule.runTimeout.inSeconds),
+                variables: variables,
+                now: now
+            ) {
                 report.created.append(run)
             }
         }

@@ -18,7 +18,8 @@ extension Capture {
         if let value = find(in: response) { return value }
         if optional { return .null }
         throw CaptureError(
-            code: .nothingFound, capture: name,
+            code: .nothingFound,
+            capture: name,
             message: "capture '\(name)': \(sourceDescription) found nothing in the response (status \(response.status))"
         )
     }
@@ -31,9 +32,13 @@ extension Capture {
             let matches = path.select(in: document)
             return matches.isEmpty ? nil : .array(matches)
         case .regex(let pattern, let group):
-            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else { return nil }
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
+                return nil
+            }
             let text = response.text
-            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
+                return nil
+            }
             let g = group ?? (match.numberOfRanges > 1 ? 1 : 0)
             guard g < match.numberOfRanges, let range = Range(match.range(at: g), in: text) else { return nil }
             return .string(String(text[range]))

@@ -3,14 +3,23 @@ import Foundation
 extension Expectation {
     /// Checks a response. Every check is recorded, held or not, with expected and actual values.
     /// Throws only when an expected value's template cannot be evaluated.
-    public func check(_ response: ResponseView, context: inout EvaluationContext) throws(EvaluationError) -> [AssertionResult] {
+    public func check(
+        _ response: ResponseView,
+        context: inout EvaluationContext
+    ) throws(EvaluationError) -> [AssertionResult] {
         var results: [AssertionResult] = []
         if let status {
-            let expected = status.count == 1 ? String(status[0]) : "[" + status.map(String.init).joined(separator: ", ") + "]"
-            results.append(AssertionResult(
-                subject: "status", op: status.count == 1 ? "==" : "in", expected: expected,
-                actual: String(response.status), passed: status.contains(response.status)
-            ))
+            let expected =
+                status.count == 1 ? String(status[0]) : "[" + status.map(String.init).joined(separator: ", ") + "]"
+            results.append(
+                AssertionResult(
+                    subject: "status",
+                    op: status.count == 1 ? "==" : "in",
+                    expected: expected,
+                    actual: String(response.status),
+                    passed: status.contains(response.status)
+                )
+            )
         }
         for (name, matcher) in headers {
             results += try Self.checkHeader(name, matcher, response, context: &context)
@@ -18,20 +27,41 @@ extension Expectation {
         if !json.isEmpty || schema != nil {
             if let document = response.json {
                 for (path, matcher) in json {
-                    results += try matcher.check(subject: "json \(path.source)", actual: path.value(in: document), context: &context)
+                    results += try matcher.check(
+                        subject: "json \(path.source)",
+                        actual: path.value(in: document),
+                        context: &context
+                    )
                 }
                 if let schema {
                     results.append(Matcher.schemaResult(subject: "body", schema: schema, actual: document))
                 }
             } else {
-                let actual = response.jsonTooDeep
+                let actual =
+                    response.jsonTooDeep
                     ? "a JSON body nested deeper than \(response.jsonMaxDepth) levels (the limit is defaults.json_max_depth)"
                     : "a body that is not JSON (\(Matcher.excerpt(response.text)))"
                 for (path, _) in json {
-                    results.append(AssertionResult(subject: "json \(path.source)", op: "exists", expected: "a JSON body", actual: actual, passed: false))
+                    results.append(
+                        AssertionResult(
+                            subject: "json \(path.source)",
+                            op: "exists",
+                            expected: "a JSON body",
+                            actual: actual,
+                            passed: false
+                        )
+                    )
                 }
                 if schema != nil {
-                    results.append(AssertionResult(subject: "body", op: "schema", expected: "JSON valid against the schema", actual: actual, passed: false))
+                    results.append(
+                        AssertionResult(
+                            subject: "body",
+                            op: "schema",
+                            expected: "JSON valid against the schema",
+                            actual: actual,
+                            passed: false
+                        )
+                    )
                 }
             }
         }
@@ -39,7 +69,11 @@ extension Expectation {
             results += try body.check(subject: "body", actual: .string(response.text), context: &context)
         }
         if let responseTime {
-            results += try responseTime.check(subject: "response time (ms)", actual: .double((response.duration * 1000).rounded()), context: &context)
+            results += try responseTime.check(
+                subject: "response time (ms)",
+                actual: .double((response.duration * 1000).rounded()),
+                context: &context
+            )
         }
         if let tls {
             results += try Self.checkTLS(tls, response, context: &context)
@@ -50,10 +84,16 @@ extension Expectation {
             defer { context.variables = saved }
             for condition in conditions {
                 let value = try context.evaluate(condition.expression)
-                results.append(AssertionResult(
-                    subject: condition.source, op: "is", expected: "true", actual: value.isTruthy ? "true" : "false",
-                    passed: value.isTruthy, name: condition.name
-                ))
+                results.append(
+                    AssertionResult(
+                        subject: condition.source,
+                        op: "is",
+                        expected: "true",
+                        actual: value.isTruthy ? "true" : "false",
+                        passed: value.isTruthy,
+                        name: condition.name
+                    )
+                )
             }
         }
         return results
@@ -64,7 +104,10 @@ extension Expectation {
     /// A header that appears more than once passes when any one of its values passes every
     /// check; otherwise the checks are reported against all values joined with ", ".
     static func checkHeader(
-        _ name: String, _ matcher: Matcher, _ response: ResponseView, context: inout EvaluationContext
+        _ name: String,
+        _ matcher: Matcher,
+        _ response: ResponseView,
+        context: inout EvaluationContext
     ) throws(EvaluationError) -> [AssertionResult] {
         let values = response.headerValues(name)
         let subject = "header \(name)"
@@ -76,27 +119,51 @@ extension Expectation {
             if results.allSatisfy(\.passed) { return results }
         }
         let all = values.map { "'\($0)'" }.joined(separator: ", ")
-        var results = try matcher.check(subject: subject, actual: .string(values.joined(separator: ", ")), context: &context)
+        var results = try matcher.check(
+            subject: subject,
+            actual: .string(values.joined(separator: ", ")),
+            context: &context
+        )
         for index in results.indices where !results[index].passed {
             results[index].actual = "no one of its \(values.count) values: \(Matcher.excerpt(all, limit: 240))"
         }
         return results
     }
 
-    static func checkTLS(_ tls: TLSExpectation, _ response: ResponseView, context: inout EvaluationContext) throws(EvaluationError) -> [AssertionResult] {
+    static func checkTLS(
+        _ tls: TLSExpectation,
+        _ response: ResponseView,
+        context: inout EvaluationContext
+    ) throws(EvaluationError) -> [AssertionResult] {
         guard let certificate = response.certificate else {
-            return [AssertionResult(subject: "tls", op: "exists", expected: "a server certificate", actual: "none: the response did not come over https", passed: false)]
+            return [
+                AssertionResult(
+                    subject: "tls",
+                    op: "exists",
+                    expected: "a server certificate",
+                    actual: "none: the response did not come over https",
+                    passed: false
+                )
+            ]
         }
         var results: [AssertionResult] = []
         if let matcher = tls.expiresIn {
             let days = certificate.notAfter.map { (($0 - Date().timeIntervalSince1970) / 86_400 * 100).rounded() / 100 }
-            results += try matcher.check(subject: "tls expires_in (days)", actual: days.map(JSONValue.double), context: &context)
+            results += try matcher.check(
+                subject: "tls expires_in (days)",
+                actual: days.map(JSONValue.double),
+                context: &context
+            )
         }
         if let matcher = tls.issuer {
             results += try matcher.check(subject: "tls issuer", actual: .string(certificate.issuer), context: &context)
         }
         if let matcher = tls.subject {
-            results += try matcher.check(subject: "tls subject", actual: .string(certificate.subject), context: &context)
+            results += try matcher.check(
+                subject: "tls subject",
+                actual: .string(certificate.subject),
+                context: &context
+            )
         }
         return results
     }
@@ -105,19 +172,33 @@ extension Expectation {
 extension Matcher {
     /// Checks one value. `actual == nil` means the value is absent (no such header, path or key);
     /// `.null` is a value that is there and is `null`. Messages tell the two apart.
-    public func check(subject: String, actual: JSONValue?, context: inout EvaluationContext) throws(EvaluationError) -> [AssertionResult] {
+    public func check(
+        subject: String,
+        actual: JSONValue?,
+        context: inout EvaluationContext
+    ) throws(EvaluationError) -> [AssertionResult] {
         var results: [AssertionResult] = []
         let shown = actual.map(Matcher.show) ?? "absent"
         for check in checks {
             switch check {
             case .exists(let wanted):
                 let present = actual != nil
-                results.append(AssertionResult(subject: subject, op: "exists", expected: String(wanted), actual: present ? "present (\(shown))" : "absent", passed: present == wanted))
+                results.append(
+                    AssertionResult(
+                        subject: subject,
+                        op: "exists",
+                        expected: String(wanted),
+                        actual: present ? "present (\(shown))" : "absent",
+                        passed: present == wanted
+                    )
+                )
             case .type(let name):
                 // JSON Schema's rule: a number with no fractional part (2.0) is an integer.
                 let actualType = actual.map(Functions.typeName) ?? "absent"
                 let passed = actualType == name || (name == "number" && actualType == "integer")
-                results.append(AssertionResult(subject: subject, op: "type", expected: name, actual: actualType, passed: passed))
+                results.append(
+                    AssertionResult(subject: subject, op: "type", expected: name, actual: actualType, passed: passed)
+                )
             case .length(let inner):
                 let length: JSONValue?
                 switch actual {
@@ -131,10 +212,15 @@ extension Matcher {
                 results.append(Matcher.schemaResult(subject: subject, schema: schema, actual: actual ?? .null))
             case .compare(let op, let expectedTemplate):
                 let expected = try expectedTemplate.render(in: &context)
-                results.append(AssertionResult(
-                    subject: subject, op: op == "equals" ? "==" : op, expected: Matcher.show(expected), actual: shown,
-                    passed: Matcher.holds(op, actual, expected)
-                ))
+                results.append(
+                    AssertionResult(
+                        subject: subject,
+                        op: op == "equals" ? "==" : op,
+                        expected: Matcher.show(expected),
+                        actual: shown,
+                        passed: Matcher.holds(op, actual, expected)
+                    )
+                )
             }
         }
         if let name {
@@ -166,10 +252,24 @@ extension Matcher {
     static func schemaResult(subject: String, schema: JSONValue, actual: JSONValue) -> AssertionResult {
         do {
             let issues = try JSONSchemaValidator(schema: schema).validate(actual)
-            let detail = issues.prefix(3).map { "\($0.path.isEmpty ? "/" : $0.path): \($0.message)" }.joined(separator: "; ")
-            return AssertionResult(subject: subject, op: "schema", expected: "valid against the schema", actual: issues.isEmpty ? "valid" : detail, passed: issues.isEmpty)
+            let detail = issues.prefix(3).map { "\($0.path.isEmpty ? "/" : $0.path): \($0.message)" }.joined(
+                separator: "; "
+            )
+            return AssertionResult(
+                subject: subject,
+                op: "schema",
+                expected: "valid against the schema",
+                actual: issues.isEmpty ? "valid" : detail,
+                passed: issues.isEmpty
+            )
         } catch {
-            return AssertionResult(subject: subject, op: "schema", expected: "a usable JSON Schema", actual: error.operatorMessage, passed: false)
+            return AssertionResult(
+                subject: subject,
+                op: "schema",
+                expected: "a usable JSON Schema",
+                actual: error.operatorMessage,
+                passed: false
+            )
         }
     }
 
@@ -186,10 +286,16 @@ extension Matcher {
         var cut = false
         if let redaction = Self.excerptRedaction {
             let window = limit + max(0, redaction.window)
-            if flat.count > window { flat = String(flat.prefix(window)); cut = true }
+            if flat.count > window {
+                flat = String(flat.prefix(window))
+                cut = true
+            }
             flat = redaction.apply(flat)
         }
-        if flat.count > limit { flat = String(flat.prefix(limit)); cut = true }
+        if flat.count > limit {
+            flat = String(flat.prefix(limit))
+            cut = true
+        }
         return cut ? flat + "…" : flat
     }
 

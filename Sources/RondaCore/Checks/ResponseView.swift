@@ -36,8 +36,13 @@ public struct ResponseView: Sendable {
     }
 
     public init(
-        status: Int, headers: [(name: String, value: String)], body: [UInt8], duration: Double, cookies: [String: String] = [:],
-        jsonMaxDepth: Int = JSONValue.defaultMaxDepth, certificate: CertificateView? = nil
+        status: Int,
+        headers: [(name: String, value: String)],
+        body: [UInt8],
+        duration: Double,
+        cookies: [String: String] = [:],
+        jsonMaxDepth: Int = JSONValue.defaultMaxDepth,
+        certificate: CertificateView? = nil
     ) {
         self.status = status
         self.headers = headers

@@ -7,10 +7,16 @@ extension RondaConfig {
     public static func load(file path: String) throws(SourceFileError) -> RondaConfig {
         let location = SourceLocation(file: path, line: 1, column: 1)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SourceFileError(code: .unreadable, issues: [SourceIssue(location, "cannot read the configuration file (does it exist?)")])
+            throw SourceFileError(
+                code: .unreadable,
+                issues: [SourceIssue(location, "cannot read the configuration file (does it exist?)")]
+            )
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SourceFileError(code: .unreadable, issues: [SourceIssue(location, "the configuration file is not UTF-8 text")])
+            throw SourceFileError(
+                code: .unreadable,
+                issues: [SourceIssue(location, "the configuration file is not UTF-8 text")]
+            )
         }
         return try parse(text, file: path)
     }
@@ -21,7 +27,9 @@ extension RondaConfig {
         config.file = file
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return config }
         let parsed: SourceNode?
-        do { parsed = try SourceNode.parseDocument(yaml: text, file: file) } catch let e as SourceFileError { throw e } catch {
+        do { parsed = try SourceNode.parseDocument(yaml: text, file: file) } catch let e as SourceFileError {
+            throw e
+        } catch {
             throw SourceFileError(issues: [SourceIssue(SourceLocation(file: file, line: 1, column: 1), "\(error)")])
         }
         guard let root = parsed, !(root.scalarText == "" && !root.isQuoted) else { return config }
@@ -43,12 +51,19 @@ extension RondaConfig {
     }
 
     static func readTarget(_ node: SourceNode, into config: inout RondaConfig, reader: inout NodeReader) {
-        for (key, _, value) in reader.mapping(node, "target", allowed: ["base_url", "verify_tls", "ca_bundle", "headers"]) ?? [] {
+        for (key, _, value) in reader.mapping(
+            node,
+            "target",
+            allowed: ["base_url", "verify_tls", "ca_bundle", "headers"]
+        ) ?? [] {
             switch key {
             case "base_url":
                 if let url = reader.nonEmptyString(value, "target.base_url") {
-                    if isHTTPURL(url) { config.target.baseURL = url }
-                    else { reader.fail(value, "expected target.base_url as an http:// or https:// URL, got '\(url)'") }
+                    if isHTTPURL(url) {
+                        config.target.baseURL = url
+                    } else {
+                        reader.fail(value, "expected target.base_url as an http:// or https:// URL, got '\(url)'")
+                    }
                 }
             case "verify_tls": config.target.verifyTLS = reader.bool(value, "target.verify_tls") ?? true
             case "ca_bundle": config.target.caBundle = reader.string(value, "target.ca_bundle").map(config.resolve)
@@ -68,15 +83,23 @@ extension RondaConfig {
                     continue
                 }
                 guard let tv = reader.templateValue(v) else { continue }
-                if ["password", "token", "secret", "api_key"].contains(where: key.lowercased().contains), tv.templates.allSatisfy({ $0.environmentNames.isEmpty }) {
-                    reader.fail(v, "write the role's \(key) as '{{ env.NAME }}': credentials come from environment variables, never from files")
+                if ["password", "token", "secret", "api_key"].contains(where: key.lowercased().contains),
+                    tv.templates.allSatisfy({ $0.environmentNames.isEmpty })
+                {
+                    reader.fail(
+                        v,
+                        "write the role's \(key) as '{{ env.NAME }}': credentials come from environment variables, never from files"
+                    )
                 }
                 _ = keyNode
                 fields.append(TemplateField(key: key, value: tv))
             }
             guard let login else {
                 if !entries.contains(where: { $0.key == "login" }) {
-                    reader.fail(value, "the role \(name) needs 'login:', a scenario file (or a list of steps) that logs in")
+                    reader.fail(
+                        value,
+                        "the role \(name) needs 'login:', a scenario file (or a list of steps) that logs in"
+                    )
                 }
                 continue
             }
@@ -84,7 +107,8 @@ extension RondaConfig {
         }
     }
 
-    static func readLogin(_ node: SourceNode, role: String, config: RondaConfig, reader: inout NodeReader) -> Scenario? {
+    static func readLogin(_ node: SourceNode, role: String, config: RondaConfig, reader: inout NodeReader) -> Scenario?
+    {
         if let path = node.scalarText {
             let resolved = config.resolve(path)
             do {
@@ -95,27 +119,63 @@ extension RondaConfig {
             }
         }
         let steps = ScenarioLoader.readSteps(node, "login steps", file: node.location.file, reader: &reader)
-        return Scenario(name: "login as \(role)", module: "login", steps: steps, file: node.location.file, location: node.location)
+        return Scenario(
+            name: "login as \(role)",
+            module: "login",
+            steps: steps,
+            file: node.location.file,
+            location: node.location
+        )
     }
 
     static func readDefaults(_ node: SourceNode, into config: inout RondaConfig, reader: inout NodeReader) {
-        let keys = ["timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel", "body_cap", "follow_redirects", "max_redirects", "reuse_connections", "continue_on_failure", "max_body", "json_max_depth"]
+        let keys = [
+            "timeout", "request_timeout", "connect_timeout", "teardown_timeout", "delay_between", "parallel",
+            "body_cap", "follow_redirects", "max_redirects", "reuse_connections", "continue_on_failure", "max_body",
+            "json_max_depth",
+        ]
         for (key, _, value) in reader.mapping(node, "defaults", allowed: keys) ?? [] {
             switch key {
-            case "timeout": if let t = reader.duration(value, "defaults.timeout"), t > .zero { config.defaults.scenarioTimeout = t }
-            case "request_timeout": if let t = reader.duration(value, "defaults.request_timeout"), t > .zero { config.defaults.requestTimeout = t }
-            case "connect_timeout": if let t = reader.duration(value, "defaults.connect_timeout"), t > .zero { config.defaults.connectTimeout = t }
-            case "teardown_timeout": if let t = reader.duration(value, "defaults.teardown_timeout"), t > .zero { config.defaults.teardownTimeout = t }
-            case "delay_between": if let t = reader.duration(value, "defaults.delay_between") { config.defaults.delayBetween = t }
-            case "parallel": if let n = reader.int(value, "defaults.parallel", range: 1...1024) { config.defaults.parallel = n }
-            case "body_cap": if let n = reader.int(value, "defaults.body_cap (bytes)", range: 1024...(1 << 30)) { config.defaults.bodyCap = n }
-            case "max_body": if let n = reader.int(value, "defaults.max_body (bytes)", range: 1024...(1 << 40)) { config.defaults.maxBody = n }
+            case "timeout":
+                if let t = reader.duration(value, "defaults.timeout"), t > .zero { config.defaults.scenarioTimeout = t }
+            case "request_timeout":
+                if let t = reader.duration(value, "defaults.request_timeout"), t > .zero {
+                    config.defaults.requestTimeout = t
+                }
+            case "connect_timeout":
+                if let t = reader.duration(value, "defaults.connect_timeout"), t > .zero {
+                    config.defaults.connectTimeout = t
+                }
+            case "teardown_timeout":
+                if let t = reader.duration(value, "defaults.teardown_timeout"), t > .zero {
+                    config.defaults.teardownTimeout = t
+                }
+            case "delay_between":
+                if let t = reader.duration(value, "defaults.delay_between") { config.defaults.delayBetween = t }
+            case "parallel":
+                if let n = reader.int(value, "defaults.parallel", range: 1...1024) { config.defaults.parallel = n }
+            case "body_cap":
+                if let n = reader.int(value, "defaults.body_cap (bytes)", range: 1024...(1 << 30)) {
+                    config.defaults.bodyCap = n
+                }
+            case "max_body":
+                if let n = reader.int(value, "defaults.max_body (bytes)", range: 1024...(1 << 40)) {
+                    config.defaults.maxBody = n
+                }
             case "json_max_depth":
-                if let n = reader.int(value, "defaults.json_max_depth (levels)", range: 1...JSONValue.largestMaxDepth) { config.defaults.jsonMaxDepth = n }
-            case "follow_redirects": if let b = reader.bool(value, "defaults.follow_redirects") { config.defaults.followRedirects = b }
-            case "reuse_connections": if let b = reader.bool(value, "defaults.reuse_connections") { config.defaults.reuseConnections = b }
-            case "continue_on_failure": if let b = reader.bool(value, "defaults.continue_on_failure") { config.defaults.continueOnFailure = b }
-            default: if let n = reader.int(value, "defaults.max_redirects", range: 0...100) { config.defaults.maxRedirects = n }
+                if let n = reader.int(value, "defaults.json_max_depth (levels)", range: 1...JSONValue.largestMaxDepth) {
+                    config.defaults.jsonMaxDepth = n
+                }
+            case "follow_redirects":
+                if let b = reader.bool(value, "defaults.follow_redirects") { config.defaults.followRedirects = b }
+            case "reuse_connections":
+                if let b = reader.bool(value, "defaults.reuse_connections") { config.defaults.reuseConnections = b }
+            case "continue_on_failure":
+                if let b = reader.bool(value, "defaults.continue_on_failure") { config.defaults.continueOnFailure = b }
+            default:
+                if let n = reader.int(value, "defaults.max_redirects", range: 0...100) {
+                    config.defaults.maxRedirects = n
+                }
             }
         }
     }
@@ -123,7 +183,8 @@ extension RondaConfig {
     /// `true` for an absolute http(s) URL with a host.
     public static func isHTTPURL(_ text: String) -> Bool {
         // The host is read from the text: Foundation's `host` would load ICU's IDNA data to decode it.
-        guard URLComponents(string: text) != nil, let scheme = URLText.scheme(text), scheme == "http" || scheme == "https",
+        guard URLComponents(string: text) != nil, let scheme = URLText.scheme(text),
+            scheme == "http" || scheme == "https",
             URLText.host(text) != nil
         else { return false }
         return true

@@ -20,8 +20,13 @@ extension RondaConfig {
         public var location: SourceLocation
 
         public init(
-            name: String, cron: String? = nil, every: Duration? = nil, timeZone: String? = nil,
-            selection: Selection = Selection(), deadline: Duration? = nil, startingDeadline: Duration? = nil,
+            name: String,
+            cron: String? = nil,
+            every: Duration? = nil,
+            timeZone: String? = nil,
+            selection: Selection = Selection(),
+            deadline: Duration? = nil,
+            startingDeadline: Duration? = nil,
             location: SourceLocation = SourceLocation(file: "ronda.yml", line: 1, column: 1)
         ) {
             self.name = name
@@ -48,7 +53,9 @@ extension RondaConfig {
     }
 
     static func readSchedules(_ node: SourceNode, into config: inout RondaConfig, reader: inout NodeReader) {
-        let keys = ["cron", "every", "timezone", "modules", "priorities", "tags", "scenarios", "deadline", "starting_deadline"]
+        let keys = [
+            "cron", "every", "timezone", "modules", "priorities", "tags", "scenarios", "deadline", "starting_deadline",
+        ]
         for (name, keyNode, value) in reader.mapping(node, "schedules") ?? [] {
             let what = "schedules.\(name)"
             var entry = ScheduleConfig(name: name, location: keyNode.location)
@@ -57,27 +64,42 @@ extension RondaConfig {
                 case "cron": entry.cron = reader.nonEmptyString(v, "\(what).cron")
                 case "every":
                     if let every = reader.duration(v, "\(what).every", max: .seconds(7 * 86_400)) {
-                        if every >= .seconds(1) { entry.every = every } else { reader.fail(v, "\(what).every must be at least 1s") }
+                        if every >= .seconds(1) {
+                            entry.every = every
+                        } else {
+                            reader.fail(v, "\(what).every must be at least 1s")
+                        }
                     }
                 case "timezone":
                     if let zone = reader.nonEmptyString(v, "\(what).timezone") {
-                        if TimeZone(identifier: zone) != nil { entry.timeZone = zone }
-                        else { reader.fail(v, "\(what).timezone: unknown time zone '\(zone)' (use an IANA name such as America/Bogota)") }
+                        if TimeZone(identifier: zone) != nil {
+                            entry.timeZone = zone
+                        } else {
+                            reader.fail(
+                                v,
+                                "\(what).timezone: unknown time zone '\(zone)' (use an IANA name such as America/Bogota)"
+                            )
+                        }
                     }
                 case "modules": entry.selection.modules = Set(reader.stringList(v, "\(what).modules") ?? [])
                 case "scenarios": entry.selection.names = Set(reader.stringList(v, "\(what).scenarios") ?? [])
                 case "tags": entry.selection.tags = Set(reader.stringList(v, "\(what).tags") ?? [])
                 case "priorities":
                     for text in reader.stringList(v, "\(what).priorities") ?? [] {
-                        if let priority = Priority(rawValue: text.uppercased()) { entry.selection.priorities.insert(priority) }
-                        else { reader.fail(v, "\(what).priorities: unknown priority '\(text)' (use P0, P1, P2 or P3)") }
+                        if let priority = Priority(rawValue: text.uppercased()) {
+                            entry.selection.priorities.insert(priority)
+                        } else {
+                            reader.fail(v, "\(what).priorities: unknown priority '\(text)' (use P0, P1, P2 or P3)")
+                        }
                     }
                 case "deadline": entry.deadline = reader.duration(v, "\(what).deadline", max: .seconds(7 * 86_400))
-                default: entry.startingDeadline = reader.duration(v, "\(what).starting_deadline", max: .seconds(7 * 86_400))
+                default:
+                    entry.startingDeadline = reader.duration(v, "\(what).starting_deadline", max: .seconds(7 * 86_400))
                 }
             }
             switch (entry.cron, entry.every) {
-            case (nil, nil): reader.fail(value, "\(what) needs 'cron:' (e.g. '*/5 * * * *' or '@hourly') or 'every:' (e.g. 10m)")
+            case (nil, nil):
+                reader.fail(value, "\(what) needs 'cron:' (e.g. '*/5 * * * *' or '@hourly') or 'every:' (e.g. 10m)")
             case (.some, .some): reader.fail(value, "\(what) has both 'cron:' and 'every:'; keep one")
             default: config.schedules.append(entry)
             }
@@ -94,11 +116,15 @@ extension RondaConfig {
             } else if let number = Self.positiveNumber(v, written: &rateWritten) {
                 rate = number
             } else {
-                reader.fail(v, "expected a positive number for rate_limit.requests_per_second, got \(v.kindDescription)")
+                reader.fail(
+                    v,
+                    "expected a positive number for rate_limit.requests_per_second, got \(v.kindDescription)"
+                )
             }
         }
-        if let rate { config.rateLimit = RateLimitConfig(requestsPerSecond: rate, burst: burst) }
-        else if !rateWritten {
+        if let rate {
+            config.rateLimit = RateLimitConfig(requestsPerSecond: rate, burst: burst)
+        } else if !rateWritten {
             reader.fail(node, "rate_limit needs requests_per_second (a positive number)")
         }
     }
@@ -108,7 +134,9 @@ extension RondaConfig {
     /// An unquoted positive finite number; notes that the key was written either way.
     static func positiveNumber(_ node: SourceNode, written: inout Bool) -> Double? {
         written = true
-        guard !node.isQuoted, let text = node.scalarText, let number = Double(text), number > 0, number.isFinite else { return nil }
+        guard !node.isQuoted, let text = node.scalarText, let number = Double(text), number > 0, number.isFinite else {
+            return nil
+        }
         return number
     }
 }

@@ -2,7 +2,10 @@ import Foundation
 
 /// Evaluates `Expression`s. Pure apart from reading the environment and fake data.
 enum Evaluator {
-    static func evaluate(_ expression: Expression, in context: inout EvaluationContext) throws(EvaluationError) -> JSONValue {
+    static func evaluate(
+        _ expression: Expression,
+        in context: inout EvaluationContext
+    ) throws(EvaluationError) -> JSONValue {
         switch expression {
         case .literal(let value):
             return value
@@ -16,13 +19,20 @@ enum Evaluator {
             }
             if let value = context.variables[name] { return value }
             if context.strict {
-                throw EvaluationError(.unknownVariable, "'\(name)' has no value (no var, capture or case column of that name was set)")
+                throw EvaluationError(
+                    .unknownVariable,
+                    "'\(name)' has no value (no var, capture or case column of that name was set)"
+                )
             }
             return .null
         case .member(let base, let name):
             if case .variable("env") = base { return try context.readEnvironment(name) }
             if let dotted = expression.dottedName, dotted.hasPrefix("fake.") {
-                return try fakeValue(dotted.split(separator: ".").dropFirst().map(String.init), arguments: [], in: &context)
+                return try fakeValue(
+                    dotted.split(separator: ".").dropFirst().map(String.init),
+                    arguments: [],
+                    in: &context
+                )
             }
             let value = try evaluate(base, in: &context)
             return value[name] ?? .null
@@ -44,7 +54,11 @@ enum Evaluator {
             var arguments: [JSONValue] = []
             for argument in argumentExpressions { arguments.append(try evaluate(argument, in: &context)) }
             if name.hasPrefix("fake.") {
-                return try fakeValue(name.split(separator: ".").dropFirst().map(String.init), arguments: arguments, in: &context)
+                return try fakeValue(
+                    name.split(separator: ".").dropFirst().map(String.init),
+                    arguments: arguments,
+                    in: &context
+                )
             }
             return try Functions.call(name, arguments)
         case .unary(.not, let operand):
@@ -71,7 +85,11 @@ enum Evaluator {
 
     /// Resolves the longest dotted prefix the generator knows, then reads the rest as members:
     /// `fake.patient.identification` is the `identification` of a fresh `fake.patient`.
-    static func fakeValue(_ parts: [String], arguments: [JSONValue], in context: inout EvaluationContext) throws(EvaluationError) -> JSONValue {
+    static func fakeValue(
+        _ parts: [String],
+        arguments: [JSONValue],
+        in context: inout EvaluationContext
+    ) throws(EvaluationError) -> JSONValue {
         guard var source = context.fake else {
             throw EvaluationError(.fakeData, "fake data is not available here")
         }
@@ -99,7 +117,11 @@ enum Evaluator {
 
 /// The binary operators' meaning.
 enum Operators {
-    static func apply(_ op: Expression.BinaryOperator, _ l: JSONValue, _ r: JSONValue) throws(EvaluationError) -> JSONValue {
+    static func apply(
+        _ op: Expression.BinaryOperator,
+        _ l: JSONValue,
+        _ r: JSONValue
+    ) throws(EvaluationError) -> JSONValue {
         switch op {
         case .equal: return .bool(equal(l, r))
         case .notEqual: return .bool(!equal(l, r))
@@ -117,7 +139,10 @@ enum Operators {
         case .in: return .bool(try contains(r, l))
         case .matches:
             guard case .string(let pattern) = r else {
-                throw EvaluationError(.typeMismatch, "'matches' needs a regular expression string on its right, got \(r.typeName)")
+                throw EvaluationError(
+                    .typeMismatch,
+                    "'matches' needs a regular expression string on its right, got \(r.typeName)"
+                )
             }
             guard let regex = try? NSRegularExpression(pattern: pattern) else {
                 throw EvaluationError(.invalidArgument, "invalid regular expression '\(pattern)'")
@@ -173,7 +198,10 @@ enum Operators {
             return a < b ? -1 : a > b ? 1 : 0
         }
         guard let a = l.number, let b = r.number else {
-            throw EvaluationError(.typeMismatch, "cannot compare \(l.typeName) \(describe(l)) with \(r.typeName) \(describe(r)) using \(symbol)")
+            throw EvaluationError(
+                .typeMismatch,
+                "cannot compare \(l.typeName) \(describe(l)) with \(r.typeName) \(describe(r)) using \(symbol)"
+            )
         }
         return a < b ? -1 : a > b ? 1 : 0
     }
@@ -189,7 +217,11 @@ enum Operators {
         }
     }
 
-    static func arithmetic(_ op: Expression.BinaryOperator, _ l: JSONValue, _ r: JSONValue) throws(EvaluationError) -> JSONValue {
+    static func arithmetic(
+        _ op: Expression.BinaryOperator,
+        _ l: JSONValue,
+        _ r: JSONValue
+    ) throws(EvaluationError) -> JSONValue {
         guard let a = l.number, let b = r.number else {
             throw EvaluationError(.typeMismatch, "cannot apply \(op.rawValue) to \(l.typeName) and \(r.typeName)")
         }

@@ -25,9 +25,20 @@ public indirect enum Expression: Sendable, Hashable {
 
     public enum BinaryOperator: String, Sendable, Hashable {
         case or, and
-        case equal = "==", notEqual = "!=", strictEqual = "===", strictNotEqual = "!==", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case equal = "=="
+        case notEqual = "!="
+        case strictEqual = "==="
+        case strictNotEqual = "!=="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
         case contains, matches, `in`
-        case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+        case add = "+"
+        case subtract = "-"
+        case multiply = "*"
+        case divide = "/"
+        case remainder = "%"
     }
 }
 
@@ -65,7 +76,10 @@ extension Expression {
         case .variable(let name):
             if name != "env" && name != "fake" { names.insert(name) }
         case .member(let base, let member):
-            if case .variable("env") = base { envNames.insert(member); return }
+            if case .variable("env") = base {
+                envNames.insert(member)
+                return
+            }
             base.collect(into: &names, envNames: &envNames)
         case .index(let base, let index):
             base.collect(into: &names, envNames: &envNames)

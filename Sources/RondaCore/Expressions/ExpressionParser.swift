@@ -35,7 +35,10 @@ public struct ExpressionParser {
         parser.tokens = try tokenize(text)
         let expression = try parser.parseOr()
         guard case .end = parser.current else {
-            throw ExpressionSyntaxError(offset: parser.currentOffset, message: "unexpected \(parser.describe(parser.current)) after the end of the expression")
+            throw ExpressionSyntaxError(
+                offset: parser.currentOffset,
+                message: "unexpected \(parser.describe(parser.current)) after the end of the expression"
+            )
         }
         return expression
     }
@@ -50,19 +53,30 @@ public struct ExpressionParser {
         func isIdentPart(_ c: Unicode.Scalar) -> Bool { isIdentStart(c) || ("0"..."9").contains(c) }
         while i < chars.count {
             let c = chars[i]
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                i += 1
+                continue
+            }
             let start = i
             if ("0"..."9").contains(c) {
                 var seenDot = false
-                while i < chars.count, ("0"..."9").contains(chars[i]) || (chars[i] == "." && !seenDot && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1])) {
+                while i < chars.count,
+                    ("0"..."9").contains(chars[i])
+                        || (chars[i] == "." && !seenDot && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1]))
+                {
                     if chars[i] == "." { seenDot = true }
                     i += 1
                 }
                 let literal = String(String.UnicodeScalarView(chars[start..<i]))
-                if seenDot, let d = Double(literal) { out.append((.number(.double(d)), start)) }
-                else if let n = Int(literal) { out.append((.number(.int(n)), start)) }
-                else if let d = Double(literal) { out.append((.number(.double(d)), start)) }
-                else { throw ExpressionSyntaxError(offset: start, message: "the number \(literal) is out of range") }
+                if seenDot, let d = Double(literal) {
+                    out.append((.number(.double(d)), start))
+                } else if let n = Int(literal) {
+                    out.append((.number(.int(n)), start))
+                } else if let d = Double(literal) {
+                    out.append((.number(.double(d)), start))
+                } else {
+                    throw ExpressionSyntaxError(offset: start, message: "the number \(literal) is out of range")
+                }
             } else if c == "'" || c == "\"" {
                 out.append((.string(try quoted(chars, &i, raw: false)), start))
             } else if c == "r", i + 1 < chars.count, chars[i + 1] == "'" || chars[i + 1] == "\"" {
@@ -95,7 +109,9 @@ public struct ExpressionParser {
     }
 
     /// The escapes a quoted string may use; anything else after a backslash is an error.
-    static let escapes: [Unicode.Scalar: Unicode.Scalar] = ["\\": "\\", "'": "'", "\"": "\"", "n": "\n", "t": "\t", "r": "\r"]
+    static let escapes: [Unicode.Scalar: Unicode.Scalar] = [
+        "\\": "\\", "'": "'", "\"": "\"", "n": "\n", "t": "\t", "r": "\r",
+    ]
 
     /// Reads a string starting at the opening quote `chars[i]`, leaving `i` after the closing one.
     /// A raw string (`r'…'`) keeps every backslash as written and cannot contain its own quote.
@@ -120,14 +136,16 @@ public struct ExpressionParser {
                 }
                 if next == "u", i + 5 < chars.count,
                     let code = UInt32(String(String.UnicodeScalarView(chars[(i + 2)..<(i + 6)])), radix: 16),
-                    let scalar = Unicode.Scalar(code) {
+                    let scalar = Unicode.Scalar(code)
+                {
                     value.append(scalar)
                     i += 6
                     continue
                 }
                 throw ExpressionSyntaxError(
                     offset: i,
-                    message: "unknown escape '\\\(next)' in a string: the escapes are \\\\ \\' \\\" \\n \\r \\t \\uXXXX; "
+                    message:
+                        "unknown escape '\\\(next)' in a string: the escapes are \\\\ \\' \\\" \\n \\r \\t \\uXXXX; "
                         + "for a regular expression write a raw string, r'^\\d+$', or double the backslash"
                 )
             }
@@ -155,12 +173,18 @@ public struct ExpressionParser {
     private mutating func advance() { position += 1 }
 
     private mutating func accept(symbol: String) -> Bool {
-        if case .symbol(symbol) = current { advance(); return true }
+        if case .symbol(symbol) = current {
+            advance()
+            return true
+        }
         return false
     }
 
     private mutating func accept(word: String) -> Bool {
-        if case .identifier(word) = current { advance(); return true }
+        if case .identifier(word) = current {
+            advance()
+            return true
+        }
         return false
     }
 
@@ -173,17 +197,23 @@ public struct ExpressionParser {
     private mutating func count() throws(ExpressionSyntaxError) {
         operations += 1
         if operations > maxOperations {
-            throw ExpressionSyntaxError(offset: currentOffset, message: "the expression is too long (more than \(maxOperations) operations): split it")
+            throw ExpressionSyntaxError(
+                offset: currentOffset,
+                message: "the expression is too long (more than \(maxOperations) operations): split it"
+            )
         }
     }
 
     private mutating func enter() throws(ExpressionSyntaxError) {
         depth += 1
-        if depth > maxDepth { throw ExpressionSyntaxError(offset: currentOffset, message: "the expression nests too deeply") }
+        if depth > maxDepth {
+            throw ExpressionSyntaxError(offset: currentOffset, message: "the expression nests too deeply")
+        }
     }
 
     private mutating func parseOr() throws(ExpressionSyntaxError) -> Expression {
-        try enter(); defer { depth -= 1 }
+        try enter()
+        defer { depth -= 1 }
         var lhs = try parseAnd()
         while accept(word: "or") || accept(symbol: "||") {
             try count()
@@ -204,7 +234,8 @@ public struct ExpressionParser {
     private mutating func parseNot() throws(ExpressionSyntaxError) -> Expression {
         if accept(word: "not") || accept(symbol: "!") {
             try count()
-            try enter(); defer { depth -= 1 }
+            try enter()
+            defer { depth -= 1 }
             return .unary(.not, try parseNot())
         }
         return try parseComparison()
@@ -213,7 +244,8 @@ public struct ExpressionParser {
     private mutating func parseComparison() throws(ExpressionSyntaxError) -> Expression {
         let lhs = try parseAdditive()
         let symbols: [String: Expression.BinaryOperator] = [
-            "==": .equal, "!=": .notEqual, "===": .strictEqual, "!==": .strictNotEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
+            "==": .equal, "!=": .notEqual, "===": .strictEqual, "!==": .strictNotEqual, "<": .less, "<=": .lessOrEqual,
+            ">": .greater, ">=": .greaterOrEqual,
         ]
         if case .symbol(let s) = current, let op = symbols[s] {
             advance()
@@ -225,8 +257,10 @@ public struct ExpressionParser {
         if case .identifier("not") = current, position + 1 < tokens.count {
             let next = tokens[position + 1].token
             if next == .identifier("in") || next == .identifier("contains") || next == .identifier("matches") {
-                advance(); advance()
-                let op: Expression.BinaryOperator = next == .identifier("in") ? .in : next == .identifier("contains") ? .contains : .matches
+                advance()
+                advance()
+                let op: Expression.BinaryOperator =
+                    next == .identifier("in") ? .in : next == .identifier("contains") ? .contains : .matches
                 return .unary(.not, .binary(op, lhs, try parseAdditive()))
             }
         }
@@ -237,9 +271,13 @@ public struct ExpressionParser {
         var lhs = try parseMultiplicative()
         while true {
             if case .symbol(let sym) = current, sym == "+" || sym == "-" { try count() }
-            if accept(symbol: "+") { lhs = .binary(.add, lhs, try parseMultiplicative()) }
-            else if accept(symbol: "-") { lhs = .binary(.subtract, lhs, try parseMultiplicative()) }
-            else { return lhs }
+            if accept(symbol: "+") {
+                lhs = .binary(.add, lhs, try parseMultiplicative())
+            } else if accept(symbol: "-") {
+                lhs = .binary(.subtract, lhs, try parseMultiplicative())
+            } else {
+                return lhs
+            }
         }
     }
 
@@ -247,17 +285,23 @@ public struct ExpressionParser {
         var lhs = try parseUnary()
         while true {
             if case .symbol(let sym) = current, sym == "*" || sym == "/" || sym == "%" { try count() }
-            if accept(symbol: "*") { lhs = .binary(.multiply, lhs, try parseUnary()) }
-            else if accept(symbol: "/") { lhs = .binary(.divide, lhs, try parseUnary()) }
-            else if accept(symbol: "%") { lhs = .binary(.remainder, lhs, try parseUnary()) }
-            else { return lhs }
+            if accept(symbol: "*") {
+                lhs = .binary(.multiply, lhs, try parseUnary())
+            } else if accept(symbol: "/") {
+                lhs = .binary(.divide, lhs, try parseUnary())
+            } else if accept(symbol: "%") {
+                lhs = .binary(.remainder, lhs, try parseUnary())
+            } else {
+                return lhs
+            }
         }
     }
 
     private mutating func parseUnary() throws(ExpressionSyntaxError) -> Expression {
         if accept(symbol: "-") {
             try count()
-            try enter(); defer { depth -= 1 }
+            try enter()
+            defer { depth -= 1 }
             return .unary(.negate, try parseUnary())
         }
         return try parsePostfix()
@@ -269,7 +313,10 @@ public struct ExpressionParser {
             if case .symbol(let sym) = current, sym == "." || sym == "[" || sym == "(" { try count() }
             if accept(symbol: ".") {
                 guard case .identifier(let name) = current else {
-                    throw ExpressionSyntaxError(offset: currentOffset, message: "expected a name after '.', found \(describe(current))")
+                    throw ExpressionSyntaxError(
+                        offset: currentOffset,
+                        message: "expected a name after '.', found \(describe(current))"
+                    )
                 }
                 advance()
                 base = .member(base, name)
@@ -312,13 +359,15 @@ public struct ExpressionParser {
             }
         case .symbol("("):
             advance()
-            try enter(); defer { depth -= 1 }
+            try enter()
+            defer { depth -= 1 }
             let inner = try parseOr()
             try expect(symbol: ")", "')'")
             return inner
         case .symbol("["):
             advance()
-            try enter(); defer { depth -= 1 }
+            try enter()
+            defer { depth -= 1 }
             var items: [Expression] = []
             if !accept(symbol: "]") {
                 repeat { items.append(try parseOr()) } while accept(symbol: ",")

@@ -34,7 +34,10 @@ enum Functions {
         func arity(_ n: ClosedRange<Int>) throws(EvaluationError) {
             guard n.contains(args.count) else {
                 let expected = n.lowerBound == n.upperBound ? "\(n.lowerBound)" : "\(n.lowerBound) to \(n.upperBound)"
-                throw EvaluationError(.invalidArgument, "\(name)() takes \(expected) argument\(n.upperBound == 1 ? "" : "s"), got \(args.count)")
+                throw EvaluationError(
+                    .invalidArgument,
+                    "\(name)() takes \(expected) argument\(n.upperBound == 1 ? "" : "s"), got \(args.count)"
+                )
             }
         }
         func text(_ i: Int) -> String { args[i].interpolated }
@@ -58,18 +61,34 @@ enum Functions {
             case .array(let a): return .int(a.count)
             case .object(let o): return .int(o.count)
             case .null: return .int(0)
-            default: throw EvaluationError(.typeMismatch, "length() needs text, a list or an object, got \(args[0].typeName)")
+            default:
+                throw EvaluationError(
+                    .typeMismatch,
+                    "length() needs text, a list or an object, got \(args[0].typeName)"
+                )
             }
-        case "lower": try arity(1...1); return .string(text(0).lowercased())
-        case "upper": try arity(1...1); return .string(text(0).uppercased())
-        case "trim": try arity(1...1); return .string(text(0).trimmingCharacters(in: .whitespacesAndNewlines))
-        case "string": try arity(1...1); return .string(text(0))
+        case "lower":
+            try arity(1...1)
+            return .string(text(0).lowercased())
+        case "upper":
+            try arity(1...1)
+            return .string(text(0).uppercased())
+        case "trim":
+            try arity(1...1)
+            return .string(text(0).trimmingCharacters(in: .whitespacesAndNewlines))
+        case "string":
+            try arity(1...1)
+            return .string(text(0))
         case "int":
             try arity(1...1)
             let n = try numberArg(0)
-            guard n.isFinite, abs(n) < 9e18 else { throw EvaluationError(.invalidArgument, "int() of \(n) is out of range") }
+            guard n.isFinite, abs(n) < 9e18 else {
+                throw EvaluationError(.invalidArgument, "int() of \(n) is out of range")
+            }
             return .int(Int(n))
-        case "number": try arity(1...1); return .double(try numberArg(0))
+        case "number":
+            try arity(1...1)
+            return .double(try numberArg(0))
         case "round":
             try arity(1...2)
             let digits = args.count == 2 ? Int(try numberArg(1)) : 0
@@ -94,29 +113,51 @@ enum Functions {
             var total: JSONValue = .int(0)
             for item in try list(0) { total = try Operators.apply(.add, total, item) }
             return total
-        case "first": try arity(1...1); return try list(0).first ?? .null
-        case "last": try arity(1...1); return try list(0).last ?? .null
+        case "first":
+            try arity(1...1)
+            return try list(0).first ?? .null
+        case "last":
+            try arity(1...1)
+            return try list(0).last ?? .null
         case "keys":
             try arity(1...1)
-            guard case .object(let o) = args[0] else { throw EvaluationError(.typeMismatch, "keys() needs an object, got \(args[0].typeName)") }
+            guard case .object(let o) = args[0] else {
+                throw EvaluationError(.typeMismatch, "keys() needs an object, got \(args[0].typeName)")
+            }
             return .array(o.keys.sorted().map(JSONValue.string))
-        case "join": try arity(1...2); return .string(try list(0).map(\.interpolated).joined(separator: args.count > 1 ? text(1) : ","))
+        case "join":
+            try arity(1...2)
+            return .string(try list(0).map(\.interpolated).joined(separator: args.count > 1 ? text(1) : ","))
         case "split":
             try arity(2...2)
-            guard !text(1).isEmpty else { throw EvaluationError(.invalidArgument, "split() needs a non-empty separator") }
+            guard !text(1).isEmpty else {
+                throw EvaluationError(.invalidArgument, "split() needs a non-empty separator")
+            }
             return .array(text(0).components(separatedBy: text(1)).map(JSONValue.string))
-        case "replace": try arity(3...3); return .string(text(0).replacingOccurrences(of: text(1), with: text(2)))
-        case "starts_with": try arity(2...2); return .bool(text(0).hasPrefix(text(1)))
-        case "ends_with": try arity(2...2); return .bool(text(0).hasSuffix(text(1)))
+        case "replace":
+            try arity(3...3)
+            return .string(text(0).replacingOccurrences(of: text(1), with: text(2)))
+        case "starts_with":
+            try arity(2...2)
+            return .bool(text(0).hasPrefix(text(1)))
+        case "ends_with":
+            try arity(2...2)
+            return .bool(text(0).hasSuffix(text(1)))
         case "default":
             try arity(2...2)
             return args[0].isNull || args[0] == .string("") ? args[1] : args[0]
-        case "json": try arity(1...1); return .string(args[0].jsonText())
+        case "json":
+            try arity(1...1)
+            return .string(args[0].jsonText())
         case "parse_json":
             try arity(1...1)
-            guard let value = JSONValue.parse(text(0)) else { throw EvaluationError(.invalidArgument, "parse_json(): the text is not valid JSON") }
+            guard let value = JSONValue.parse(text(0)) else {
+                throw EvaluationError(.invalidArgument, "parse_json(): the text is not valid JSON")
+            }
             return value
-        case "base64": try arity(1...1); return .string(Data(text(0).utf8).base64EncodedString())
+        case "base64":
+            try arity(1...1)
+            return .string(Data(text(0).utf8).base64EncodedString())
         case "base64_decode":
             try arity(1...1)
             guard let data = Data(base64Encoded: text(0)), let s = String(data: data, encoding: .utf8) else {
@@ -133,9 +174,14 @@ enum Functions {
             return .string(SHA256.hash(data: Data(text(0).utf8)).map { String(format: "%02x", $0) }.joined())
         case "hmac_sha256":
             try arity(2...2)
-            let mac = HMAC<SHA256>.authenticationCode(for: Data(text(1).utf8), using: SymmetricKey(data: Data(text(0).utf8)))
+            let mac = HMAC<SHA256>.authenticationCode(
+                for: Data(text(1).utf8),
+                using: SymmetricKey(data: Data(text(0).utf8))
+            )
             return .string(mac.map { String(format: "%02x", $0) }.joined())
-        case "type": try arity(1...1); return .string(typeName(args[0]))
+        case "type":
+            try arity(1...1)
+            return .string(typeName(args[0]))
         case "has":
             try arity(2...2)
             switch args[0] {
@@ -143,9 +189,15 @@ enum Functions {
             case .null: return .bool(false)
             default: throw EvaluationError(.typeMismatch, "has() needs an object, got \(args[0].typeName)")
             }
-        case "now": try arity(0...0); return .string(ISO8601DateFormatter().string(from: Date()))
-        case "timestamp": try arity(0...0); return .int(Int(Date().timeIntervalSince1970))
-        case "uuid": try arity(0...0); return .string(UUID().uuidString.lowercased())
+        case "now":
+            try arity(0...0)
+            return .string(ISO8601DateFormatter().string(from: Date()))
+        case "timestamp":
+            try arity(0...0)
+            return .int(Int(Date().timeIntervalSince1970))
+        case "uuid":
+            try arity(0...0)
+            return .string(UUID().uuidString.lowercased())
         default:
             throw EvaluationError(.unknownFunction, "unknown function '\(name)()'")
         }

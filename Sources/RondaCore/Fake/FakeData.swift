@@ -64,38 +64,74 @@ public struct FakeData: Sendable {
             return .string(card)
         }
         switch name {
-        case "person": try Self.expectNoArguments(name, arguments); return person()
-        case "patient": try Self.expectNoArguments(name, arguments); return patient()
-        case "first_name": try Self.expectNoArguments(name, arguments); return .string(firstName(female: rng.int(in: 0...1) == 0))
-        case "last_name": try Self.expectNoArguments(name, arguments); return .string(rng.pick(FakeVocabulary.lastNames))
+        case "person":
+            try Self.expectNoArguments(name, arguments)
+            return person()
+        case "patient":
+            try Self.expectNoArguments(name, arguments)
+            return patient()
+        case "first_name":
+            try Self.expectNoArguments(name, arguments)
+            return .string(firstName(female: rng.int(in: 0...1) == 0))
+        case "last_name":
+            try Self.expectNoArguments(name, arguments)
+            return .string(rng.pick(FakeVocabulary.lastNames))
         case "name":
             try Self.expectNoArguments(name, arguments)
             let first = firstName(female: rng.int(in: 0...1) == 0)
             return .string("\(first) \(rng.pick(FakeVocabulary.lastNames))")
         case "email":
             try Self.expectNoArguments(name, arguments)
-            return .string(email(first: firstName(female: rng.int(in: 0...1) == 0), last: rng.pick(FakeVocabulary.lastNames)))
-        case "phone": try Self.expectNoArguments(name, arguments); return .string(mobilePhone())
-        case "address": try Self.expectNoArguments(name, arguments); return .string(address())
-        case "city": try Self.expectNoArguments(name, arguments); return .string(rng.pick(FakeVocabulary.cities))
-        case "company": try Self.expectNoArguments(name, arguments); return .string(company())
-        case "username": try Self.expectNoArguments(name, arguments); return .string(username())
-        case "password": try Self.expectNoArguments(name, arguments); return .string(password())
-        case "uuid": try Self.expectNoArguments(name, arguments); return .string(uuid())
-        case "identification": try Self.expectNoArguments(name, arguments); return .string(identification())
-        case "gender": try Self.expectNoArguments(name, arguments); return .string(rng.pick(["F", "M"]))
-        case "birth_date": try Self.expectNoArguments(name, arguments); return .string(birthDate())
+            return .string(
+                email(first: firstName(female: rng.int(in: 0...1) == 0), last: rng.pick(FakeVocabulary.lastNames))
+            )
+        case "phone":
+            try Self.expectNoArguments(name, arguments)
+            return .string(mobilePhone())
+        case "address":
+            try Self.expectNoArguments(name, arguments)
+            return .string(address())
+        case "city":
+            try Self.expectNoArguments(name, arguments)
+            return .string(rng.pick(FakeVocabulary.cities))
+        case "company":
+            try Self.expectNoArguments(name, arguments)
+            return .string(company())
+        case "username":
+            try Self.expectNoArguments(name, arguments)
+            return .string(username())
+        case "password":
+            try Self.expectNoArguments(name, arguments)
+            return .string(password())
+        case "uuid":
+            try Self.expectNoArguments(name, arguments)
+            return .string(uuid())
+        case "identification":
+            try Self.expectNoArguments(name, arguments)
+            return .string(identification())
+        case "gender":
+            try Self.expectNoArguments(name, arguments)
+            return .string(rng.pick(["F", "M"]))
+        case "birth_date":
+            try Self.expectNoArguments(name, arguments)
+            return .string(birthDate())
         case "int": return .int(try randomInt(arguments))
         case "digits":
             try Self.expectAtMost(1, name, arguments)
             let count = try Self.intArgument(name, arguments, 0, default: 6)
-            guard (1...100).contains(count) else { throw FakeDataError.argument(name, "count must be 1…100, got \(count)") }
+            guard (1...100).contains(count) else {
+                throw FakeDataError.argument(name, "count must be 1…100, got \(count)")
+            }
             return .string(rng.digits(count))
-        case "sentence": try Self.expectNoArguments(name, arguments); return .string(sentence())
+        case "sentence":
+            try Self.expectNoArguments(name, arguments)
+            return .string(sentence())
         case "text":
             try Self.expectAtMost(1, name, arguments)
             let count = try Self.intArgument(name, arguments, 0, default: 3)
-            guard (1...50).contains(count) else { throw FakeDataError.argument(name, "sentence count must be 1…50, got \(count)") }
+            guard (1...50).contains(count) else {
+                throw FakeDataError.argument(name, "sentence count must be 1…50, got \(count)")
+            }
             return .string((0..<count).map { _ in sentence() }.joined(separator: " "))
         default:
             return try dateValue(name, arguments)
@@ -104,7 +140,10 @@ public struct FakeData: Sendable {
 
     /// Convenience for a dotted name: `value(named: "card.stripe.success")`.
     public mutating func value(named name: String, arguments: [JSONValue] = []) throws -> JSONValue {
-        try value(for: name.split(separator: ".", omittingEmptySubsequences: false).map(String.init), arguments: arguments)
+        try value(
+            for: name.split(separator: ".", omittingEmptySubsequences: false).map(String.init),
+            arguments: arguments
+        )
     }
 
     // MARK: - People
@@ -216,7 +255,10 @@ public struct FakeData: Sendable {
         case 0: (low, high) = (0, 1000)
         case 1: (low, high) = (0, try Self.intArgument("int", arguments, 0, default: 0))
         default:
-            (low, high) = (try Self.intArgument("int", arguments, 0, default: 0), try Self.intArgument("int", arguments, 1, default: 0))
+            (low, high) = (
+                try Self.intArgument("int", arguments, 0, default: 0),
+                try Self.intArgument("int", arguments, 1, default: 0)
+            )
         }
         guard low <= high else { throw FakeDataError.argument("int", "min \(low) is greater than max \(high)") }
         return rng.int(in: low...high)
@@ -226,8 +268,15 @@ public struct FakeData: Sendable {
 
     /// Lower-case ASCII letters and digits only: `"Sebastián Muñoz"` → `"sebastianmunoz"`.
     static func slug(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
-        return String(folded.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.map(Character.init))
+        let folded = text.folding(
+            options: [.diacriticInsensitive, .caseInsensitive],
+            locale: Locale(identifier: "en_US_POSIX")
+        )
+        return String(
+            folded.lowercased().unicodeScalars.filter {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))
+            }.map(Character.init)
+        )
     }
 
     static func expectNoArguments(_ name: String, _ arguments: [JSONValue]) throws {
@@ -241,7 +290,8 @@ public struct FakeData: Sendable {
     }
 
     /// An integer argument; accepts integers, integral doubles and numeric strings.
-    static func intArgument(_ name: String, _ arguments: [JSONValue], _ index: Int, default fallback: Int) throws -> Int {
+    static func intArgument(_ name: String, _ arguments: [JSONValue], _ index: Int, default fallback: Int) throws -> Int
+    {
         guard index < arguments.count else { return fallback }
         let argument = arguments[index]
         if case .int(let value) = argument { return value }

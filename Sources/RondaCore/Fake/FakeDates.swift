@@ -16,7 +16,9 @@ extension FakeData {
         case "date":
             try Self.expectAtMost(1, name, arguments)
             let offset = try Self.intArgument(name, arguments, 0, default: 0)
-            guard offset.magnitude <= 36_500 else { throw FakeDataError.argument(name, "day offset \(offset) is out of range") }
+            guard offset.magnitude <= 36_500 else {
+                throw FakeDataError.argument(name, "day offset \(offset) is out of range")
+            }
             return .string(dayString(offset: offset))
         case "next_weekday":
             try Self.expectNoArguments(name, arguments)
@@ -38,13 +40,18 @@ extension FakeData {
                 return .string(Self.twoDigits(minutes / 60) + ":" + Self.twoDigits(minutes % 60))
             }
             guard let text = given.stringValue, let normalized = Self.normalizedTime(text) else {
-                throw FakeDataError.argument(name, "expected a time like \"10:30\" or \"10:30:00\", got \(given.jsonText())")
+                throw FakeDataError.argument(
+                    name,
+                    "expected a time like \"10:30\" or \"10:30:00\", got \(given.jsonText())"
+                )
             }
             return .string(normalized)
         case "datetime":
             try Self.expectAtMost(1, name, arguments)
             let minutes = try Self.intArgument(name, arguments, 0, default: 0)
-            guard abs(minutes) <= 52_560_000 else { throw FakeDataError.argument(name, "minute offset \(minutes) is out of range") }
+            guard abs(minutes) <= 52_560_000 else {
+                throw FakeDataError.argument(name, "minute offset \(minutes) is out of range")
+            }
             return .string(isoDateTime(today.addingTimeInterval(Double(minutes) * 60)))
         case "card.expiry":
             try Self.expectNoArguments(name, arguments)
@@ -78,7 +85,8 @@ extension FakeData {
     /// `today + offset` days as `YYYY-MM-DD`.
     func dayString(offset: Int) -> String {
         let calendar = self.calendar
-        let day = calendar.date(byAdding: .day, value: offset, to: today) ?? today.addingTimeInterval(Double(offset) * 86_400)
+        let day =
+            calendar.date(byAdding: .day, value: offset, to: today) ?? today.addingTimeInterval(Double(offset) * 86_400)
         let parts = calendar.dateComponents([.year, .month, .day], from: day)
         return Self.dateString(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
     }
@@ -87,7 +95,9 @@ extension FakeData {
     private func nextDayOffset(where matches: (Int) -> Bool) -> Int {
         let calendar = self.calendar
         for offset in 1...7 {
-            if let day = calendar.date(byAdding: .day, value: offset, to: today), matches(calendar.component(.weekday, from: day)) {
+            if let day = calendar.date(byAdding: .day, value: offset, to: today),
+                matches(calendar.component(.weekday, from: day))
+            {
                 return offset
             }
         }
@@ -119,7 +129,8 @@ extension FakeData {
 
     static func dateString(year: Int, month: Int, day: Int) -> String {
         let yearText = String(year)
-        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(month) + "-" + twoDigits(day)
+        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(month) + "-"
+            + twoDigits(day)
     }
 
     static func twoDigits(_ value: Int) -> String {
@@ -133,7 +144,9 @@ extension FakeData {
         let limits = [23, 59, 59]
         var values: [Int] = []
         for (index, part) in parts.enumerated() {
-            guard (1...2).contains(part.count), part.allSatisfy(\.isASCII), let value = Int(part), value >= 0, value <= limits[index] else {
+            guard (1...2).contains(part.count), part.allSatisfy(\.isASCII), let value = Int(part), value >= 0,
+                value <= limits[index]
+            else {
                 return nil
             }
             if index > 0 && part.count != 2 { return nil }

@@ -29,7 +29,10 @@ enum TestCards {
         ("nequi.wompi.declined", "3992222222"),
     ]
 
-    static let byName: [String: String] = Dictionary(values.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+    static let byName: [String: String] = Dictionary(
+        values.map { ($0.name, $0.value) },
+        uniquingKeysWith: { a, _ in a }
+    )
 
     /// Luhn check digit validity (used by tests to keep the table honest).
     static func passesLuhn(_ number: String) -> Bool {

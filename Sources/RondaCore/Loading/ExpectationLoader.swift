@@ -47,7 +47,9 @@ enum ExpectationLoader {
                 for (keyNode, value) in pairs {
                     guard let name = reader.nonEmptyString(keyNode, "the name of a that: check") else { continue }
                     if let (e, source, location) = reader.expressionAt(value, "expect.that") {
-                        expectation.conditions.append(Expectation.Condition(e, source: source, name: name, location: location))
+                        expectation.conditions.append(
+                            Expectation.Condition(e, source: source, name: name, location: location)
+                        )
                     }
                 }
             } else if let (e, source, location) = reader.expressionAt(item, "expect.that") {
@@ -59,7 +61,9 @@ enum ExpectationLoader {
     /// `tls: {expires_in: {">": 14d}, issuer: …, subject: …}`; expires_in values are durations
     /// (`14d`, `36h`; a plain number means days), compared in days.
     static func readTLS(_ node: SourceNode, reader: inout NodeReader) -> TLSExpectation? {
-        guard let entries = reader.mapping(node, "expect.tls", allowed: ["expires_in", "issuer", "subject"]) else { return nil }
+        guard let entries = reader.mapping(node, "expect.tls", allowed: ["expires_in", "issuer", "subject"]) else {
+            return nil
+        }
         var tls = TLSExpectation()
         for (key, _, value) in entries {
             switch key {
@@ -99,13 +103,22 @@ enum ExpectationLoader {
     /// A mapping whose keys are operators (and perhaps `name:`) is a set of checks; anything else is an
     /// expected value. A mapping that mixes operators with other keys, or whose one key is a likely
     /// misspelling of an operator (`greater_than`), is an error: write `{"==": {…}}` to expect such an object.
-    static func matcher(_ node: SourceNode, durationsInMilliseconds: Bool = false, durationsInDays: Bool = false, reader: inout NodeReader) -> Matcher? {
+    static func matcher(
+        _ node: SourceNode,
+        durationsInMilliseconds: Bool = false,
+        durationsInDays: Bool = false,
+        reader: inout NodeReader
+    ) -> Matcher? {
         if let pairs = node.pairs, !pairs.isEmpty {
             let keys = pairs.map { $0.key.scalarText ?? "" }
             let operatorCount = keys.filter(Matcher.operators.contains).count
             if operatorCount == 0, pairs.count == 1, pairs[0].value.scalarText != nil || pairs[0].value.items != nil,
-                let intended = StaticNames.intendedOperator(keys[0]) {
-                reader.fail(pairs[0].key, "unknown matcher operator '\(keys[0])' (did you mean '\(intended)'?); the operators are \(operatorList). To expect an object with this key, write {\"==\": {\(keys[0]): …}}")
+                let intended = StaticNames.intendedOperator(keys[0])
+            {
+                reader.fail(
+                    pairs[0].key,
+                    "unknown matcher operator '\(keys[0])' (did you mean '\(intended)'?); the operators are \(operatorList). To expect an object with this key, write {\"==\": {\(keys[0]): …}}"
+                )
                 return nil
             }
             if operatorCount > 0 {
@@ -113,7 +126,10 @@ enum ExpectationLoader {
             }
         }
         if durationsInDays {
-            reader.fail(node, "expected checks like {\">\": 14d} (days until the certificate expires), got \(node.kindDescription)")
+            reader.fail(
+                node,
+                "expected checks like {\">\": 14d} (days until the certificate expires), got \(node.kindDescription)"
+            )
             return nil
         }
         return expected(node, durationsInMilliseconds, reader: &reader).map { Matcher([.compare("==", $0)]) }
@@ -121,7 +137,12 @@ enum ExpectationLoader {
 
     static let operatorList = Matcher.operators.sorted().joined(separator: " ")
 
-    static func checks(_ pairs: [(key: SourceNode, value: SourceNode)], _ durationsInMilliseconds: Bool, durationsInDays: Bool = false, reader: inout NodeReader) -> Matcher? {
+    static func checks(
+        _ pairs: [(key: SourceNode, value: SourceNode)],
+        _ durationsInMilliseconds: Bool,
+        durationsInDays: Bool = false,
+        reader: inout NodeReader
+    ) -> Matcher? {
         var result = Matcher([])
         for (keyNode, value) in pairs {
             let op = keyNode.scalarText ?? ""
@@ -132,8 +153,11 @@ enum ExpectationLoader {
                 if let b = reader.bool(value, "exists") { result.checks.append(.exists(b)) }
             case "type":
                 if let t = reader.string(value, "type") {
-                    if typeNames.contains(t) { result.checks.append(.type(t)) }
-                    else { reader.fail(value, "expected a type (\(typeNames.joined(separator: ", "))), got '\(t)'") }
+                    if typeNames.contains(t) {
+                        result.checks.append(.type(t))
+                    } else {
+                        reader.fail(value, "expected a type (\(typeNames.joined(separator: ", "))), got '\(t)'")
+                    }
                 }
             case "length":
                 if let inner = matcher(value, reader: &reader) { result.checks.append(.length(inner)) }
@@ -142,16 +166,23 @@ enum ExpectationLoader {
             case "schema":
                 if let s = readSchema(value, reader: &reader) { result.checks.append(.schema(s)) }
             case "matches":
-                if let pattern = value.scalarText, !pattern.contains("{{"), (try? NSRegularExpression(pattern: pattern)) == nil {
+                if let pattern = value.scalarText, !pattern.contains("{{"),
+                    (try? NSRegularExpression(pattern: pattern)) == nil
+                {
                     reader.fail(value, "invalid regular expression '\(pattern)'")
                 } else if let v = expected(value, durationsInMilliseconds, reader: &reader) {
                     result.checks.append(.compare(op, v))
                 }
             case _ where Matcher.operators.contains(op):
-                if let v = expected(value, durationsInMilliseconds, reader: &reader) { result.checks.append(.compare(op, v)) }
+                if let v = expected(value, durationsInMilliseconds, reader: &reader) {
+                    result.checks.append(.compare(op, v))
+                }
             default:
                 let hint = StaticNames.intendedOperator(op).map { " (did you mean '\($0)'?)" } ?? ""
-                reader.fail(keyNode, "unknown matcher operator '\(op)'\(hint); the operators are \(operatorList), and name:")
+                reader.fail(
+                    keyNode,
+                    "unknown matcher operator '\(op)'\(hint); the operators are \(operatorList), and name:"
+                )
             }
         }
         return result
@@ -166,10 +197,17 @@ enum ExpectationLoader {
         return nil
     }
 
-    static func expected(_ node: SourceNode, _ durationsInMilliseconds: Bool, reader: inout NodeReader) -> TemplateValue? {
+    static func expected(
+        _ node: SourceNode,
+        _ durationsInMilliseconds: Bool,
+        reader: inout NodeReader
+    ) -> TemplateValue? {
         if durationsInMilliseconds {
             guard let text = node.scalarText, let duration = DurationText.parse(text) else {
-                reader.fail(node, "expected a duration like '2s' or '500ms' (a plain number means milliseconds), got \(node.kindDescription)")
+                reader.fail(
+                    node,
+                    "expected a duration like '2s' or '500ms' (a plain number means milliseconds), got \(node.kindDescription)"
+                )
                 return nil
             }
             let plainNumber = Double(text.trimmingCharacters(in: .whitespaces)) != nil
@@ -184,19 +222,34 @@ enum ExpectationLoader {
         let sources = ["json", "regex", "header", "cookie", "status", "body"]
         for (name, keyNode, value) in entries {
             guard isIdentifier(name) else {
-                reader.fail(keyNode, "a capture name is used as a variable: letters, digits and _ only, not starting with a digit; got '\(name)'")
+                reader.fail(
+                    keyNode,
+                    "a capture name is used as a variable: letters, digits and _ only, not starting with a digit; got '\(name)'"
+                )
                 continue
             }
             if let text = value.scalarText {
                 guard text.hasPrefix("$") else {
-                    reader.fail(value, "expected a JSON path starting with '$' or a mapping like {json: '$.id'}, {header: Location}, {regex: '…'}, got '\(text)'")
+                    reader.fail(
+                        value,
+                        "expected a JSON path starting with '$' or a mapping like {json: '$.id'}, {header: Location}, {regex: '…'}, got '\(text)'"
+                    )
                     continue
                 }
-                do { captures.append(Capture(name: name, source: .json(try JSONPath(parsing: text)), location: value.location)) }
-                catch { reader.fail(value, "invalid JSON path '\(text)': \(error.message)") }
+                do {
+                    captures.append(
+                        Capture(name: name, source: .json(try JSONPath(parsing: text)), location: value.location)
+                    )
+                } catch { reader.fail(value, "invalid JSON path '\(text)': \(error.message)") }
                 continue
             }
-            guard let fields = reader.mapping(value, "the capture \(name)", allowed: sources + ["optional", "group", "all"]) else { continue }
+            guard
+                let fields = reader.mapping(
+                    value,
+                    "the capture \(name)",
+                    allowed: sources + ["optional", "group", "all"]
+                )
+            else { continue }
             var source: Capture.Source?
             var optional = false
             var group: Int?
@@ -207,18 +260,24 @@ enum ExpectationLoader {
                 case "all": all = reader.bool(v, "all") ?? false
                 case "group": group = reader.int(v, "group", range: 0...99)
                 default:
-                    if source != nil { reader.fail(k, "a capture has one source; '\(key)' is a second one"); continue }
+                    if source != nil {
+                        reader.fail(k, "a capture has one source; '\(key)' is a second one")
+                        continue
+                    }
                     source = captureSource(key, v, reader: &reader)
                 }
             }
             if let g = group, case .regex(let p, _)? = source { source = .regex(p, group: g) }
             if all {
-                if case .header(let h)? = source { source = .headerValues(h) } else if source != nil {
+                if case .header(let h)? = source {
+                    source = .headerValues(h)
+                } else if source != nil {
                     reader.fail(value, "'all: true' takes every value of a header: it goes with 'header:'")
                 }
             }
-            if let source { captures.append(Capture(name: name, source: source, optional: optional, location: value.location)) }
-            else if !fields.contains(where: { sources.contains($0.key) }) {
+            if let source {
+                captures.append(Capture(name: name, source: source, optional: optional, location: value.location))
+            } else if !fields.contains(where: { sources.contains($0.key) }) {
                 reader.fail(value, "the capture \(name) needs a source: one of \(sources.joined(separator: ", "))")
             }
         }

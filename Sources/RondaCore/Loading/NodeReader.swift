@@ -9,7 +9,11 @@ struct NodeReader {
     }
 
     /// The mapping's entries by key text; reports non-text keys and keys not in `allowed`.
-    mutating func mapping(_ node: SourceNode, _ what: String, allowed: [String]? = nil) -> [(key: String, keyNode: SourceNode, value: SourceNode)]? {
+    mutating func mapping(
+        _ node: SourceNode,
+        _ what: String,
+        allowed: [String]? = nil
+    ) -> [(key: String, keyNode: SourceNode, value: SourceNode)]? {
         guard let pairs = node.pairs else {
             fail(node, "expected \(what) as a mapping (key: value), got \(node.kindDescription)")
             return nil
@@ -21,7 +25,10 @@ struct NodeReader {
                 continue
             }
             if let allowed, !allowed.contains(key) {
-                fail(keyNode, "unknown key '\(key)' in \(what)\(NodeReader.suggestion(for: key, in: allowed)); expected one of: \(allowed.joined(separator: ", "))")
+                fail(
+                    keyNode,
+                    "unknown key '\(key)' in \(what)\(NodeReader.suggestion(for: key, in: allowed)); expected one of: \(allowed.joined(separator: ", "))"
+                )
                 continue
             }
             out.append((key, keyNode, value))
@@ -54,7 +61,10 @@ struct NodeReader {
 
     mutating func int(_ node: SourceNode, _ what: String, range: ClosedRange<Int>) -> Int? {
         guard !node.isQuoted, case .int(let i) = node.plainValue, range.contains(i) else {
-            fail(node, "expected a whole number from \(range.lowerBound) to \(range.upperBound) for \(what), got \(node.kindDescription)")
+            fail(
+                node,
+                "expected a whole number from \(range.lowerBound) to \(range.upperBound) for \(what), got \(node.kindDescription)"
+            )
             return nil
         }
         return i
@@ -64,7 +74,10 @@ struct NodeReader {
     /// number of seconds), at most `max`.
     mutating func duration(_ node: SourceNode, _ what: String, max: Duration = .seconds(86_400)) -> Duration? {
         guard let text = node.scalarText, let duration = DurationText.parse(text), duration <= max else {
-            fail(node, "expected a duration like '300s', '500ms' or '2m' (at most \(max.components.seconds) s) for \(what), got \(node.kindDescription)")
+            fail(
+                node,
+                "expected a duration like '300s', '500ms' or '2m' (at most \(max.components.seconds) s) for \(what), got \(node.kindDescription)"
+            )
             return nil
         }
         return duration
@@ -98,14 +111,21 @@ struct NodeReader {
             template.location = NodeReader.textStart(node, text)
             for (expression, _) in template.expressions {
                 for problem in StaticNames.problems(in: expression, text: text) {
-                    issues.append(SourceIssue(NodeReader.textStart(node, text, offset: problem.offset), problem.message))
+                    issues.append(
+                        SourceIssue(NodeReader.textStart(node, text, offset: problem.offset), problem.message)
+                    )
                 }
             }
             return template
         } catch {
             var location = node.location
             if !text.contains("\n") { location.column += error.offset + (node.isQuoted ? 1 : 0) }
-            issues.append(SourceIssue(location, "in template '\(text.count > 60 ? String(text.prefix(60)) + "…" : text)': \(error.message)"))
+            issues.append(
+                SourceIssue(
+                    location,
+                    "in template '\(text.count > 60 ? String(text.prefix(60)) + "…" : text)': \(error.message)"
+                )
+            )
             return nil
         }
     }
@@ -143,7 +163,12 @@ struct NodeReader {
             let placed = String(repeating: " ", count: lead + text.prefix { $0 == " " || $0 == "\t" }.count)
             let start = placed.unicodeScalars.count
             for problem in StaticNames.problems(in: expression, text: source) {
-                issues.append(SourceIssue(NodeReader.textStart(node, placed + source, offset: start + problem.offset), problem.message))
+                issues.append(
+                    SourceIssue(
+                        NodeReader.textStart(node, placed + source, offset: start + problem.offset),
+                        problem.message
+                    )
+                )
             }
             return (expression, source, NodeReader.textStart(node, placed + source, offset: start))
         } catch {
@@ -199,7 +224,8 @@ struct NodeReader {
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

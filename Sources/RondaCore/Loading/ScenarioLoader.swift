@@ -3,12 +3,16 @@ import Foundation
 /// Loads scenario files. A file with any problem is rejected whole, before any request,
 /// with every problem's file, line and column. Never crashes, whatever the input.
 public enum ScenarioLoader {
-    static let scenarioKeys = ["scenario", "description", "module", "priority", "tags", "as", "timeout", "vars", "cases", "steps", "teardown"]
-    static let methods = ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
-    static let stepKeys = methods + [
-        "name", "query", "headers", "json", "form", "multipart", "body", "content_type", "webhook", "if",
-        "expect", "capture", "retry", "follow_redirects", "max_redirects", "timeout", "continue_on_failure", "method", "path", "auth",
+    static let scenarioKeys = [
+        "scenario", "description", "module", "priority", "tags", "as", "timeout", "vars", "cases", "steps", "teardown",
     ]
+    static let methods = ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
+    static let stepKeys =
+        methods + [
+            "name", "query", "headers", "json", "form", "multipart", "body", "content_type", "webhook", "if",
+            "expect", "capture", "retry", "follow_redirects", "max_redirects", "timeout", "continue_on_failure",
+            "method", "path", "auth",
+        ]
 
     /// Loads one scenario file from disk.
     public static func load(file path: String) throws(SourceFileError) -> Scenario {
@@ -21,13 +25,24 @@ public enum ScenarioLoader {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             guard let decoded = String(data: data, encoding: .utf8) else {
-                throw SourceFileError(code: .unreadable, issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")])
+                throw SourceFileError(
+                    code: .unreadable,
+                    issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")]
+                )
             }
             text = decoded
         } catch let error as SourceFileError {
             throw error
         } catch {
-            throw SourceFileError(code: .unreadable, issues: [SourceIssue(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
+            throw SourceFileError(
+                code: .unreadable,
+                issues: [
+                    SourceIssue(
+                        SourceLocation(file: path, line: 1, column: 1),
+                        "cannot read the file: \(error.localizedDescription)"
+                    )
+                ]
+            )
         }
         return text
     }
@@ -46,7 +61,9 @@ public enum ScenarioLoader {
         let scenario = read(root, file: file, reader: &reader)
         if let scenario, reader.issues.isEmpty { return scenario }
         let issues = reader.issues.isEmpty ? [SourceIssue(root.location, "not a scenario")] : reader.issues
-        throw SourceFileError(issues: issues.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
+        throw SourceFileError(
+            issues: issues.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        )
     }
 
     static func read(_ root: SourceNode, file: String, reader: inout NodeReader) -> Scenario? {
@@ -65,8 +82,11 @@ public enum ScenarioLoader {
                 if let module = reader.nonEmptyString(value, "the module") { scenario.module = module }
             case "priority":
                 if let text = reader.string(value, "the priority") {
-                    if let p = Priority(rawValue: text.uppercased()) { scenario.priority = p }
-                    else { reader.fail(value, "expected a priority P0, P1, P2 or P3, got '\(text)'") }
+                    if let p = Priority(rawValue: text.uppercased()) {
+                        scenario.priority = p
+                    } else {
+                        reader.fail(value, "expected a priority P0, P1, P2 or P3, got '\(text)'")
+                    }
                 }
             case "tags":
                 scenario.tags = reader.stringList(value, "tags") ?? []
@@ -74,7 +94,11 @@ public enum ScenarioLoader {
                 scenario.role = reader.nonEmptyString(value, "the role (as:)")
             case "timeout":
                 if let t = reader.duration(value, "the scenario timeout") {
-                    if t > .zero { scenario.timeout = t } else { reader.fail(value, "the scenario timeout must be more than 0") }
+                    if t > .zero {
+                        scenario.timeout = t
+                    } else {
+                        reader.fail(value, "the scenario timeout must be more than 0")
+                    }
                 }
             case "vars":
                 scenario.vars = reader.fields(value, "vars") ?? []
@@ -83,7 +107,9 @@ public enum ScenarioLoader {
             case "steps":
                 sawSteps = true
                 scenario.steps = readSteps(value, "steps", file: file, reader: &reader)
-                if scenario.steps.isEmpty, value.items?.isEmpty == true { reader.fail(value, "a scenario needs at least one step") }
+                if scenario.steps.isEmpty, value.items?.isEmpty == true {
+                    reader.fail(value, "a scenario needs at least one step")
+                }
             case "teardown":
                 scenario.teardown = readSteps(value, "teardown", file: file, reader: &reader)
             default:
@@ -106,8 +132,11 @@ public enum ScenarioLoader {
             guard var fields = reader.fields(item, "a case row") else { continue }
             var label = "case \(index + 1)"
             if let i = fields.firstIndex(where: { $0.key == "name" }) {
-                if case .value(let v) = fields[i].value { label = v.interpolated }
-                else if case .template(let t) = fields[i].value { label = t.source }
+                if case .value(let v) = fields[i].value {
+                    label = v.interpolated
+                } else if case .template(let t) = fields[i].value {
+                    label = t.source
+                }
                 fields.remove(at: i)
             }
             out.append(ScenarioCase(label: label, values: fields))
@@ -117,7 +146,10 @@ public enum ScenarioLoader {
 
     static func readSteps(_ node: SourceNode, _ what: String, file: String, reader: inout NodeReader) -> [Step] {
         guard let items = node.items else {
-            reader.fail(node, "expected \(what) as a list of steps (each starting with '- name:'), got \(node.kindDescription)")
+            reader.fail(
+                node,
+                "expected \(what) as a list of steps (each starting with '- name:'), got \(node.kindDescription)"
+            )
             return []
         }
         var steps: [Step] = []
@@ -140,21 +172,35 @@ public enum ScenarioLoader {
         for (key, keyNode, value) in entries {
             switch key {
             case "name":
-                if let n = reader.nonEmptyString(value, "the step name") { step.name = n; hasName = true }
+                if let n = reader.nonEmptyString(value, "the step name") {
+                    step.name = n
+                    hasName = true
+                }
             case _ where methods.contains(key):
                 if let existing = method {
-                    reader.fail(keyNode, "a step sends one request: it has both '\(existing.lowercased())' and '\(key)'")
+                    reader.fail(
+                        keyNode,
+                        "a step sends one request: it has both '\(existing.lowercased())' and '\(key)'"
+                    )
                 }
                 method = key.uppercased()
                 if let path = reader.template(value, "the \(key) path") { step.path = path }
             case "method":
                 // Any method by name (`method: PROPFIND` with `path:`), sent as written.
                 if let existing = method {
-                    reader.fail(keyNode, "a step sends one request: it has both '\(existing.lowercased())' and 'method'")
+                    reader.fail(
+                        keyNode,
+                        "a step sends one request: it has both '\(existing.lowercased())' and 'method'"
+                    )
                 }
                 if let name = reader.nonEmptyString(value, "the method") {
-                    if name.utf8.allSatisfy(Self.isTokenByte) { method = name } else {
-                        reader.fail(value, "'\(name)' is not an HTTP method: use letters, digits and !#$%&'*+-.^_`|~ only")
+                    if name.utf8.allSatisfy(Self.isTokenByte) {
+                        method = name
+                    } else {
+                        reader.fail(
+                            value,
+                            "'\(name)' is not an HTTP method: use letters, digits and !#$%&'*+-.^_`|~ only"
+                        )
                     }
                 }
                 sawMethodKey = true
@@ -192,7 +238,11 @@ public enum ScenarioLoader {
                 step.maxRedirects = reader.int(value, "max_redirects", range: 0...100)
             case "timeout":
                 if let t = reader.duration(value, "the step timeout") {
-                    if t > .zero { step.timeout = t } else { reader.fail(value, "the step timeout must be more than 0") }
+                    if t > .zero {
+                        step.timeout = t
+                    } else {
+                        reader.fail(value, "the step timeout must be more than 0")
+                    }
                 }
             default:
                 reader.fail(keyNode, "unknown key '\(key)'")
@@ -203,17 +253,26 @@ public enum ScenarioLoader {
             if sawMethodKey {
                 if let path = reader.template(value, "the path") { step.path = path }
             } else {
-                reader.fail(keyNode, "'path:' goes with 'method:' (e.g. method: PROPFIND); with get:, post:, … the path is their value")
+                reader.fail(
+                    keyNode,
+                    "'path:' goes with 'method:' (e.g. method: PROPFIND); with get:, post:, … the path is their value"
+                )
             }
         } else if sawMethodKey {
             reader.fail(node, "a step with 'method:' needs 'path:', the path or URL to send it to")
         }
         if method == nil, !sawMethodKey {
-            reader.fail(node, "a step needs a request: one of \(methods.map { "'\($0): PATH'" }.joined(separator: ", "))")
+            reader.fail(
+                node,
+                "a step needs a request: one of \(methods.map { "'\($0): PATH'" }.joined(separator: ", "))"
+            )
         }
         step.method = method ?? "GET"
         if bodies.count > 1 {
-            reader.fail(bodies[1].1, "a step has one body: choose one of json, form, multipart, body (found \(bodies.map(\.0).joined(separator: ", ")))")
+            reader.fail(
+                bodies[1].1,
+                "a step has one body: choose one of json, form, multipart, body (found \(bodies.map(\.0).joined(separator: ", ")))"
+            )
         } else if let (kind, value) = bodies.first {
             step.body = readBody(kind, value, contentType: contentType, reader: &reader)
         }
@@ -223,24 +282,46 @@ public enum ScenarioLoader {
         return reader.issues.count == before ? step : nil
     }
 
-    static func readBody(_ kind: String, _ node: SourceNode, contentType: String?, reader: inout NodeReader) -> StepBody? {
+    static func readBody(
+        _ kind: String,
+        _ node: SourceNode,
+        contentType: String?,
+        reader: inout NodeReader
+    ) -> StepBody? {
         switch kind {
         case "json":
             return reader.templateValue(node).map(StepBody.json)
         case "form":
             guard let value = reader.templateValue(node) else { return nil }
-            if case .value = value { reader.fail(node, "expected form fields as a mapping (or a single '{{ … }}' object), got \(node.kindDescription)"); return nil }
-            if case .array = value { reader.fail(node, "expected form fields as a mapping, got a list"); return nil }
+            if case .value = value {
+                reader.fail(
+                    node,
+                    "expected form fields as a mapping (or a single '{{ … }}' object), got \(node.kindDescription)"
+                )
+                return nil
+            }
+            if case .array = value {
+                reader.fail(node, "expected form fields as a mapping, got a list")
+                return nil
+            }
             return .form(value)
         case "multipart":
             guard let entries = reader.mapping(node, "multipart fields") else { return nil }
             var parts: [MultipartPart] = []
             for (name, _, value) in entries {
                 if value.scalarText != nil {
-                    if let t = reader.template(value, "the multipart field \(name)") { parts.append(MultipartPart(name: name, content: t)) }
+                    if let t = reader.template(value, "the multipart field \(name)") {
+                        parts.append(MultipartPart(name: name, content: t))
+                    }
                     continue
                 }
-                guard let fields = reader.mapping(value, "the multipart part \(name)", allowed: ["content", "filename", "content_type"]) else { continue }
+                guard
+                    let fields = reader.mapping(
+                        value,
+                        "the multipart part \(name)",
+                        allowed: ["content", "filename", "content_type"]
+                    )
+                else { continue }
                 var part = MultipartPart(name: name, content: Template(literal: ""))
                 for (key, _, v) in fields {
                     switch key {
@@ -266,7 +347,10 @@ public enum ScenarioLoader {
         func secret(_ node: SourceNode, _ what: String) -> Template? {
             guard let t = reader.template(node, what) else { return nil }
             if t.environmentNames.isEmpty {
-                reader.fail(node, "write \(what) as '{{ env.NAME }}': secrets come from environment variables, never from scenario files")
+                reader.fail(
+                    node,
+                    "write \(what) as '{{ env.NAME }}': secrets come from environment variables, never from scenario files"
+                )
                 return nil
             }
             return t
@@ -274,14 +358,18 @@ public enum ScenarioLoader {
         if kind == "bearer" {
             return secret(value, "the bearer token").map(StepAuth.bearer)
         }
-        guard let fields = reader.mapping(value, "auth.\(kind) (user, password)", allowed: ["user", "password"]) else { return nil }
+        guard let fields = reader.mapping(value, "auth.\(kind) (user, password)", allowed: ["user", "password"]) else {
+            return nil
+        }
         var user: Template?
         var password: Template?
         for (key, _, v) in fields {
             if key == "user" { user = reader.template(v, "the user") } else { password = secret(v, "the password") }
         }
         if !fields.contains(where: { $0.key == "user" }) { reader.fail(value, "auth.\(kind) needs 'user:'") }
-        if !fields.contains(where: { $0.key == "password" }) { reader.fail(value, "auth.\(kind) needs 'password: \"{{ env.NAME }}\"'") }
+        if !fields.contains(where: { $0.key == "password" }) {
+            reader.fail(value, "auth.\(kind) needs 'password: \"{{ env.NAME }}\"'")
+        }
         guard let user, let password else { return nil }
         return kind == "basic" ? .basic(user: user, password: password) : .digest(user: user, password: password)
     }
@@ -289,7 +377,9 @@ public enum ScenarioLoader {
     /// RFC 9110 `tchar`.
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): return true
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            return true
         default: return "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
     }
@@ -306,13 +396,19 @@ public enum ScenarioLoader {
                 if let text = reader.string(value, "the webhook provider") {
                     provider = WebhookSpec.Provider(rawValue: text.lowercased())
                     if provider == nil {
-                        reader.fail(value, "expected a webhook provider (\(WebhookSpec.Provider.allCases.map(\.rawValue).joined(separator: ", "))), got '\(text)'")
+                        reader.fail(
+                            value,
+                            "expected a webhook provider (\(WebhookSpec.Provider.allCases.map(\.rawValue).joined(separator: ", "))), got '\(text)'"
+                        )
                     }
                 }
             case "secret":
                 secret = reader.template(value, "the webhook secret")
                 if let s = secret, s.environmentNames.isEmpty {
-                    reader.fail(value, "write the webhook secret as '{{ env.NAME }}': secrets come from environment variables, never from scenario files")
+                    reader.fail(
+                        value,
+                        "write the webhook secret as '{{ env.NAME }}': secrets come from environment variables, never from scenario files"
+                    )
                 }
             case "properties": spec.properties = reader.stringList(value, "properties") ?? []
             case "data_id": spec.dataID = reader.template(value, "data_id")
@@ -321,10 +417,17 @@ public enum ScenarioLoader {
             default: spec.timestamp = reader.template(value, "timestamp")
             }
         }
-        if provider == nil, !entries.contains(where: { $0.key == "provider" }) { reader.fail(node, "webhook needs 'provider:'") }
-        if secret == nil, !entries.contains(where: { $0.key == "secret" }) { reader.fail(node, "webhook needs 'secret: \"{{ env.NAME }}\"'") }
+        if provider == nil, !entries.contains(where: { $0.key == "provider" }) {
+            reader.fail(node, "webhook needs 'provider:'")
+        }
+        if secret == nil, !entries.contains(where: { $0.key == "secret" }) {
+            reader.fail(node, "webhook needs 'secret: \"{{ env.NAME }}\"'")
+        }
         if provider == .wompi, spec.properties.isEmpty {
-            reader.fail(node, "a wompi webhook needs 'properties:' (the data paths its checksum covers, e.g. [transaction.id, transaction.status, transaction.amount_in_cents])")
+            reader.fail(
+                node,
+                "a wompi webhook needs 'properties:' (the data paths its checksum covers, e.g. [transaction.id, transaction.status, transaction.amount_in_cents])"
+            )
         }
         guard let provider, let secret else { return nil }
         spec.provider = provider
@@ -333,19 +436,23 @@ public enum ScenarioLoader {
     }
 
     static func readRetry(_ node: SourceNode, reader: inout NodeReader) -> RetrySpec? {
-        guard let entries = reader.mapping(node, "retry", allowed: ["until", "timeout", "interval", "max_attempts"]) else { return nil }
+        guard let entries = reader.mapping(node, "retry", allowed: ["until", "timeout", "interval", "max_attempts"])
+        else { return nil }
         var until: (Expression, String, SourceLocation)?
         var spec = RetrySpec(until: .literal(.bool(true)), untilSource: "true")
         for (key, _, value) in entries {
             switch key {
             case "until": until = reader.expressionAt(value, "retry.until")
             case "timeout": if let t = reader.duration(value, "retry.timeout", max: .seconds(3600)) { spec.timeout = t }
-            case "interval": if let t = reader.duration(value, "retry.interval", max: .seconds(600)) { spec.interval = t }
+            case "interval":
+                if let t = reader.duration(value, "retry.interval", max: .seconds(600)) { spec.interval = t }
             default: spec.maxAttempts = reader.int(value, "retry.max_attempts", range: 1...10_000)
             }
         }
         guard let (expression, source, location) = until else {
-            if !entries.contains(where: { $0.key == "until" }) { reader.fail(node, "retry needs 'until:', the condition to wait for") }
+            if !entries.contains(where: { $0.key == "until" }) {
+                reader.fail(node, "retry needs 'until:', the condition to wait for")
+            }
             return nil
         }
         spec.until = expression

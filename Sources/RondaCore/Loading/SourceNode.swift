@@ -61,35 +61,63 @@ public struct SourceNode: Sendable {
     /// Parses YAML text into nodes. Throws a `SourceFileError` with the line and column of a
     /// syntax error. Aliases (`*name`) are expanded as YAML defines them; a document of more than
     /// `maxNodes` values once expanded (a "billion laughs" file) or `maxDepth` levels is rejected.
-    public static func parse(yaml: String, file: String, maxNodes: Int = 200_000, maxDepth: Int = 64) throws -> SourceNode {
+    public static func parse(
+        yaml: String,
+        file: String,
+        maxNodes: Int = 200_000,
+        maxDepth: Int = 64
+    ) throws -> SourceNode {
         guard let root = try parseDocument(yaml: yaml, file: file, maxNodes: maxNodes, maxDepth: maxDepth) else {
-            throw SourceFileError(issues: [SourceIssue(SourceLocation(file: file, line: 1, column: 1), "the file is empty: expected a mapping")])
+            throw SourceFileError(issues: [
+                SourceIssue(SourceLocation(file: file, line: 1, column: 1), "the file is empty: expected a mapping")
+            ])
         }
         return root
     }
 
     /// Like `parse`, but a file with no document (empty, only comments, only `---`) is `nil`.
-    public static func parseDocument(yaml: String, file: String, maxNodes: Int = 200_000, maxDepth: Int = 64) throws -> SourceNode? {
+    public static func parseDocument(
+        yaml: String,
+        file: String,
+        maxNodes: Int = 200_000,
+        maxDepth: Int = 64
+    ) throws -> SourceNode? {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             throw SourceFileError(issues: [issue(from: error, file: file)])
         } catch {
-            throw SourceFileError(issues: [SourceIssue(SourceLocation(file: file, line: 1, column: 1), "cannot parse YAML: \(error)")])
+            throw SourceFileError(issues: [
+                SourceIssue(SourceLocation(file: file, line: 1, column: 1), "cannot parse YAML: \(error)")
+            ])
         }
         guard let root else { return nil }
         var budget = maxNodes
-        return try convert(root, file: file, depth: 0, maxDepth: maxDepth, budget: &budget, parent: SourceLocation(file: file, line: 1, column: 1))
+        return try convert(
+            root,
+            file: file,
+            depth: 0,
+            maxDepth: maxDepth,
+            budget: &budget,
+            parent: SourceLocation(file: file, line: 1, column: 1)
+        )
     }
 
     private static func convert(
-        _ node: Node, file: String, depth: Int, maxDepth: Int, budget: inout Int, parent: SourceLocation
+        _ node: Node,
+        file: String,
+        depth: Int,
+        maxDepth: Int,
+        budget: inout Int,
+        parent: SourceLocation
     ) throws -> SourceNode {
         let location = node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? parent
         budget -= 1
         guard budget >= 0 else {
-            throw SourceFileError(issues: [SourceIssue(location, "the document is too large: more than \(maxNodesDescription) values")])
+            throw SourceFileError(issues: [
+                SourceIssue(location, "the document is too large: more than \(maxNodesDescription) values")
+            ])
         }
         guard depth <= maxDepth else {
             throw SourceFileError(issues: [SourceIssue(location, "the document nests deeper than \(maxDepth) levels")])
@@ -100,20 +128,45 @@ public struct SourceNode: Sendable {
         case .sequence(let sequence):
             var items: [SourceNode] = []
             for child in sequence {
-                items.append(try convert(child, file: file, depth: depth + 1, maxDepth: maxDepth, budget: &budget, parent: location))
+                items.append(
+                    try convert(
+                        child,
+                        file: file,
+                        depth: depth + 1,
+                        maxDepth: maxDepth,
+                        budget: &budget,
+                        parent: location
+                    )
+                )
             }
             return SourceNode(kind: .sequence(items), location: location)
         case .mapping(let mapping):
             var pairs: [(key: SourceNode, value: SourceNode)] = []
             for (key, value) in mapping {
-                let k = try convert(key, file: file, depth: depth + 1, maxDepth: maxDepth, budget: &budget, parent: location)
-                let v = try convert(value, file: file, depth: depth + 1, maxDepth: maxDepth, budget: &budget, parent: k.location)
+                let k = try convert(
+                    key,
+                    file: file,
+                    depth: depth + 1,
+                    maxDepth: maxDepth,
+                    budget: &budget,
+                    parent: location
+                )
+                let v = try convert(
+                    value,
+                    file: file,
+                    depth: depth + 1,
+                    maxDepth: maxDepth,
+                    budget: &budget,
+                    parent: k.location
+                )
                 pairs.append((k, v))
             }
             return SourceNode(kind: .mapping(pairs), location: location)
         case .alias:
             // Yams resolves aliases while composing; an unresolved one is a bad document.
-            throw SourceFileError(issues: [SourceIssue(location, "unresolved YAML alias: define the anchor (&name) before using it")])
+            throw SourceFileError(issues: [
+                SourceIssue(location, "unresolved YAML alias: define the anchor (&name) before using it")
+            ])
         }
     }
 
@@ -137,7 +190,10 @@ public struct SourceNode: Sendable {
             )
         case .reader(let problem, let offset, _, let yaml):
             let (line, column) = lineAndColumn(ofUTF8Offset: offset ?? 0, in: yaml)
-            return SourceIssue(SourceLocation(file: file, line: line, column: column), "cannot read the file: \(problem)")
+            return SourceIssue(
+                SourceLocation(file: file, line: line, column: column),
+                "cannot read the file: \(problem)"
+            )
         default:
             return SourceIssue(SourceLocation(file: file, line: 1, column: 1), "invalid YAML: \(error)")
         }
@@ -149,7 +205,12 @@ public struct SourceNode: Sendable {
         // libyaml's reader offset counts characters (Unicode scalars), not bytes.
         for (i, scalar) in text.unicodeScalars.enumerated() {
             if i >= offset { break }
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return (line, column)
     }
@@ -211,7 +272,9 @@ extension SourceNode {
         }
         if let first = s.first, first.isNumber || first == "-" || first == "+" || first == "." {
             if let i = Int(s) { return .int(i) }
-            if s.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let d = Double(s), d.isFinite { return .double(d) }
+            if s.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let d = Double(s), d.isFinite {
+                return .double(d)
+            }
         }
         return .string(s)
     }

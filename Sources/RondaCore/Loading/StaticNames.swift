@@ -19,10 +19,13 @@ enum StaticNames {
             case .call(let name, _):
                 if !Functions.names.contains(name) {
                     let hint = suggestion(for: name, in: Functions.catalogue.map(\.name))
-                    out.append(Problem(
-                        offset: offset(of: name, in: text) ?? 0,
-                        message: "unknown function '\(name)()'\(hint); the functions are: \(Functions.catalogue.map(\.name).joined(separator: ", "))"
-                    ))
+                    out.append(
+                        Problem(
+                            offset: offset(of: name, in: text) ?? 0,
+                            message:
+                                "unknown function '\(name)()'\(hint); the functions are: \(Functions.catalogue.map(\.name).joined(separator: ", "))"
+                        )
+                    )
                 }
                 return true
             case .member:
@@ -41,7 +44,8 @@ enum StaticNames {
     /// `fake.A.B.C` is known when some leading part (`A`, `A.B`, …) is a fake value; the rest reads into it.
     static func fakeProblem(_ dotted: String, text: String) -> Problem? {
         let parts = dotted.split(separator: ".").dropFirst().map(String.init)
-        for cut in stride(from: parts.count, to: 0, by: -1) where FakeData.knownNameSet.contains(parts[..<cut].joined(separator: ".")) {
+        for cut in stride(from: parts.count, to: 0, by: -1)
+        where FakeData.knownNameSet.contains(parts[..<cut].joined(separator: ".")) {
             return nil
         }
         let written = parts.joined(separator: ".")
@@ -55,7 +59,9 @@ enum StaticNames {
     /// " (did you mean 'x'?)" for the closest name, allowing two edits (a swap of two letters) in names of four or more.
     static func suggestion(for name: String, in names: [String]) -> String {
         let best = names.min { NodeReader.distance(name, $0) < NodeReader.distance(name, $1) }
-        guard let best, NodeReader.distance(name, best) <= (name.count >= 4 ? max(2, name.count / 3) : 1) else { return "" }
+        guard let best, NodeReader.distance(name, best) <= (name.count >= 4 ? max(2, name.count / 3) : 1) else {
+            return ""
+        }
         return " (did you mean '\(best)'?)"
     }
 
@@ -66,10 +72,14 @@ enum StaticNames {
         case .literal, .variable: return
         case .list(let items): for item in items { visit(item, body) }
         case .member(let base, _): visit(base, body)
-        case .index(let base, let index): visit(base, body); visit(index, body)
+        case .index(let base, let index):
+            visit(base, body)
+            visit(index, body)
         case .call(_, let args): for arg in args { visit(arg, body) }
         case .unary(_, let operand): visit(operand, body)
-        case .binary(_, let lhs, let rhs): visit(lhs, body); visit(rhs, body)
+        case .binary(_, let lhs, let rhs):
+            visit(lhs, body)
+            visit(rhs, body)
         }
     }
 
@@ -79,21 +89,31 @@ enum StaticNames {
         let chars = Array(text.unicodeScalars)
         let target = Array(name.unicodeScalars)
         guard !target.isEmpty, chars.count >= target.count else { return nil }
-        func isNamePart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c) }
+        func isNamePart(_ c: Unicode.Scalar) -> Bool {
+            c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c)
+        }
         var quote: Unicode.Scalar?
         var i = 0
         while i < chars.count {
             let c = chars[i]
             if let q = quote {
-                if c == "\\" { i += 2; continue }
+                if c == "\\" {
+                    i += 2
+                    continue
+                }
                 if c == q { quote = nil }
                 i += 1
                 continue
             }
-            if c == "'" || c == "\"" { quote = c; i += 1; continue }
+            if c == "'" || c == "\"" {
+                quote = c
+                i += 1
+                continue
+            }
             if i + target.count <= chars.count, Array(chars[i..<(i + target.count)]) == target,
                 i == 0 || (!isNamePart(chars[i - 1]) && chars[i - 1] != "."),
-                i + target.count == chars.count || !isNamePart(chars[i + target.count]) {
+                i + target.count == chars.count || !isNamePart(chars[i + target.count])
+            {
                 return i
             }
             i += 1
@@ -135,7 +155,8 @@ enum StaticNames {
         "less_than_or_equal": "<=", "less_or_equal": "<=", "lte": "<=", "le": "<=", "at_most": "<=",
         "eq": "==", "equal": "==", "equal_to": "==", "ne": "!=", "neq": "!=", "not_equal": "!=", "not_equals": "!=",
         "includes": "contains", "include": "contains", "not_includes": "not_contains", "excludes": "not_contains",
-        "regex": "matches", "match": "matches", "one_of": "in", "any_of": "in", "none_of": "not_in", "not_one_of": "not_in",
+        "regex": "matches", "match": "matches", "one_of": "in", "any_of": "in", "none_of": "not_in",
+        "not_one_of": "not_in",
         "exist": "exists", "len": "length", "is_type": "type",
         "starts_with": "matches (with '^…')", "ends_with": "matches (with '…$')",
     ]

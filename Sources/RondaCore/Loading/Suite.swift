@@ -52,9 +52,17 @@ public struct Suite: Sendable {
                 if schema, let root = try? SourceNode.parse(yaml: text, file: file) {
                     problems += ScenarioSchema.check(root)
                 }
-                if !problems.isEmpty { issues += problems; continue }
+                if !problems.isEmpty {
+                    issues += problems
+                    continue
+                }
                 if let other = seen[scenario.name] {
-                    issues.append(SourceIssue(scenario.location, "scenario name '\(scenario.name)' is used by \(other) too: names are unique in a suite"))
+                    issues.append(
+                        SourceIssue(
+                            scenario.location,
+                            "scenario name '\(scenario.name)' is used by \(other) too: names are unique in a suite"
+                        )
+                    )
                     continue
                 }
                 seen[scenario.name] = file
@@ -97,7 +105,12 @@ public struct Selection: Sendable, Hashable {
     public var priorities: Set<Priority> = []
     public var tags: Set<String> = []
 
-    public init(modules: Set<String> = [], names: Set<String> = [], priorities: Set<Priority> = [], tags: Set<String> = []) {
+    public init(
+        modules: Set<String> = [],
+        names: Set<String> = [],
+        priorities: Set<Priority> = [],
+        tags: Set<String> = []
+    ) {
         self.modules = modules
         self.names = names
         self.priorities = priorities

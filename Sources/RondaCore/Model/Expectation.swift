@@ -34,8 +34,12 @@ public struct Expectation: Sendable, Hashable {
     public var tls: TLSExpectation?
 
     public init(
-        status: [Int]? = nil, headers: [(name: String, matcher: Matcher)] = [], json: [(path: JSONPath, matcher: Matcher)] = [],
-        body: Matcher? = nil, schema: JSONValue? = nil, responseTime: Matcher? = nil,
+        status: [Int]? = nil,
+        headers: [(name: String, matcher: Matcher)] = [],
+        json: [(path: JSONPath, matcher: Matcher)] = [],
+        body: Matcher? = nil,
+        schema: JSONValue? = nil,
+        responseTime: Matcher? = nil,
         conditions: [Condition] = []
     ) {
         self.status = status
@@ -48,17 +52,21 @@ public struct Expectation: Sendable, Hashable {
     }
 
     public var isEmpty: Bool {
-        status == nil && headers.isEmpty && json.isEmpty && body == nil && schema == nil && responseTime == nil && conditions.isEmpty && tls == nil
+        status == nil && headers.isEmpty && json.isEmpty && body == nil && schema == nil && responseTime == nil
+            && conditions.isEmpty && tls == nil
     }
 
     var templates: [Template] {
-        headers.flatMap(\.matcher.templates) + json.flatMap(\.matcher.templates) + (body?.templates ?? []) + (responseTime?.templates ?? [])
+        headers.flatMap(\.matcher.templates) + json.flatMap(\.matcher.templates) + (body?.templates ?? [])
+            + (responseTime?.templates ?? [])
             + (tls?.templates ?? [])
     }
 
     public static func == (lhs: Expectation, rhs: Expectation) -> Bool {
-        lhs.status == rhs.status && lhs.schema == rhs.schema && lhs.body == rhs.body && lhs.responseTime == rhs.responseTime
-            && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.matcher) == rhs.headers.map(\.matcher)
+        lhs.status == rhs.status && lhs.schema == rhs.schema && lhs.body == rhs.body
+            && lhs.responseTime == rhs.responseTime
+            && lhs.headers.map(\.name) == rhs.headers.map(\.name)
+            && lhs.headers.map(\.matcher) == rhs.headers.map(\.matcher)
             && lhs.json.map(\.path) == rhs.json.map(\.path) && lhs.json.map(\.matcher) == rhs.json.map(\.matcher)
             && lhs.conditions.map(\.source) == rhs.conditions.map(\.source) && lhs.tls == rhs.tls
     }

@@ -24,10 +24,19 @@ public struct Scenario: Sendable, Hashable {
     public var location: SourceLocation
 
     public init(
-        name: String, description: String? = nil, module: String = "default", priority: Priority = .p2,
-        tags: [String] = [], role: String? = nil, timeout: Duration = .seconds(300), vars: [TemplateField] = [],
-        cases: [ScenarioCase]? = nil, steps: [Step] = [], teardown: [Step] = [],
-        file: String = "", location: SourceLocation? = nil
+        name: String,
+        description: String? = nil,
+        module: String = "default",
+        priority: Priority = .p2,
+        tags: [String] = [],
+        role: String? = nil,
+        timeout: Duration = .seconds(300),
+        vars: [TemplateField] = [],
+        cases: [ScenarioCase]? = nil,
+        steps: [Step] = [],
+        teardown: [Step] = [],
+        file: String = "",
+        location: SourceLocation? = nil
     ) {
         self.name = name
         self.description = description

@@ -32,11 +32,22 @@ public struct Step: Sendable, Hashable {
     public var location: SourceLocation
 
     public init(
-        name: String, method: String = "GET", path: Template, query: [TemplateField] = [],
-        headers: [TemplateField] = [], body: StepBody? = nil, webhook: WebhookSpec? = nil,
-        condition: Expression? = nil, conditionSource: String? = nil, expect: Expectation = Expectation(),
-        captures: [Capture] = [], retry: RetrySpec? = nil, followRedirects: Bool? = nil,
-        maxRedirects: Int? = nil, timeout: Duration? = nil, location: SourceLocation
+        name: String,
+        method: String = "GET",
+        path: Template,
+        query: [TemplateField] = [],
+        headers: [TemplateField] = [],
+        body: StepBody? = nil,
+        webhook: WebhookSpec? = nil,
+        condition: Expression? = nil,
+        conditionSource: String? = nil,
+        expect: Expectation = Expectation(),
+        captures: [Capture] = [],
+        retry: RetrySpec? = nil,
+        followRedirects: Bool? = nil,
+        maxRedirects: Int? = nil,
+        timeout: Duration? = nil,
+        location: SourceLocation
     ) {
         self.name = name
         self.method = method
@@ -142,8 +153,13 @@ public struct WebhookSpec: Sendable, Hashable {
     public var timestamp: Template?
 
     public init(
-        provider: Provider, secret: Template, properties: [String] = [], dataID: Template? = nil,
-        requestID: Template? = nil, header: String? = nil, timestamp: Template? = nil
+        provider: Provider,
+        secret: Template,
+        properties: [String] = [],
+        dataID: Template? = nil,
+        requestID: Template? = nil,
+        header: String? = nil,
+        timestamp: Template? = nil
     ) {
         self.provider = provider
         self.secret = secret
@@ -170,7 +186,13 @@ public struct RetrySpec: Sendable, Hashable {
     /// Where the `until:` expression starts.
     public var untilLocation: SourceLocation?
 
-    public init(until: Expression, untilSource: String, timeout: Duration = .seconds(10), interval: Duration = .milliseconds(500), maxAttempts: Int? = nil) {
+    public init(
+        until: Expression,
+        untilSource: String,
+        timeout: Duration = .seconds(10),
+        interval: Duration = .milliseconds(500),
+        maxAttempts: Int? = nil
+    ) {
         self.until = until
         self.untilSource = untilSource
         self.timeout = timeout

@@ -2,7 +2,10 @@ public import Foundation
 
 /// How important a scenario is; runs can select by it. P0 is the most critical.
 public enum Priority: String, Sendable, Codable, CaseIterable, Comparable {
-    case p0 = "P0", p1 = "P1", p2 = "P2", p3 = "P3"
+    case p0 = "P0"
+    case p1 = "P1"
+    case p2 = "P2"
+    case p3 = "P3"
 
     public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -105,11 +108,22 @@ public struct StepResult: Sendable, Codable, Hashable {
     public var startedAt: Date
 
     public init(
-        index: Int, name: String, phase: StepPhase = .main, caseLabel: String? = nil,
-        outcome: StepOutcome, method: String = "", url: String = "", status: Int? = nil,
-        timings: Timings? = nil, attempts: Int = 0, assertions: [AssertionResult] = [],
-        captures: [String: String] = [:], requestExcerpt: String? = nil, responseExcerpt: String? = nil,
-        error: String? = nil, startedAt: Date = Date()
+        index: Int,
+        name: String,
+        phase: StepPhase = .main,
+        caseLabel: String? = nil,
+        outcome: StepOutcome,
+        method: String = "",
+        url: String = "",
+        status: Int? = nil,
+        timings: Timings? = nil,
+        attempts: Int = 0,
+        assertions: [AssertionResult] = [],
+        captures: [String: String] = [:],
+        requestExcerpt: String? = nil,
+        responseExcerpt: String? = nil,
+        error: String? = nil,
+        startedAt: Date = Date()
     ) {
         self.index = index
         self.name = name
@@ -177,11 +191,25 @@ public struct ScenarioResult: Sendable, Codable, Hashable {
     public var steps: [StepResult]
 
     public init(
-        runID: String, scenario: String, module: String, priority: Priority, tags: [String] = [],
-        status: ScenarioOutcome, attempt: Int = 1, worker: String = "", stepsExecuted: Int = 0,
-        stepsPassed: Int = 0, failingStep: String? = nil, errorKind: ErrorKind? = nil,
-        errorMessage: String? = nil, trace: String? = nil, startedAt: Date = Date(),
-        completedAt: Date = Date(), duration: Double = 0, responseTime: Double = 0, steps: [StepResult] = []
+        runID: String,
+        scenario: String,
+        module: String,
+        priority: Priority,
+        tags: [String] = [],
+        status: ScenarioOutcome,
+        attempt: Int = 1,
+        worker: String = "",
+        stepsExecuted: Int = 0,
+        stepsPassed: Int = 0,
+        failingStep: String? = nil,
+        errorKind: ErrorKind? = nil,
+        errorMessage: String? = nil,
+        trace: String? = nil,
+        startedAt: Date = Date(),
+        completedAt: Date = Date(),
+        duration: Double = 0,
+        responseTime: Double = 0,
+        steps: [StepResult] = []
     ) {
         self.runID = runID
         self.scenario = scenario
@@ -268,10 +296,19 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var enqueuedAt: Date?
 
     public init(
-        id: String, trigger: RunTrigger, schedule: String? = nil, slot: Date? = nil,
-        status: RunStatus = .running, totals: RunTotals = RunTotals(), errorsFound: Int = 0,
-        startedAt: Date = Date(), completedAt: Date? = nil, executionTime: Double? = nil, deadline: Date,
-        variables: [String: String] = [:], enqueuedAt: Date? = nil
+        id: String,
+        trigger: RunTrigger,
+        schedule: String? = nil,
+        slot: Date? = nil,
+        status: RunStatus = .running,
+        totals: RunTotals = RunTotals(),
+        errorsFound: Int = 0,
+        startedAt: Date = Date(),
+        completedAt: Date? = nil,
+        executionTime: Double? = nil,
+        deadline: Date,
+        variables: [String: String] = [:],
+        enqueuedAt: Date? = nil
     ) {
         self.variables = variables
         self.enqueuedAt = enqueuedAt

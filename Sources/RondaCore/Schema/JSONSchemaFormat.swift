@@ -8,16 +8,20 @@ enum JSONSchemaFormat {
         switch format {
         case "date": return isDate(text)
         case "date-time": return isDateTime(text)
-        case "time": return matches(#"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$"#, text) && clockIsValid(text)
+        case "time":
+            return matches(#"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$"#, text) && clockIsValid(text)
         case "email": return matches(#"^[^\s@]+@[^\s@]+\.[^\s@.]+$"#, text)
-        case "uuid": return matches(#"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"#, text)
+        case "uuid":
+            return matches(#"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"#, text)
         case "uri": return matches(#"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$"#, text)
         case "ipv4":
             let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            return parts.count == 4 && parts.allSatisfy { part in
-                (1...3).contains(part.count) && part.allSatisfy(\.isASCII) && Int(part).map { (0...255).contains($0) } == true
-                    && !(part.count > 1 && part.hasPrefix("0"))
-            }
+            return parts.count == 4
+                && parts.allSatisfy { part in
+                    (1...3).contains(part.count) && part.allSatisfy(\.isASCII)
+                        && Int(part).map { (0...255).contains($0) } == true
+                        && !(part.count > 1 && part.hasPrefix("0"))
+                }
         default: return nil
         }
     }
@@ -49,7 +53,8 @@ enum JSONSchemaFormat {
     private static func clockIsValid(_ text: String) -> Bool {
         let numbers = text.prefix(8).split(separator: ":").map { Int($0.prefix(2)) ?? -1 }
         guard numbers.count >= 2 else { return false }
-        return (0...23).contains(numbers[0]) && (0...59).contains(numbers[1]) && (numbers.count < 3 || (0...60).contains(numbers[2]))
+        return (0...23).contains(numbers[0]) && (0...59).contains(numbers[1])
+            && (numbers.count < 3 || (0...60).contains(numbers[2]))
     }
 
     private static func matches(_ pattern: String, _ text: String) -> Bool {

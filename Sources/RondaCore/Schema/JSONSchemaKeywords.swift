@@ -2,7 +2,13 @@ import Foundation
 
 /// Keywords that apply to one instance type.
 extension JSONSchemaValidator {
-    func checkObject(_ keywords: [String: JSONValue], _ members: [String: JSONValue], path: String, depth: Int, into issues: inout [JSONSchemaIssue]) {
+    func checkObject(
+        _ keywords: [String: JSONValue],
+        _ members: [String: JSONValue],
+        path: String,
+        depth: Int,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         if let required = keywords["required"]?.arrayValue {
             for case .string(let name) in required where members[name] == nil {
                 issues.append(JSONSchemaIssue(path: path, message: "missing required property '\(name)'"))
@@ -11,15 +17,21 @@ extension JSONSchemaValidator {
         if let dependent = keywords["dependentRequired"]?.objectValue {
             for (name, needs) in dependent.sorted(by: { $0.key < $1.key }) where members[name] != nil {
                 for case .string(let other) in needs.arrayValue ?? [] where members[other] == nil {
-                    issues.append(JSONSchemaIssue(path: path, message: "property '\(name)' requires property '\(other)'"))
+                    issues.append(
+                        JSONSchemaIssue(path: path, message: "property '\(name)' requires property '\(other)'")
+                    )
                 }
             }
         }
         if let minimum = Self.count(keywords["minProperties"]), members.count < minimum {
-            issues.append(JSONSchemaIssue(path: path, message: "expected at least \(minimum) properties, got \(members.count)"))
+            issues.append(
+                JSONSchemaIssue(path: path, message: "expected at least \(minimum) properties, got \(members.count)")
+            )
         }
         if let maximum = Self.count(keywords["maxProperties"]), members.count > maximum {
-            issues.append(JSONSchemaIssue(path: path, message: "expected at most \(maximum) properties, got \(members.count)"))
+            issues.append(
+                JSONSchemaIssue(path: path, message: "expected at most \(maximum) properties, got \(members.count)")
+            )
         }
 
         let properties = keywords["properties"]?.objectValue ?? [:]
@@ -28,7 +40,9 @@ extension JSONSchemaValidator {
             let memberPath = JSONSchemaIssue.child(path, name)
             if let names = keywords["propertyNames"] {
                 for issue in issuesOf(names, .string(name), path: memberPath, depth: depth + 1) {
-                    issues.append(JSONSchemaIssue(path: memberPath, message: "property name '\(name)': \(issue.message)"))
+                    issues.append(
+                        JSONSchemaIssue(path: memberPath, message: "property name '\(name)': \(issue.message)")
+                    )
                 }
             }
             var evaluated = false
@@ -44,7 +58,12 @@ extension JSONSchemaValidator {
                 case .success(false):
                     break
                 case .failure(let problem):
-                    issues.append(JSONSchemaIssue(path: memberPath, message: "invalid patternProperties regex '\(pattern)': \(problem.message)"))
+                    issues.append(
+                        JSONSchemaIssue(
+                            path: memberPath,
+                            message: "invalid patternProperties regex '\(pattern)': \(problem.message)"
+                        )
+                    )
                 }
             }
             if !evaluated, let additional = keywords["additionalProperties"] {
@@ -57,9 +76,17 @@ extension JSONSchemaValidator {
         }
     }
 
-    func checkArray(_ keywords: [String: JSONValue], _ items: [JSONValue], path: String, depth: Int, into issues: inout [JSONSchemaIssue]) {
+    func checkArray(
+        _ keywords: [String: JSONValue],
+        _ items: [JSONValue],
+        path: String,
+        depth: Int,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         if let minimum = Self.count(keywords["minItems"]), items.count < minimum {
-            issues.append(JSONSchemaIssue(path: path, message: "expected at least \(minimum) items, got \(items.count)"))
+            issues.append(
+                JSONSchemaIssue(path: path, message: "expected at least \(minimum) items, got \(items.count)")
+            )
         }
         if let maximum = Self.count(keywords["maxItems"]), items.count > maximum {
             issues.append(JSONSchemaIssue(path: path, message: "expected at most \(maximum) items, got \(items.count)"))
@@ -67,7 +94,9 @@ extension JSONSchemaValidator {
         if case .bool(true) = keywords["uniqueItems"] {
             search: for i in items.indices {
                 for j in items.indices where j > i && items[i].looselyEquals(items[j]) {
-                    issues.append(JSONSchemaIssue(path: path, message: "items \(i) and \(j) are equal; expected unique items"))
+                    issues.append(
+                        JSONSchemaIssue(path: path, message: "items \(i) and \(j) are equal; expected unique items")
+                    )
                     break search
                 }
             }
@@ -89,7 +118,12 @@ extension JSONSchemaValidator {
                 check(prefix[index], item, path: itemPath, depth: depth + 1, into: &issues)
             } else if let rest {
                 if case .bool(false) = rest {
-                    issues.append(JSONSchemaIssue(path: itemPath, message: "expected at most \(prefix.count) items, item \(index) is not allowed"))
+                    issues.append(
+                        JSONSchemaIssue(
+                            path: itemPath,
+                            message: "expected at most \(prefix.count) items, item \(index) is not allowed"
+                        )
+                    )
                 } else {
                     check(rest, item, path: itemPath, depth: depth + 1, into: &issues)
                 }
@@ -97,22 +131,38 @@ extension JSONSchemaValidator {
         }
 
         if let contains = keywords["contains"] {
-            let matches = items.indices.filter { issuesOf(contains, items[$0], path: JSONSchemaIssue.child(path, $0), depth: depth + 1).isEmpty }.count
+            let matches = items.indices.filter {
+                issuesOf(contains, items[$0], path: JSONSchemaIssue.child(path, $0), depth: depth + 1).isEmpty
+            }.count
             let minimum = Self.count(keywords["minContains"]) ?? 1
             if matches < minimum {
                 let wanted = minimum == 1 ? "at least one item" : "at least \(minimum) items"
-                issues.append(JSONSchemaIssue(path: path, message: "expected \(wanted) matching 'contains', got \(matches)"))
+                issues.append(
+                    JSONSchemaIssue(path: path, message: "expected \(wanted) matching 'contains', got \(matches)")
+                )
             }
             if let maximum = Self.count(keywords["maxContains"]), matches > maximum {
-                issues.append(JSONSchemaIssue(path: path, message: "expected at most \(maximum) items matching 'contains', got \(matches)"))
+                issues.append(
+                    JSONSchemaIssue(
+                        path: path,
+                        message: "expected at most \(maximum) items matching 'contains', got \(matches)"
+                    )
+                )
             }
         }
     }
 
-    func checkString(_ keywords: [String: JSONValue], _ text: String, path: String, into issues: inout [JSONSchemaIssue]) {
+    func checkString(
+        _ keywords: [String: JSONValue],
+        _ text: String,
+        path: String,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         let length = text.unicodeScalars.count
         if let minimum = Self.count(keywords["minLength"]), length < minimum {
-            issues.append(JSONSchemaIssue(path: path, message: "expected at least \(minimum) characters, got \(length)"))
+            issues.append(
+                JSONSchemaIssue(path: path, message: "expected at least \(minimum) characters, got \(length)")
+            )
         }
         if let maximum = Self.count(keywords["maxLength"]), length > maximum {
             issues.append(JSONSchemaIssue(path: path, message: "expected at most \(maximum) characters, got \(length)"))
@@ -121,7 +171,12 @@ extension JSONSchemaValidator {
             switch Self.search(pattern, in: text) {
             case .success(true): break
             case .success(false):
-                issues.append(JSONSchemaIssue(path: path, message: "\(Self.show(.string(text))) does not match pattern '\(pattern)'"))
+                issues.append(
+                    JSONSchemaIssue(
+                        path: path,
+                        message: "\(Self.show(.string(text))) does not match pattern '\(pattern)'"
+                    )
+                )
             case .failure(let problem):
                 issues.append(JSONSchemaIssue(path: path, message: "invalid pattern '\(pattern)': \(problem.message)"))
             }
@@ -131,7 +186,12 @@ extension JSONSchemaValidator {
         }
     }
 
-    func checkNumber(_ keywords: [String: JSONValue], _ instance: JSONValue, path: String, into issues: inout [JSONSchemaIssue]) {
+    func checkNumber(
+        _ keywords: [String: JSONValue],
+        _ instance: JSONValue,
+        path: String,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         guard let value = Self.numeric(instance) else { return }
         let shown = instance.jsonText()
         // Draft-04 spelled exclusivity as booleans next to minimum/maximum.
@@ -139,12 +199,22 @@ extension JSONSchemaValidator {
         let draft4ExclusiveMax = keywords["exclusiveMaximum"] == .bool(true)
         if let minimum = keywords["minimum"], let bound = Self.numeric(minimum) {
             if draft4ExclusiveMin ? value <= bound : value < bound {
-                issues.append(JSONSchemaIssue(path: path, message: "must be \(draft4ExclusiveMin ? ">" : ">=") \(minimum.jsonText()), got \(shown)"))
+                issues.append(
+                    JSONSchemaIssue(
+                        path: path,
+                        message: "must be \(draft4ExclusiveMin ? ">" : ">=") \(minimum.jsonText()), got \(shown)"
+                    )
+                )
             }
         }
         if let maximum = keywords["maximum"], let bound = Self.numeric(maximum) {
             if draft4ExclusiveMax ? value >= bound : value > bound {
-                issues.append(JSONSchemaIssue(path: path, message: "must be \(draft4ExclusiveMax ? "<" : "<=") \(maximum.jsonText()), got \(shown)"))
+                issues.append(
+                    JSONSchemaIssue(
+                        path: path,
+                        message: "must be \(draft4ExclusiveMax ? "<" : "<=") \(maximum.jsonText()), got \(shown)"
+                    )
+                )
             }
         }
         if let minimum = keywords["exclusiveMinimum"], let bound = Self.numeric(minimum), value <= bound {
@@ -153,8 +223,12 @@ extension JSONSchemaValidator {
         if let maximum = keywords["exclusiveMaximum"], let bound = Self.numeric(maximum), value >= bound {
             issues.append(JSONSchemaIssue(path: path, message: "must be < \(maximum.jsonText()), got \(shown)"))
         }
-        if let divisor = keywords["multipleOf"], let step = Self.numeric(divisor), step > 0, !Self.isMultiple(instance, of: divisor, step) {
-            issues.append(JSONSchemaIssue(path: path, message: "must be a multiple of \(divisor.jsonText()), got \(shown)"))
+        if let divisor = keywords["multipleOf"], let step = Self.numeric(divisor), step > 0,
+            !Self.isMultiple(instance, of: divisor, step)
+        {
+            issues.append(
+                JSONSchemaIssue(path: path, message: "must be a multiple of \(divisor.jsonText()), got \(shown)")
+            )
         }
     }
 

@@ -35,11 +35,15 @@ extension JSONSchemaValidator {
                 guard reference.hasPrefix("#") else {
                     throw JSONSchemaError(
                         code: .unresolvableReference,
-                        message: "$ref '\(reference)' is not supported: only local references ('#', '#/$defs/…', '#/definitions/…') are"
+                        message:
+                            "$ref '\(reference)' is not supported: only local references ('#', '#/$defs/…', '#/definitions/…') are"
                     )
                 }
                 guard let target = resolve(reference) else {
-                    throw JSONSchemaError(code: .unresolvableReference, message: "$ref '\(reference)' points at nothing in the schema")
+                    throw JSONSchemaError(
+                        code: .unresolvableReference,
+                        message: "$ref '\(reference)' points at nothing in the schema"
+                    )
                 }
                 guard target.objectValue != nil || target == .bool(true) || target == .bool(false) else {
                     throw JSONSchemaError(

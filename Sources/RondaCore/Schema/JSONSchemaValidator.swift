@@ -56,9 +56,20 @@ public struct JSONSchemaValidator: Sendable {
     // MARK: - Evaluation
 
     /// Applies one (sub-)schema to one instance location.
-    func check(_ schema: JSONValue, _ instance: JSONValue, path: String, depth: Int, into issues: inout [JSONSchemaIssue]) {
+    func check(
+        _ schema: JSONValue,
+        _ instance: JSONValue,
+        path: String,
+        depth: Int,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         guard depth <= Self.maximumDepth else {
-            issues.append(JSONSchemaIssue(path: path, message: "schema nests deeper than \(Self.maximumDepth) levels (a $ref loop?)"))
+            issues.append(
+                JSONSchemaIssue(
+                    path: path,
+                    message: "schema nests deeper than \(Self.maximumDepth) levels (a $ref loop?)"
+                )
+            )
             return
         }
         switch schema {
@@ -79,7 +90,12 @@ public struct JSONSchemaValidator: Sendable {
             case .null, .bool: break
             }
         default:
-            issues.append(JSONSchemaIssue(path: path, message: "invalid schema: expected an object or a boolean, got \(schema.typeName)"))
+            issues.append(
+                JSONSchemaIssue(
+                    path: path,
+                    message: "invalid schema: expected an object or a boolean, got \(schema.typeName)"
+                )
+            )
         }
     }
 
@@ -90,7 +106,13 @@ public struct JSONSchemaValidator: Sendable {
         return found
     }
 
-    private func checkReference(_ keywords: [String: JSONValue], _ instance: JSONValue, path: String, depth: Int, into issues: inout [JSONSchemaIssue]) {
+    private func checkReference(
+        _ keywords: [String: JSONValue],
+        _ instance: JSONValue,
+        path: String,
+        depth: Int,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         guard let reference = keywords["$ref"]?.stringValue else { return }
         guard let target = resolve(reference) else {
             issues.append(JSONSchemaIssue(path: path, message: "cannot resolve $ref '\(reference)'"))
@@ -99,7 +121,12 @@ public struct JSONSchemaValidator: Sendable {
         check(target, instance, path: path, depth: depth + 1, into: &issues)
     }
 
-    private func checkGeneric(_ keywords: [String: JSONValue], _ instance: JSONValue, path: String, into issues: inout [JSONSchemaIssue]) {
+    private func checkGeneric(
+        _ keywords: [String: JSONValue],
+        _ instance: JSONValue,
+        path: String,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         if let type = keywords["type"] {
             let allowed = type.arrayValue?.compactMap(\.stringValue) ?? type.stringValue.map { [$0] } ?? []
             if !allowed.isEmpty, !allowed.contains(where: { Self.instance(instance, hasType: $0) }) {
@@ -108,31 +135,56 @@ public struct JSONSchemaValidator: Sendable {
             }
         }
         if let options = keywords["enum"]?.arrayValue, !options.contains(where: { $0.looselyEquals(instance) }) {
-            issues.append(JSONSchemaIssue(path: path, message: "\(Self.show(instance)) is not one of \(Self.show(.array(options)))"))
+            issues.append(
+                JSONSchemaIssue(
+                    path: path,
+                    message: "\(Self.show(instance)) is not one of \(Self.show(.array(options)))"
+                )
+            )
         }
         if let constant = keywords["const"], !constant.looselyEquals(instance) {
-            issues.append(JSONSchemaIssue(path: path, message: "expected \(Self.show(constant)), got \(Self.show(instance))"))
+            issues.append(
+                JSONSchemaIssue(path: path, message: "expected \(Self.show(constant)), got \(Self.show(instance))")
+            )
         }
     }
 
-    private func checkCombinators(_ keywords: [String: JSONValue], _ instance: JSONValue, path: String, depth: Int, into issues: inout [JSONSchemaIssue]) {
+    private func checkCombinators(
+        _ keywords: [String: JSONValue],
+        _ instance: JSONValue,
+        path: String,
+        depth: Int,
+        into issues: inout [JSONSchemaIssue]
+    ) {
         if let all = keywords["allOf"]?.arrayValue {
             for sub in all { check(sub, instance, path: path, depth: depth + 1, into: &issues) }
         }
         if let any = keywords["anyOf"]?.arrayValue, !any.isEmpty {
             let results = any.map { issuesOf($0, instance, path: path, depth: depth + 1) }
             if !results.contains(where: \.isEmpty) {
-                issues.append(JSONSchemaIssue(path: path, message: "matches none of the \(any.count) anyOf alternatives" + Self.closest(results)))
+                issues.append(
+                    JSONSchemaIssue(
+                        path: path,
+                        message: "matches none of the \(any.count) anyOf alternatives" + Self.closest(results)
+                    )
+                )
             }
         }
         if let one = keywords["oneOf"]?.arrayValue, !one.isEmpty {
             let results = one.map { issuesOf($0, instance, path: path, depth: depth + 1) }
             let matching = results.indices.filter { results[$0].isEmpty }
             if matching.isEmpty {
-                issues.append(JSONSchemaIssue(path: path, message: "matches none of the \(one.count) oneOf alternatives" + Self.closest(results)))
+                issues.append(
+                    JSONSchemaIssue(
+                        path: path,
+                        message: "matches none of the \(one.count) oneOf alternatives" + Self.closest(results)
+                    )
+                )
             } else if matching.count > 1 {
                 let list = matching.map(String.init).joined(separator: ", ")
-                issues.append(JSONSchemaIssue(path: path, message: "matches oneOf alternatives \(list); expected exactly one"))
+                issues.append(
+                    JSONSchemaIssue(path: path, message: "matches oneOf alternatives \(list); expected exactly one")
+                )
             }
         }
         if let not = keywords["not"], issuesOf(not, instance, path: path, depth: depth + 1).isEmpty {

@@ -17,7 +17,8 @@ public enum GenericSignature {
     }
 
     /// The one header to add, under `headerName`.
-    public static func headers(body: String, secret: String, headerName: String = defaultHeaderName) -> [String: String] {
+    public static func headers(body: String, secret: String, headerName: String = defaultHeaderName) -> [String: String]
+    {
         [headerName: headerValue(body: body, secret: secret)]
     }
 

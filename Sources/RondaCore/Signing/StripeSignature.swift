@@ -29,10 +29,15 @@ public enum StripeSignature {
     ///   - tolerance: when given, also rejects a timestamp more than this many seconds away from `now`.
     ///   - now: the current Unix time in seconds (defaults to the system clock).
     public static func verify(
-        payload: [UInt8], header: String, secret: String, tolerance: Int? = nil, now: Int? = nil
+        payload: [UInt8],
+        header: String,
+        secret: String,
+        tolerance: Int? = nil,
+        now: Int? = nil
     ) -> Bool {
         let pairs = SignatureCrypto.headerPairs(header)
-        guard let timestampText = pairs.first(where: { $0.key == "t" })?.value, let timestamp = Int(timestampText) else {
+        guard let timestampText = pairs.first(where: { $0.key == "t" })?.value, let timestamp = Int(timestampText)
+        else {
             return false
         }
         if let tolerance {
@@ -49,7 +54,13 @@ public enum StripeSignature {
     }
 
     /// ``verify(payload:header:secret:tolerance:now:)`` for a text body.
-    public static func verify(payload: String, header: String, secret: String, tolerance: Int? = nil, now: Int? = nil) -> Bool {
+    public static func verify(
+        payload: String,
+        header: String,
+        secret: String,
+        tolerance: Int? = nil,
+        now: Int? = nil
+    ) -> Bool {
         verify(payload: Array(payload.utf8), header: header, secret: secret, tolerance: tolerance, now: now)
     }
 }

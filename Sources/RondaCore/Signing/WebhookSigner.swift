@@ -58,7 +58,10 @@ public enum WebhookSigner {
     ///   `timestamp` for Wompi).
     /// - Throws: ``SigningError`` (empty secret, a body the provider cannot sign).
     public static func sign(
-        _ provider: WebhookProvider, body: JSONValue, secret: String, timestamp: Int,
+        _ provider: WebhookProvider,
+        body: JSONValue,
+        secret: String,
+        timestamp: Int,
         options: WebhookSigningOptions = WebhookSigningOptions()
     ) throws -> SignedWebhook {
         guard !secret.isEmpty else {
@@ -69,10 +72,21 @@ public enum WebhookSigner {
             let text = bodyText(body)
             return SignedWebhook(
                 body: text,
-                headers: [StripeSignature.headerName: StripeSignature.headerValue(payload: text, secret: secret, timestamp: timestamp)]
+                headers: [
+                    StripeSignature.headerName: StripeSignature.headerValue(
+                        payload: text,
+                        secret: secret,
+                        timestamp: timestamp
+                    )
+                ]
             )
         case .wompi:
-            let signed = try WompiSignature.sign(event: body, properties: options.wompiProperties, timestamp: timestamp, secret: secret)
+            let signed = try WompiSignature.sign(
+                event: body,
+                properties: options.wompiProperties,
+                timestamp: timestamp,
+                secret: secret
+            )
             let checksum = signed["signature"]?["checksum"]?.stringValue ?? ""
             return SignedWebhook(body: signed.jsonText(), headers: [WompiSignature.checksumHeaderName: checksum])
         case .mercadopago:
@@ -85,18 +99,29 @@ public enum WebhookSigner {
             let requestID = options.mercadoPagoRequestID ?? UUID().uuidString.lowercased()
             return SignedWebhook(
                 body: bodyText(body),
-                headers: MercadoPagoSignature.headers(dataID: dataID, requestID: requestID, timestamp: timestamp, secret: secret)
+                headers: MercadoPagoSignature.headers(
+                    dataID: dataID,
+                    requestID: requestID,
+                    timestamp: timestamp,
+                    secret: secret
+                )
             )
         case .generic:
             let text = bodyText(body)
-            return SignedWebhook(body: text, headers: GenericSignature.headers(body: text, secret: secret, headerName: options.headerName))
+            return SignedWebhook(
+                body: text,
+                headers: GenericSignature.headers(body: text, secret: secret, headerName: options.headerName)
+            )
         }
     }
 
     /// Verifies a received webhook: `body` is the raw body text, `headers` are matched by name
     /// case-insensitively. For Mercado Pago the data id comes from `options` or the body.
     public static func verify(
-        _ provider: WebhookProvider, body: String, headers: [String: String], secret: String,
+        _ provider: WebhookProvider,
+        body: String,
+        headers: [String: String],
+        secret: String,
         options: WebhookSigningOptions = WebhookSigningOptions()
     ) -> Bool {
         func header(_ name: String) -> String? {
@@ -108,12 +133,19 @@ public enum WebhookSigner {
             return StripeSignature.verify(payload: body, header: value, secret: secret)
         case .wompi:
             guard let event = JSONValue.parse(body) else { return false }
-            return WompiSignature.verify(event: event, secret: secret, headerChecksum: header(WompiSignature.checksumHeaderName))
+            return WompiSignature.verify(
+                event: event,
+                secret: secret,
+                headerChecksum: header(WompiSignature.checksumHeaderName)
+            )
         case .mercadopago:
             guard let value = header(MercadoPagoSignature.signatureHeaderName) else { return false }
             let dataID = options.mercadoPagoDataID ?? JSONValue.parse(body).flatMap(mercadoPagoDataID(in:))
             return MercadoPagoSignature.verify(
-                signatureHeader: value, requestID: header(MercadoPagoSignature.requestIDHeaderName), dataID: dataID, secret: secret
+                signatureHeader: value,
+                requestID: header(MercadoPagoSignature.requestIDHeaderName),
+                dataID: dataID,
+                secret: secret
             )
         case .generic:
             guard let value = header(options.headerName) else { return false }

@@ -16,7 +16,8 @@ public enum WompiSignature {
     /// The checksum of `event` for the given properties and timestamp.
     /// - Throws: ``SigningError`` `.invalidBody` when `event` has no `data` object,
     ///   `.missingProperty` when a path does not lead to a scalar value.
-    public static func checksum(event: JSONValue, properties: [String], timestamp: Int, secret: String) throws -> String {
+    public static func checksum(event: JSONValue, properties: [String], timestamp: Int, secret: String) throws -> String
+    {
         guard let data = event["data"], data.objectValue != nil else {
             throw SigningError(code: .invalidBody, message: "a Wompi event needs a 'data' object to sign")
         }
@@ -31,13 +32,21 @@ public enum WompiSignature {
     /// The event with `signature` (properties and checksum) and `timestamp` set, ready to send.
     /// An existing `signature` or `timestamp` is replaced.
     public static func sign(
-        event: JSONValue, properties: [String] = defaultProperties, timestamp: Int, secret: String
+        event: JSONValue,
+        properties: [String] = defaultProperties,
+        timestamp: Int,
+        secret: String
     ) throws -> JSONValue {
         guard case .object(var fields) = event else {
-            throw SigningError(code: .invalidBody, message: "a Wompi event must be a JSON object, got \(event.typeName)")
+            throw SigningError(
+                code: .invalidBody,
+                message: "a Wompi event must be a JSON object, got \(event.typeName)"
+            )
         }
         let sum = try checksum(event: event, properties: properties, timestamp: timestamp, secret: secret)
-        fields["signature"] = .object(["properties": .array(properties.map(JSONValue.string)), "checksum": .string(sum)])
+        fields["signature"] = .object([
+            "properties": .array(properties.map(JSONValue.string)), "checksum": .string(sum),
+        ])
         fields["timestamp"] = .int(timestamp)
         return .object(fields)
     }
@@ -69,7 +78,10 @@ public enum WompiSignature {
         var current = data
         for key in path.split(separator: ".", omittingEmptySubsequences: false) {
             guard let next = current[String(key)] else {
-                throw SigningError(code: .missingProperty, message: "signature property '\(path)' is not in the event's data")
+                throw SigningError(
+                    code: .missingProperty,
+                    message: "signature property '\(path)' is not in the event's data"
+                )
             }
             current = next
         }

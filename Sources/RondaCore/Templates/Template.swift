@@ -111,7 +111,11 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
-    private func evaluate(_ e: Expression, _ src: String, in context: inout EvaluationContext) throws(EvaluationError) -> JSONValue {
+    private func evaluate(
+        _ e: Expression,
+        _ src: String,
+        in context: inout EvaluationContext
+    ) throws(EvaluationError) -> JSONValue {
         do {
             return try context.evaluate(e)
         } catch {

@@ -12,7 +12,9 @@ public enum DurationText {
     /// anyone means, and keeping well inside `Duration`'s range means no input can overflow it.
     public static let maximum: Duration = .seconds(10_000 * 86_400)
 
-    private static let units: [(suffix: String, seconds: Int64)] = [("ms", 0), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)]
+    private static let units: [(suffix: String, seconds: Int64)] = [
+        ("ms", 0), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400),
+    ]
 
     /// The duration `text` spells, or `nil` when it is not a duration (empty, negative, an unknown
     /// unit, more than ``maximum``).
@@ -28,7 +30,9 @@ public enum DurationText {
     /// `number` units of `unitSeconds` seconds each (0 meaning milliseconds).
     private static func amount(_ number: String, unitSeconds: Int64) -> Duration? {
         // Digits and one decimal point only: no sign, exponent, hex or `nan` (which `Double` would read).
-        guard number.contains(where: \.isASCIIDigit), number.allSatisfy({ $0.isASCIIDigit || $0 == "." }) else { return nil }
+        guard number.contains(where: \.isASCIIDigit), number.allSatisfy({ $0.isASCIIDigit || $0 == "." }) else {
+            return nil
+        }
         let maximumSeconds = Double(maximum.components.seconds)
         if let whole = Int64(number) {
             let seconds = unitSeconds == 0 ? Double(whole) / 1_000 : Double(whole) * Double(unitSeconds)
@@ -46,7 +50,8 @@ public enum DurationText {
     public static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         if attoseconds == 0 {
-            for (suffix, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds != 0 && seconds % size == 0 {
+            for (suffix, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)]
+            where seconds != 0 && seconds % size == 0 {
                 return "\(seconds / size)\(suffix)"
             }
             return "\(seconds)s"

@@ -46,7 +46,11 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             if chars[i] == "." {
                 if i + 1 < chars.count, chars[i + 1] == "." {
                     let (n, next) = name(from: i + 2)
-                    if n == "*" || n.isEmpty { segments.append(.descendant(nil)) } else { segments.append(.descendant(n)) }
+                    if n == "*" || n.isEmpty {
+                        segments.append(.descendant(nil))
+                    } else {
+                        segments.append(.descendant(n))
+                    }
                     i = next
                     continue
                 }
@@ -62,7 +66,10 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 segments.append(try JSONPath.bracket(inner, offset: i))
                 i = close + 1
             } else {
-                throw ExpressionSyntaxError(offset: i, message: "expected '.' or '[' in the JSON path, found '\(chars[i])'")
+                throw ExpressionSyntaxError(
+                    offset: i,
+                    message: "expected '.' or '[' in the JSON path, found '\(chars[i])'"
+                )
             }
         }
         self.segments = segments
@@ -73,9 +80,13 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         var j = start + 1
         while j < chars.count {
             let c = chars[j]
-            if let q = quote { if c == q { quote = nil } }
-            else if c == "'" || c == "\"" { quote = c }
-            else if c == "]" { return j }
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == "]" {
+                return j
+            }
             j += 1
         }
         return nil
@@ -88,8 +99,12 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         }
         if let n = Int(inner) { return .index(n) }
         if inner.contains(":"), !inner.hasPrefix("?") {
-            let parts = inner.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { throw ExpressionSyntaxError(offset: offset, message: "a slice is [start:end]") }
+            let parts = inner.split(separator: ":", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard parts.count == 2 else {
+                throw ExpressionSyntaxError(offset: offset, message: "a slice is [start:end]")
+            }
             let start = parts[0].isEmpty ? nil : Int(parts[0])
             let end = parts[1].isEmpty ? nil : Int(parts[1])
             if (!parts[0].isEmpty && start == nil) || (!parts[1].isEmpty && end == nil) {
@@ -110,14 +125,20 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                     } else if let parsed = JSONValue.parse(rhs) {
                         value = parsed
                     } else {
-                        throw ExpressionSyntaxError(offset: offset, message: "cannot read the filter value '\(rhs)': quote text as 'text'")
+                        throw ExpressionSyntaxError(
+                            offset: offset,
+                            message: "cannot read the filter value '\(rhs)': quote text as 'text'"
+                        )
                     }
                     return .filter(path: try filterPath(lhs, offset: offset), op: op, value: value)
                 }
             }
             return .filter(path: try filterPath(body, offset: offset), op: nil, value: nil)
         }
-        throw ExpressionSyntaxError(offset: offset, message: "cannot read '[\(inner)]': expected an index, 'name', *, a slice or a ?(filter)")
+        throw ExpressionSyntaxError(
+            offset: offset,
+            message: "cannot read '[\(inner)]': expected an index, 'name', *, a slice or a ?(filter)"
+        )
     }
 
     private static func filterPath(_ text: String, offset: Int) throws(ExpressionSyntaxError) -> [String] {
@@ -175,7 +196,10 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 var field: JSONValue? = candidate
                 for p in path { field = field?[p] }
                 guard let field else { continue }
-                guard let op, let expected else { out.append(candidate); continue }
+                guard let op, let expected else {
+                    out.append(candidate)
+                    continue
+                }
                 if matches(field, op, expected) { out.append(candidate) }
             }
         }

@@ -50,11 +50,17 @@ struct JSONTextParser {
     private mutating func parseObject() -> JSONValue? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= depthLimit else { tooDeep = true; return nil }
+        guard depth <= depthLimit else {
+            tooDeep = true
+            return nil
+        }
         i += 1
         var object: [String: JSONValue] = [:]
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(object) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return .object(object)
+        }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let key = parseString() else { return nil }
@@ -66,8 +72,14 @@ struct JSONTextParser {
             object[key] = value
             skipWhitespace()
             guard i < bytes.count else { return nil }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(object) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                return .object(object)
+            }
             return nil
         }
     }
@@ -75,19 +87,31 @@ struct JSONTextParser {
     private mutating func parseArray() -> JSONValue? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= depthLimit else { tooDeep = true; return nil }
+        guard depth <= depthLimit else {
+            tooDeep = true
+            return nil
+        }
         i += 1
         var items: [JSONValue] = []
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            return .array(items)
+        }
         while true {
             skipWhitespace()
             guard let value = parseValue() else { return nil }
             items.append(value)
             skipWhitespace()
             guard i < bytes.count else { return nil }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                return .array(items)
+            }
             return nil
         }
     }
@@ -119,7 +143,8 @@ struct JSONTextParser {
                 case UInt8(ascii: "u"):
                     guard var scalar = hex4() else { return nil }
                     if (0xD800...0xDBFF).contains(scalar) {
-                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                        else { return nil }
                         i += 2
                         guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Parts of an absolute URL read from its text, as written. Foundation's `URL.host` and
 /// `URLComponents.host` (even `percentEncodedHost`) transcode the host through ICU's IDNA
 /// tables, which loads megabytes of data into every process that asks once — every worker.

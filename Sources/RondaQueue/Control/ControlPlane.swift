@@ -18,8 +18,14 @@ public struct WorkerInfo: Sendable, Hashable, Codable {
     public var paused: Bool?
 
     public init(
-        name: String, host: String = ProcessInfo.processInfo.hostName, pid: Int32 = ProcessInfo.processInfo.processIdentifier,
-        concurrency: Int, inFlight: Int = 0, processed: Int = 0, startedAt: Date = Date(), seenAt: Date = Date(),
+        name: String,
+        host: String = ProcessInfo.processInfo.hostName,
+        pid: Int32 = ProcessInfo.processInfo.processIdentifier,
+        concurrency: Int,
+        inFlight: Int = 0,
+        processed: Int = 0,
+        startedAt: Date = Date(),
+        seenAt: Date = Date(),
         paused: Bool? = nil
     ) {
         self.name = name

@@ -16,7 +16,10 @@ public final class RedisControlPlane: ControlPlane {
     }
 
     public convenience init(configuration: RedisConfiguration, prefix: String = "ronda:") {
-        self.init(connection: RedisConnection(configuration: configuration, name: "ronda.redis.control"), prefix: prefix)
+        self.init(
+            connection: RedisConnection(configuration: configuration, name: "ronda.redis.control"),
+            prefix: prefix
+        )
     }
 
     public func close() { connection.close() }
@@ -35,7 +38,8 @@ public final class RedisControlPlane: ControlPlane {
         // Not .iso8601: that loads ICU time-zone data into every worker.
         encoder.dateEncodingStrategy = .secondsSince1970
         let payload = String(decoding: try encoder.encode(worker), as: UTF8.self)
-        _ = try await connection.send(["SET", workersPrefix + worker.name, payload, "PX", Self.milliseconds(ttl)]).checked()
+        _ = try await connection.send(["SET", workersPrefix + worker.name, payload, "PX", Self.milliseconds(ttl)])
+            .checked()
     }
 
     public func removeWorker(named name: String) async throws {
@@ -46,8 +50,10 @@ public final class RedisControlPlane: ControlPlane {
         var keys: [String] = []
         var cursor = "0"
         repeat {
-            let reply = try await connection.send(["SCAN", cursor, "MATCH", workersPrefix + "*", "COUNT", "1000"]).checked()
-            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let found = parts[1].array else {
+            let reply = try await connection.send(["SCAN", cursor, "MATCH", workersPrefix + "*", "COUNT", "1000"])
+                .checked()
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let found = parts[1].array
+            else {
                 throw RedisError(code: .unexpectedReply, message: "unexpected reply to SCAN: \(reply)")
             }
             keys += found.compactMap(\.string)

@@ -16,15 +16,21 @@ public final class RedisRateLimiter: RateLimiter {
 
     /// Opens a connection of its own to `configuration`.
     public convenience init(configuration: RedisConfiguration, limit: GCRA, keyPrefix: String = "ronda:rate:") {
-        self.init(connection: RedisConnection(configuration: configuration, name: "ronda.redis.rate"), limit: limit, keyPrefix: keyPrefix)
+        self.init(
+            connection: RedisConnection(configuration: configuration, name: "ronda.redis.rate"),
+            limit: limit,
+            keyPrefix: keyPrefix
+        )
     }
 
     /// Decides without waiting: `nil` when one request to `host` may go now (and counts it),
     /// otherwise how long to wait before asking again.
     public func tryAcquire(host: String) async throws -> Duration? {
         let reply = try await script.run(
-            on: connection, keys: [keyPrefix + host],
-            arguments: [String(limit.emissionInterval), String(limit.tolerance)])
+            on: connection,
+            keys: [keyPrefix + host],
+            arguments: [String(limit.emissionInterval), String(limit.tolerance)]
+        )
         guard let parts = reply.array, parts.count == 2, let allowed = parts[0].int, let retry = parts[1].int else {
             throw RedisError(code: .unexpectedReply, message: "unexpected reply from the GCRA script: \(reply)")
         }

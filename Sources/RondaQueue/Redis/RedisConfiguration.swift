@@ -11,7 +11,11 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
         public var initialBackoff: Duration
         public var maxBackoff: Duration
 
-        public init(attempts: Int = 6, initialBackoff: Duration = .milliseconds(100), maxBackoff: Duration = .seconds(2)) {
+        public init(
+            attempts: Int = 6,
+            initialBackoff: Duration = .milliseconds(100),
+            maxBackoff: Duration = .seconds(2)
+        ) {
             self.attempts = max(1, attempts)
             self.initialBackoff = initialBackoff
             self.maxBackoff = maxBackoff
@@ -45,9 +49,13 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var retry: Retry
 
     public init(
-        host: String = "127.0.0.1", port: Int = 6379, database: Int = 0,
-        username: String? = nil, password: String? = nil,
-        connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(5),
+        host: String = "127.0.0.1",
+        port: Int = 6379,
+        database: Int = 0,
+        username: String? = nil,
+        password: String? = nil,
+        connectTimeout: Duration = .seconds(2),
+        commandTimeout: Duration = .seconds(5),
         retry: Retry = Retry()
     ) {
         self.host = host
@@ -64,13 +72,19 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// naming RONDA_REDIS_URL and what is wrong; the password never appears in it.
     public init(url text: String) throws(RedisError) {
         func invalid(_ reason: String) -> RedisError {
-            RedisError(code: .invalidURL, message: "RONDA_REDIS_URL is not a valid Redis URL (\(reason)); expected redis://[user:password@]host[:port][/db]")
+            RedisError(
+                code: .invalidURL,
+                message:
+                    "RONDA_REDIS_URL is not a valid Redis URL (\(reason)); expected redis://[user:password@]host[:port][/db]"
+            )
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let components = URLComponents(string: trimmed) else { throw invalid("cannot parse it") }
         guard let scheme = components.scheme?.lowercased() else { throw invalid("no scheme") }
         guard scheme == "redis" else {
-            throw invalid(scheme == "rediss" ? "TLS (rediss://) is not supported" : "scheme '\(scheme)' instead of redis")
+            throw invalid(
+                scheme == "rediss" ? "TLS (rediss://) is not supported" : "scheme '\(scheme)' instead of redis"
+            )
         }
         // As written: `host` would load ICU's IDNA data (megabytes of a worker's memory) to decode it.
         guard let host = URLText.host(trimmed)?.removingPercentEncoding, !host.isEmpty else { throw invalid("no host") }

@@ -42,7 +42,10 @@ public final class RedisConnection: Sendable {
 
     /// Sends commands back to back and returns every reply, error replies included as `.error`.
     /// The batch is sent again on a new connection if the connection fails.
-    public func pipeline(_ commands: [[String]], extraTimeout: Duration = .zero) async throws(RedisError) -> [RedisReply] {
+    public func pipeline(
+        _ commands: [[String]],
+        extraTimeout: Duration = .zero
+    ) async throws(RedisError) -> [RedisReply] {
         if commands.isEmpty { return [] }
         let result = await thread.run { session in session.run(commands, extraTimeout: extraTimeout) }
         guard let result else { throw RedisError(code: .closed, message: "the Redis connection is closed") }

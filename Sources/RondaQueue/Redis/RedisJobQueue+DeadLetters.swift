@@ -15,19 +15,28 @@ extension RedisJobQueue {
         let cursor = try await commands.send(["GET", options.deadLetterCursorKey]).checked().string
         // XRANGE with an exclusive start ("(ID") after the cursor.
         let start = cursor.map { "(" + $0 } ?? "-"
-        let reply = try await commands.send(["XRANGE", options.deadLetterKey, start, "+", "COUNT", String(max(1, limit))]).checked()
+        let reply = try await commands.send([
+            "XRANGE", options.deadLetterKey, start, "+", "COUNT", String(max(1, limit)),
+        ]).checked()
         return (reply.array ?? []).compactMap { entry in
             guard let parts = entry.array, parts.count == 2, let id = parts[0].string else { return nil }
             let fields = parts[1]
             return DeadLetter(
-                id: id, job: Self.field("job", in: fields).flatMap { try? Self.decode($0) },
+                id: id,
+                job: Self.field("job", in: fields).flatMap { try? Self.decode($0) },
                 deliveries: Self.field("deliveries", in: fields).flatMap { Int($0) },
-                lastError: Self.field("last-error", in: fields), reason: Self.field("reason", in: fields))
+                lastError: Self.field("last-error", in: fields),
+                reason: Self.field("reason", in: fields)
+            )
         }
     }
 
     /// Moves the shared cursor forward to `id` (never back: a slower coordinator's older id is ignored).
     public func markDeadLettersRecorded(through id: String) async throws {
-        _ = try await RedisQueueScripts.advanceCursor.run(on: commands, keys: [options.deadLetterCursorKey], arguments: [id])
+        _ = try await RedisQueueScripts.advanceCursor.run(
+            on: commands,
+            keys: [options.deadLetterCursorKey],
+            arguments: [id]
+        )
     }
 }

@@ -26,7 +26,10 @@ extension RedisJobQueue {
     @discardableResult
     func promoteDueJobs(on connection: RedisConnection) async throws(RedisError) -> Int {
         let reply = try await RedisQueueScripts.promote.run(
-            on: connection, keys: [options.delayedKey, options.streamKey], arguments: ["100"])
+            on: connection,
+            keys: [options.delayedKey, options.streamKey],
+            arguments: ["100"]
+        )
         return reply.int ?? 0
     }
 
@@ -35,16 +38,25 @@ extension RedisJobQueue {
         while true {
             let reply = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
                 try await RedisQueueScripts.reclaim.run(
-                    on: connection, keys: [options.streamKey, options.deadLetterKey, options.reclaimCursorKey, options.lastErrorKey],
+                    on: connection,
+                    keys: [options.streamKey, options.deadLetterKey, options.reclaimCursorKey, options.lastErrorKey],
                     arguments: [
-                        options.group, consumer, String(Int(options.leaseTime.seconds * 1000)), String(options.maxDeliveries),
-                    ])
+                        options.group, consumer, String(Int(options.leaseTime.seconds * 1000)),
+                        String(options.maxDeliveries),
+                    ]
+                )
             }
             guard let parts = reply.array else { return nil }
             guard parts.count == 3, let id = parts[0].string, let deliveries = parts[2].int else {
                 throw RedisError(code: .unexpectedReply, message: "unexpected reply from the reclaim script")
             }
-            if let lease = try await lease(id: id, fields: parts[1], deliveries: deliveries, consumer: consumer, on: connection) {
+            if let lease = try await lease(
+                id: id,
+                fields: parts[1],
+                deliveries: deliveries,
+                consumer: consumer,
+                on: connection
+            ) {
                 return lease
             }
         }
@@ -59,7 +71,11 @@ extension RedisJobQueue {
 
     /// The lease in an XREADGROUP reply: `.none` when nothing was read, `.some(nil)` when the
     /// entry did not decode (it went to the dead letters).
-    func lease(fromRead reply: RedisReply, consumer: String, on connection: RedisConnection) async throws(RedisError) -> Lease?? {
+    func lease(
+        fromRead reply: RedisReply,
+        consumer: String,
+        on connection: RedisConnection
+    ) async throws(RedisError) -> Lease?? {
         // [[key, [[id, [field, value, …]]]]], or nil when the block time passed.
         guard let streams = reply.array, let stream = streams.first?.array, stream.count == 2,
             let entry = stream[1].array?.first?.array, entry.count == 2, let id = entry[0].string
@@ -68,7 +84,8 @@ extension RedisJobQueue {
     }
 
     /// Reads one new job, blocking up to `block` (`nil`: do not block).
-    func readNew(on connection: RedisConnection, consumer: String, block: Duration?) async throws(RedisError) -> Lease? {
+    func readNew(on connection: RedisConnection, consumer: String, block: Duration?) async throws(RedisError) -> Lease?
+    {
         let command = readCommand(consumer: consumer, block: block)
         while true {
             let reply = try await withGroup(on: connection) { () async throws(RedisError) -> RedisReply in
@@ -77,7 +94,7 @@ extension RedisJobQueue {
             switch try await lease(fromRead: reply, consumer: consumer, on: connection) {
             case .none: return nil
             case .some(let lease?): return lease
-            case .some(nil): continue // did not decode: dead-lettered; read the next one
+            case .some(nil): continue  // did not decode: dead-lettered; read the next one
             }
         }
     }
@@ -85,17 +102,27 @@ extension RedisJobQueue {
     /// The lease for a delivered entry; an entry whose payload does not decode goes to the dead
     /// letters (with the reason) and yields `nil`.
     private func lease(
-        id: String, fields: RedisReply, deliveries: Int, consumer: String, on connection: RedisConnection
+        id: String,
+        fields: RedisReply,
+        deliveries: Int,
+        consumer: String,
+        on connection: RedisConnection
     ) async throws(RedisError) -> Lease? {
         let payload = Self.field("job", in: fields)
         do {
             guard let payload else { throw RedisError(code: .unexpectedReply, message: "no job field") }
             let job = try Self.decode(payload)
-            return Lease(job: job, token: RedisLeaseToken(entryID: id, deliveries: deliveries, consumer: consumer).text, deliveries: deliveries)
+            return Lease(
+                job: job,
+                token: RedisLeaseToken(entryID: id, deliveries: deliveries, consumer: consumer).text,
+                deliveries: deliveries
+            )
         } catch {
             _ = try await RedisQueueScripts.deadLetter.run(
-                on: connection, keys: [options.streamKey, options.deadLetterKey],
-                arguments: [options.group, id, payload ?? "", "undecodable job: \(error)"])
+                on: connection,
+                keys: [options.streamKey, options.deadLetterKey],
+                arguments: [options.group, id, payload ?? "", "undecodable job: \(error)"]
+            )
             return nil
         }
     }

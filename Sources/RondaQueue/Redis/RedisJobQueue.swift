@@ -29,8 +29,11 @@ public final class RedisJobQueue: JobQueue {
         public var pollInterval: Duration
 
         public init(
-            streamKey: String = "ronda:jobs", group: String = "workers", leaseTime: Duration = .seconds(60),
-            maxDeliveries: Int = 5, pollInterval: Duration = .seconds(1)
+            streamKey: String = "ronda:jobs",
+            group: String = "workers",
+            leaseTime: Duration = .seconds(60),
+            maxDeliveries: Int = 5,
+            pollInterval: Duration = .seconds(1)
         ) {
             self.streamKey = streamKey
             self.group = group
@@ -80,7 +83,10 @@ public final class RedisJobQueue: JobQueue {
     /// Closes every connection; later calls fail with `.closed`.
     public func close() {
         commands.close()
-        for reader in idleReaders.withLock({ readers in defer { readers.removeAll() }; return readers }) {
+        for reader in idleReaders.withLock({ readers in
+            defer { readers.removeAll() }
+            return readers
+        }) {
             reader.close()
         }
     }
@@ -106,7 +112,10 @@ public final class RedisJobQueue: JobQueue {
         if jobs.isEmpty { return }
         let milliseconds = max(0, Int((delay.seconds * 1000).rounded(.up)))
         _ = try await RedisQueueScripts.schedule.run(
-            on: commands, keys: [options.delayedKey], arguments: [String(milliseconds)] + jobs.map(Self.encode))
+            on: commands,
+            keys: [options.delayedKey],
+            arguments: [String(milliseconds)] + jobs.map(Self.encode)
+        )
     }
 
     /// Moves delayed jobs whose time has come to the stream (atomically, in a Lua script).
@@ -144,8 +153,10 @@ public final class RedisJobQueue: JobQueue {
         guard let token = RedisLeaseToken(lease.token) else { return false }
         let reply = try await withGroup(on: commands) { () async throws(RedisError) -> RedisReply in
             try await RedisQueueScripts.renew.run(
-                on: commands, keys: [options.streamKey],
-                arguments: [options.group, token.consumer, token.entryID, String(token.deliveries)])
+                on: commands,
+                keys: [options.streamKey],
+                arguments: [options.group, token.consumer, token.entryID, String(token.deliveries)]
+            )
         }
         return reply.int == 1
     }
@@ -169,8 +180,12 @@ public final class RedisJobQueue: JobQueue {
         guard let token = RedisLeaseToken(lease.token) else { return }
         _ = try await withGroup(on: commands) { () async throws(RedisError) -> RedisReply in
             try await RedisQueueScripts.release.run(
-                on: commands, keys: [options.streamKey],
-                arguments: [options.group, token.consumer, token.entryID, String(token.deliveries), Self.releasedConsumer])
+                on: commands,
+                keys: [options.streamKey],
+                arguments: [
+                    options.group, token.consumer, token.entryID, String(token.deliveries), Self.releasedConsumer,
+                ]
+            )
         }
         upkeep.withLock { $0.due = true }
     }
@@ -213,7 +228,9 @@ public final class RedisJobQueue: JobQueue {
     /// With `claim` (a lease about to run them) it also marks them run.
     private func upkeepDue(at now: ContinuousClock.Instant, claim: Bool = true) -> Bool {
         upkeep.withLock { state in
-            guard state.due || state.last.map({ $0.duration(to: now) >= Self.upkeepInterval }) ?? true else { return false }
+            guard state.due || state.last.map({ $0.duration(to: now) >= Self.upkeepInterval }) ?? true else {
+                return false
+            }
             if claim { state = (now, false) }
             return true
         }
@@ -249,7 +266,9 @@ public final class RedisJobQueue: JobQueue {
     public func deadLetters(limit: Int = 100) async throws -> [Job] {
         let reply = try await commands.send(["XRANGE", options.deadLetterKey, "-", "+", "COUNT", String(max(1, limit))])
         return (reply.array ?? []).compactMap { entry in
-            guard let parts = entry.array, parts.count == 2, let payload = Self.field("job", in: parts[1]) else { return nil }
+            guard let parts = entry.array, parts.count == 2, let payload = Self.field("job", in: parts[1]) else {
+                return nil
+            }
             return try? Self.decode(payload)
         }
     }
@@ -273,7 +292,10 @@ public final class RedisJobQueue: JobQueue {
 
     /// Runs `body` once the consumer group exists; creates it (again, after a Redis restart
     /// lost it) on `NOGROUP`.
-    func withGroup<T>(on connection: RedisConnection, _ body: () async throws(RedisError) -> T) async throws(RedisError) -> T {
+    func withGroup<T>(
+        on connection: RedisConnection,
+        _ body: () async throws(RedisError) -> T
+    ) async throws(RedisError) -> T {
         if !groupReady.withLock({ $0 }) { try await createGroup(on: connection) }
         do throws(RedisError) {
             return try await body()

@@ -11,7 +11,8 @@ final class RedisScript: Sendable {
     }
 
     /// Runs the script with `keys` (KEYS) and `arguments` (ARGV) and returns its reply.
-    func run(on connection: RedisConnection, keys: [String], arguments: [String]) async throws(RedisError) -> RedisReply {
+    func run(on connection: RedisConnection, keys: [String], arguments: [String]) async throws(RedisError) -> RedisReply
+    {
         let tail = [String(keys.count)] + keys + arguments
         for _ in 0..<2 {
             let sha = try await load(on: connection)

@@ -59,7 +59,11 @@ struct RedisSession: ~Copyable {
 
     private mutating func connectIfNeeded() throws(RedisError) {
         if context != nil { return }
-        let opened = redisConnectWithTimeout(configuration.host, Int32(configuration.port), makeTimeval(configuration.connectTimeout))
+        let opened = redisConnectWithTimeout(
+            configuration.host,
+            Int32(configuration.port),
+            makeTimeval(configuration.connectTimeout)
+        )
         guard let opened else {
             throw RedisError(code: .connectionFailed, message: "cannot allocate a Redis context")
         }
@@ -68,7 +72,9 @@ struct RedisSession: ~Copyable {
             redisFree(opened)
             throw RedisError(
                 code: .connectionFailed,
-                message: "cannot connect to Redis at \(configuration.host):\(configuration.port): \(reason) (check RONDA_REDIS_URL)")
+                message:
+                    "cannot connect to Redis at \(configuration.host):\(configuration.port): \(reason) (check RONDA_REDIS_URL)"
+            )
         }
         redisEnableKeepAlive(opened)
         context = opened
@@ -84,7 +90,10 @@ struct RedisSession: ~Copyable {
             guard case .error(let message) = reply else { continue }
             disconnect()
             if command[0] == "AUTH" {
-                throw RedisError(code: .authenticationFailed, message: "Redis at \(configuration.host):\(configuration.port) refused AUTH: \(message)")
+                throw RedisError(
+                    code: .authenticationFailed,
+                    message: "Redis at \(configuration.host):\(configuration.port) refused AUTH: \(message)"
+                )
             }
             throw RedisError(code: .server, message: "SELECT \(configuration.database) failed: \(message)")
         }
@@ -93,7 +102,10 @@ struct RedisSession: ~Copyable {
     private mutating func setSocketTimeout(_ timeout: Duration) throws(RedisError) {
         guard let context, socketTimeout != timeout else { return }
         guard redisSetTimeout(context, makeTimeval(timeout)) == REDIS_OK else {
-            throw RedisError(code: .connectionLost, message: "cannot set the socket timeout: \(Self.errorText(context))")
+            throw RedisError(
+                code: .connectionLost,
+                message: "cannot set the socket timeout: \(Self.errorText(context))"
+            )
         }
         socketTimeout = timeout
     }
@@ -146,7 +158,9 @@ struct RedisSession: ~Copyable {
         let value = reply.pointee
         func text() -> [UInt8] {
             guard let str = value.str, value.len > 0 else { return [] }
-            return str.withMemoryRebound(to: UInt8.self, capacity: value.len) { Array(UnsafeBufferPointer(start: $0, count: value.len)) }
+            return str.withMemoryRebound(to: UInt8.self, capacity: value.len) {
+                Array(UnsafeBufferPointer(start: $0, count: value.len))
+            }
         }
         switch value.type {
         case REDIS_REPLY_STATUS: return .status(String(decoding: text(), as: UTF8.self))
@@ -158,7 +172,10 @@ struct RedisSession: ~Copyable {
             var items: [RedisReply] = []
             items.reserveCapacity(value.elements)
             for index in 0..<value.elements {
-                guard let element = value.element[index] else { items.append(.null); continue }
+                guard let element = value.element[index] else {
+                    items.append(.null)
+                    continue
+                }
                 items.append(try convert(element))
             }
             return .array(items)

@@ -1,6 +1,6 @@
-import RondaTestSupport
 import Foundation
 import RondaHTTP
+import RondaTestSupport
 
 // Hummingbird re-exports HTTPTypes' HTTPRequest/HTTPResponse; these names keep
 // test files that import both modules unambiguous.

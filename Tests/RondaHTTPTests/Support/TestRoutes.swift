@@ -1,7 +1,7 @@
-import RondaTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RondaTestSupport
 
 /// The routes most tests need, installed on a ``TestHTTPServer``.
 enum TestRoutes {
@@ -60,7 +60,11 @@ enum TestRoutes {
         }
 
         router.get("/bytes") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: invalidUTF8)))
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/octet-stream"],
+                body: .init(byteBuffer: ByteBuffer(bytes: invalidUTF8))
+            )
         }
         router.get("/gzip") { _, _ in
             Response(

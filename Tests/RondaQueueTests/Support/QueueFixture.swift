@@ -18,7 +18,11 @@ struct QueueFixture: Sendable {
 
     /// `nil` when the kind cannot run here (no redis-server installed). The Redis queue gets a
     /// stream of its own, so the tests can share a server (`RONDA_TEST_REDIS_URL`).
-    static func make(_ kind: QueueKind, maxDeliveries: Int = 5, leaseTime: Duration = .seconds(60)) throws -> QueueFixture? {
+    static func make(
+        _ kind: QueueKind,
+        maxDeliveries: Int = 5,
+        leaseTime: Duration = .seconds(60)
+    ) throws -> QueueFixture? {
         switch kind {
         case .inProcess:
             return QueueFixture(queue: InProcessQueue(maxDeliveries: maxDeliveries), redis: nil)
@@ -26,8 +30,15 @@ struct QueueFixture: Sendable {
             guard TestRedis.isAvailable || TestRedis.externalURL != nil else { return nil }
             let redis = try TestRedis.forQueueTests()
             let options = RedisJobQueue.Options(
-                streamKey: TestRedis.uniqueKey("jobs"), leaseTime: leaseTime, maxDeliveries: maxDeliveries, pollInterval: .milliseconds(100))
-            return QueueFixture(queue: RedisJobQueue(configuration: redis.configuration(), options: options), redis: redis)
+                streamKey: TestRedis.uniqueKey("jobs"),
+                leaseTime: leaseTime,
+                maxDeliveries: maxDeliveries,
+                pollInterval: .milliseconds(100)
+            )
+            return QueueFixture(
+                queue: RedisJobQueue(configuration: redis.configuration(), options: options),
+                redis: redis
+            )
         }
     }
 
@@ -38,7 +49,13 @@ struct QueueFixture: Sendable {
 }
 
 func job(_ n: Int, run: String = "run") -> Job {
-    Job(runID: run, scenario: "s\(n)", source: "scenario: s\(n)", file: "s\(n).yml", variables: ["base": "http://127.0.0.1"])
+    Job(
+        runID: run,
+        scenario: "s\(n)",
+        source: "scenario: s\(n)",
+        file: "s\(n).yml",
+        variables: ["base": "http://127.0.0.1"]
+    )
 }
 
 /// Seconds since `start`.
