@@ -238,7 +238,8 @@ let package = Package(
         .testTarget(
             name: "RondaCLITests",
             dependencies: [
-                "RondaCLI", "RondaCoordinator", "RondaEngine", "RondaStore", "RondaCore", "RondaTestSupport",
+                "RondaCLI", "RondaCoordinator", "RondaEngine", "RondaQueue", "RondaStore", "RondaCore",
+                "RondaTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

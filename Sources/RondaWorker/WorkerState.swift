@@ -52,7 +52,7 @@ final class PauseGate: Sendable {
     }
 
     /// The switch as last read (false before the first reading), without asking again.
-    var lastReading: Bool { cached.withLock { $0.at == nil ? false : $0.paused } }
+    var lastReading: Bool { cached.withLock { $0.paused } }
 
     func isPaused(logger: Logger) async -> Bool {
         let now = clock.now
