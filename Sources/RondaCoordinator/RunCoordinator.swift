@@ -45,6 +45,8 @@ public struct RunCoordinator: Sendable {
     public var logger: Logger
     /// A run created this long ago and still not marked enqueued is enqueued by the sweeper.
     public var enqueueGrace: Duration = .seconds(30)
+    /// What finalization decides: error groups always; outbox rows when the policy notifies.
+    public var alerts: AlertPolicy = .groupingOnly
     /// The lifecycle of each running run this coordinator handles, kept for the run's life
     /// (shared by the copies of this coordinator).
     let lifecycles = RunLifecycles()
@@ -172,7 +174,13 @@ public struct RunCoordinator: Sendable {
                 tracked.lifecycle.received(name)
             }
         }
-        let finalized = try await store.finalizeRun(id: run.id, at: now)
+        let policy = alerts
+        let finalized = try await store.finalizeRun(
+            id: run.id,
+            at: now,
+            historyWindow: max(policy.config.flakyWindow, policy.config.escalateAfter),
+            analysis: { input in policy.analyze(input, now: now) }
+        )
         // Whoever finalized it (the store says exactly once), this run is done.
         tracked.lifecycle.finalized()
         if let finalized {

@@ -181,7 +181,8 @@ extension RunRecord {
             executionTime: try columns.optionalDouble("execution_time"),
             deadline: try columns.date("deadline"),
             variables: try columns.optionalString("variables").map { _ in try columns.json("variables") } ?? [:],
-            enqueuedAt: try columns.optionalDate("enqueued_at")
+            enqueuedAt: try columns.optionalDate("enqueued_at"),
+            release: try columns.optionalString("release")
         )
     }
 }

@@ -159,5 +159,82 @@ extension Migration {
                 "ALTER TABLE run_scenarios ADD COLUMN priority TEXT NOT NULL DEFAULT 'P2'",
             ]
         ),
+        Migration(
+            version: 5,
+            name: "error groups, releases, quarantine and the alert outbox",
+            sql: [
+                // The target's release, read once at the start of the run.
+                "ALTER TABLE runs ADD COLUMN release TEXT",
+                // The error group a failed or errored result belongs to (its fingerprint), set
+                // when the run is finalized.
+                "ALTER TABLE scenario_results ADD COLUMN error_group TEXT",
+                "CREATE INDEX scenario_results_error_group ON scenario_results (error_group)",
+                """
+                CREATE TABLE error_groups (
+                    fingerprint         TEXT PRIMARY KEY,
+                    scenario            TEXT NOT NULL,
+                    module              TEXT NOT NULL,
+                    priority            TEXT NOT NULL,
+                    step                TEXT,
+                    signature           TEXT,
+                    error_kind          TEXT NOT NULL,
+                    message             TEXT NOT NULL,
+                    normalized_message  TEXT NOT NULL,
+                    url                 TEXT,
+                    http_status         INTEGER,
+                    excerpt             TEXT,
+                    status              TEXT NOT NULL,
+                    first_seen          TEXT NOT NULL,
+                    last_seen           TEXT NOT NULL,
+                    occurrences         INTEGER NOT NULL,
+                    first_run_id        TEXT NOT NULL,
+                    last_run_id         TEXT NOT NULL,
+                    first_release       TEXT,
+                    resolved_at         TEXT,
+                    resolved_release    TEXT,
+                    regressed_at        TEXT,
+                    regressions         INTEGER NOT NULL DEFAULT 0,
+                    pass_streak         INTEGER NOT NULL DEFAULT 0,
+                    notified_at         TEXT
+                )
+                """,
+                "CREATE INDEX error_groups_scenario ON error_groups (scenario)",
+                "CREATE INDEX error_groups_status_last_seen ON error_groups (status, last_seen)",
+                // Scenarios that still run and are recorded but never alert nor count toward the threshold.
+                """
+                CREATE TABLE quarantine (
+                    scenario    TEXT PRIMARY KEY,
+                    reason      TEXT,
+                    added_at    TEXT NOT NULL
+                )
+                """,
+                // One row per (alert decision, channel), written in the transaction that finalized
+                // the run; `id` (DECISION/CHANNEL) is the idempotency key. Delivered per channel in
+                // (created_at, position) order; a claim (claimed_by until claimed_until) keeps two
+                // coordinators from sending the same row at once.
+                """
+                CREATE TABLE alert_outbox (
+                    id               TEXT PRIMARY KEY,
+                    decision         TEXT NOT NULL,
+                    channel          TEXT NOT NULL,
+                    run_id           TEXT,
+                    trigger          TEXT NOT NULL,
+                    position         INTEGER NOT NULL,
+                    payload          TEXT NOT NULL,
+                    state            TEXT NOT NULL,
+                    attempts         INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at  TEXT NOT NULL,
+                    claimed_by       TEXT,
+                    claimed_until    TEXT,
+                    last_error       TEXT,
+                    created_at       TEXT NOT NULL,
+                    delivered_at     TEXT,
+                    note             TEXT
+                )
+                """,
+                "CREATE INDEX alert_outbox_channel_state ON alert_outbox (channel, state, created_at, position)",
+                "CREATE INDEX alert_outbox_created ON alert_outbox (created_at)",
+            ]
+        ),
     ]
 }

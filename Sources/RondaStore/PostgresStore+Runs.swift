@@ -72,27 +72,6 @@ extension PostgresStore {
         }
     }
 
-    public func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
-        try await inTransaction("finalizing run \(id)") { connection -> RunRecord? in
-            let running = try await Self.rows(
-                connection,
-                "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'",
-                [.string(id)]
-            )
-            guard let row = running.first else { return nil }
-            let startedAt = try Columns(row, table: "runs").date("started_at")
-            let executionTime = max(0, date.timeIntervalSince(startedAt))
-            // A concurrent finalizer blocks on the row lock; when the first commits, PostgreSQL
-            // re-checks `status = 'running'` and this UPDATE returns nothing.
-            let updated = try await Self.rows(
-                connection,
-                StoreSQL.finalizeRun,
-                [.string(id), .date(date), .double(executionTime)]
-            )
-            return try updated.first.map { try RunRecord(Columns($0, table: "runs")) }
-        }
-    }
-
     public func run(id: String) async throws -> RunRecord? {
         try await withConnection("reading run \(id)") { connection in
             try await Self.rows(connection, "SELECT * FROM runs WHERE id = ?1", [.string(id)])

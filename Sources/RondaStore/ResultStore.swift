@@ -39,7 +39,48 @@ public protocol ResultStore: Sendable {
     /// status becomes `completed`, completion time and execution time are set.
     /// Returns the finalized run, or `nil` when the run was not running (finalized already,
     /// or unknown), so a run is finalized exactly once.
-    func finalizeRun(id: String, at date: Date) async throws -> RunRecord?
+    ///
+    /// With `analysis`, the same transaction then reads the run's results, the error groups of
+    /// its scenarios, their last `historyWindow` results and the quarantine, runs `analysis` on
+    /// them and writes what it returns (groups, each failed result's group, outbox rows): alert
+    /// decisions exist exactly when the run is finalized. Finalizations with analysis are
+    /// serialized, so two runs finalized at once never lose an update of a shared group.
+    func finalizeRun(id: String, at date: Date, historyWindow: Int, analysis: RunAnalysis?) async throws -> RunRecord?
+
+    /// Error groups, most recently seen first (`status` nil: any).
+    func errorGroups(status: ErrorGroupStatus?, limit: Int) async throws -> [ErrorGroup]
+
+    /// The groups whose fingerprint starts with `prefix` (at most two).
+    func errorGroups(prefix: String) async throws -> [ErrorGroup]
+
+    /// An operator's resolve, ignore or reopen. Returns the group as written.
+    func setErrorGroupStatus(
+        _ group: ErrorGroup,
+        to status: ErrorGroupStatus,
+        at date: Date
+    ) async throws
+        -> ErrorGroup
+
+    /// Recent results, newest first, at most `window` per scenario: of one scenario, or of every
+    /// scenario when `scenario` is nil.
+    func scenarioHistory(scenario: String?, window: Int) async throws -> [String: [ScenarioHistoryEntry]]
+
+    /// Claims, for `owner` until `until`, the oldest pending outbox row of each channel whose
+    /// next attempt is due and that nobody else holds. Returns the rows claimed.
+    func claimAlerts(owner: String, now: Date, until: Date) async throws -> [OutboxEntry]
+
+    /// Records the outcome of an attempt on a row `owner` claimed. `false` when the claim was
+    /// lost (expired and taken by another deliverer, who will record its own outcome).
+    func completeAlert(id: String, owner: String, outcome: OutboxOutcome) async throws -> Bool
+
+    /// The newest outbox rows first.
+    func alertOutbox(limit: Int) async throws -> [OutboxEntry]
+
+    /// Quarantined scenarios, by name.
+    func quarantined() async throws -> [QuarantineEntry]
+
+    /// Adds (`on`) or removes a scenario from quarantine. `false` when nothing changed.
+    func setQuarantined(_ scenario: String, _ on: Bool, reason: String?, at date: Date) async throws -> Bool
 
     /// One run, or `nil`.
     func run(id: String) async throws -> RunRecord?
@@ -67,6 +108,11 @@ public protocol ResultStore: Sendable {
 }
 
 extension ResultStore {
+    /// Finalizes a run without error grouping or alert decisions.
+    public func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
+        try await finalizeRun(id: id, at: date, historyWindow: 1, analysis: nil)
+    }
+
     /// Inserts a run without planned scenarios (embedded runs, which hold their list in memory).
     public func createRun(_ run: RunRecord) async throws -> Bool {
         try await createRun(run, planned: [])

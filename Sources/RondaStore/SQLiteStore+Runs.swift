@@ -63,25 +63,6 @@ extension SQLiteStore {
         }
     }
 
-    public func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
-        try await exclusive("finalizing run \(id)") {
-            try await transaction { () async throws -> RunRecord? in
-                let running = try await query(
-                    "SELECT started_at FROM runs WHERE id = ?1 AND status = 'running'",
-                    [.string(id)]
-                )
-                guard let row = running.first else { return nil }
-                let startedAt = try Columns(row, table: "runs").date("started_at")
-                let executionTime = max(0, date.timeIntervalSince(startedAt))
-                let updated = try await query(
-                    StoreSQL.finalizeRun,
-                    [.string(id), .date(date), .double(executionTime)]
-                )
-                return try updated.first.map { try RunRecord(Columns($0, table: "runs")) }
-            }
-        }
-    }
-
     public func run(id: String) async throws -> RunRecord? {
         try await exclusive("reading run \(id)") {
             try await query("SELECT * FROM runs WHERE id = ?1", [.string(id)])

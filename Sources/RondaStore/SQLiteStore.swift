@@ -15,7 +15,7 @@ public actor SQLiteStore: ResultStore {
 
     public nonisolated let path: String
     let logger: Logger
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private var isClosed = false
 
     // A FIFO lock held across the awaits of one operation (actor methods are re-entrant).

@@ -19,12 +19,12 @@ enum StoreSQL {
         return output
     }
 
-    /// 17 parameters; no conflict target: a repeated id or (schedule, slot) both leave the first row alone.
+    /// 18 parameters; no conflict target: a repeated id or (schedule, slot) both leave the first row alone.
     static let insertRun = """
         INSERT INTO runs (id, trigger, schedule, slot, status, scenarios, passed, failed, errored, skipped,
                           errors_found, started_at, completed_at, execution_time, deadline,
-                          variables, enqueued_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                          variables, enqueued_at, release)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
         ON CONFLICT DO NOTHING
         RETURNING id
         """

@@ -20,6 +20,7 @@ extension StoreSQL {
             .int(run.totals.failed), .int(run.totals.errored), .int(run.totals.skipped),
             .int(run.errorsFound), .date(run.startedAt), .date(run.completedAt),
             .double(run.executionTime), .date(run.deadline), .string(variables), .date(run.enqueuedAt),
+            .string(run.release),
         ]
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How the store writes points in time: ISO-8601 in UTC with exactly six fractional
 /// digits, e.g. `2025-03-01T09:30:00.123456Z`.
@@ -6,9 +6,9 @@ import Foundation
 /// Fixed width and UTC, so text order is time order (indexes and `<` comparisons work in
 /// SQLite and PostgreSQL alike), readable in `sqlite3`/`psql`, and castable with
 /// `::timestamptz` in PostgreSQL. Precision is one microsecond.
-enum Timestamp {
+public enum Timestamp {
     /// `2025-03-01T09:30:00.123456Z`
-    static func text(_ date: Date) -> String {
+    public static func text(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var seconds = Int64(interval.rounded(.down))
         var micros = Int64(((interval - Double(seconds)) * 1_000_000).rounded())
@@ -25,7 +25,7 @@ enum Timestamp {
     }
 
     /// Parses what `text(_:)` writes; also accepts fewer (or no) fractional digits. `nil` if malformed.
-    static func date(_ text: String) -> Date? {
+    public static func date(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int64? {

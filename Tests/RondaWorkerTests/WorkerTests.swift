@@ -42,8 +42,35 @@ actor FlakyStore: ResultStore {
         }
         return try await inner.recordResult(result)
     }
-    func finalizeRun(id: String, at date: Date) async throws -> RunRecord? {
-        try await inner.finalizeRun(id: id, at: date)
+    func finalizeRun(id: String, at date: Date, historyWindow: Int, analysis: RunAnalysis?) async throws -> RunRecord? {
+        try await inner.finalizeRun(id: id, at: date, historyWindow: historyWindow, analysis: analysis)
+    }
+    func errorGroups(status: ErrorGroupStatus?, limit: Int) async throws -> [ErrorGroup] {
+        try await inner.errorGroups(status: status, limit: limit)
+    }
+    func errorGroups(prefix: String) async throws -> [ErrorGroup] { try await inner.errorGroups(prefix: prefix) }
+    func setErrorGroupStatus(
+        _ group: ErrorGroup,
+        to status: ErrorGroupStatus,
+        at date: Date
+    ) async throws
+        -> ErrorGroup
+    {
+        try await inner.setErrorGroupStatus(group, to: status, at: date)
+    }
+    func scenarioHistory(scenario: String?, window: Int) async throws -> [String: [ScenarioHistoryEntry]] {
+        try await inner.scenarioHistory(scenario: scenario, window: window)
+    }
+    func claimAlerts(owner: String, now: Date, until: Date) async throws -> [OutboxEntry] {
+        try await inner.claimAlerts(owner: owner, now: now, until: until)
+    }
+    func completeAlert(id: String, owner: String, outcome: OutboxOutcome) async throws -> Bool {
+        try await inner.completeAlert(id: id, owner: owner, outcome: outcome)
+    }
+    func alertOutbox(limit: Int) async throws -> [OutboxEntry] { try await inner.alertOutbox(limit: limit) }
+    func quarantined() async throws -> [QuarantineEntry] { try await inner.quarantined() }
+    func setQuarantined(_ scenario: String, _ on: Bool, reason: String?, at date: Date) async throws -> Bool {
+        try await inner.setQuarantined(scenario, on, reason: reason, at: date)
     }
     func run(id: String) async throws -> RunRecord? { try await inner.run(id: id) }
     func recentRuns(limit: Int) async throws -> [RunRecord] { try await inner.recentRuns(limit: limit) }

@@ -1,7 +1,9 @@
 import Foundation
 
 extension RondaConfig {
-    static let topKeys = ["target", "roles", "defaults", "suite", "database", "secrets", "schedules", "rate_limit"]
+    static let topKeys = [
+        "target", "roles", "defaults", "suite", "database", "secrets", "schedules", "rate_limit", "alerts",
+    ]
 
     /// Reads `ronda.yml`. Every problem is reported with its line and column.
     public static func load(file path: String) throws(SourceFileError) -> RondaConfig {
@@ -43,6 +45,7 @@ extension RondaConfig {
             case "database": if let s = reader.nonEmptyString(value, "database") { config.database = s }
             case "schedules": readSchedules(value, into: &config, reader: &reader)
             case "rate_limit": readRateLimit(value, into: &config, reader: &reader)
+            case "alerts": readAlerts(value, into: &config, reader: &reader)
             default: config.secretNames = reader.stringList(value, "secrets") ?? []
             }
         }

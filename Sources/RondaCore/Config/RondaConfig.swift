@@ -77,6 +77,8 @@ public struct RondaConfig: Sendable {
     public var schedules: [ScheduleConfig] = []
     /// `rate_limit:` — the per-host request rate every worker shares; `nil` for no limit.
     public var rateLimit: RateLimitConfig?
+    /// `alerts:`: error grouping, the alert policy, channels and routes.
+    public var alerts = AlertsConfig()
     /// The file this was read from, if any.
     public var file: String?
 

@@ -294,6 +294,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
     /// When the creator finished enqueueing the run's jobs; `nil` until then (a sweeper
     /// enqueues runs left without it).
     public var enqueuedAt: Date?
+    /// The target's release, read once at the start of the run (`alerts.release`).
+    public var release: String?
 
     public init(
         id: String,
@@ -308,10 +310,12 @@ public struct RunRecord: Sendable, Codable, Hashable {
         executionTime: Double? = nil,
         deadline: Date,
         variables: [String: String] = [:],
-        enqueuedAt: Date? = nil
+        enqueuedAt: Date? = nil,
+        release: String? = nil
     ) {
         self.variables = variables
         self.enqueuedAt = enqueuedAt
+        self.release = release
         self.id = id
         self.trigger = trigger
         self.schedule = schedule

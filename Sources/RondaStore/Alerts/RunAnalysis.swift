@@ -1,0 +1,75 @@
+public import Foundation
+public import RondaCore
+
+/// What the alert policy reads when a run is finalized, read in the finalizing transaction.
+public struct FinalizationInput: Sendable {
+    /// The run as finalized (totals, completion and execution time set).
+    public var run: RunRecord
+    /// The run's results, without their steps, ordered by scenario.
+    public var results: [ScenarioResult]
+    /// For each failed or errored result, its last failed or errored step (URL, status, excerpt).
+    public var failingSteps: [String: StepResult]
+    /// Every error group of the run's scenarios, whatever its status.
+    public var groups: [ErrorGroup]
+    /// Earlier results of the run's scenarios, newest first, at most the history window each.
+    public var history: [String: [ScenarioHistoryEntry]]
+    /// Quarantined scenario names.
+    public var quarantined: Set<String>
+
+    public init(
+        run: RunRecord,
+        results: [ScenarioResult],
+        failingSteps: [String: StepResult] = [:],
+        groups: [ErrorGroup] = [],
+        history: [String: [ScenarioHistoryEntry]] = [:],
+        quarantined: Set<String> = []
+    ) {
+        self.run = run
+        self.results = results
+        self.failingSteps = failingSteps
+        self.groups = groups
+        self.history = history
+        self.quarantined = quarantined
+    }
+}
+
+/// What the alert policy writes in the same transaction: groups (inserted or replaced by
+/// fingerprint), each failed result's group, and outbox rows.
+public struct FinalizationWrites: Sendable, Hashable {
+    public var groups: [ErrorGroup]
+    /// Scenario → fingerprint of the group its result belongs to.
+    public var resultGroups: [String: String]
+    public var outbox: [OutboxEntry]
+
+    public init(groups: [ErrorGroup] = [], resultGroups: [String: String] = [:], outbox: [OutboxEntry] = []) {
+        self.groups = groups
+        self.resultGroups = resultGroups
+        self.outbox = outbox
+    }
+}
+
+/// The pure function a finalization runs inside its transaction (the alert policy).
+public typealias RunAnalysis = @Sendable (FinalizationInput) throws -> FinalizationWrites
+
+/// How the outbox's deliverer finishes an attempt on a claimed row.
+public enum OutboxOutcome: Sendable, Hashable {
+    case delivered(at: Date)
+    /// Failed; try again at `next`.
+    case retry(error: String, next: Date)
+    /// Failed for good.
+    case failed(error: String, at: Date)
+}
+
+/// A quarantined scenario: it still runs and is recorded, but never alerts nor counts toward
+/// the run's failure threshold.
+public struct QuarantineEntry: Sendable, Hashable, Codable {
+    public var scenario: String
+    public var reason: String?
+    public var addedAt: Date
+
+    public init(scenario: String, reason: String?, addedAt: Date) {
+        self.scenario = scenario
+        self.reason = reason
+        self.addedAt = addedAt
+    }
+}
