@@ -37,7 +37,18 @@ enum Reports {
         if !problems.isEmpty {
             lines.append("")
             lines.append("Problems:")
-            for r in problems.sorted(by: { ($0.priority, $0.scenario) < ($1.priority, $1.scenario) }) {
+            let (causes, rest) = FailureCauses.collapse(problems.compactMap { FailureCauses.failure(of: $0) })
+            for cause in causes {
+                let label = terminal.paint("CAUSE", .red)
+                lines.append(
+                    "  \(label) \(Terminal.safe(cause.step)) broke \(Terminal.count(cause.scenarios.count, "scenario")): "
+                        + Terminal.safe(cause.message)
+                )
+                lines.append("      " + cause.scenarios.map { Terminal.safe($0) }.joined(separator: ", "))
+            }
+            let alone = Set(rest.map(\.scenario))
+            for r in problems.sorted(by: { ($0.priority, $0.scenario) < ($1.priority, $1.scenario) })
+            where alone.contains(r.scenario) {
                 let label = terminal.paint(r.status == .fail ? "FAIL " : "ERROR", r.status == .fail ? .red : .yellow)
                 let name = "\(label) [\(r.priority.rawValue)] \(Terminal.safe(r.module))/\(Terminal.safe(r.scenario))"
                 let checks = FailedCheck.of(r)
@@ -132,7 +143,18 @@ enum Reports {
     }
 
     /// Writes the JUnit and JSON reports that were asked for.
-    static func write(_ outcome: EmbeddedRun.Outcome, junit: String?, json: String?) throws {
+    static func write(_ outcome: EmbeddedRun.Outcome, junit: String?, json: String?, html: String? = nil) throws {
+        if let html {
+            do {
+                try HTMLReport.render(run: outcome.run, results: outcome.results)
+                    .write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIError(
+                    code: .usage,
+                    message: "cannot write the HTML report to \(html): \(error.localizedDescription)"
+                )
+            }
+        }
         if let junit {
             do {
                 try Reports.junit(run: outcome.run, results: outcome.results).write(

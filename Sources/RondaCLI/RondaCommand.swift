@@ -16,7 +16,8 @@ public struct RondaCommand: AsyncParsableCommand {
             RunCommand.self, RunScenarioCommand.self, ValidateCommand.self, SchemaCommand.self, DemoCommand.self,
             DemoTargetCommand.self,
             CoordinatorCommand.self, WorkerCommand.self, MigrateCommand.self, StatsCommand.self, CleanupCommand.self,
-            PauseCommand.self, ResumeCommand.self,
+            PauseCommand.self, ResumeCommand.self, ReportCommand.self, RunsCommand.self, ErrorsCommand.self,
+            AlertsCommand.self, QuarantineCommand.self,
         ]
     )
 

@@ -9,6 +9,8 @@ struct RunOutputOptions: ParsableArguments {
     var junit: String?
     @Option(name: .long, help: ArgumentHelp("Write the run and its results as JSON here.", valueName: "file"))
     var json: String?
+    @Option(name: .long, help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
+    var html: String?
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -27,6 +29,6 @@ struct RunOutputOptions: ParsableArguments {
 
     /// Writes the JUnit and JSON reports that were asked for.
     func writeReports(_ outcome: EmbeddedRun.Outcome) throws {
-        try Reports.write(outcome, junit: junit, json: json)
+        try Reports.write(outcome, junit: junit, json: json, html: html)
     }
 }

@@ -76,6 +76,10 @@ public protocol ResultStore: Sendable {
     /// The newest outbox rows first.
     func alertOutbox(limit: Int) async throws -> [OutboxEntry]
 
+    /// Error figures: failing results in total and since `date`, open groups, mean execution
+    /// time and errors per module since `date`, median time to resolution.
+    func errorStats(since date: Date) async throws -> ErrorStats
+
     /// Quarantined scenarios, by name.
     func quarantined() async throws -> [QuarantineEntry]
 

@@ -69,6 +69,7 @@ actor FlakyStore: ResultStore {
     }
     func alertOutbox(limit: Int) async throws -> [OutboxEntry] { try await inner.alertOutbox(limit: limit) }
     func quarantined() async throws -> [QuarantineEntry] { try await inner.quarantined() }
+    func errorStats(since date: Date) async throws -> ErrorStats { try await inner.errorStats(since: date) }
     func setQuarantined(_ scenario: String, _ on: Bool, reason: String?, at date: Date) async throws -> Bool {
         try await inner.setQuarantined(scenario, on, reason: reason, at: date)
     }

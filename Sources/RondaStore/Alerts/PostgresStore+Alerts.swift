@@ -84,6 +84,15 @@ extension PostgresStore {
         }
     }
 
+    public func errorStats(since date: Date) async throws -> ErrorStats {
+        try await withConnection("reading error figures") { connection in
+            try await Self.transaction(connection) { connection in
+                try await Self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                return try await AlertSQL.errorStats(PostgresStatements(connection: connection), since: date)
+            }
+        }
+    }
+
     public func quarantined() async throws -> [QuarantineEntry] {
         try await withConnection("reading the quarantine") { connection in
             try await AlertSQL.quarantine(PostgresStatements(connection: connection))

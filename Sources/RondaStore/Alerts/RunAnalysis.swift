@@ -73,3 +73,31 @@ public struct QuarantineEntry: Sendable, Hashable, Codable {
         self.addedAt = addedAt
     }
 }
+
+/// Error figures for `ronda stats` and the dashboard.
+public struct ErrorStats: Sendable, Hashable, Codable {
+    /// Failed or errored results, ever (as far as retention keeps them) and since the window's start.
+    public var errorsTotal: Int
+    public var errorsSince: Int
+    public var openGroups: Int
+    /// Mean execution time of runs completed in the window, seconds.
+    public var averageExecutionTime: Double?
+    /// Failed or errored results per module in the window, most first (at most 10).
+    public var errorsPerModule: [ModuleCount]
+    /// Median time from first seen to resolved over resolved groups, seconds; overall and per module.
+    public var medianTimeToResolution: Double?
+    public var medianTimeToResolutionPerModule: [String: Double]
+
+    public struct ModuleCount: Sendable, Hashable, Codable {
+        public var module: String
+        public var errors: Int
+    }
+
+    /// The median of `values` (`nil` when empty).
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
+    }
+}

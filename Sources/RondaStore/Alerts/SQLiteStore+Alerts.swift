@@ -69,6 +69,12 @@ extension SQLiteStore {
         try await exclusive("reading the alert outbox") { try await AlertSQL.outbox(statements, limit: limit) }
     }
 
+    public func errorStats(since date: Date) async throws -> ErrorStats {
+        try await exclusive("reading error figures") {
+            try await transaction(readOnly: true) { try await AlertSQL.errorStats(statements, since: date) }
+        }
+    }
+
     public func quarantined() async throws -> [QuarantineEntry] {
         try await exclusive("reading the quarantine") { try await AlertSQL.quarantine(statements) }
     }
