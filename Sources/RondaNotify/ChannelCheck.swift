@@ -33,7 +33,8 @@ struct ChannelCheck {
         // The value may be a secret (a Slack webhook URL): messages show the configured text
         // (`$NAME` for a variable), never the value.
         let shown = text.map { "\($0)" } ?? ""
-        guard let parts = URLComponents(string: value), let scheme = parts.scheme?.lowercased(),
+        guard !value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }),
+            let parts = URLComponents(string: value), let scheme = parts.scheme?.lowercased(),
             let host = parts.host, !host.isEmpty
         else {
             throw error(field, "\(shown) is not a URL; expected \(example)")
