@@ -39,7 +39,8 @@ def main():
                 "mail_from": envelope.mail_from,
                 "rcpt_tos": envelope.rcpt_tos,
                 "data": base64.b64encode(envelope.original_content or envelope.content).decode("ascii"),
-                "tls": session.ssl is not None,
+                # session.ssl is set by STARTTLS; an smtps connection is TLS from its first byte.
+                "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
                 "login": login(session),
             }
             with open(options.log, "a", encoding="utf-8") as log:

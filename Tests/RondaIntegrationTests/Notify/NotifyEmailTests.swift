@@ -60,7 +60,8 @@ struct NotifyEmailTests {
             try await channel.deliver(NotifyFixtures.alert(isTest: true), idempotencyKey: "dec-7.ops")
             let messages = server.messages()
             try #require(messages.count == 1)
-            #expect(messages[0].tls)
+            let tls = messages[0].tls
+            #expect(tls)
             #expect(messages[0].login == "ronda")
             try await checkParsed(messages[0], isTest: true)
         } teardown: {
@@ -76,7 +77,8 @@ struct NotifyEmailTests {
             try await channel.deliver(NotifyFixtures.alert(), idempotencyKey: "dec-7.ops")
             let messages = server.messages()
             try #require(messages.count == 1)
-            #expect(messages[0].tls)
+            let tls = messages[0].tls
+            #expect(tls)
             try await checkParsed(messages[0])
         } teardown: {
             await server.stop()
@@ -90,7 +92,8 @@ struct NotifyEmailTests {
             try await channel.deliver(NotifyFixtures.alert(), idempotencyKey: "dec-7.ops")
             let messages = server.messages()
             try #require(messages.count == 1)
-            #expect(!messages[0].tls)
+            let tls = messages[0].tls
+            #expect(!tls)
             try await checkParsed(messages[0])
         } teardown: {
             await server.stop()
