@@ -74,22 +74,41 @@ public enum AlertChannels {
         }
         let credentials = try check.credentials()
         if config.form.isEmpty == (config.jsonBody == nil) {
-            throw check.error("form", "set either form (form fields) or json_body (a JSON template), not both or neither")
+            throw check.error(
+                "form",
+                "set either form (form fields) or json_body (a JSON template), not both or neither"
+            )
         }
         if let template = config.jsonBody {
             guard method == "POST" else { throw check.error("json_body", "needs method POST (a GET has no body)") }
             let unknown = BodyTemplate.unknownPlaceholders(template)
             if let first = unknown.first {
-                throw check.error("json_body", "unknown placeholder {{ \(first) }}; use \(BodyTemplate.names.map { "{{ \($0) }}" }.joined(separator: ", "))")
+                throw check.error(
+                    "json_body",
+                    "unknown placeholder {{ \(first) }}; use \(BodyTemplate.names.map { "{{ \($0) }}" }.joined(separator: ", "))"
+                )
             }
-            let sample = Alert(id: "x", createdAt: Date(), title: "t \"q\"", triggers: [.test], priority: .p3, items: [])
+            let sample = Alert(
+                id: "x",
+                createdAt: Date(),
+                title: "t \"q\"",
+                triggers: [.test],
+                priority: .p3,
+                items: []
+            )
             guard JSONValue.parse(BodyTemplate.json(template, alert: sample)) != nil else {
-                throw check.error("json_body", "is not valid JSON once its placeholders are filled; put each placeholder inside a JSON string")
+                throw check.error(
+                    "json_body",
+                    "is not valid JSON once its placeholders are filled; put each placeholder inside a JSON string"
+                )
             }
         }
         for field in config.form {
             if let first = BodyTemplate.unknownPlaceholders(field.value).first {
-                throw check.error("form.\(field.key)", "unknown placeholder {{ \(first) }}; use \(BodyTemplate.names.map { "{{ \($0) }}" }.joined(separator: ", "))")
+                throw check.error(
+                    "form.\(field.key)",
+                    "unknown placeholder {{ \(first) }}; use \(BodyTemplate.names.map { "{{ \($0) }}" }.joined(separator: ", "))"
+                )
             }
         }
         var secrets = ChannelCheck.secretParts(of: url)
@@ -111,12 +130,19 @@ public enum AlertChannels {
         check: ChannelCheck,
         logger: Logger
     ) throws(ChannelConfigurationError) -> any AlertChannel {
-        let url = try check.url("url", config.url, schemes: ["smtp", "smtps"], example: "smtp://mail.example.com:587 or smtps://mail.example.com:465")
+        let url = try check.url(
+            "url",
+            config.url,
+            schemes: ["smtp", "smtps"],
+            example: "smtp://mail.example.com:587 or smtps://mail.example.com:465"
+        )
         guard let from = config.from, !from.isEmpty else {
             throw check.error("from", "is required for an email channel: the sender address")
         }
         guard ChannelCheck.looksLikeAddress(from) else { throw check.error("from", "\(from) is not an email address") }
-        guard !config.to.isEmpty else { throw check.error("to", "is required for an email channel: at least one recipient") }
+        guard !config.to.isEmpty else {
+            throw check.error("to", "is required for an email channel: at least one recipient")
+        }
         for (index, address) in config.to.enumerated() where !ChannelCheck.looksLikeAddress(address) {
             throw check.error("to[\(index)]", "\(address) is not an email address")
         }

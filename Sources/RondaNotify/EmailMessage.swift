@@ -50,7 +50,9 @@ enum EmailMessage {
     /// `<KEY@ronda.DOMAIN>` (the sender's domain, or `ronda.local`).
     static func messageID(idempotencyKey: String, from: String) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+=".unicodeScalars)
-        var left = String(String.UnicodeScalarView(idempotencyKey.unicodeScalars.map { allowed.contains($0) ? $0 : "-" }))
+        var left = String(
+            String.UnicodeScalarView(idempotencyKey.unicodeScalars.map { allowed.contains($0) ? $0 : "-" })
+        )
         left = left.split(separator: ".", omittingEmptySubsequences: true).joined(separator: ".")
         if left.isEmpty { left = "alert" }
         let domain = from.split(separator: "@").last.map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? "local"

@@ -111,7 +111,13 @@ struct TemplateChannel: AlertChannel {
             headers.append(HTTPHeader("Content-Type", "application/x-www-form-urlencoded"))
             body = Array(BodyTemplate.form(form, alert: alert).utf8)
         }
-        try await delivery.send(method: method, url: target, idempotencyKey: idempotencyKey, headers: headers, body: body)
+        try await delivery.send(
+            method: method,
+            url: target,
+            idempotencyKey: idempotencyKey,
+            headers: headers,
+            body: body
+        )
         logger.debug("alert delivered", metadata: ["channel": "\(name)", "alert": "\(alert.id)"])
     }
 }

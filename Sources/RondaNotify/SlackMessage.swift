@@ -23,7 +23,10 @@ enum SlackMessage {
         var blocks: [JSONValue] = [
             [
                 "type": "header",
-                "text": ["type": "plain_text", "text": .string(AlertFormatting.truncate(AlertFormatting.title(alert), to: headerLimit))],
+                "text": [
+                    "type": "plain_text",
+                    "text": .string(AlertFormatting.truncate(AlertFormatting.title(alert), to: headerLimit)),
+                ],
             ]
         ]
         if let run = alert.run { blocks.append(runFields(run)) }
@@ -61,7 +64,10 @@ enum SlackMessage {
             let dropped = content.count - (room - 1)
             content = Array(content.prefix(room - 1)) + [section("… and \(dropped) more")]
         }
-        return ["text": .string(AlertFormatting.truncate(alert.text, to: sectionLimit)), "blocks": .array(blocks + content + tail)]
+        return [
+            "text": .string(AlertFormatting.truncate(alert.text, to: sectionLimit)),
+            "blocks": .array(blocks + content + tail),
+        ]
     }
 
     /// The body bytes sent to Slack.
@@ -71,7 +77,11 @@ enum SlackMessage {
         var fields: [(String, String)] = [
             ("Run", "`\(run.id)`"),
             ("Passed", AlertFormatting.passed(run)),
-            ("Failed", "\(run.totals.failed)" + (run.quarantinedFailures > 0 ? " (\(run.quarantinedFailures) quarantined)" : "")),
+            (
+                "Failed",
+                "\(run.totals.failed)"
+                    + (run.quarantinedFailures > 0 ? " (\(run.quarantinedFailures) quarantined)" : "")
+            ),
             ("Errored", "\(run.totals.errored)"),
         ]
         if let time = run.executionTime { fields.append(("Execution time", AlertFormatting.seconds(time))) }

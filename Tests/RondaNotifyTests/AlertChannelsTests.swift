@@ -8,7 +8,10 @@ import Testing
 struct AlertChannelsTests {
     let logger = Logger(label: "test")
 
-    func config(_ kind: AlertChannelConfig.Kind, _ edit: (inout AlertChannelConfig) -> Void = { _ in }) -> AlertChannelConfig {
+    func config(
+        _ kind: AlertChannelConfig.Kind,
+        _ edit: (inout AlertChannelConfig) -> Void = { _ in }
+    ) -> AlertChannelConfig {
         var config = AlertChannelConfig(name: "ops", kind: kind)
         edit(&config)
         return config
@@ -25,7 +28,11 @@ struct AlertChannelsTests {
 
     @Test func validChannelsOfEveryKindAreBuilt() throws {
         let env = ["SLACK_URL": "https://hooks.slack.com/services/T0/B0/XyZsecret", "HOOK_SECRET": "s3cret-value"]
-        let slack = try AlertChannels.make(config(.slack) { $0.url = .environment("SLACK_URL") }, environment: env, logger: logger)
+        let slack = try AlertChannels.make(
+            config(.slack) { $0.url = .environment("SLACK_URL") },
+            environment: env,
+            logger: logger
+        )
         #expect(slack.name == "ops" && slack.kind == .slack)
         let webhook = try AlertChannels.make(
             config(.webhook) {
@@ -36,7 +43,11 @@ struct AlertChannelsTests {
             logger: logger
         )
         #expect(webhook.kind == .webhook)
-        let sentry = try AlertChannels.make(config(.sentry) { $0.dsn = .literal("https://k@sentry.io/1") }, environment: env, logger: logger)
+        let sentry = try AlertChannels.make(
+            config(.sentry) { $0.dsn = .literal("https://k@sentry.io/1") },
+            environment: env,
+            logger: logger
+        )
         #expect(sentry.kind == .sentry)
         let email = try AlertChannels.make(
             config(.email) {
@@ -67,7 +78,10 @@ struct AlertChannelsTests {
 
     @Test func aMissingRequiredFieldNamesTheKey() {
         #expect(failure(config(.slack))?.key == "alerts.channels.ops.url")
-        #expect(failure(config(.webhook) { $0.url = .literal("https://h.example.com/x") })?.key == "alerts.channels.ops.secret")
+        #expect(
+            failure(config(.webhook) { $0.url = .literal("https://h.example.com/x") })?.key
+                == "alerts.channels.ops.secret"
+        )
         #expect(failure(config(.sentry))?.key == "alerts.channels.ops.dsn")
         let noTo = failure(
             config(.email) {

@@ -22,12 +22,19 @@ struct BodyTemplateTests {
     @Test func formFieldsAreFormEncoded() {
         var alert = AlertFixtures.alert(isTest: true)
         alert.title = "a&b=c d+é"
-        let body = BodyTemplate.form([(key: "To", value: "whatsapp:+1 555"), (key: "Body", value: "{{ alert.title }}")], alert: alert)
+        let body = BodyTemplate.form(
+            [(key: "To", value: "whatsapp:+1 555"), (key: "Body", value: "{{ alert.title }}")],
+            alert: alert
+        )
         #expect(body == "To=whatsapp%3A%2B1+555&Body=%5BTEST%5D+a%26b%3Dc+d%2B%C3%A9")
     }
 
     @Test func unknownPlaceholdersAreFoundAndKnownOnesAreNot() {
-        #expect(BodyTemplate.unknownPlaceholders("{{ alert.title }} {{ alert.body }} {{run.id}}") == ["alert.body", "run.id"])
+        #expect(
+            BodyTemplate.unknownPlaceholders("{{ alert.title }} {{ alert.body }} {{run.id}}") == [
+                "alert.body", "run.id",
+            ]
+        )
         #expect(BodyTemplate.unknownPlaceholders("{{ alert.url }}{{alert.priority}} {{ alert.text }}").isEmpty)
     }
 }
@@ -48,7 +55,9 @@ struct EmailMessageTests {
 
     func header(_ name: String, in text: String) -> String? {
         let head = text.components(separatedBy: "\r\n\r\n")[0].replacingOccurrences(of: "\r\n ", with: " ")
-        return head.components(separatedBy: "\r\n").first { $0.hasPrefix(name + ": ") }.map { String($0.dropFirst(name.count + 2)) }
+        return head.components(separatedBy: "\r\n").first { $0.hasPrefix(name + ": ") }.map {
+            String($0.dropFirst(name.count + 2))
+        }
     }
 
     @Test func theHeadersNameEveryRecipientTheSubjectDateAndMessageID() {
@@ -99,7 +108,11 @@ struct EmailMessageTests {
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"))
         #expect(!html.contains("<script>"))
         #expect(html.contains("<tr><th style=\"text-align:left;padding:2px 12px 2px 0\">Passed</th><td>6/10</td></tr>"))
-        #expect(html.contains("<code>POST /accounts/login/</code> — expected status 200, got 500<br>2 scenarios: CreateAppointment, CancelAppointment"))
+        #expect(
+            html.contains(
+                "<code>POST /accounts/login/</code> — expected status 200, got 500<br>2 scenarios: CreateAppointment, CancelAppointment"
+            )
+        )
         #expect(html.contains(">billing</h2>"))
         #expect(!html.contains("new error: CreateAppointment"))
         #expect(html.contains("<a href=\"https://ronda.example.com/runs/r-42\""))

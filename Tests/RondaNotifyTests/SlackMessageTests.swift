@@ -77,7 +77,13 @@ struct SlackMessageTests {
         var alert = AlertFixtures.alert()
         alert.causes = []
         alert.items = (0..<80).map {
-            AlertItem(trigger: .newError, scenario: "S\($0)", module: String(format: "m%02d", $0), priority: .p2, summary: "x")
+            AlertItem(
+                trigger: .newError,
+                scenario: "S\($0)",
+                module: String(format: "m%02d", $0),
+                priority: .p2,
+                summary: "x"
+            )
         }
         let blocks = blocks(alert)
         #expect(blocks.count == 50)

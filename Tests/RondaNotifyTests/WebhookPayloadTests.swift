@@ -66,15 +66,25 @@ struct SentryEnvelopeTests {
         #expect(SentryDSN("http://k@127.0.0.1:8080/7")?.envelopeURL == "http://127.0.0.1:8080/api/7/envelope/")
     }
 
-    @Test(arguments: ["https://sentry.example.com/42", "https://k@sentry.example.com/", "ftp://k@h/1", "k@h/1", "https://k@h/abc"])
+    @Test(arguments: [
+        "https://sentry.example.com/42", "https://k@sentry.example.com/", "ftp://k@h/1", "k@h/1", "https://k@h/abc",
+    ])
     func aStringThatIsNotADSNIsRejected(_ text: String) {
         #expect(SentryDSN(text) == nil)
     }
 
     @Test func oneEnvelopeOfThreeLinesPerNewErrorOrRegression() throws {
-        let envelopes = SentryEnvelope.envelopes(AlertFixtures.alert(), idempotencyKey: "dec-42:sentry", dsn: dsn, sentAt: AlertFixtures.created)
+        let envelopes = SentryEnvelope.envelopes(
+            AlertFixtures.alert(),
+            idempotencyKey: "dec-42:sentry",
+            dsn: dsn,
+            sentAt: AlertFixtures.created
+        )
         #expect(envelopes.count == 3)
-        let lines = String(decoding: envelopes[2].body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: envelopes[2].body, as: UTF8.self).split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
         #expect(lines.count == 4 && lines[3].isEmpty)
         let header = try #require(JSONValue.parse(String(lines[0])))
         let itemHeader = try #require(JSONValue.parse(String(lines[1])))
@@ -91,7 +101,8 @@ struct SentryEnvelopeTests {
         #expect(event["message"]?["formatted"] == "PayOrder: expected status 200, got 502")
         #expect(
             event["tags"] == [
-                "scenario": "PayOrder", "module": "billing", "priority": "P0", "release": "v1.5.0", "trigger": "regression",
+                "scenario": "PayOrder", "module": "billing", "priority": "P0", "release": "v1.5.0",
+                "trigger": "regression",
                 "error_kind": "status",
             ]
         )
@@ -112,6 +123,8 @@ struct SentryEnvelopeTests {
     }
 
     @Test func otherTriggersSendNothing() {
-        #expect(SentryEnvelope.envelopes(AlertFixtures.recovery(), idempotencyKey: "k", dsn: dsn, sentAt: Date()).isEmpty)
+        #expect(
+            SentryEnvelope.envelopes(AlertFixtures.recovery(), idempotencyKey: "k", dsn: dsn, sentAt: Date()).isEmpty
+        )
     }
 }

@@ -54,7 +54,12 @@ struct NotifyEmailTests {
 
     @Test func starttlsWithLoginDeliversToEveryRecipient() async throws {
         let certificate = try await TestCertificate.make()
-        let server = try await SMTPReceiver.start(.starttls, certificate: certificate, user: "ronda", password: "mail-pass-31")
+        let server = try await SMTPReceiver.start(
+            .starttls,
+            certificate: certificate,
+            user: "ronda",
+            password: "mail-pass-31"
+        )
         try await withTeardown {
             let channel = try channel(port: server.port, certificate: certificate, password: "mail-pass-31")
             try await channel.deliver(NotifyFixtures.alert(isTest: true), idempotencyKey: "dec-7.ops")
@@ -114,7 +119,12 @@ struct NotifyEmailTests {
 
     @Test func aWrongPasswordIsAPermanentAuthenticationError() async throws {
         let certificate = try await TestCertificate.make()
-        let server = try await SMTPReceiver.start(.starttls, certificate: certificate, user: "ronda", password: "right-pass")
+        let server = try await SMTPReceiver.start(
+            .starttls,
+            certificate: certificate,
+            user: "ronda",
+            password: "right-pass"
+        )
         try await withTeardown {
             let wrong = "wrong-pass-58"
             let error = try #require(

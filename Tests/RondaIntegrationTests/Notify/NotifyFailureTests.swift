@@ -72,7 +72,9 @@ struct NotifyFailureTests {
 
     @Test func nothingListeningIsUnreachableAndRetried() async throws {
         let port = try freePort()
-        let channel = try NotifyFixtures.channel(.slack) { $0.url = .literal("http://127.0.0.1:\(port)" + Self.slackPath) }
+        let channel = try NotifyFixtures.channel(.slack) {
+            $0.url = .literal("http://127.0.0.1:\(port)" + Self.slackPath)
+        }
         let error = try #require(await NotifyFixtures.failure(channel))
         #expect(error.code == .unreachable)
         #expect(!error.isPermanent)

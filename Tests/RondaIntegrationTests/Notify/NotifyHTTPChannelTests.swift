@@ -26,7 +26,9 @@ struct NotifyHTTPChannelTests {
             let json = try #require(request.json)
             let blocks = json["blocks"]?.arrayValue ?? []
             #expect(
-                blocks.map { $0["type"]?.stringValue ?? "" } == ["header", "section", "section", "section", "context", "actions"]
+                blocks.map { $0["type"]?.stringValue ?? "" } == [
+                    "header", "section", "section", "section", "context", "actions",
+                ]
             )
             #expect(blocks[0]["text"]?["text"]?.stringValue == "[TEST] Run r-7: 3 failing <script>alert(1)</script>")
             #expect(blocks[1]["fields"]?[1]?["text"] == "*Passed*\n2/5")
@@ -108,7 +110,9 @@ struct NotifyHTTPChannelTests {
             let again = receiver.requests()
             try #require(again.count == 6)
             let ids = again.map { request in
-                JSONValue.parse(String(String(decoding: request.body, as: UTF8.self).split(separator: "\n")[0]))?["event_id"]
+                JSONValue.parse(String(String(decoding: request.body, as: UTF8.self).split(separator: "\n")[0]))?[
+                    "event_id"
+                ]
             }
             #expect(ids[0..<3] == ids[3..<6])
             #expect(Set(ids.prefix(3).compactMap { $0?.stringValue }).count == 3)

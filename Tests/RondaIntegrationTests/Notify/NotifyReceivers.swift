@@ -25,7 +25,9 @@ struct AlertReceiver {
     static func start(status: Int = 200, body: String = "ok", hang: Bool = false) async throws -> AlertReceiver {
         let directory = try Checkout.temporaryDirectory("ronda-alert-receiver")
         let log = directory + "/requests.jsonl"
-        var arguments = [Checkout.root + "/Tests/Servers/alert_receiver.py", log, "--status", "\(status)", "--body", body]
+        var arguments = [
+            Checkout.root + "/Tests/Servers/alert_receiver.py", log, "--status", "\(status)", "--body", body,
+        ]
         if hang { arguments.append("--hang") }
         let process = try ChildProcess(
             "/usr/bin/env",
