@@ -146,6 +146,14 @@ public enum AlertChannels {
         for (index, address) in config.to.enumerated() where !ChannelCheck.looksLikeAddress(address) {
             throw check.error("to[\(index)]", "\(address) is not an email address")
         }
+        if !config.startTLS, url.lowercased().hasPrefix("smtp://"),
+            let host = URLComponents(string: url)?.host, !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
+        {
+            logger.warning(
+                "email channel sends without TLS to a host that is not loopback; set start_tls: true",
+                metadata: ["channel": "\(config.name)", "host": "\(host)"]
+            )
+        }
         let server = MailServer(
             url: url,
             requireTLS: config.startTLS,

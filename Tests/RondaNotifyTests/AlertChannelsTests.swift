@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RondaCore
+import RondaTestSupport
 import Testing
 
 @testable import RondaNotify
@@ -167,6 +168,27 @@ struct AlertChannelsTests {
             }
         )
         #expect(lonelyUser?.key == "alerts.channels.ops.password")
+    }
+
+    @Test func mailWithoutTLSOffLoopbackIsAllowedWithAWarning() throws {
+        let capture = LogCapture()
+        let email: (String) throws -> Void = { host in
+            _ = try AlertChannels.make(
+                self.config(.email) {
+                    $0.url = .literal("smtp://\(host):25")
+                    $0.from = "ronda@example.com"
+                    $0.to = ["ops@example.com"]
+                    $0.startTLS = false
+                },
+                environment: [:],
+                logger: capture.logger()
+            )
+        }
+        try email("127.0.0.1")
+        #expect(capture.lines.isEmpty)
+        try email("relay.example.com")
+        #expect(capture.lines.map(\.level) == [.warning])
+        #expect(capture.lines.first?.metadata["host"] == "relay.example.com")
     }
 }
 

@@ -152,6 +152,30 @@ struct NotifyEmailTests {
         }
     }
 
+    @Test func aServerThatNeverGreetsTimesOutWithinTheChannelTimeout() async throws {
+        let server = try SilentServer()
+        defer { server.stop() }
+        let start = ContinuousClock.now
+        let error = try #require(await NotifyFixtures.failure(try channel(port: server.port, timeout: .seconds(1))))
+        let elapsed = ContinuousClock.now - start
+        #expect(error.code == .timeout)
+        #expect(!error.isPermanent)
+        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5), "\(elapsed)")
+    }
+
+    @Test func cancellingTheTaskStopsAWaitingDelivery() async throws {
+        let server = try SilentServer()
+        defer { server.stop() }
+        let channel = try channel(port: server.port, timeout: .seconds(60))
+        let start = ContinuousClock.now
+        let task = Task { await NotifyFixtures.failure(channel) }
+        await server.waitForConnection()
+        task.cancel()
+        let error = await task.value
+        #expect(error?.code == .cancelled)
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
     @Test func nothingListeningIsUnreachable() async throws {
         let error = try #require(await NotifyFixtures.failure(try channel(port: try freePort())))
         #expect(error.code == .unreachable)

@@ -165,6 +165,24 @@ struct NotifyHTTPChannelTests {
         }
     }
 
+    @Test func aWhatsAppGETSendsTheFormAsTheQueryString() async throws {
+        let receiver = try await AlertReceiver.start()
+        try await withTeardown {
+            let channel = try NotifyFixtures.channel(.whatsapp) {
+                $0.url = .literal(receiver.baseURL + "/send?channel=wa")
+                $0.method = "get"
+                $0.form = [(key: "p", value: "{{ alert.priority }}"), (key: "u", value: "{{ alert.url }}")]
+            }
+            try await channel.deliver(NotifyFixtures.alert(), idempotencyKey: "dec-7.ops")
+            let request = try #require(receiver.requests().first)
+            #expect(request.method == "GET")
+            #expect(request.path == "/send?channel=wa&p=P0&u=https%3A%2F%2Fronda.example.com%2Fruns%2Fr-7")
+            #expect(request.body.isEmpty)
+        } teardown: {
+            await receiver.stop()
+        }
+    }
+
     @Test func aWhatsAppJSONTemplateGetsJSONEscapedValues() async throws {
         let receiver = try await AlertReceiver.start()
         try await withTeardown {
