@@ -257,7 +257,10 @@ let package = Package(
         // The alert channels' renderings (Slack blocks, webhook JSON, Sentry envelope, email MIME) without I/O.
         .testTarget(
             name: "RondaNotifyTests",
-            dependencies: ["RondaNotify", "RondaCore", "RondaTestSupport"],
+            dependencies: [
+                "RondaNotify", "RondaCore", "RondaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The demo application over HTTP: the optica's and the cafeteria's behaviour, and each fault switch.
