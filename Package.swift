@@ -103,6 +103,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Alert channels: Slack (Block Kit), email (SMTP through libcurl), signed webhook, Sentry, WhatsApp-capable HTTP.
+        .target(
+            name: "RondaNotify",
+            dependencies: [
+                "RondaCore", "RondaHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Run lifecycle: create, enqueue, finalize.
         .target(
             name: "RondaCoordinator",
@@ -245,6 +254,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The alert channels' renderings (Slack blocks, webhook JSON, Sentry envelope, email MIME) without I/O.
+        .testTarget(
+            name: "RondaNotifyTests",
+            dependencies: [
+                "RondaNotify", "RondaCore", "RondaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The demo application over HTTP: the optica's and the cafeteria's behaviour, and each fault switch.
         .testTarget(
             name: "DemoTargetTests",
@@ -262,7 +280,7 @@ let package = Package(
             name: "RondaIntegrationTests",
             dependencies: [
                 "RondaCore", "RondaHTTP", "RondaEngine", "RondaQueue", "RondaStore",
-                "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget", "RondaTestSupport",
+                "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget", "RondaTestSupport", "RondaNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

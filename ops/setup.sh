@@ -24,3 +24,6 @@ fi
 
 # The JUnit report's validator for the tests (xmlschema in .build-tools/junit-check, from PyPI).
 "$(dirname "$0")/check_junit.sh" --install
+
+# The alert channels' test receivers (aiosmtpd, sentry-sdk in .build-tools/receivers, from PyPI).
+"$(dirname "$0")/receivers.sh" --install

@@ -141,6 +141,30 @@ CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, CURLoption option, ccurl_x
     return api.easy_setopt(handle, option, callback);
 }
 
+CURLcode ccurl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *list) {
+    return api.easy_setopt(handle, option, list);
+}
+
+CURLcode ccurl_setopt_mail_from(CURL *handle, const char *sender) {
+    return api.easy_setopt(handle, CURLOPT_MAIL_FROM, sender);
+}
+
+CURLcode ccurl_setopt_mail_rcpt(CURL *handle, struct curl_slist *recipients) {
+    return api.easy_setopt(handle, CURLOPT_MAIL_RCPT, recipients);
+}
+
+CURLcode ccurl_setopt_use_ssl(CURL *handle, curl_usessl level) {
+    return api.easy_setopt(handle, CURLOPT_USE_SSL, (long)level);
+}
+
+CURLcode ccurl_setopt_upload_reader(CURL *handle, ccurl_read_callback callback, void *userdata) {
+    CURLcode code = api.easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+    if (code != CURLE_OK) return code;
+    code = api.easy_setopt(handle, CURLOPT_READFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return api.easy_setopt(handle, CURLOPT_READDATA, userdata);
+}
+
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out) {
     return api.easy_getinfo(handle, info, out);
 }

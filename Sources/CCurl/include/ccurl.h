@@ -27,6 +27,10 @@ typedef size_t (*ccurl_data_callback)(char *ptr, size_t size, size_t nmemb, void
 typedef int (*ccurl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
                                        curl_off_t ultotal, curl_off_t ulnow);
 
+/// Signature of CURLOPT_READFUNCTION: fill `buffer` with up to `size * nitems` bytes and return
+/// how many were written (0 at the end of the upload, CURL_READFUNC_ABORT to abort).
+typedef size_t (*ccurl_read_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+
 /// Loads libcurl and calls `curl_global_init(CURL_GLOBAL_DEFAULT)` exactly once per
 /// process (guarded by `pthread_once`) and returns its result; later calls return the
 /// first result without calling curl again. CURLE_FAILED_INIT when libcurl cannot be
@@ -67,6 +71,22 @@ CURLcode ccurl_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode ccurl_setopt_data_callback(CURL *handle, CURLoption option, ccurl_data_callback callback);
 /// `curl_easy_setopt` for CURLOPT_XFERINFOFUNCTION.
 CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, CURLoption option, ccurl_xferinfo_callback callback);
+
+/// `curl_easy_setopt` for options taking a `struct curl_slist *` (CURLOPT_HTTPHEADER,
+/// CURLOPT_MAIL_RCPT). curl does not copy the list: keep it alive until the transfer ends.
+CURLcode ccurl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *list);
+
+/* ---- SMTP (mail) ---- */
+
+/// CURLOPT_MAIL_FROM: the envelope sender, e.g. `<ronda@example.com>` (curl copies it).
+CURLcode ccurl_setopt_mail_from(CURL *handle, const char *sender);
+/// CURLOPT_MAIL_RCPT: the envelope recipients, one `<address>` per node (not copied).
+CURLcode ccurl_setopt_mail_rcpt(CURL *handle, struct curl_slist *recipients);
+/// CURLOPT_USE_SSL: CURLUSESSL_NONE, _TRY, _CONTROL or _ALL (STARTTLS required for smtp://).
+CURLcode ccurl_setopt_use_ssl(CURL *handle, curl_usessl level);
+/// CURLOPT_UPLOAD on, with CURLOPT_READFUNCTION `callback` and CURLOPT_READDATA `userdata`:
+/// curl reads the data to send (the message, for SMTP) through the callback.
+CURLcode ccurl_setopt_upload_reader(CURL *handle, ccurl_read_callback callback, void *userdata);
 
 /// `curl_easy_getinfo` for CURLINFO_LONG values.
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out);
