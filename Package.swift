@@ -136,7 +136,7 @@ let package = Package(
             name: "RondaCLI",
             dependencies: [
                 "RondaCore", "RondaHTTP", "RondaEngine", "RondaQueue", "RondaStore",
-                "RondaWorker", "RondaCoordinator", "DemoTarget",
+                "RondaWorker", "RondaCoordinator", "RondaNotify", "DemoTarget",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

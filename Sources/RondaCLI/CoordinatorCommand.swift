@@ -28,9 +28,13 @@ struct CoordinatorSetup {
     let schedules: [Schedule]
     let snapshots: @Sendable () throws -> [ScenarioSnapshot]
     let variables: [String: String]
+    /// The alert policy and its channels, checked before any server is touched.
+    let alerts: AlertSetup
+    let baseURL: String
 
     init(global: GlobalOptions) throws {
         config = try global.loadConfig()
+        alerts = try AlertSetup.make(config.alerts, notify: true, logger: try global.makeLogger(label: "ronda.alerts"))
         var schedules: [Schedule] = []
         for entry in config.schedules {
             do { schedules.append(try Schedule(config: entry)) } catch {
@@ -67,6 +71,7 @@ struct CoordinatorSetup {
             )
         }
         self.schedules = schedules
+        self.baseURL = baseURL
         self.variables = [RondaQueue.Job.baseURLVariable: baseURL]
         // Re-read at each tick so an edited scenario applies to the next run.
         snapshots = {
@@ -83,8 +88,19 @@ struct CoordinatorSetup {
     }
 
     func scheduler(store: any ResultStore, cluster: Cluster, logger: Logger) -> Scheduler {
-        let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
-        return Scheduler(coordinator: coordinator, schedules: schedules, variables: variables, suite: snapshots)
+        var coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
+        coordinator.alerts = alerts.policy
+        var scheduler = Scheduler(
+            coordinator: coordinator,
+            schedules: schedules,
+            variables: variables,
+            suite: snapshots
+        )
+        if let source = config.alerts.release {
+            let probe = ReleaseProbe(source: source, baseURL: baseURL, logger: logger)
+            scheduler.release = { await probe.read() }
+        }
+        return scheduler
     }
 }
 
@@ -114,7 +130,11 @@ struct ScheduleTickCommand: AsyncParsableCommand {
                 let now = Date()
                 let tick = try await scheduler.tick(now: now)
                 let sweep = try await scheduler.coordinator.sweep(now: now)
-                return CoordinatorReport.text(tick: tick, sweep: sweep)
+                // Deliver what is due (this run's decisions and any left by earlier ticks); what
+                // waits for a backoff is sent by a later tick.
+                let delivered = try await setup.alerts.deliverer(store: store, logger: logger)
+                    .drain(until: Date().addingTimeInterval(60))
+                return CoordinatorReport.text(tick: tick, sweep: sweep, alerts: delivered)
             } catch {
                 throw CLIError(code: .storage, message: "the tick failed: \(error.operatorMessage)")
             }
@@ -180,7 +200,16 @@ struct ServeCommand: AsyncParsableCommand {
         // run until the coordinator has stopped.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [ResultStoreService(store: store), MigratedCoordinator(store: store, coordinator: service)],
+                services: [
+                    ResultStoreService(store: store),
+                    MigratedCoordinator(
+                        store: store,
+                        coordinator: service,
+                        deliverer: setup.alerts.channels.isEmpty
+                            ? nil
+                            : AlertDeliveryService(deliverer: setup.alerts.deliverer(store: store, logger: logger))
+                    ),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -193,19 +222,24 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Migrates the store, then runs the coordinator: inside the group, where the store's pools run.
+/// Migrates the store, then runs the coordinator and the alert deliverer (when channels are
+/// configured): inside the group, where the store's pools run.
 struct MigratedCoordinator: Service {
     let store: any ResultStore
     let coordinator: CoordinatorService
+    var deliverer: AlertDeliveryService? = nil
 
     func run() async throws {
         try await store.migrate()
-        try await coordinator.run()
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await coordinator.run() }
+            if let deliverer { group.addTask { try await deliverer.run() } }
+        }
     }
 }
 
 enum CoordinatorReport {
-    static func text(tick: TickReport, sweep: SweepReport) -> String {
+    static func text(tick: TickReport, sweep: SweepReport, alerts: AlertDeliverer.Pass = .init()) -> String {
         var lines = tick.created.map {
             "created run \($0.id) for schedule \($0.schedule ?? "?") slot \(ISO8601DateFormatter().string(from: $0.slot ?? $0.startedAt)) (\(Terminal.count($0.totals.scenarios, "scenario")))"
         }
@@ -218,6 +252,11 @@ enum CoordinatorReport {
         if sweep.pauseRestored { lines.append("wrote the pause switch back into Redis from the database") }
         lines += sweep.finalized.map {
             "finalized run \($0.id): \($0.totals.passed) passed, \($0.totals.failed) failed, \($0.totals.errored) errored"
+        }
+        if alerts.claimed > 0 {
+            lines.append(
+                "alerts: \(alerts.delivered) delivered, \(alerts.retrying) to retry, \(alerts.failed) failed (ronda alerts list)"
+            )
         }
         return lines.isEmpty ? "nothing due" : lines.joined(separator: "\n")
     }

@@ -18,6 +18,12 @@ struct DistributedRun {
     var cluster: ClusterOptions
     var logger: Logger
     var onResult: (@Sendable (ScenarioResult) -> Void)?
+    /// The alert policy: a distributed run writes its decisions whoever finalizes it; a
+    /// coordinator (or `--notify`) delivers them.
+    var alerts: AlertSetup? = nil
+    var release: String? = nil
+    /// Deliver the decisions here too (`--notify`), not only through a coordinator.
+    var deliver = false
 
     func execute() async throws -> EmbeddedRun.Outcome {
         let connected = try await cluster.connectRedis(logger: logger)
@@ -29,13 +35,15 @@ struct DistributedRun {
 
     private func execute(store: any ResultStore, cluster: Cluster) async throws -> EmbeddedRun.Outcome {
         try await store.migrate()
-        let coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
+        var coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
+        if let alerts { coordinator.alerts = alerts.policy }
         guard
             let run = try await coordinator.startRun(
                 snapshots,
                 trigger: trigger,
                 deadline: Date().addingTimeInterval(deadline.inSeconds),
-                variables: [RondaQueue.Job.baseURLVariable: baseURL]
+                variables: [RondaQueue.Job.baseURLVariable: baseURL],
+                release: release
             )
         else {
             throw CLIError(code: .storage, message: "the run could not be created")
@@ -57,7 +65,16 @@ struct DistributedRun {
                 _ = try await coordinator.recordDeadLetters(now: Date())
                 _ = try await coordinator.finalizeIfDue(runID: run.id)
                 if let current = try await store.run(id: run.id), current.status != .running {
-                    return EmbeddedRun.Outcome(run: current, results: try await store.results(runID: run.id))
+                    var delivered: AlertDeliverer.Pass?
+                    if let alerts, deliver, !alerts.channels.isEmpty {
+                        delivered = try await alerts.deliverer(store: store, logger: logger)
+                            .drain(until: Date().addingTimeInterval(60))
+                    }
+                    return EmbeddedRun.Outcome(
+                        run: current,
+                        results: try await store.results(runID: run.id),
+                        alerts: delivered
+                    )
                 }
                 backoff = .milliseconds(100)
             } catch {

@@ -20,10 +20,16 @@ struct EmbeddedRun {
     var trigger: RunTrigger
     var logger: Logger
     var onResult: (@Sendable (ScenarioResult) -> Void)?
+    /// The alert policy (`ronda run --notify`: decisions and delivery); `nil` groups errors only.
+    var alerts: AlertSetup? = nil
+    /// The target's release, read before the run (`alerts.release`).
+    var release: String? = nil
 
     struct Outcome {
         var run: RunRecord
         var results: [ScenarioResult]
+        /// What delivering the run's alert decisions came to (`--notify`).
+        var alerts: AlertDeliverer.Pass? = nil
     }
 
     var scenarios: [Scenario] { snapshots.map(\.scenario) }
@@ -51,13 +57,21 @@ struct EmbeddedRun {
 
     private func execute(store: SQLiteStore) async throws -> Outcome {
         let queue = InProcessQueue()
-        let coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
+        var coordinator = RunCoordinator(store: store, queue: queue, logger: logger)
+        if let alerts { coordinator.alerts = alerts.policy }
         let longest = scenarios.map(\.timeout).max() ?? .seconds(300)
         let waves = (scenarios.count + max(parallel, 1) - 1) / max(parallel, 1)
         let deadline = Date().addingTimeInterval(
             ((longest + engine.teardownTimeout + delayBetween) * waves + .seconds(60)).inSeconds
         )
-        guard let run = try await coordinator.startRun(snapshots, trigger: trigger, deadline: deadline) else {
+        guard
+            let run = try await coordinator.startRun(
+                snapshots,
+                trigger: trigger,
+                deadline: deadline,
+                release: release
+            )
+        else {
             throw CLIError(code: .storage, message: "the run could not be created")
         }
         await queue.close()
@@ -82,6 +96,14 @@ struct EmbeddedRun {
         guard let final else {
             throw CLIError(code: .storage, message: "the run \(run.id) vanished from the database")
         }
-        return Outcome(run: final, results: try await store.results(runID: run.id))
+        var delivered: AlertDeliverer.Pass?
+        if let alerts, !alerts.channels.isEmpty {
+            // This run's decisions, and any an earlier run left pending; what waits for a
+            // backoff is sent by the next `ronda run --notify` (or a coordinator).
+            delivered = try await alerts.deliverer(store: store, logger: logger).drain(
+                until: Date().addingTimeInterval(60)
+            )
+        }
+        return Outcome(run: final, results: try await store.results(runID: run.id), alerts: delivered)
     }
 }

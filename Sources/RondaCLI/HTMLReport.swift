@@ -68,6 +68,7 @@ enum HTMLReport {
                 + "</p>\n"
         }
         if let mutation { html += mutationTable(mutation) }
+        html += causesSection(results)
         html += "<h2>By module</h2>\n" + moduleChart(results)
         html += "<h2>Scenario durations</h2>\n" + durationChart(results)
         html += "<h2>Scenarios</h2>\n" + scenarioTable(results)
@@ -82,6 +83,19 @@ enum HTMLReport {
     }
 
     // MARK: Parts
+
+    /// One line per cause that broke several scenarios (shared-step collapse), with the scenarios it hit.
+    static func causesSection(_ results: [ScenarioResult]) -> String {
+        let (causes, _) = FailureCauses.collapse(results.compactMap { FailureCauses.failure(of: $0) })
+        guard !causes.isEmpty else { return "" }
+        var html = "<h2>Shared causes</h2>\n<ul class=\"causes\">\n"
+        for cause in causes {
+            html +=
+                "<li><code>\(e(cause.step))</code> broke \(cause.scenarios.count) scenarios: \(e(cause.message))<br>"
+                + cause.scenarios.map { "<span>\(e($0))</span>" }.joined(separator: ", ") + "</li>\n"
+        }
+        return html + "</ul>\n"
+    }
 
     static func tile(_ label: String, _ value: Int, _ kind: String) -> String {
         "<div class=\"tile \(kind)\"><b>\(value)</b><span>\(label)</span></div>"

@@ -33,12 +33,17 @@ struct MigrateCommand: AsyncParsableCommand {
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Queue depth, jobs in flight, dead letters, live workers, and runs of the last 24 hours."
+        abstract: "Runs, errors and error groups of the last 24 hours; with Redis, the queue and live workers too.",
+        discussion: """
+            With RONDA_REDIS_URL (or --redis-url): queue depth, jobs in flight, dead letters, live workers and \
+            running runs. Without it, only the results database: RONDA_DATABASE_URL, else the configuration's \
+            SQLite file (what `ronda run` writes).
+            """
     )
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var redis: RedisOptions
-    @OptionGroup var database: StoreOptions
+    @OptionGroup var results: ResultsStoreOptions
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
@@ -57,6 +62,10 @@ struct StatsCommand: AsyncParsableCommand {
         var runningScenarios: Int
         /// Each running run with what it still owes.
         var runningRuns: [RunningRun]
+        /// Error figures (24 h window); `nil` only in old JSON.
+        var errors: ErrorStats? = nil
+        /// `false` without Redis: the queue fields are then zero and not shown.
+        var queueKnown = true
     }
 
     /// A running run: its scenarios and how many still have no result.
@@ -70,13 +79,21 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try logging.makeLogger(label: "ronda.stats")
-        let connected = try await redis.connectRedis(logger: logger)
-        defer { connected.close() }
-        let queue = try await connected.queue.stats()
-        let workers = try await connected.control.liveWorkers()
-        let paused = try await connected.control.isPaused()
-        let (summary, running) = try await database.withStore(logger: logger) { store in
-            let summary = try await store.summary(since: Date().addingTimeInterval(-86_400))
+        let environment = ProcessInfo.processInfo.environment
+        let withRedis = redis.redisURL != nil || !(environment["RONDA_REDIS_URL"] ?? "").isEmpty
+        var queue = QueueStats(pending: 0, inFlight: 0, deadLetters: 0)
+        var workers: [WorkerInfo] = []
+        var paused = false
+        if withRedis {
+            let connected = try await redis.connectRedis(logger: logger)
+            defer { connected.close() }
+            queue = try await connected.queue.stats()
+            workers = try await connected.control.liveWorkers()
+            paused = try await connected.control.isPaused()
+        }
+        let since = Date().addingTimeInterval(-86_400)
+        let (summary, running, errors) = try await results.withStore(logger: logger) { store in
+            let summary = try await store.summary(since: since)
             var running: [RunningRun] = []
             for run in try await store.runningRuns() {
                 let done = try await store.scenariosWithResults(runID: run.id).count
@@ -90,7 +107,8 @@ struct StatsCommand: AsyncParsableCommand {
                     )
                 )
             }
-            return (summary, running)
+            if !withRedis { paused = try await store.pausedSetting() ?? false }
+            return (summary, running, try await store.errorStats(since: since))
         }
         let output = Output(
             pending: queue.pending,
@@ -103,7 +121,9 @@ struct StatsCommand: AsyncParsableCommand {
             results24h: summary.results,
             successRate24h: summary.successRate,
             runningScenarios: workers.reduce(0) { $0 + $1.inFlight },
-            runningRuns: running
+            runningRuns: running,
+            errors: errors,
+            queueKnown: withRedis
         )
         if json {
             let encoder = JSONEncoder()
@@ -118,10 +138,13 @@ struct StatsCommand: AsyncParsableCommand {
 
     static func text(_ o: Output) -> String {
         let rate = o.successRate24h.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
-        var lines = [
-            "queue:        \(o.pending) pending, \(o.inFlight) leased, \(Terminal.count(o.deadLetters, "dead letter"))\(o.paused ? " — PAUSED (ronda resume)" : "")",
-            "workers:      \(o.workers.count) live, \(Terminal.count(o.runningScenarios, "scenario")) running",
-        ]
+        var lines: [String] = []
+        if o.queueKnown {
+            lines += [
+                "queue:        \(o.pending) pending, \(o.inFlight) leased, \(Terminal.count(o.deadLetters, "dead letter"))\(o.paused ? " — PAUSED (ronda resume)" : "")",
+                "workers:      \(o.workers.count) live, \(Terminal.count(o.runningScenarios, "scenario")) running",
+            ]
+        }
         lines += o.workers.map {
             "  \($0.name)  \($0.host) pid \($0.pid)  \($0.inFlight)/\($0.concurrency) running  \($0.processed) done\($0.paused == true ? "  paused" : "")"
         }
@@ -131,7 +154,34 @@ struct StatsCommand: AsyncParsableCommand {
         lines.append(
             "last 24 h:    \(Terminal.count(o.runs24h, "run")) (\(o.running) running), \(Terminal.count(o.results24h, "result")), success rate \(rate)"
         )
+        if let e = o.errors {
+            let average = e.averageExecutionTime.map { String(format: "%.1f s", $0) } ?? "n/a"
+            lines.append(
+                "errors:       \(e.errorsSince) in 24 h, \(e.errorsTotal) in total; \(Terminal.count(e.openGroups, "open group")); average run \(average)"
+            )
+            if let ttr = e.medianTimeToResolution {
+                lines.append("resolution:   median \(Self.span(ttr)) from first seen to resolved")
+            }
+            if !e.errorsPerModule.isEmpty {
+                lines.append(
+                    "by module:    "
+                        + e.errorsPerModule.map { "\(Terminal.safe($0.module)) \($0.errors)" }.joined(separator: ", ")
+                )
+            }
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension StatsCommand {
+    /// `2h 5m`, `3m 10s`, `12s`.
+    static func span(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        let (d, h, m, s) = (total / 86_400, total % 86_400 / 3_600, total % 3_600 / 60, total % 60)
+        if d > 0 { return "\(d)d \(h)h" }
+        if h > 0 { return "\(h)h \(m)m" }
+        if m > 0 { return "\(m)m \(s)s" }
+        return "\(s)s"
     }
 }
 

@@ -61,6 +61,14 @@ struct RunCommand: AsyncParsableCommand {
     )
     var deadline: String = "10m"
     @OptionGroup var cluster: ClusterOptions
+    @Flag(
+        name: .long,
+        help: """
+            Decide and send alerts for this run as the coordinator does (alerts: in ronda.yml): new errors, \
+            regressions, recoveries, the failure threshold. Without it, errors are grouped but nothing is sent.
+            """
+    )
+    var notify = false
 
     func run() async throws {
         let config = try global.loadConfig()
@@ -107,6 +115,12 @@ struct RunCommand: AsyncParsableCommand {
             try Preflight.checkEnvironment(scenarios: scenarios, config: config) { environment[$0] }
         }
 
+        // Channels are built (and their variables checked) before any request.
+        let alerts = try AlertSetup.make(config.alerts, notify: notify || distributed, deliver: notify, logger: logger)
+        var release: String?
+        if let source = config.alerts.release {
+            release = await ReleaseProbe(source: source, baseURL: baseURL, logger: logger).read()
+        }
         let progress = Progress(total: scenarios.count)
         let embedded = EmbeddedRun(
             snapshots: snapshots,
@@ -116,7 +130,9 @@ struct RunCommand: AsyncParsableCommand {
             delayBetween: delay,
             trigger: environment["CI"] == "true" ? .ci : .manual,
             logger: logger,
-            onResult: { progress.record($0) }
+            onResult: { progress.record($0) },
+            alerts: notify ? alerts : nil,
+            release: release
         )
         let outcome: EmbeddedRun.Outcome
         if distributed {
@@ -130,7 +146,10 @@ struct RunCommand: AsyncParsableCommand {
                 deadline: limit,
                 cluster: cluster,
                 logger: logger,
-                onResult: { progress.record($0) }
+                onResult: { progress.record($0) },
+                alerts: alerts,
+                release: release,
+                deliver: notify
             ).execute()
         } else {
             outcome = try await embedded.execute()
@@ -138,6 +157,11 @@ struct RunCommand: AsyncParsableCommand {
         progress.finish()
         print(Reports.summary(run: outcome.run, results: outcome.results, terminal: .standardOutput()))
         try output.writeReports(outcome)
+        if let sent = outcome.alerts, sent.claimed > 0 {
+            print(
+                "alerts: \(sent.delivered) delivered, \(sent.retrying) to retry, \(sent.failed) failed (ronda alerts list)"
+            )
+        }
         if !outcome.run.totals.allPassed { throw ExitCode(1) }
     }
 

@@ -72,6 +72,7 @@ public struct RunCoordinator: Sendable {
         slot: Date? = nil,
         deadline: Date,
         variables: [String: String] = [:],
+        release: String? = nil,
         id: String = UUID().uuidString.lowercased(),
         now: Date = Date()
     ) async throws -> RunRecord? {
@@ -84,7 +85,8 @@ public struct RunCoordinator: Sendable {
             totals: RunTotals(scenarios: scenarios.count),
             startedAt: now,
             deadline: deadline,
-            variables: variables
+            variables: variables,
+            release: release
         )
         let planned = scenarios.map(\.planned)
         guard try await store.createRun(run, planned: planned) else { return nil }

@@ -265,6 +265,22 @@ struct AlertPolicyTests {
         let inside = Date(timeIntervalSince1970: 1_736_904_600)
         #expect(policy.maintenanceWindow(at: inside) != nil)
         #expect(policy.maintenanceWindow(at: inside.addingTimeInterval(3600)) == nil)
+        // Windows that overlap (every minute, for two): always inside.
+        let always = try AlertPolicy(
+            Simulation.config { $0.maintenance = [MaintenanceWindow(cron: "* * * * *", duration: .seconds(120))] }
+        )
+        for offset in stride(from: 0.0, to: 300, by: 7) {
+            #expect(always.maintenanceWindow(at: inside.addingTimeInterval(offset)) != nil)
+        }
+        // Five minutes at the top of the hour: inside at :04:59, outside at :05.
+        let hourly = try AlertPolicy(
+            Simulation.config { $0.maintenance = [MaintenanceWindow(cron: "0 * * * *", duration: .seconds(300))] }
+        )
+        let top = Date(timeIntervalSince1970: 1_736_906_400)  // 2025-01-15 02:00 UTC
+        #expect(hourly.maintenanceWindow(at: top) != nil)
+        #expect(hourly.maintenanceWindow(at: top.addingTimeInterval(299)) != nil)
+        #expect(hourly.maintenanceWindow(at: top.addingTimeInterval(300)) == nil)
+        #expect(hourly.maintenanceWindow(at: top.addingTimeInterval(-1)) == nil)
         #expect(throws: ScheduleError.self) {
             try AlertPolicy(
                 Simulation.config { $0.maintenance = [MaintenanceWindow(cron: "61 * * * *", duration: .seconds(60))] }

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """An HTTP receiver for Ronda's alert channel tests (Slack, webhook, Sentry, WhatsApp-capable APIs).
 
-    python3 alert_receiver.py LOG [--status N] [--body TEXT] [--hang]
+    python3 alert_receiver.py LOG [--status N] [--body TEXT] [--hang] [--port N]
 
-Binds 127.0.0.1 on a free port and prints "PORT <n>" once listening. Appends every request it
+Binds 127.0.0.1 on a free port (or --port N) and prints "PORT <n>" once listening. Appends every request it
 receives to LOG as one JSON line: {"path", "method", "headers": [[name, value], ...],
 "body": base64 of the raw body bytes}, then answers with status N (default 200) and TEXT (default
 "ok"). With --hang it records the request and never answers (until the connection is closed).
@@ -23,6 +23,7 @@ def main():
     parser.add_argument("--status", type=int, default=200)
     parser.add_argument("--body", default="ok")
     parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--port", type=int, default=0)
     options = parser.parse_args()
     hang = threading.Event()
 
@@ -55,7 +56,7 @@ def main():
         def log_message(self, format, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", options.port), Handler)
     server.daemon_threads = True
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()

@@ -67,7 +67,9 @@ struct ErrorsCommand: AsyncParsableCommand {
     }
 
     struct Resolve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a group resolved (it reopens as a regression if it recurs).")
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a group resolved (it reopens as a regression if it recurs)."
+        )
         @OptionGroup var change: StatusChange
         func run() async throws { try await change.apply(.resolved) }
     }
@@ -105,10 +107,16 @@ struct ErrorsCommand: AsyncParsableCommand {
         }
         let found = try await store.errorGroups(prefix: clean)
         guard let group = found.first else {
-            throw CLIError(code: .usage, message: "no error group's fingerprint starts with \(clean) (see `ronda errors list --status all`)")
+            throw CLIError(
+                code: .usage,
+                message: "no error group's fingerprint starts with \(clean) (see `ronda errors list --status all`)"
+            )
         }
         guard found.count == 1 else {
-            throw CLIError(code: .usage, message: "more than one group's fingerprint starts with \(clean): give more digits")
+            throw CLIError(
+                code: .usage,
+                message: "more than one group's fingerprint starts with \(clean): give more digits"
+            )
         }
         return group
     }
@@ -116,7 +124,8 @@ struct ErrorsCommand: AsyncParsableCommand {
     /// `3f2a9c1e07b4  open  ×4  appointments/CreateAppointment  step 'Save': expected status 201, got 500`.
     static func line(_ g: ErrorGroup) -> String {
         let status = g.regressions > 0 && g.status == .open ? "regressed" : g.status.rawValue
-        return "\(g.fingerprint.prefix(12))  \(status.padding(toLength: 9, withPad: " ", startingAt: 0))  ×\(g.occurrences)  "
+        return
+            "\(g.fingerprint.prefix(12))  \(status.padding(toLength: 9, withPad: " ", startingAt: 0))  ×\(g.occurrences)  "
             + "\(Terminal.safe(g.module))/\(Terminal.safe(g.scenario))  \(Terminal.safe(g.message))"
     }
 
@@ -130,7 +139,9 @@ struct ErrorsCommand: AsyncParsableCommand {
             "normalized:    \(Terminal.safe(g.normalizedMessage))",
             "occurrences:   \(g.occurrences), first seen \(Timestamp.text(g.firstSeen)) (run \(g.firstRunID)), last seen \(Timestamp.text(g.lastSeen)) (run \(g.lastRunID))",
         ]
-        if let url = g.url { lines.append("request:       \(Terminal.safe(url))\(g.httpStatus.map { " → \($0)" } ?? "")") }
+        if let url = g.url {
+            lines.append("request:       \(Terminal.safe(url))\(g.httpStatus.map { " → \($0)" } ?? "")")
+        }
         if let release = g.firstRelease { lines.append("new since:     \(release)") }
         if let resolved = g.resolvedAt {
             lines.append("resolved:      \(Timestamp.text(resolved))\(g.resolvedRelease.map { " in \($0)" } ?? "")")

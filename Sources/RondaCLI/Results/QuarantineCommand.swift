@@ -7,7 +7,8 @@ import RondaStore
 struct QuarantineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quarantine",
-        abstract: "Quarantine flaky scenarios: they still run and are recorded, but never alert nor count toward the threshold.",
+        abstract:
+            "Quarantine flaky scenarios: they still run and are recorded, but never alert nor count toward the threshold.",
         subcommands: [Add.self, Remove.self, List.self],
         defaultSubcommand: List.self
     )
@@ -37,18 +38,22 @@ struct QuarantineCommand: AsyncParsableCommand {
             let removed = try await results.withStore(logger: try logging.makeLogger(label: "ronda")) { store in
                 try await store.setQuarantined(name, false, reason: nil, at: Date())
             }
-            guard removed else { throw CLIError(code: .usage, message: "\(name) is not quarantined (see `ronda quarantine list`)") }
+            guard removed else {
+                throw CLIError(code: .usage, message: "\(name) is not quarantined (see `ronda quarantine list`)")
+            }
             print("out of quarantine: \(name)")
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Quarantined scenarios, then the flaky ones: outcome flips and passes after a retry over recent runs."
+            abstract:
+                "Quarantined scenarios, then the flaky ones: outcome flips and passes after a retry over recent runs."
         )
         @OptionGroup var results: ResultsStoreOptions
         @OptionGroup var logging: LoggingOptions
-        @Option(help: "Runs per scenario flakiness is measured over (default: alerts.flaky_window, 20).") var window: Int?
+        @Option(help: "Runs per scenario flakiness is measured over (default: alerts.flaky_window, 20).") var window:
+            Int?
         @Flag(help: "Print JSON instead of text.") var json = false
 
         struct Output: Codable {
@@ -73,7 +78,9 @@ struct QuarantineCommand: AsyncParsableCommand {
             }
             print(output.quarantined.isEmpty ? "quarantine: empty" : "quarantine:")
             for entry in output.quarantined {
-                print("  \(Terminal.safe(entry.scenario))  since \(Timestamp.text(entry.addedAt))\(entry.reason.map { "  (\(Terminal.safe($0)))" } ?? "")")
+                print(
+                    "  \(Terminal.safe(entry.scenario))  since \(Timestamp.text(entry.addedAt))\(entry.reason.map { "  (\(Terminal.safe($0)))" } ?? "")"
+                )
             }
             print(output.flaky.isEmpty ? "flaky: none over the last \(runs) runs" : "flaky (last \(runs) runs):")
             let quarantined = Set(output.quarantined.map(\.scenario))

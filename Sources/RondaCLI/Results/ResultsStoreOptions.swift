@@ -27,18 +27,15 @@ struct ResultsStoreOptions: ParsableArguments {
 
     /// The configuration when its file exists (defaults otherwise; a named file that is missing is an error).
     func loadConfig() throws -> RondaConfig {
-        var options = GlobalOptions()
-        options.config = config
-        return try options.loadConfig(environment: [:])
+        // Parsed (not made with `init()`): ArgumentParser's wrappers hold no value otherwise.
+        try GlobalOptions.parse(["--config", config]).loadConfig(environment: [:])
     }
 
     /// The store to read, as `StoreOptions` would open it.
     func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StoreOptions {
         if isDistributed(environment: environment) { return store }
         let path = try loadConfig().database
-        var options = StoreOptions()
-        options.databaseURL = "sqlite:" + path
-        return options
+        return try StoreOptions.parse(["--database-url", "sqlite:" + path])
     }
 
     /// Opens the results store, runs `body`, closes it. A missing embedded database says so.
@@ -56,7 +53,10 @@ struct ResultsStoreOptions: ParsableArguments {
         }
         return try await options.withStore(logger: logger) { store in
             do { try await store.migrate() } catch {
-                throw CLIError(code: .storage, message: "cannot bring the results database up to date: \(error.operatorMessage)")
+                throw CLIError(
+                    code: .storage,
+                    message: "cannot bring the results database up to date: \(error.operatorMessage)"
+                )
             }
             return try await body(store)
         }

@@ -51,6 +51,12 @@ public struct AlertDeliverer: Sendable {
         public var retrying = 0
         public var failed = 0
         public var claimed: Int { delivered + retrying + failed }
+
+        public init(delivered: Int = 0, retrying: Int = 0, failed: Int = 0) {
+            self.delivered = delivered
+            self.retrying = retrying
+            self.failed = failed
+        }
     }
 
     /// One pass: every channel's due head row, sent concurrently across channels.

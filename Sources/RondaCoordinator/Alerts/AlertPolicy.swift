@@ -51,11 +51,12 @@ public struct AlertPolicy: Sendable {
     /// The maintenance window `now` falls in, if any.
     public func maintenanceWindow(at now: Date) -> MaintenanceWindow? {
         for compiled in windows {
+            // The first start after `now - duration` is the latest window that can still be open.
             let seconds = Double(compiled.window.duration.components.seconds)
-            guard let start = compiled.cron.next(after: now.addingTimeInterval(-seconds - 60), in: compiled.zone) else {
+            guard let start = compiled.cron.next(after: now.addingTimeInterval(-seconds), in: compiled.zone) else {
                 continue
             }
-            if start <= now && now < start.addingTimeInterval(seconds) { return compiled.window }
+            if start <= now { return compiled.window }
         }
         return nil
     }

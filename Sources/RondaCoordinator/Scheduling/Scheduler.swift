@@ -68,6 +68,8 @@ public struct Scheduler: Sendable {
     public let suite: @Sendable () throws -> [ScenarioSnapshot]
     /// Variables every run gives its scenarios (the base URL).
     public var variables: [String: String]
+    /// Reads the target's release when a run is due (`alerts.release`); `nil`: not recorded.
+    public var release: (@Sendable () async -> String?)?
 
     public init(
         coordinator: RunCoordinator,
@@ -115,6 +117,7 @@ public struct Scheduler: Sendable {
                 slot: slot,
                 deadline: now.addingTimeInterval(schedule.runTimeout.inSeconds),
                 variables: variables,
+                release: await release?(),
                 now: now
             ) {
                 report.created.append(run)

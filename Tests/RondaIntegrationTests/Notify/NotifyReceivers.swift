@@ -22,13 +22,20 @@ struct AlertReceiver {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts a receiver answering `status` with `body` (or never, with `hang`).
-    static func start(status: Int = 200, body: String = "ok", hang: Bool = false) async throws -> AlertReceiver {
+    static func start(
+        status: Int = 200,
+        body: String = "ok",
+        hang: Bool = false,
+        port: Int? = nil,
+        log existing: String? = nil
+    ) async throws -> AlertReceiver {
         let directory = try Checkout.temporaryDirectory("ronda-alert-receiver")
-        let log = directory + "/requests.jsonl"
+        let log = existing ?? directory + "/requests.jsonl"
         var arguments = [
             Checkout.root + "/Tests/Servers/alert_receiver.py", log, "--status", "\(status)", "--body", body,
         ]
         if hang { arguments.append("--hang") }
+        if let port { arguments += ["--port", "\(port)"] }
         let process = try ChildProcess(
             "/usr/bin/env",
             ["python3"] + arguments,
