@@ -141,16 +141,19 @@ enum AlertSQL {
 
     static func errorStats(_ s: some StoreStatements, since date: Date) async throws -> ErrorStats {
         let failing = "r.status IN ('fail', 'error')"
-        let total = try await s.rows(
-            "SELECT COUNT(*) AS n FROM scenario_results r WHERE \(failing)",
-            table: "scenario_results"
-        ).first?.int("n") ?? 0
-        let recent = try await s.rows(
-            "SELECT COUNT(*) AS n FROM scenario_results r JOIN runs ON runs.id = r.run_id WHERE \(failing) AND runs.started_at >= ?1",
-            [.date(date)],
-            table: "scenario_results"
-        ).first?.int("n") ?? 0
-        let open = try await s.rows("SELECT COUNT(*) AS n FROM error_groups WHERE status = 'open'", table: "error_groups")
+        let total =
+            try await s.rows(
+                "SELECT COUNT(*) AS n FROM scenario_results r WHERE \(failing)",
+                table: "scenario_results"
+            ).first?.int("n") ?? 0
+        let recent =
+            try await s.rows(
+                "SELECT COUNT(*) AS n FROM scenario_results r JOIN runs ON runs.id = r.run_id WHERE \(failing) AND runs.started_at >= ?1",
+                [.date(date)],
+                table: "scenario_results"
+            ).first?.int("n") ?? 0
+        let open =
+            try await s.rows("SELECT COUNT(*) AS n FROM error_groups WHERE status = 'open'", table: "error_groups")
             .first?.int("n") ?? 0
         let average = try await s.rows(
             "SELECT AVG(execution_time) AS t FROM runs WHERE status = 'completed' AND started_at >= ?1",
@@ -169,7 +172,12 @@ enum AlertSQL {
         let resolved = try await s.rows(
             "SELECT module, first_seen, resolved_at FROM error_groups WHERE resolved_at IS NOT NULL",
             table: "error_groups"
-        ).map { (module: try $0.string("module"), seconds: try $0.date("resolved_at").timeIntervalSince(try $0.date("first_seen"))) }
+        ).map {
+            (
+                module: try $0.string("module"),
+                seconds: try $0.date("resolved_at").timeIntervalSince(try $0.date("first_seen"))
+            )
+        }
         var perModule: [String: Double] = [:]
         for (module, rows) in Dictionary(grouping: resolved, by: \.module) {
             perModule[module] = ErrorStats.median(rows.map(\.seconds))
