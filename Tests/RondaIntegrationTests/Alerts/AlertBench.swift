@@ -43,6 +43,10 @@ struct AlertBench {
         environment["RONDA_WEBHOOK_SECRET"] = webhookSecret
         environment["RONDA_SLACK_URL"] = receiver.baseURL + slackPath
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        // Coverage of the child processes counts too (ops/coverage.sh merges their profiles).
+        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] {
+            environment["LLVM_PROFILE_FILE"] = profile
+        }
         return AlertBench(demo: demo, receiver: receiver, directory: directory, environment: environment)
     }
 

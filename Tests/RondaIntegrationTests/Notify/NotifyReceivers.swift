@@ -2,71 +2,8 @@ import Foundation
 import RondaCore
 import RondaTestSupport
 
-/// `Tests/Servers/alert_receiver.py`: an HTTP receiver that records every request.
-struct AlertReceiver {
-    struct Request {
-        var path: String
-        var method: String
-        var headers: [(String, String)]
-        var body: [UInt8]
-
-        func header(_ name: String) -> String? {
-            headers.last { $0.0.lowercased() == name.lowercased() }?.1
-        }
-        var json: JSONValue? { JSONValue.parse(body) }
-    }
-
-    let process: ChildProcess
-    let port: Int
-    let log: String
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    /// Starts a receiver answering `status` with `body` (or never, with `hang`).
-    static func start(
-        status: Int = 200,
-        body: String = "ok",
-        hang: Bool = false,
-        port: Int? = nil,
-        log existing: String? = nil
-    ) async throws -> AlertReceiver {
-        let directory = try Checkout.temporaryDirectory("ronda-alert-receiver")
-        let log = existing ?? directory + "/requests.jsonl"
-        var arguments = [
-            Checkout.root + "/Tests/Servers/alert_receiver.py", log, "--status", "\(status)", "--body", body,
-        ]
-        if hang { arguments.append("--hang") }
-        if let port { arguments += ["--port", "\(port)"] }
-        let process = try ChildProcess(
-            "/usr/bin/env",
-            ["python3"] + arguments,
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
-            logPath: directory + "/out.log"
-        )
-        let port = try await NotifyPython.waitForPort(process)
-        return AlertReceiver(process: process, port: port, log: log)
-    }
-
-    /// The requests received so far, in order.
-    func requests() -> [Request] {
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { line in
-            guard let json = JSONValue.parse(String(line)) else { return nil }
-            let headers = (json["headers"]?.arrayValue ?? []).map {
-                ($0[0]?.stringValue ?? "", $0[1]?.stringValue ?? "")
-            }
-            return Request(
-                path: json["path"]?.stringValue ?? "",
-                method: json["method"]?.stringValue ?? "",
-                headers: headers,
-                body: Array(Data(base64Encoded: json["body"]?.stringValue ?? "") ?? Data())
-            )
-        }
-    }
-
-    func stop() async {
-        process.signal(SIGTERM)
-        if await process.wait(timeout: .seconds(5)) == nil { await process.kill9() }
-    }
+extension AlertReceiver.Request {
+    var json: JSONValue? { JSONValue.parse(body) }
 }
 
 /// `Tests/Servers/smtp_receiver.py` (aiosmtpd): a real SMTP server that records every message.
@@ -192,15 +129,6 @@ enum NotifyPython {
 
     /// Waits (polling, up to 120 s) until `process` prints `PORT n`.
     static func waitForPort(_ process: ChildProcess) async throws -> Int {
-        var port: Int?
-        _ = await eventually(120) {
-            port = process.log.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
-            return port != nil || process.poll() != nil
-        }
-        guard let port else {
-            await process.kill9()
-            throw ChildProcess.Failure(description: "the receiver did not start: \(process.log)")
-        }
-        return port
+        try await waitForPrintedPort(process)
     }
 }
