@@ -5,6 +5,10 @@ import RondaHTTP
 
 /// Builds channels from their configuration.
 public enum AlertChannels {
+    /// The threads deliveries run on: their own, so a delivery never waits behind scenario
+    /// requests on the shared executor (its timeout counts from the start of the transfer).
+    static let executor = CurlExecutor(threads: 8)
+
     /// Validates and builds a channel: every required field set, env variables set and non-empty, URLs parse with the
     /// right scheme (http/https; smtp/smtps for email), DSN parses, email addresses look like addresses, method
     /// POST/GET. Errors name the key (`alerts.channels.NAME.FIELD`).

@@ -16,7 +16,11 @@ struct EmailChannel: AlertChannel {
     func deliver(_ alert: Alert, idempotencyKey: String) async throws(DeliveryError) {
         let data = EmailMessage.render(alert, from: from, to: to, idempotencyKey: idempotencyKey, date: Date())
         do {
-            try await sendMail(MailMessage(from: from, recipients: to, data: data), via: server)
+            try await sendMail(
+                MailMessage(from: from, recipients: to, data: data),
+                via: server,
+                executor: AlertChannels.executor
+            )
         } catch {
             throw Self.deliveryError(error, channel: name)
         }

@@ -49,7 +49,7 @@ struct HTTPDelivery: Sendable {
             options: options
         )
         let host = Self.host(of: url)
-        let session = HTTPSession()
+        let session = HTTPSession(executor: AlertChannels.executor)
         defer { session.close() }
         let response: HTTPResponse
         do {

@@ -128,7 +128,7 @@ struct CLITerminalTests {
             ["migrate"], ["--database-url", "--log-level", "--log-format"],
             ["--redis-url", "--base-url", "--config", "--lease-time"]
         ),
-        (["stats"], ["--redis-url", "--database-url", "--json"], ["--lease-time", "--base-url", "--config"]),
+        (["stats"], ["--redis-url", "--database-url", "--config", "--json"], ["--lease-time", "--base-url"]),
         (["cleanup"], ["--database-url", "--older-than"], ["--lease-time", "--redis-url", "--base-url", "--config"]),
         (["pause"], ["--redis-url", "--database-url"], ["--lease-time", "--base-url", "--config"]),
         (["resume"], ["--redis-url", "--database-url"], ["--lease-time", "--base-url", "--config"]),

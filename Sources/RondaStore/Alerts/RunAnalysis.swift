@@ -91,6 +91,29 @@ public struct ErrorStats: Sendable, Hashable, Codable {
     public struct ModuleCount: Sendable, Hashable, Codable {
         public var module: String
         public var errors: Int
+
+        public init(module: String, errors: Int) {
+            self.module = module
+            self.errors = errors
+        }
+    }
+
+    public init(
+        errorsTotal: Int = 0,
+        errorsSince: Int = 0,
+        openGroups: Int = 0,
+        averageExecutionTime: Double? = nil,
+        errorsPerModule: [ModuleCount] = [],
+        medianTimeToResolution: Double? = nil,
+        medianTimeToResolutionPerModule: [String: Double] = [:]
+    ) {
+        self.errorsTotal = errorsTotal
+        self.errorsSince = errorsSince
+        self.openGroups = openGroups
+        self.averageExecutionTime = averageExecutionTime
+        self.errorsPerModule = errorsPerModule
+        self.medianTimeToResolution = medianTimeToResolution
+        self.medianTimeToResolutionPerModule = medianTimeToResolutionPerModule
     }
 
     /// The median of `values` (`nil` when empty).

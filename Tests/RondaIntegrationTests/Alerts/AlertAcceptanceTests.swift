@@ -52,6 +52,13 @@ struct AlertAcceptanceTests {
             ])
             #expect(check.status == 0, "\(check.output)")
             #expect(hook.header("Idempotency-Key")?.hasSuffix("/hook") == true)
+            // So does the report of the recorded run, in text and HTML.
+            let html = bench.directory + "/report.html"
+            let (reportStatus, report) = try await bench.ronda(["report", "latest", "--html", html])
+            #expect(reportStatus == 1)
+            #expect(report.components(separatedBy: "CAUSE POST /login/ broke 10 scenarios").count == 2, "\(report)")
+            let page = try String(contentsOfFile: html, encoding: .utf8)
+            #expect(page.contains("<code>POST /login/</code> broke 10 scenarios"))
             // The Slack text names the step once.
             let slack = String(decoding: try #require(bench.slackMessages().first).body, as: UTF8.self)
             let blocks = try #require(JSONValue.parse(slack)?["blocks"]).jsonText()

@@ -160,7 +160,8 @@ struct NotifyEmailTests {
         let elapsed = ContinuousClock.now - start
         #expect(error.code == .timeout)
         #expect(!error.isPermanent)
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5), "\(elapsed)")
+        // The timeout held: not cut short, and not waited out far beyond (a hang guard, not a speed check).
+        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(60), "\(elapsed)")
     }
 
     @Test func cancellingTheTaskStopsAWaitingDelivery() async throws {
@@ -173,7 +174,8 @@ struct NotifyEmailTests {
         task.cancel()
         let error = await task.value
         #expect(error?.code == .cancelled)
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Well before the 60 s timeout: the cancellation, not the timeout, ended it.
+        #expect(ContinuousClock.now - start < .seconds(50))
     }
 
     @Test func nothingListeningIsUnreachable() async throws {
