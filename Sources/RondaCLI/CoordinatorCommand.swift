@@ -97,7 +97,13 @@ struct CoordinatorSetup {
             suite: snapshots
         )
         if let source = config.alerts.release {
-            let probe = ReleaseProbe(source: source, baseURL: baseURL, logger: logger)
+            let probe = ReleaseProbe(
+                source: source,
+                baseURL: baseURL,
+                logger: logger,
+                verifyTLS: config.target.verifyTLS,
+                caBundle: config.target.caBundle
+            )
             scheduler.release = { await probe.read() }
         }
         return scheduler

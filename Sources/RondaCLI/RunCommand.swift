@@ -119,7 +119,13 @@ struct RunCommand: AsyncParsableCommand {
         let alerts = try AlertSetup.make(config.alerts, notify: notify || distributed, deliver: notify, logger: logger)
         var release: String?
         if let source = config.alerts.release {
-            release = await ReleaseProbe(source: source, baseURL: baseURL, logger: logger).read()
+            release = await ReleaseProbe(
+                source: source,
+                baseURL: baseURL,
+                logger: logger,
+                verifyTLS: config.target.verifyTLS,
+                caBundle: config.target.caBundle
+            ).read()
         }
         let progress = Progress(total: scenarios.count)
         let embedded = EmbeddedRun(

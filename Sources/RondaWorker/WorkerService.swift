@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import RondaQueue
-import RondaRuntime
 public import ServiceLifecycle
 
 /// `ronda worker` as a `Service`: runs the worker's slots and a heartbeat until a graceful
@@ -50,14 +49,7 @@ public struct WorkerService: Service {
 
     func heartbeat(startedAt: Date) async {
         guard let control = worker.control else { return }
-        let clock = ContinuousClock()
-        var lastTrim = clock.now
         while !Task.isCancelled {
-            // Once a minute, free pages go back to the system: resident size follows live memory.
-            if clock.now - lastTrim >= .seconds(60) {
-                HeapTrim.returnFreeMemory()
-                lastTrim = clock.now
-            }
             let info = WorkerInfo(
                 name: worker.name,
                 concurrency: concurrency,

@@ -204,13 +204,25 @@ struct AlertPolicyTests {
         #expect(sim.triggers.last?.contains(.threshold) == false)
         sim.run([("A", "x1"), ("B", "x2"), ("C", "x3")])
         #expect(sim.triggers.last?.contains(.threshold) == true)
-        sim.run(
-            [("A", "connection refused"), ("B", "connection refused"), ("C", "connection refused")],
-            kind: .transport
-        )
+        // Staying over the threshold alerts no more (reminders cover open groups).
+        let over = sim.outbox.count
+        sim.run([("A", "x1"), ("B", "x2"), ("C", "x3")])
+        #expect(sim.outbox.count == over)
+        let down: [(String, String?)] = [
+            ("A", "connection refused"), ("B", "connection refused"), ("C", "connection refused"),
+        ]
+        sim.run(down, kind: .transport)
         let last = try #require(sim.outbox.last?.alert)
         #expect(last.triggers.first == .runErrored)
         #expect(!last.triggers.contains(.threshold))
+        // The target still unreachable next run: nothing new to say.
+        let errored = sim.outbox.count
+        sim.run(down, kind: .transport)
+        #expect(sim.outbox.count == errored)
+        // Back, then over the threshold again: it alerts again.
+        sim.run([("A", nil), ("B", nil), ("C", nil)])
+        sim.run([("A", "x1"), ("B", "x2"), ("C", "x3")])
+        #expect(sim.outbox.last?.alert.triggers.contains(.threshold) == true)
     }
 
     @Test func aP0ScenarioEscalatesOnceAtTheNthFailingRun() throws {

@@ -62,6 +62,7 @@ extension Distributed {
                 let port = first.port
                 let log = first.log
                 await first.stop()
+                let down = ContinuousClock.now
                 let config = try Self.coordinatorConfig(topology: topology, receiverPort: port)
                 try topology.startWorker("w1", concurrency: 2)
                 let killed = try Self.startCoordinator("coordinator-a", topology: topology, config: config)
@@ -75,9 +76,19 @@ extension Distributed {
                     }
                     #expect(finalized, "coordinator A did not finalize run \(run.id): \(killed.log)")
                 }
+                // The receiver stays down for two minutes (the acceptance's drill), while coordinator A
+                // keeps retrying the oldest decision and holds the later ones back.
+                let retried = await eventually(240) {
+                    let rows = (try? await topology.store.alertOutbox(limit: 10)) ?? []
+                    return ContinuousClock.now - down >= .seconds(120) && rows.count == 3
+                        && rows.contains { $0.attempts >= 3 }
+                }
+                #expect(retried, "\(killed.log.suffix(3000))")
                 let decided = try await topology.store.alertOutbox(limit: 10)
                 #expect(decided.count == 3)
                 #expect(decided.allSatisfy { $0.state == .pending })
+                // Only the oldest was tried: in order, the later ones wait behind it.
+                #expect(decided.filter { $0.attempts > 0 }.count == 1)
                 await killed.kill9()
 
                 receiver = try await AlertReceiver.start(port: port, log: log)

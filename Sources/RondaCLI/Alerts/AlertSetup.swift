@@ -72,6 +72,9 @@ struct ReleaseProbe: Sendable {
     let source: ReleaseSource
     let baseURL: String
     let logger: Logger
+    /// The target's TLS settings (`target.verify_tls`, `target.ca_bundle`).
+    var verifyTLS = true
+    var caBundle: String? = nil
 
     func read() async -> String? {
         let url =
@@ -82,6 +85,8 @@ struct ReleaseProbe: Sendable {
         var options = HTTPRequestOptions()
         options.totalTimeout = .seconds(10)
         options.connectTimeout = .seconds(5)
+        options.verifyTLS = verifyTLS
+        options.caBundlePath = caBundle
         let session = HTTPSession()
         defer { session.close() }
         do {

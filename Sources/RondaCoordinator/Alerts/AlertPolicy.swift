@@ -84,12 +84,18 @@ public struct AlertPolicy: Sendable {
         return writes
     }
 
-    /// Threshold and run-errored items (quarantined scenarios never count).
+    /// Threshold and run-errored items (quarantined scenarios never count), made when the run
+    /// crosses into that state, not for every run that stays in it (reminders cover those): a
+    /// run over the threshold alerts unless its failing scenarios were already failing at least
+    /// `threshold` strong in their previous results; a run that errored as a whole alerts unless
+    /// its scenarios had all errored the time before.
     func runItems(_ input: FinalizationInput, failures: [FailureCauses.Failure]) -> [AlertItem] {
         let counted = input.results.filter { $0.status != .skip && !input.quarantined.contains($0.scenario) }
         guard !counted.isEmpty else { return [] }
         let priority = failures.map(\.priority).min() ?? .p3
+        let previous = { (scenario: String) in input.history[scenario]?.first }
         if counted.allSatisfy({ $0.status == .error }) {
+            guard !counted.allSatisfy({ previous($0.scenario)?.status == .error }) else { return [] }
             let messages = Dictionary(grouping: failures, by: \.normalizedMessage)
             let common = messages.max { $0.value.count < $1.value.count }?.value.first?.message ?? "errored"
             return [
@@ -101,6 +107,8 @@ public struct AlertPolicy: Sendable {
             ]
         }
         guard failures.count >= config.threshold else { return [] }
+        let stillFailing = failures.filter { previous($0.scenario)?.failed == true }.count
+        guard stillFailing < config.threshold else { return [] }
         return [
             AlertItem(
                 trigger: .threshold,

@@ -62,7 +62,8 @@ enum AlertSQL {
         )
     }
 
-    /// Recent results per scenario, newest first: of the run's scenarios (`scenario` nil), of one
+    /// Recent results per scenario, newest first, from the last `10 × window` runs (at least 50):
+    /// of the run's failed scenarios and those with an open group (`scenario` nil), of one
     /// scenario, or of every scenario (`"*"`).
     static func history(
         _ s: some StoreStatements,
@@ -74,7 +75,7 @@ enum AlertSQL {
     {
         let rows = try await s.rows(
             AlertStatements.history,
-            [.string(excludingRun), .int(max(1, window)), .string(scenario)],
+            [.string(excludingRun), .int(max(1, window)), .string(scenario), .int(max(50, window * 10))],
             table: "scenario_results"
         )
         var history: [String: [ScenarioHistoryEntry]] = [:]

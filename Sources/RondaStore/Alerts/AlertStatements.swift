@@ -38,7 +38,10 @@ enum AlertStatements {
         WHERE scenario IN (SELECT scenario FROM scenario_results WHERE run_id = ?1)
         """
 
-    /// (run id to leave out or '', window, scenario filter or NULL for the run's scenarios).
+    /// (run id to leave out or '', window, scenario filter, runs to look back over). The scenario
+    /// filter is a name, `*` for every scenario, or NULL for the run's scenarios that need a
+    /// history: those that failed, and those with an open group (a recovery). A healthy run of
+    /// 2,000 scenarios reads nothing; the look-back bounds the rows read whatever the retention.
     static let history = """
         SELECT scenario, run_id, status, completed_at, passed_after_retry FROM (
             SELECT r.scenario, r.run_id, r.status, r.completed_at,
@@ -47,8 +50,16 @@ enum AlertStatements {
                 ) THEN 1 ELSE 0 END AS passed_after_retry,
                 ROW_NUMBER() OVER (PARTITION BY r.scenario ORDER BY r.completed_at DESC, r.id DESC) AS rank
             FROM scenario_results r
-            WHERE r.run_id <> ?1 AND (
-                (CAST(?3 AS TEXT) IS NULL AND r.scenario IN (SELECT scenario FROM scenario_results WHERE run_id = ?1))
+            WHERE r.run_id <> ?1
+              AND r.run_id IN (SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT ?4)
+              AND (
+                (CAST(?3 AS TEXT) IS NULL AND r.scenario IN (
+                    SELECT c.scenario FROM scenario_results c
+                    WHERE c.run_id = ?1 AND (
+                        c.status IN ('fail', 'error')
+                        OR c.scenario IN (SELECT g.scenario FROM error_groups g WHERE g.status = 'open')
+                    )
+                ))
                 OR r.scenario = ?3
                 OR (CAST(?3 AS TEXT) = '*')
             )

@@ -11,7 +11,8 @@ public struct FinalizationInput: Sendable {
     public var failingSteps: [String: StepResult]
     /// Every error group of the run's scenarios, whatever its status.
     public var groups: [ErrorGroup]
-    /// Earlier results of the run's scenarios, newest first, at most the history window each.
+    /// Earlier results, newest first, at most the history window each, of the run's scenarios that
+    /// failed or have an open group (the others need none).
     public var history: [String: [ScenarioHistoryEntry]]
     /// Quarantined scenario names.
     public var quarantined: Set<String>

@@ -160,6 +160,24 @@ struct AlertAcceptanceTests {
         }
     }
 
+    @Test("`ronda alerts test CHANNEL` sends one clearly marked message; an unknown channel is named")
+    func testMessage() async throws {
+        try await Self.withBench { bench in
+            let (status, output) = try await bench.ronda(["alerts", "test", "hook"])
+            #expect(status == 0, "\(output)")
+            let body = try #require(bench.webhooks().first?.json)
+            #expect(body["test"] == .bool(true))
+            #expect(body["title"]?.stringValue?.contains("test message") == true)
+            #expect(body["triggers"] == .array([.string("test")]))
+            let (unknown, message) = try await bench.ronda(["alerts", "test", "pager"])
+            #expect(unknown == 2)
+            #expect(message.contains("no channel 'pager'") && message.contains("hook, slack"), "\(message)")
+            // A test message is not a decision: the outbox stays empty.
+            let (_, listing) = try await bench.ronda(["alerts", "list"])
+            #expect(listing.contains("no alert decisions yet") || listing.contains("no results yet"), "\(listing)")
+        }
+    }
+
     @Test("channel secrets never reach the store, the logs or the reports")
     func secretsStayOut() async throws {
         try await Self.withBench { bench in
