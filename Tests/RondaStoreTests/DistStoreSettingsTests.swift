@@ -42,7 +42,10 @@ struct DistStoreSettingsTests {
             try await server.stop()
             for _ in 0..<4 { _ = try? await store.runningRuns() }
             try await server.start()
-            #expect(try await store.runningRuns().isEmpty)
+            // A server just started on a loaded machine may miss the store's first 2 s check; the
+            // next call checks again (still the same outage: no second warning).
+            let answered = await eventually(60) { (try? await store.runningRuns())?.isEmpty == true }
+            #expect(answered)
             let warnings = capture.lines.filter { $0.level >= .warning }
             #expect(warnings.count == round, "\(capture.text)")
             #expect(capture.lines.filter { $0.message.description == "PostgreSQL answers again" }.count == round)

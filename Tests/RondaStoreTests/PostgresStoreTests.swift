@@ -185,7 +185,14 @@ struct PostgresStoreTests {
 
         try await server.start()
         let after = makeResult(runID: "r", scenario: "after")
-        #expect(try await store.recordResult(after))
+        // The same store works again. A server just started on a loaded machine may not answer
+        // the store's first check within its 2 s connect timeout; the store then reports it down
+        // once more and checks again on the next call, so the write is retried until it lands.
+        let recovered = await eventually(60) {
+            _ = try? await store.recordResult(after)
+            return (try? await store.scenariosWithResults(runID: "r"))?.contains("after") == true
+        }
+        #expect(recovered)
         // The writes that failed wrote nothing: no result, no steps.
         #expect(try await store.results(runID: "r") == [after, kept])
         #expect(try await store.rowCount(.stepResults) == kept.steps.count + after.steps.count)
