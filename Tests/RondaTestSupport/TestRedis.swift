@@ -93,9 +93,16 @@ public final class TestRedis: Sendable {
         let log = (directory ?? NSTemporaryDirectory()) + "/redis.log"
         let process = try ChildProcess("/usr/bin/redis-server", arguments, environment: [:], logPath: log)
         current.withLock { $0 = process }
+        // A restarted server with an append-only file answers `-LOADING` until it has read it back.
         let connection = try connect()
-        guard try connection.command(["PING"]) == .simple("PONG") else {
-            throw RESPConnection.Failure(message: "redis-server did not answer PING")
+        let end = ContinuousClock.now + .seconds(30)
+        var reply = try connection.command(["PING"])
+        while reply != .simple("PONG") && ContinuousClock.now < end {
+            Thread.sleep(forTimeInterval: 0.01)
+            reply = try connection.command(["PING"])
+        }
+        guard reply == .simple("PONG") else {
+            throw RESPConnection.Failure(message: "redis-server did not answer PING (last reply: \(reply))")
         }
     }
 
