@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // C shims.
@@ -131,12 +132,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The dashboard: server-rendered pages, SVG charts, JSON API, operator login, `/health`.
+        .target(
+            name: "RondaWeb",
+            dependencies: [
+                "RondaCore", "RondaStore", "RondaQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command line: ArgumentParser commands and wiring (a library so tests can drive it).
         .target(
             name: "RondaCLI",
             dependencies: [
                 "RondaCore", "RondaHTTP", "RondaEngine", "RondaQueue", "RondaStore",
-                "RondaWorker", "RondaCoordinator", "RondaNotify", "DemoTarget",
+                "RondaWorker", "RondaCoordinator", "RondaNotify", "RondaWeb", "DemoTarget",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -259,6 +272,16 @@ let package = Package(
             name: "RondaNotifyTests",
             dependencies: [
                 "RondaNotify", "RondaCore", "RondaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The dashboard over HTTP against a real store: login, CSRF, throttling, pages, JSON, escaping.
+        .testTarget(
+            name: "RondaWebTests",
+            dependencies: [
+                "RondaWeb", "RondaStore", "RondaCore", "RondaHTTP", "RondaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -236,5 +236,6 @@ extension Migration {
                 "CREATE INDEX alert_outbox_created ON alert_outbox (created_at)",
             ]
         ),
+        dashboard,
     ]
 }

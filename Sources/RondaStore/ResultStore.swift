@@ -109,6 +109,9 @@ public protocol ResultStore: Sendable {
 
     /// Writes an operator setting (insert or replace).
     func setSetting(named name: String, to value: String, at date: Date) async throws
+
+    /// Runs one of the dashboard's reads or writes (rollups, operators, sessions).
+    func dashboard<Value: Sendable>(_ query: DashboardQuery<Value>) async throws -> Value
 }
 
 extension ResultStore {

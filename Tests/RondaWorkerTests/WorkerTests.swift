@@ -22,6 +22,9 @@ actor FlakyStore: ResultStore {
     }
 
     func migrate() async throws { try await inner.migrate() }
+    func dashboard<Value: Sendable>(_ query: DashboardQuery<Value>) async throws -> Value {
+        try await inner.dashboard(query)
+    }
     func createRun(_ run: RunRecord, planned: [PlannedScenario]) async throws -> Bool {
         try await inner.createRun(run, planned: planned)
     }

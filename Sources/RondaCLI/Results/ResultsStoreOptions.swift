@@ -38,10 +38,15 @@ struct ResultsStoreOptions: ParsableArguments {
         return try StoreOptions.parse(["--database-url", "sqlite:" + path])
     }
 
-    /// Opens the results store, runs `body`, closes it. A missing embedded database says so.
-    func withStore<T: Sendable>(logger: Logger, _ body: (any ResultStore) async throws -> T) async throws -> T {
+    /// Opens the results store, runs `body`, closes it. A missing embedded database says so,
+    /// unless `create` (the dashboard and operator accounts start from an empty one).
+    func withStore<T: Sendable>(
+        logger: Logger,
+        create: Bool = false,
+        _ body: (any ResultStore) async throws -> T
+    ) async throws -> T {
         let options = try resolved()
-        if !isDistributed(), let url = options.databaseURL {
+        if !create, !isDistributed(), let url = options.databaseURL {
             let path = String(url.dropFirst("sqlite:".count))
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError(

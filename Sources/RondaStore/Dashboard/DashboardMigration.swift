@@ -1,0 +1,65 @@
+extension Migration {
+    /// Version 6: what the dashboard reads and who may read it.
+    ///
+    /// - `scenario_hourly`: one row per (hour, scenario), added to when a run is finalized (in
+    ///   the finalizing transaction), so the overview, trends and uptime never scan raw results.
+    ///   Latency is kept as cumulative-free bucket counts of each result's response time
+    ///   (`le_*`: at most that many seconds; `results` minus their sum is above 5 s).
+    /// - `operators`: dashboard users (bcrypt hashes, never passwords).
+    /// - `web_sessions`: signed-in browsers, by the SHA-256 of their cookie (the cookie itself is
+    ///   never stored), with the CSRF token of their forms.
+    static let dashboard = Migration(
+        version: 6,
+        name: "dashboard: hourly rollups, operators and sessions",
+        sql: [
+            """
+            CREATE TABLE scenario_hourly (
+                hour            TEXT NOT NULL,
+                scenario        TEXT NOT NULL,
+                module          TEXT NOT NULL,
+                priority        TEXT NOT NULL,
+                results         INTEGER NOT NULL,
+                passed          INTEGER NOT NULL,
+                failed          INTEGER NOT NULL,
+                errored         INTEGER NOT NULL,
+                skipped         INTEGER NOT NULL,
+                duration_sum    DOUBLE PRECISION NOT NULL,
+                response_sum    DOUBLE PRECISION NOT NULL,
+                response_max    DOUBLE PRECISION NOT NULL,
+                le_100ms        INTEGER NOT NULL,
+                le_250ms        INTEGER NOT NULL,
+                le_500ms        INTEGER NOT NULL,
+                le_1s           INTEGER NOT NULL,
+                le_2500ms       INTEGER NOT NULL,
+                le_5s           INTEGER NOT NULL,
+                PRIMARY KEY (hour, scenario)
+            )
+            """,
+            "CREATE INDEX scenario_hourly_scenario ON scenario_hourly (scenario, hour)",
+            "CREATE INDEX scenario_hourly_module ON scenario_hourly (module, hour)",
+            // Rollups of the results that exist already (an upgrade keeps its history).
+            DashboardSQL.rollup(whereClause: "run_id IN (SELECT id FROM runs WHERE status <> 'running')"),
+            "CREATE INDEX error_groups_occurrences ON error_groups (occurrences)",
+            "CREATE INDEX runs_status_started ON runs (status, started_at)",
+            """
+            CREATE TABLE operators (
+                name            TEXT PRIMARY KEY,
+                password_hash   TEXT NOT NULL,
+                created_at      TEXT NOT NULL,
+                last_login_at   TEXT
+            )
+            """,
+            """
+            CREATE TABLE web_sessions (
+                token_hash      TEXT PRIMARY KEY,
+                operator        TEXT NOT NULL,
+                csrf_token      TEXT NOT NULL,
+                created_at      TEXT NOT NULL,
+                expires_at      TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX web_sessions_operator ON web_sessions (operator)",
+            "CREATE INDEX web_sessions_expires ON web_sessions (expires_at)",
+        ]
+    )
+}

@@ -1,0 +1,143 @@
+public import Foundation
+
+/// The overview's cards, read from the hourly rollups and the runs table (never raw results).
+public struct DashboardOverview: Sendable, Codable, Hashable {
+    /// Runs ever started.
+    public var totalRuns: Int
+    /// Runs started in the last 24 hours.
+    public var runs24h: Int
+    /// Runs still running.
+    public var running: Int
+    /// Scenario results ever recorded in finalized runs.
+    public var results: Int
+    /// Failed or errored results ever, and in the last 24 hours.
+    public var errorsTotal: Int
+    public var errors24h: Int
+    /// Mean execution time of the runs completed in the last 7 days, in seconds.
+    public var averageExecutionTime: Double?
+    /// Passed over results (skips excluded) in the last 24 hours; `nil` without results.
+    public var successRate24h: Double?
+    /// Error groups that are open or regressed.
+    public var openErrorGroups: Int
+
+    public init(
+        totalRuns: Int = 0,
+        runs24h: Int = 0,
+        running: Int = 0,
+        results: Int = 0,
+        errorsTotal: Int = 0,
+        errors24h: Int = 0,
+        averageExecutionTime: Double? = nil,
+        successRate24h: Double? = nil,
+        openErrorGroups: Int = 0
+    ) {
+        self.totalRuns = totalRuns
+        self.runs24h = runs24h
+        self.running = running
+        self.results = results
+        self.errorsTotal = errorsTotal
+        self.errors24h = errors24h
+        self.averageExecutionTime = averageExecutionTime
+        self.successRate24h = successRate24h
+        self.openErrorGroups = openErrorGroups
+    }
+}
+
+/// Results and failures of one UTC day (`2026-12-06`).
+public struct DayFigure: Sendable, Codable, Hashable {
+    public var day: String
+    public var results: Int
+    public var failures: Int
+
+    public init(day: String, results: Int, failures: Int) {
+        self.day = day
+        self.results = results
+        self.failures = failures
+    }
+}
+
+/// Figures of one module or one scenario over a window, from the hourly rollups.
+public struct RollupFigure: Sendable, Codable, Hashable {
+    /// The module, or the scenario.
+    public var name: String
+    /// The scenario's module (the module itself for a module's figure).
+    public var module: String
+    /// Results counted (skips excluded).
+    public var results: Int
+    public var passed: Int
+    /// Failed plus errored.
+    public var failures: Int
+    /// Mean response time (sum of a result's request times), seconds.
+    public var averageResponse: Double?
+    /// The slowest result's response time, seconds.
+    public var maxResponse: Double?
+    /// Results by response time: at most 0.1, 0.25, 0.5, 1, 2.5 and 5 s (not cumulative), and above.
+    public var latencyBuckets: [Int]
+
+    public init(
+        name: String,
+        module: String,
+        results: Int,
+        passed: Int,
+        failures: Int,
+        averageResponse: Double?,
+        maxResponse: Double?,
+        latencyBuckets: [Int] = []
+    ) {
+        self.name = name
+        self.module = module
+        self.results = results
+        self.passed = passed
+        self.failures = failures
+        self.averageResponse = averageResponse
+        self.maxResponse = maxResponse
+        self.latencyBuckets = latencyBuckets
+    }
+
+    /// Passed over results, or `nil` without results.
+    public var successRate: Double? { results == 0 ? nil : Double(passed) / Double(results) }
+
+    /// The upper bounds of `latencyBuckets`, seconds (the last bucket has none).
+    public static let latencyBounds: [Double] = [0.1, 0.25, 0.5, 1, 2.5, 5]
+
+    /// An estimate of the `q` quantile of response time (0 < q ≤ 1) from the buckets: the upper
+    /// bound of the bucket it falls in (`maxResponse` for the last one).
+    public func responseQuantile(_ q: Double) -> Double? {
+        let total = latencyBuckets.reduce(0, +)
+        guard total > 0 else { return nil }
+        let rank = Int((q * Double(total)).rounded(.up))
+        var seen = 0
+        for (index, count) in latencyBuckets.enumerated() {
+            seen += count
+            if seen >= rank { return index < Self.latencyBounds.count ? Self.latencyBounds[index] : maxResponse }
+        }
+        return maxResponse
+    }
+}
+
+/// A dashboard operator (the password hash is never read out).
+public struct OperatorAccount: Sendable, Codable, Hashable {
+    public var name: String
+    public var createdAt: Date
+    public var lastLoginAt: Date?
+
+    public init(name: String, createdAt: Date, lastLoginAt: Date? = nil) {
+        self.name = name
+        self.createdAt = createdAt
+        self.lastLoginAt = lastLoginAt
+    }
+}
+
+/// A signed-in browser, found by the hash of its cookie.
+public struct WebSession: Sendable, Codable, Hashable {
+    public var operatorName: String
+    /// The token every form of this session carries.
+    public var csrfToken: String
+    public var expiresAt: Date
+
+    public init(operatorName: String, csrfToken: String, expiresAt: Date) {
+        self.operatorName = operatorName
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+    }
+}

@@ -1,0 +1,30 @@
+public import Foundation
+
+/// How a dashboard server behaves. Defaults suit a server on loopback or behind a TLS proxy.
+public struct DashboardOptions: Sendable {
+    /// The address people reach the dashboard at. With `https://…` the session cookie is
+    /// marked `Secure` (sent over TLS only).
+    public var publicURL: String?
+    /// How long a sign-in lasts.
+    public var sessionLifetime: TimeInterval
+    /// `/metrics` without signing in; when set, only with `Authorization: Bearer <token>`.
+    /// `nil`: `/metrics` is open (for a Prometheus on the same private network).
+    public var metricsToken: String?
+    /// Wrong passwords allowed per minute (per client address and per user) before 429.
+    public var loginLimit: Int
+
+    public init(
+        publicURL: String? = nil,
+        sessionLifetime: TimeInterval = 12 * 3600,
+        metricsToken: String? = nil,
+        loginLimit: Int = 10
+    ) {
+        self.publicURL = publicURL
+        self.sessionLifetime = sessionLifetime
+        self.metricsToken = metricsToken
+        self.loginLimit = loginLimit
+    }
+
+    /// Whether cookies must be `Secure`.
+    var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+}
