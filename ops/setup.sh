@@ -27,3 +27,6 @@ fi
 
 # The alert channels' test receivers (aiosmtpd, sentry-sdk in .build-tools/receivers, from PyPI).
 "$(dirname "$0")/receivers.sh" --install
+
+# The dashboard's page checks: Debian's chromium and Playwright (in .build-tools/pages, from PyPI).
+"$(dirname "$0")/pages.sh" --install

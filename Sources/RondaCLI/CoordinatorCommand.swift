@@ -32,7 +32,10 @@ struct CoordinatorSetup {
     let alerts: AlertSetup
     let baseURL: String
 
-    init(global: GlobalOptions) throws {
+    /// - Parameters:
+    ///   - extraSchedule: a schedule added to the configuration's (`ronda serve --every`).
+    ///   - baseURL: the target, instead of the configuration's (`ronda serve --demo`).
+    init(global: GlobalOptions, extraSchedule: Schedule? = nil, baseURL: String? = nil) throws {
         config = try global.loadConfig()
         alerts = try AlertSetup.make(config.alerts, notify: true, logger: try global.makeLogger(label: "ronda.alerts"))
         var schedules: [Schedule] = []
@@ -41,13 +44,14 @@ struct CoordinatorSetup {
                 throw CLIError(code: .configuration, message: "\(error.location): \(error.message)")
             }
         }
+        if let extraSchedule { schedules.append(extraSchedule) }
         guard !schedules.isEmpty else {
             throw CLIError(
                 code: .configuration,
                 message: "no schedules in \(global.config): add a 'schedules:' section (see docs/configuration.md)"
             )
         }
-        guard let baseURL = config.target.baseURL else {
+        guard let baseURL = baseURL ?? config.target.baseURL else {
             throw CLIError(
                 code: .configuration,
                 message: "no target: set target.base_url in \(global.config), RONDA_BASE_URL, or --base-url"
@@ -88,7 +92,17 @@ struct CoordinatorSetup {
     }
 
     func scheduler(store: any ResultStore, cluster: Cluster, logger: Logger) -> Scheduler {
-        var coordinator = RunCoordinator(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
+        scheduler(store: store, queue: cluster.queue, control: cluster.control, logger: logger)
+    }
+
+    /// The scheduler over any queue: Redis (distributed) or in-process (`ronda serve`).
+    func scheduler(
+        store: any ResultStore,
+        queue: any JobQueue,
+        control: (any ControlPlane)?,
+        logger: Logger
+    ) -> Scheduler {
+        var coordinator = RunCoordinator(store: store, queue: queue, control: control, logger: logger)
         coordinator.alerts = alerts.policy
         var scheduler = Scheduler(
             coordinator: coordinator,

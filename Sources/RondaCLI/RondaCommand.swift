@@ -17,7 +17,7 @@ public struct RondaCommand: AsyncParsableCommand {
             DemoTargetCommand.self,
             CoordinatorCommand.self, WorkerCommand.self, MigrateCommand.self, StatsCommand.self, CleanupCommand.self,
             PauseCommand.self, ResumeCommand.self, ReportCommand.self, RunsCommand.self, ErrorsCommand.self,
-            AlertsCommand.self, QuarantineCommand.self, UserCommand.self, DashboardCommand.self,
+            AlertsCommand.self, QuarantineCommand.self, UserCommand.self, DashboardCommand.self, ServeAllCommand.self,
         ]
     )
 

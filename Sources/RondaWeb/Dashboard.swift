@@ -16,6 +16,7 @@ public final class Dashboard: Sendable {
     public let store: any ResultStore
     public let options: DashboardOptions
     let throttle: Mutex<LoginThrottle>
+    let metrics: DashboardMetrics
     /// The clock pages and sessions read (tests move it).
     let now: @Sendable () -> Date
 
@@ -27,6 +28,7 @@ public final class Dashboard: Sendable {
         self.store = store
         self.options = options
         self.throttle = Mutex(LoginThrottle(limit: options.loginLimit))
+        self.metrics = DashboardMetrics(store: store)
         self.now = now
     }
 
@@ -34,8 +36,10 @@ public final class Dashboard: Sendable {
     public func router() -> Router<DashboardContext> {
         let router = Router(context: DashboardContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: SessionMiddleware(dashboard: self))
         router.get("/health") { _, _ in try await self.health() }
+        router.get("/metrics") { request, _ in try await self.metricsResponse(request) }
         router.get("/static/ronda.css") { _, _ in
             Response(
                 status: .ok,
@@ -43,6 +47,8 @@ public final class Dashboard: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css))
             )
         }
+        // Browsers ask for it on every page; without a session it would redirect to /login.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         addLoginRoutes(router)
         addPages(router)
         addAPI(router)

@@ -48,7 +48,11 @@ public struct WorkerService: Service {
     }
 
     func heartbeat(startedAt: Date) async {
-        guard let control = worker.control else { return }
+        guard let control = worker.control else {
+            // Embedded (`ronda serve`): nobody to tell; stay until the slots end.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
+            return
+        }
         while !Task.isCancelled {
             let info = WorkerInfo(
                 name: worker.name,

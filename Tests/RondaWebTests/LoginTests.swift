@@ -157,3 +157,25 @@ struct LoginTests {
         }
     }
 }
+
+/// A browser asks for /favicon.ico and may open /login twice: neither expires the form shown.
+struct LoginFormTokenTests {
+    @Test func anotherLoadOfTheLoginPageKeepsTheFormValid() async throws {
+        try await WebFixture.with { web in
+            let browser = web.browser()
+            let form = try await browser.get("/login")
+            let token = Browser.csrf(in: form.bodyText) ?? ""
+            #expect(try await browser.get("/favicon.ico").status == 204)
+            let again = try await browser.get("/login")
+            #expect(Browser.csrf(in: again.bodyText) == token)
+            let login = try await browser.post(
+                "/login",
+                form: ["username": "ana", "password": WebFixture.password, "csrf_token": token]
+            )
+            #expect(login.status == 303)
+            // A malformed cookie value is not reused.
+            let odd = try await web.browser().get("/login", headers: [HTTPHeader("Cookie", "ronda_login=x\"y")])
+            #expect(Browser.csrf(in: odd.bodyText)?.count == 43)
+        }
+    }
+}

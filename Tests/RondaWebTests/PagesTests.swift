@@ -169,3 +169,44 @@ struct PagesTests {
         }
     }
 }
+
+/// `/metrics`: open or behind its bearer token, Prometheus text with the store's counts.
+struct MetricsTests {
+    @Test func metricsAreOpenByDefaultAndCountTheStore() async throws {
+        try await WebFixture.with { web in
+            _ = try await PagesTests.seed(web.store)
+            let browser = web.browser()
+            let answer = try await browser.get("/metrics")
+            #expect(answer.status == 200)
+            #expect(answer.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = answer.bodyText
+            #expect(text.contains("# TYPE ronda_runs gauge"))
+            #expect(text.contains("ronda_runs{status=\"completed\"} 1"))
+            #expect(text.contains("ronda_error_groups{status=\"open\"} 1"))
+            #expect(text.contains("outcome=\"fail\"} 1"))
+            #expect(text.contains("ronda_results_response_at_most{"))
+            // Every sample line parses as `name{labels} value`.
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                #expect(Double(line.split(separator: " ").last ?? "") != nil, "\(line)")
+            }
+            _ = try await browser.get("/health")
+            let again = try await browser.get("/metrics").bodyText
+            #expect(again.contains("ronda_dashboard_requests_total{"))
+        }
+    }
+
+    @Test func aMetricsTokenGuardsMetricsOnly() async throws {
+        try await WebFixture.with(options: DashboardOptions(metricsToken: "scrape-secret")) { web in
+            let browser = web.browser()
+            #expect(try await browser.get("/metrics").status == 401)
+            let wrong = try await browser.get("/metrics", headers: [HTTPHeader("Authorization", "Bearer nope")])
+            #expect(wrong.status == 401)
+            let right = try await browser.get(
+                "/metrics",
+                headers: [HTTPHeader("Authorization", "Bearer scrape-secret")]
+            )
+            #expect(right.status == 200)
+            #expect(try await browser.get("/health").status == 200)
+        }
+    }
+}

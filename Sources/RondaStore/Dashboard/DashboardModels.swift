@@ -141,3 +141,19 @@ public struct WebSession: Sendable, Codable, Hashable {
         self.expiresAt = expiresAt
     }
 }
+
+/// What `/metrics` reports from the store, read at each scrape.
+public struct MetricsSnapshot: Sendable, Hashable {
+    /// Runs by status (`running`, `completed`, …).
+    public var runs: [String: Int] = [:]
+    /// Results ever finalized, by module and outcome (`pass`, `fail`, `error`, `skip`).
+    public var results: [String: [String: Int]] = [:]
+    /// Results by module with a response time at most each of `RollupFigure.latencyBounds` (cumulative).
+    public var responseAtMost: [String: [Int]] = [:]
+    /// Error groups by status.
+    public var errorGroups: [String: Int] = [:]
+    /// Alert outbox rows by channel and state (`pending`, `delivered`, `failed`).
+    public var outbox: [String: [String: Int]] = [:]
+
+    public init() {}
+}

@@ -127,3 +127,9 @@ extension DashboardQuery where Value == Void {
         Self("signing out", writes: true) { try await OperatorSQL.deleteSession($0, tokenHash: tokenHash) }
     }
 }
+
+extension DashboardQuery where Value == MetricsSnapshot {
+    /// Counts for `/metrics`: runs, results by module and outcome, response-time buckets, error
+    /// groups and the alert outbox.
+    public static var metrics: Self { Self("reading metrics") { try await DashboardSQL.metrics($0) } }
+}

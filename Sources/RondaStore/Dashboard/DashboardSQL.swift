@@ -218,3 +218,45 @@ enum DashboardSQL {
         return groups
     }
 }
+
+extension DashboardSQL {
+    static func metrics(_ s: some StoreStatements) async throws -> MetricsSnapshot {
+        var snapshot = MetricsSnapshot()
+        for row in try await s.rows("SELECT status, COUNT(*) AS n FROM runs GROUP BY status", table: "runs") {
+            snapshot.runs[try row.string("status")] = try row.int("n")
+        }
+        let rollups = try await s.rows(
+            """
+            SELECT module, SUM(passed) AS pass, SUM(failed) AS fail, SUM(errored) AS error, SUM(skipped) AS skip,
+                SUM(le_100ms) AS b0, SUM(le_250ms) AS b1, SUM(le_500ms) AS b2, SUM(le_1s) AS b3,
+                SUM(le_2500ms) AS b4, SUM(le_5s) AS b5
+            FROM scenario_hourly GROUP BY module
+            """,
+            table: "scenario_hourly"
+        )
+        for row in rollups {
+            let module = try row.string("module")
+            var outcomes: [String: Int] = [:]
+            for outcome in ["pass", "fail", "error", "skip"] { outcomes[outcome] = try row.int(outcome) }
+            snapshot.results[module] = outcomes
+            var total = 0
+            snapshot.responseAtMost[module] = try (0..<6).map { index in
+                total += try row.int("b\(index)")
+                return total
+            }
+        }
+        for row in try await s.rows(
+            "SELECT status, COUNT(*) AS n FROM error_groups GROUP BY status",
+            table: "error_groups"
+        ) {
+            snapshot.errorGroups[try row.string("status")] = try row.int("n")
+        }
+        for row in try await s.rows(
+            "SELECT channel, state, COUNT(*) AS n FROM alert_outbox GROUP BY channel, state",
+            table: "alert_outbox"
+        ) {
+            snapshot.outbox[try row.string("channel"), default: [:]][try row.string("state")] = try row.int("n")
+        }
+        return snapshot
+    }
+}

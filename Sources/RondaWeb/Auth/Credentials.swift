@@ -27,13 +27,19 @@ public enum Credentials {
     }
 
     /// 32 random bytes, base64url without padding: a session cookie or a CSRF token.
-    static func token() -> String {
+    public static func token() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// `token` when it looks like one `token()` makes (43 base64url characters), else `nil`.
+    static func isWellFormedToken(_ token: String) -> String? {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        return token.count == 43 && token.allSatisfy(allowed.contains) ? token : nil
     }
 
     /// What the store keeps of a session cookie: its SHA-256, hex.

@@ -8,7 +8,9 @@ extension Dashboard {
     static let loginCookie = "ronda_login"
 
     func addLoginRoutes(_ router: Router<DashboardContext>) {
-        router.get("/login") { _, _ in self.loginPage(status: .ok, message: nil) }
+        router.get("/login") { request, _ in
+            self.loginPage(status: .ok, message: nil, token: request.cookies[Self.loginCookie]?.value)
+        }
         router.post("/login") { request, context in try await self.login(request, context) }
         router.post("/logout") { request, _ in
             if let token = request.cookies[SessionMiddleware.cookie]?.value {
@@ -32,8 +34,10 @@ extension Dashboard {
         )
     }
 
-    func loginPage(status: HTTPResponse.Status, message: String?) -> Response {
-        let token = Credentials.token()
+    /// The sign-in form. It keeps the browser's form token when it has a well-formed one, so that
+    /// another tab or a stray request to /login does not expire a form already shown.
+    func loginPage(status: HTTPResponse.Status, message: String?, token existing: String? = nil) -> Response {
+        let token = existing.flatMap(Credentials.isWellFormedToken) ?? Credentials.token()
         let form = HTML.element(
             "form",
             ["method": "post", "action": "/login", "class": "login"],

@@ -32,8 +32,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     }
 }
 
-/// The login wall: every route but `/health`, `/login`, the stylesheet and (when so configured)
-/// `/metrics` needs a live session cookie. Without one, pages redirect to `/login` and `/api/…`
+/// The login wall: every route but `/health`, `/login`, the stylesheet and `/metrics` (which has
+/// its own optional bearer token) needs a live session cookie. Without one, pages redirect to `/login` and `/api/…`
 /// answers 401. Every POST must carry the session's CSRF token (`csrf_token` form field), or 403.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = DashboardContext
@@ -41,7 +41,8 @@ struct SessionMiddleware: RouterMiddleware {
     let dashboard: Dashboard
 
     static func isPublic(_ path: String) -> Bool {
-        path == "/health" || path == "/login" || path == "/static/ronda.css"
+        path == "/health" || path == "/login" || path == "/static/ronda.css" || path == "/metrics"
+            || path == "/favicon.ico"
     }
 
     func handle(

@@ -28,7 +28,7 @@ enum Stylesheet {
         .table-wrap { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-size: .9rem; }
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-        td { overflow-wrap: anywhere; }
+        td { overflow-wrap: break-word; min-width: 3.5rem; }
         th { color: var(--muted); font-weight: 600; white-space: nowrap; }
         .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem; font-weight: 600; }
         .badge.ok { background: #e6f4ea; color: var(--ok); } .badge.bad { background: #fdecea; color: var(--bad); }
@@ -36,6 +36,7 @@ enum Stylesheet {
         .empty, .muted { color: var(--muted); }
         pre { background: #f2f4f7; padding: .5rem; border-radius: 6px; overflow-x: auto; white-space: pre-wrap;
           overflow-wrap: anywhere; font-size: .8rem; max-height: 20rem; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1rem; }
         figure.chart { margin: 0; } figure.chart svg { width: 100%; height: auto; display: block; }
         figure.chart figcaption { color: var(--muted); font-size: .8rem; }
         .bar-total { fill: #d0d5dd; } .bar-fail { fill: var(--bad); }
@@ -57,6 +58,7 @@ enum Stylesheet {
         .error { color: var(--bad); }
         .check.fail { color: var(--bad); }
         @media (max-width: 600px) { main { padding: .6rem; } .card .value { font-size: 1.2rem; }
-          th, td { padding: .3rem; } }
+          th, td { padding: .3rem; }
+          .table-wrap table { min-width: 560px; } }
         """
 }

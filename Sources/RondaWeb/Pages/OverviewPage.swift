@@ -24,8 +24,12 @@ extension Dashboard {
             cards,
             Layout.section(
                 "Errors over time",
-                Charts.trend(data.trend7, caption: "Failures per day (red) over results (grey), last 7 days"),
-                Charts.trend(data.trend30, caption: "Failures per day over results, last 30 days")
+                .element(
+                    "div",
+                    ["class": "charts"],
+                    Charts.trend(data.trend7, caption: "Failures per day (red) over results (grey), last 7 days"),
+                    Charts.trend(data.trend30, caption: "Failures per day over results, last 30 days")
+                )
             ),
             Layout.section("Recent runs", runsTable(data.recentRuns)),
             Layout.section("Most frequent errors", groupsTable(data.frequentErrors)),
