@@ -282,7 +282,7 @@ let package = Package(
         .testTarget(
             name: "RondaWebTests",
             dependencies: [
-                "RondaWeb", "RondaStore", "RondaCore", "RondaHTTP", "RondaTestSupport",
+                "RondaWeb", "RondaStore", "RondaCore", "RondaHTTP", "RondaQueue", "RondaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

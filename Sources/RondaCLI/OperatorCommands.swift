@@ -11,21 +11,34 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply the database migrations that have not been applied (safe to run repeatedly and concurrently).",
-        discussion:
-            "Uses RONDA_DATABASE_URL (or --database-url): postgres://… for PostgreSQL, sqlite:PATH for a SQLite file."
+        discussion: """
+            Uses RONDA_DATABASE_URL (or --database-url): postgres://… for PostgreSQL, sqlite:PATH for a SQLite file.
+
+            --rebuild-rollups recomputes the dashboard's rollups (tables scenario_hourly and scenario_daily) from \
+            the stored results of every finalized run, in one transaction: after a bulk import of results, or a restore of \
+            results without their rollups. Finalization keeps them up to date otherwise.
+            """
     )
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var database: StoreOptions
 
+    @Flag(name: .long, help: "Also recompute the dashboard's hourly rollups from the stored results.")
+    var rebuildRollups = false
+
     func run() async throws {
         let logger = try logging.makeLogger(label: "ronda.migrate")
-        try await database.withStore(logger: logger) { store in
+        let rollups: Int? = try await database.withStore(logger: logger) { store in
             do { try await store.migrate() } catch {
                 throw CLIError(code: .storage, message: "migration failed: \(error.operatorMessage)")
             }
+            guard rebuildRollups else { return nil }
+            do { return try await store.dashboard(.rebuildRollups) } catch {
+                throw CLIError(code: .storage, message: "rebuilding the rollups failed: \(error.operatorMessage)")
+            }
         }
         print("schema up to date (version \(Migration.all.last?.version ?? 0))")
+        if let rollups { print("hourly rollups rebuilt: \(rollups) rows") }
     }
 }
 

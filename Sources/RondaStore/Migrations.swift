@@ -237,5 +237,7 @@ extension Migration {
             ]
         ),
         dashboard,
+        retriedSteps,
+        dailyRollups,
     ]
 }

@@ -32,5 +32,6 @@ extension Dashboard {
         }
         api.get("/scenarios") { _, _ in Reply.json(.ok, ["scenarios": try await self.scenarioData()]) }
         api.get("/uptime") { _, _ in Reply.json(.ok, try await self.uptimeData()) }
+        api.get("/workers") { _, _ in Reply.json(.ok, try await self.fleetData()) }
     }
 }

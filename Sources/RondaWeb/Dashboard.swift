@@ -15,6 +15,8 @@ import Synchronization
 public final class Dashboard: Sendable {
     public let store: any ResultStore
     public let options: DashboardOptions
+    /// The queue and heartbeats `/workers` shows; `nil` for a dashboard over the store alone.
+    public let fleet: Fleet?
     let throttle: Mutex<LoginThrottle>
     let metrics: DashboardMetrics
     /// The clock pages and sessions read (tests move it).
@@ -23,12 +25,14 @@ public final class Dashboard: Sendable {
     public init(
         store: any ResultStore,
         options: DashboardOptions = .init(),
+        fleet: Fleet? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.options = options
+        self.fleet = fleet
         self.throttle = Mutex(LoginThrottle(limit: options.loginLimit))
-        self.metrics = DashboardMetrics(store: store)
+        self.metrics = DashboardMetrics(store: store, fleet: fleet)
         self.now = now
     }
 
@@ -51,6 +55,8 @@ public final class Dashboard: Sendable {
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         addLoginRoutes(router)
         addPages(router)
+        addWorkerPages(router)
+        if let statusPage = options.statusPage { addStatusPage(router, statusPage) }
         addAPI(router)
         return router
     }

@@ -12,19 +12,37 @@ public struct DashboardOptions: Sendable {
     public var metricsToken: String?
     /// Wrong passwords allowed per minute (per client address and per user) before 429.
     public var loginLimit: Int
+    /// The public status page (`/status`, `/status/MODULE`, no sign-in); `nil`: not served.
+    public var statusPage: StatusPageOptions?
 
     public init(
         publicURL: String? = nil,
         sessionLifetime: TimeInterval = 12 * 3600,
         metricsToken: String? = nil,
-        loginLimit: Int = 10
+        loginLimit: Int = 10,
+        statusPage: StatusPageOptions? = nil
     ) {
         self.publicURL = publicURL
         self.sessionLifetime = sessionLifetime
         self.metricsToken = metricsToken
         self.loginLimit = loginLimit
+        self.statusPage = statusPage
     }
 
     /// Whether cookies must be `Secure`.
     var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+}
+
+/// What the public status page publishes. It shows module names and their figures only: no
+/// scenario, step, URL or message.
+public struct StatusPageOptions: Sendable {
+    /// The modules shown; `nil`: every module with results.
+    public var modules: Set<String>?
+    /// The page's heading.
+    public var title: String
+
+    public init(modules: Set<String>? = nil, title: String = "Service status") {
+        self.modules = modules
+        self.title = title
+    }
 }

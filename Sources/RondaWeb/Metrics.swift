@@ -1,16 +1,22 @@
 import Foundation
 import Hummingbird
 import Prometheus
+import RondaQueue
 import RondaStore
 
 /// `/metrics` in the Prometheus text format (swift-prometheus): what the store holds, read at each
 /// scrape (runs by status, results by module and outcome, results by response time, error groups,
-/// the alert outbox by channel and state), and the dashboard's own requests.
+/// the alert outbox by channel and state), the queue and the live workers when the dashboard has
+/// them, and the dashboard's own requests.
 final class DashboardMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let store: any ResultStore
+    let fleet: Fleet?
 
-    init(store: any ResultStore) { self.store = store }
+    init(store: any ResultStore, fleet: Fleet? = nil) {
+        self.store = store
+        self.fleet = fleet
+    }
 
     /// Counts a request the dashboard answered (by route pattern, method and status).
     func countRequest(route: String, method: String, status: Int) {
@@ -61,7 +67,24 @@ final class DashboardMetrics: Sendable {
                 .set(Int64(count))
             }
         }
+        if let fleet { try await renderFleet(fleet) }
         return registry.emitToString()
+    }
+
+    /// Queue depth, in flight, dead letters, live workers and the pause switch. A queue that does
+    /// not answer fails the scrape (Prometheus then records `up 0`) rather than report zeros.
+    private func renderFleet(_ fleet: Fleet) async throws {
+        let stats = try await fleet.queue.stats()
+        let workers = try await fleet.control.liveWorkers()
+        gauge("ronda_queue_pending", [], "Jobs waiting in the queue.").set(Int64(stats.pending))
+        gauge("ronda_queue_in_flight", [], "Jobs leased by a worker and not yet acknowledged.").set(
+            Int64(stats.inFlight)
+        )
+        gauge("ronda_queue_dead_letters", [], "Jobs given up after their last delivery.").set(Int64(stats.deadLetters))
+        gauge("ronda_workers_live", [], "Workers whose heartbeat has not expired.").set(Int64(workers.count))
+        gauge("ronda_workers_running_scenarios", [], "Scenarios running on the live workers.")
+            .set(Int64(workers.reduce(0) { $0 + $1.inFlight }))
+        gauge("ronda_paused", [], "1 while the fleet is paused.").set(Int64(try await fleet.control.isPaused() ? 1 : 0))
     }
 
     private func gauge(_ name: String, _ labels: [(String, String)], _ help: String) -> Gauge {

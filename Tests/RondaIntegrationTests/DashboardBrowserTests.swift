@@ -96,7 +96,7 @@ import Testing
         #expect(added.status == 0)
         let dashboard = try ChildProcess(
             Checkout.ronda,
-            ["dashboard", "--database-url", database, "--port", "0"],
+            ["dashboard", "--database-url", database, "--port", "0", "--status-page"],
             environment: [:],
             logPath: dir + "/dashboard.log"
         )
@@ -112,7 +112,10 @@ import Testing
         let base = "http://127.0.0.1:\(try #require(port))"
 
         // Chromium through Playwright (ops/pages.sh installs both when missing).
-        let paths = ["/", "/runs", "/runs/\(runID)", "/errors", "/errors/\(fingerprint)", "/scenarios", "/uptime"]
+        let paths = [
+            "/", "/runs", "/runs/\(runID)", "/errors", "/errors/\(fingerprint)", "/scenarios", "/uptime", "/workers",
+            "/status",
+        ]
         let checked = try await runProgramAsync(
             Checkout.root + "/ops/pages.sh",
             [

@@ -74,6 +74,89 @@ struct DashboardStoreTests {
             #expect(trend.last?.day == String(Timestamp.text(now).prefix(10)))
             #expect(trend.last?.results == 5 && trend.last?.failures == 2)
             #expect(trend.dropLast().allSatisfy { $0.results == 0 })
+
+            // `ronda migrate --rebuild-rollups`: the same rollups from the results (not added to
+            // the old ones), leaving out a run still running; twice gives the same.
+            #expect(try await store.createRun(makeRun(id: "open", scenarios: 1)))
+            #expect(try await store.recordResult(Self.result("open", "login", .fail, response: 0.05, module: "auth")))
+            let figures = { (list: [RollupFigure]) in
+                list.map { "\($0.name) \($0.results) \($0.failures) \($0.latencyBuckets)" }
+            }
+            #expect(try await store.dashboard(.rebuildRollups) == 3)
+            #expect(try await store.dashboard(.rebuildRollups) == 3)
+            #expect(figures(try await store.dashboard(.scenarios(since: time(0)))) == figures(scenarios))
+        }
+    }
+
+    /// The daily rollups hold the hours' sums per UTC day: written at finalization, by the
+    /// migration's backfill and by a rebuild alike.
+    @Test(arguments: StoreKind.available)
+    func dailyRollupsAddUpTheHours(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
+            // Three runs over two UTC days: at 21:30, 10 s before midnight (time(9_600)) and 10 s after.
+            let plan: [(String, Double, ScenarioOutcome, Double)] = [
+                ("d1", 600, .pass, 0.2), ("d2", 9_590, .fail, 3.0), ("d3", 9_610, .error, 0.7),
+            ]
+            for (id, completed, status, response) in plan {
+                #expect(try await store.createRun(makeRun(id: id, scenarios: 2)))
+                #expect(
+                    try await store.recordResult(
+                        Self.result(id, "login", status, response: response, completed: completed)
+                    )
+                )
+                #expect(
+                    try await store.recordResult(Self.result(id, "refund", .pass, response: 0.05, completed: completed))
+                )
+                #expect(try await store.finalizeRun(id: id, at: time(completed + 5)) != nil)
+            }
+            let sums = { (table: String, key: String) in
+                DashboardQuery<[String]>("comparing rollups") { s in
+                    try await s.rows(
+                        """
+                        SELECT substr(\(key), 1, 10) AS day, scenario, SUM(results) AS results, SUM(passed) AS passed,
+                            SUM(failed) AS failed, SUM(errored) AS errored, SUM(le_250ms) AS fast, SUM(le_5s) AS slow,
+                            MAX(response_max) AS worst
+                        FROM \(table) GROUP BY substr(\(key), 1, 10), scenario ORDER BY 1, 2
+                        """,
+                        [],
+                        table: table
+                    )
+                    .map { row in
+                        try [row.string("day"), row.string("scenario")]
+                            .joined(separator: " ")
+                            + " \(try row.int("results")) \(try row.int("passed")) \(try row.int("failed"))"
+                            + " \(try row.int("errored")) \(try row.int("fast")) \(try row.int("slow"))"
+                            + " \(try row.double("worst"))"
+                    }
+                }
+            }
+            let hours = try await store.dashboard(sums("scenario_hourly", "hour"))
+            let days = try await store.dashboard(sums("scenario_daily", "day"))
+            #expect(hours.count == 4)  // two scenarios on each of two days
+            #expect(days == hours)
+            let day1 = String(Timestamp.text(time(0)).prefix(10))
+            #expect(days.first == "\(day1) login 2 1 1 0 1 1 3.0")
+
+            let trend = try await store.dashboard(.trend(days: 2, now: time(9_610)))
+            #expect(trend.map(\.results) == [4, 2])
+            #expect(trend.map(\.failures) == [1, 1])
+            #expect(try await store.dashboard(.overview(now: time(9_610))).errorsTotal == 2)
+            let status = try await store.dashboard(.moduleStatus(days: 2, now: time(9_610)))
+            #expect(status.map(\.module) == ["billing"])
+            #expect(status.first?.days.map(\.results) == [4, 2])
+            #expect(status.first?.lastHour == DashboardSQL.hour(time(9_610)))
+            #expect(status.first.map { [$0.lastResults, $0.lastPassed, $0.lastFailures] } == [2, 1, 1])
+
+            // The migration's backfill (from the hours) and a rebuild (from the results) agree.
+            try await store.dashboard(
+                DashboardQuery("rebuilding the days from the hours", writes: true) { s in
+                    try await s.execute("DELETE FROM scenario_daily", [])
+                    try await s.execute(Migration.dailyRollups.sql[2], [])
+                }
+            )
+            #expect(try await store.dashboard(sums("scenario_daily", "day")) == hours)
+            #expect(try await store.dashboard(.rebuildRollups) == 6)  // hourly rows: three hours, two scenarios
+            #expect(try await store.dashboard(sums("scenario_daily", "day")) == hours)
         }
     }
 
@@ -145,7 +228,9 @@ struct DashboardStoreTests {
             try await store.dashboard(
                 DashboardQuery("resetting rollups", writes: true) { s in
                     try await s.execute("DELETE FROM scenario_hourly", [])
+                    try await s.execute("DELETE FROM scenario_daily", [])
                     try await s.execute(Migration.dashboard.sql[3], [])
+                    try await s.execute(Migration.dailyRollups.sql[2], [])
                 }
             )
             #expect(try await store.dashboard(.scenarios(since: time(0))) == before)

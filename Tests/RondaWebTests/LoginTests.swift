@@ -8,9 +8,10 @@ import Testing
 /// The login wall over HTTP: every route but /health needs a session, forms need the CSRF
 /// token, wrong passwords are throttled, cookies carry the right attributes.
 struct LoginTests {
-    static let pages = ["/", "/runs", "/runs/x", "/errors", "/errors/abc", "/scenarios", "/uptime"]
+    static let pages = ["/", "/runs", "/runs/x", "/errors", "/errors/abc", "/scenarios", "/uptime", "/workers"]
     static let api = [
         "/api/overview", "/api/runs", "/api/runs/x", "/api/errors", "/api/errors/abc", "/api/scenarios", "/api/uptime",
+        "/api/workers",
     ]
 
     @Test func everyRouteButHealthNeedsASession() async throws {
@@ -49,13 +50,13 @@ struct LoginTests {
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Lax"))
             #expect(!cookie.contains("Secure"))  // plain http on loopback
-            for path in ["/", "/runs", "/errors", "/scenarios", "/uptime"] {
+            for path in ["/", "/runs", "/errors", "/scenarios", "/uptime", "/workers"] {
                 let page = try await browser.get(path)
                 #expect(page.status == 200, "\(path)")
                 #expect(page.header("Content-Security-Policy")?.contains("script-src 'none'") == true)
                 #expect(!page.bodyText.contains("<script"))
             }
-            for path in ["/api/overview", "/api/runs", "/api/errors", "/api/scenarios", "/api/uptime"] {
+            for path in ["/api/overview", "/api/runs", "/api/errors", "/api/scenarios", "/api/uptime", "/api/workers"] {
                 let answer = try await browser.get(path)
                 #expect(answer.status == 200, "\(path)")
                 #expect((try? JSONSerialization.jsonObject(with: Data(answer.body))) != nil, "\(path) is JSON")

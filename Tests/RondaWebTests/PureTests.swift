@@ -12,6 +12,27 @@ struct PureTests {
         let element = HTML.element("a", ["href": "/x\"onmouseover=\"y", "class": nil], .text("<b>"))
         #expect(element.description == "<a href=\"/x&quot;onmouseover=&quot;y\">&lt;b&gt;</a>")
         #expect(HTML.element("input", ["value": "v"]).description == "<input value=\"v\">")
+        // Plain ASCII comes back as is; a DEL is still shown.
+        #expect(HTML.text("GET /api/v1/orders?id=7").description == "GET /api/v1/orders?id=7")
+        #expect(HTML.text("a\u{7F}b").description == "a[U+7F]b")
+    }
+
+    @Test func figuresAreWrittenWithFixedDecimals() {
+        #expect(Format.decimal(12.34, places: 1) == "12.3")
+        #expect(Format.decimal(12.36, places: 1) == "12.4")
+        #expect(Format.decimal(0.04, places: 1) == "0.0")
+        #expect(Format.decimal(-0.04, places: 1) == "0.0")
+        #expect(Format.decimal(-2.5, places: 0) == "-3")
+        #expect(Format.decimal(0.5, places: 2) == "0.50")
+        #expect(Format.decimal(0.007, places: 3) == "0.007")
+        #expect(Format.decimal(1_234_567.891, places: 2) == "1234567.89")
+        #expect(Format.decimal(1e20, places: 1) == String(format: "%.1f", 1e20))
+        #expect(Format.decimal(.nan, places: 1) == "nan")
+        #expect(Format.percent(0.999) == "99.9%")
+        #expect(Format.seconds(0.0421) == "42 ms")
+        #expect(Format.seconds(7.25) == "7.3 s")
+        #expect(Format.seconds(600) == "10 min")
+        #expect(Format.milliseconds(0.01234) == "12.3 ms")
     }
 
     @Test func onlyPathsAndHTTPLinksAreKept() {

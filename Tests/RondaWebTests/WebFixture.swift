@@ -16,6 +16,7 @@ struct WebFixture: Sendable {
     /// Starts the dashboard, runs `body`, stops it and removes the store.
     static func with<T: Sendable>(
         options: DashboardOptions = .init(),
+        fleet: Fleet? = nil,
         _ body: @Sendable (WebFixture) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ronda-web-\(UUID().uuidString)")
@@ -26,7 +27,7 @@ struct WebFixture: Sendable {
         _ = try await store.dashboard(
             .addOperator("ana", passwordHash: Credentials.hash(password, cost: 4), at: Date())
         )
-        let dashboard = Dashboard(store: store, options: options)
+        let dashboard = Dashboard(store: store, options: options, fleet: fleet)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         // Cancelling the server at the end is logged at error level by Hummingbird: keep to critical.
         var logger = Logger(label: "test.web")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RondaCore
+import RondaQueue
 import RondaStore
 import RondaWeb
 import ServiceLifecycle
@@ -21,6 +22,19 @@ struct DashboardServerOptions: ParsableArguments {
     )
     var publicURL: String?
 
+    @Flag(
+        help: "Serve a public, read-only status page per module at /status (no sign-in; module names and figures only)."
+    )
+    var statusPage = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --status-page: only these modules (comma-separated; default every module).",
+            valueName: "names"
+        )
+    )
+    var statusModules: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else {
             throw CLIError(code: .usage, message: "--port \(port) is not 0–65535")
@@ -28,14 +42,25 @@ struct DashboardServerOptions: ParsableArguments {
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw CLIError(code: .usage, message: "--public-url '\(publicURL)' must start with http:// or https://")
         }
+        if statusModules != nil, !statusPage {
+            throw CLIError(code: .usage, message: "--status-modules needs --status-page")
+        }
+        if let statusModules, Self.modules(statusModules).isEmpty {
+            throw CLIError(code: .usage, message: "--status-modules '\(statusModules)' names no module")
+        }
     }
 
     /// RONDA_METRICS_TOKEN, when set, guards `/metrics` with a bearer token.
     func options(environment: [String: String] = ProcessInfo.processInfo.environment) -> DashboardOptions {
         DashboardOptions(
             publicURL: publicURL,
-            metricsToken: environment["RONDA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            metricsToken: environment["RONDA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            statusPage: statusPage ? StatusPageOptions(modules: statusModules.map(Self.modules)) : nil
         )
+    }
+
+    static func modules(_ text: String) -> Set<String> {
+        Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }
 
@@ -48,18 +73,34 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
             Every page and /api route needs a signed-in operator (add one with `ronda user add NAME`);
             /health does not. Listens on 127.0.0.1:8080 by default; put it behind a TLS proxy and pass
-            --public-url https://… to serve it beyond this machine. Stops on SIGTERM or SIGINT.
+            --public-url https://… to serve it beyond this machine. With RONDA_REDIS_URL (or --redis-url)
+            the Workers page shows the queue and the workers' heartbeats and its pause button reaches the
+            fleet. Stops on SIGTERM or SIGINT.
             """
     )
 
     @OptionGroup var results: ResultsStoreOptions
+    @OptionGroup var redis: RedisOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var server: DashboardServerOptions
 
     func run() async throws {
         let logger = try logging.makeLogger(label: "ronda.dashboard")
+        let environment = ProcessInfo.processInfo.environment
+        var cluster: Cluster?
+        if redis.redisURL != nil || !(environment["RONDA_REDIS_URL"] ?? "").isEmpty {
+            cluster = try await redis.connectRedis(logger: logger)
+        }
+        defer { cluster?.close() }
+        let fleet = cluster.map { cluster in
+            Fleet(
+                queue: cluster.queue,
+                control: cluster.control,
+                location: "Redis at \(cluster.redis.host):\(cluster.redis.port)"
+            )
+        }
         let store = try await results.resolved().openStore(logger: logger, runsItself: false)
-        let dashboard = Dashboard(store: store, options: server.options())
+        let dashboard = Dashboard(store: store, options: server.options(), fleet: fleet)
         let app = dashboard.application(host: server.host, port: server.port, logger: logger) { port in
             FileHandle.standardOutput.write(Data("dashboard listening on http://\(server.host):\(port)\n".utf8))
         }

@@ -97,6 +97,10 @@ struct ServeAllCommand: AsyncParsableCommand {
         if let app { try await Self.firstOperator(store: store, demo: app) }
 
         let queue = InProcessQueue()
+        // The worker's heartbeat and the pause switch, for the Workers page; the switch starts as
+        // the database's copy left it (a fleet paused before a restart stays paused).
+        let control = InProcessControlPlane()
+        control.setPaused(try await store.pausedSetting() ?? false)
         let scheduler = setup.scheduler(store: store, queue: queue, control: nil, logger: logger)
         let coordinator = CoordinatorService(
             scheduler: scheduler,
@@ -117,11 +121,16 @@ struct ServeAllCommand: AsyncParsableCommand {
             queue: queue,
             store: store,
             runner: ScenarioRunner(configuration: engine, logger: logger, executor: CurlExecutor(threads: slots)),
+            control: control,
             delayBetween: config.defaults.delayBetween,
             exitWhenIdle: false,
             logger: logger
         )
-        let dashboard = Dashboard(store: store, options: server.options())
+        let dashboard = Dashboard(
+            store: store,
+            options: server.options(),
+            fleet: Fleet(queue: queue, control: control, location: "this process")
+        )
         let web = dashboard.application(host: server.host, port: server.port, logger: logger) { port in
             let target = app.map { "the demo app at \($0.baseURL)" } ?? setup.baseURL
             FileHandle.standardOutput.write(

@@ -43,11 +43,12 @@ enum AlertStatements {
     /// history: those that failed, and those with an open group (a recovery). A healthy run of
     /// 2,000 scenarios reads nothing; the look-back bounds the rows read whatever the retention.
     static let history = """
-        SELECT scenario, run_id, status, completed_at, passed_after_retry FROM (
-            SELECT r.scenario, r.run_id, r.status, r.completed_at,
-                CASE WHEN r.status = 'pass' AND EXISTS (
-                    SELECT 1 FROM step_results s WHERE s.scenario_result_id = r.id AND s.attempts > 1
-                ) THEN 1 ELSE 0 END AS passed_after_retry,
+        SELECT ranked.scenario, ranked.run_id, ranked.status, ranked.completed_at,
+            CASE WHEN ranked.status = 'pass' AND EXISTS (
+                SELECT 1 FROM step_results s WHERE s.scenario_result_id = ranked.id AND s.attempts > 1
+            ) THEN 1 ELSE 0 END AS passed_after_retry
+        FROM (
+            SELECT r.id, r.scenario, r.run_id, r.status, r.completed_at,
                 ROW_NUMBER() OVER (PARTITION BY r.scenario ORDER BY r.completed_at DESC, r.id DESC) AS rank
             FROM scenario_results r
             WHERE r.run_id <> ?1
@@ -64,8 +65,8 @@ enum AlertStatements {
                 OR (CAST(?3 AS TEXT) = '*')
             )
         ) ranked
-        WHERE rank <= ?2
-        ORDER BY scenario, rank
+        WHERE ranked.rank <= ?2
+        ORDER BY ranked.scenario, ranked.rank
         """
 
     static let setResultGroup = "UPDATE scenario_results SET error_group = ?3 WHERE run_id = ?1 AND scenario = ?2"

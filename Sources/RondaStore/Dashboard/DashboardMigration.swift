@@ -38,7 +38,7 @@ extension Migration {
             "CREATE INDEX scenario_hourly_scenario ON scenario_hourly (scenario, hour)",
             "CREATE INDEX scenario_hourly_module ON scenario_hourly (module, hour)",
             // Rollups of the results that exist already (an upgrade keeps its history).
-            DashboardSQL.rollup(whereClause: "run_id IN (SELECT id FROM runs WHERE status <> 'running')"),
+            DashboardSQL.rollupFinalized,
             "CREATE INDEX error_groups_occurrences ON error_groups (occurrences)",
             "CREATE INDEX runs_status_started ON runs (status, started_at)",
             """
@@ -60,6 +60,54 @@ extension Migration {
             """,
             "CREATE INDEX web_sessions_operator ON web_sessions (operator)",
             "CREATE INDEX web_sessions_expires ON web_sessions (expires_at)",
+        ]
+    )
+
+    /// Version 7: a partial index of the steps that needed a retry. A scenario's history (the
+    /// flaky score of alerts and of the scenarios page) asks, for each of the last runs' results,
+    /// whether a step passed only after a retry; without this index PostgreSQL answers that by
+    /// scanning every step result (seconds at a million results). Retried steps are few, so the
+    /// index is small.
+    static let retriedSteps = Migration(
+        version: 7,
+        name: "index of retried steps",
+        sql: ["CREATE INDEX step_results_retried ON step_results (scenario_result_id) WHERE attempts > 1"]
+    )
+
+    /// Version 8: daily rollups beside the hourly ones. The hourly table grows by a row per
+    /// scenario and hour (half a million rows a year for 60 scenarios), which the overview's
+    /// all-time totals and 30-day trends would read whole; `scenario_daily` holds the same sums per
+    /// UTC day, added to in the finalizing transaction like the hours. Built from the hourly rows
+    /// (so days whose raw results `ronda cleanup` already deleted are kept).
+    static let dailyRollups = Migration(
+        version: 8,
+        name: "daily rollups",
+        sql: [
+            """
+            CREATE TABLE scenario_daily (
+                day             TEXT NOT NULL,
+                scenario        TEXT NOT NULL,
+                module          TEXT NOT NULL,
+                priority        TEXT NOT NULL,
+                results         INTEGER NOT NULL,
+                passed          INTEGER NOT NULL,
+                failed          INTEGER NOT NULL,
+                errored         INTEGER NOT NULL,
+                skipped         INTEGER NOT NULL,
+                duration_sum    DOUBLE PRECISION NOT NULL,
+                response_sum    DOUBLE PRECISION NOT NULL,
+                response_max    DOUBLE PRECISION NOT NULL,
+                le_100ms        INTEGER NOT NULL,
+                le_250ms        INTEGER NOT NULL,
+                le_500ms        INTEGER NOT NULL,
+                le_1s           INTEGER NOT NULL,
+                le_2500ms       INTEGER NOT NULL,
+                le_5s           INTEGER NOT NULL,
+                PRIMARY KEY (day, scenario)
+            )
+            """,
+            "CREATE INDEX scenario_daily_module ON scenario_daily (module, day)",
+            DashboardSQL.rollupDailyFromHourly,
         ]
     )
 }

@@ -157,3 +157,32 @@ public struct MetricsSnapshot: Sendable, Hashable {
 
     public init() {}
 }
+
+/// What the public status page shows of one module: its results per UTC day and those of the
+/// latest hour it ran in (no scenario names, no messages).
+public struct ModuleStatus: Sendable, Codable, Hashable {
+    public var module: String
+    /// The latest hour with results in the last 7 days (`nil`: none).
+    public var lastHour: String?
+    public var lastResults: Int
+    public var lastPassed: Int
+    public var lastFailures: Int
+    /// Every day of the window, oldest first (zeros where nothing ran).
+    public var days: [DayFigure]
+
+    public init(
+        module: String,
+        lastHour: String? = nil,
+        lastResults: Int = 0,
+        lastPassed: Int = 0,
+        lastFailures: Int = 0,
+        days: [DayFigure] = []
+    ) {
+        self.module = module
+        self.lastHour = lastHour
+        self.lastResults = lastResults
+        self.lastPassed = lastPassed
+        self.lastFailures = lastFailures
+        self.days = days
+    }
+}

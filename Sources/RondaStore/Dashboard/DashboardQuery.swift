@@ -51,6 +51,13 @@ extension DashboardQuery where Value == [RollupFigure] {
     }
 }
 
+extension DashboardQuery where Value == [ModuleStatus] {
+    /// Each module's results per day over `days` days and its latest hour: the public status page.
+    public static func moduleStatus(days: Int, now: Date) -> Self {
+        Self("reading module status") { try await DashboardSQL.moduleStatus($0, days: days, now: now) }
+    }
+}
+
 extension DashboardQuery where Value == [ErrorGroup] {
     /// The groups seen most often, open and regressed ones first.
     public static func frequentGroups(limit: Int) -> Self {
@@ -132,4 +139,21 @@ extension DashboardQuery where Value == MetricsSnapshot {
     /// Counts for `/metrics`: runs, results by module and outcome, response-time buckets, error
     /// groups and the alert outbox.
     public static var metrics: Self { Self("reading metrics") { try await DashboardSQL.metrics($0) } }
+}
+
+extension DashboardQuery where Value == Int {
+    /// Recomputes the hourly rollups from the stored results of every finalized run (the rollups
+    /// of a bulk import, or of results restored without them), and the daily ones from those;
+    /// returns the number of hourly rows. One transaction: the dashboard sees the old rollups or
+    /// the new ones.
+    public static var rebuildRollups: Self {
+        Self("rebuilding the rollups", writes: true) { s in
+            try await s.execute("DELETE FROM scenario_hourly", [])
+            try await s.execute("DELETE FROM scenario_daily", [])
+            try await s.execute(DashboardSQL.rollupFinalized, [])
+            try await s.execute(DashboardSQL.rollupDailyFromHourly, [])
+            let rows = try await s.rows("SELECT COUNT(*) AS n FROM scenario_hourly", [], table: "scenario_hourly")
+            return try rows.first?.int("n") ?? 0
+        }
+    }
 }

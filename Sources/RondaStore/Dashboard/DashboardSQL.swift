@@ -3,6 +3,12 @@ import RondaCore
 
 /// The dashboard's statements, written once for both stores over `StoreStatements`.
 enum DashboardSQL {
+    /// The columns a rollup row adds up (both tables).
+    static let rollupCounters = [
+        "results", "passed", "failed", "errored", "skipped", "duration_sum", "response_sum",
+        "le_100ms", "le_250ms", "le_500ms", "le_1s", "le_2500ms", "le_5s",
+    ]
+
     /// Adds the results selected by `whereClause` (a condition on `scenario_results`) to the hourly
     /// rollups: one row per (hour of completion, scenario). Run when a run is finalized, with
     /// `run_id = ?1`, in the finalizing transaction, so each result is counted exactly once.
@@ -12,10 +18,7 @@ enum DashboardSQL {
         let bucketSums = zip(lower, buckets).map { low, high in
             "SUM(CASE WHEN response_time > \(low) AND response_time <= \(high) THEN 1 ELSE 0 END)"
         }
-        let counters = [
-            "results", "passed", "failed", "errored", "skipped", "duration_sum", "response_sum",
-            "le_100ms", "le_250ms", "le_500ms", "le_1s", "le_2500ms", "le_5s",
-        ]
+        let counters = rollupCounters
         return """
             INSERT INTO scenario_hourly (hour, scenario, module, priority, results, passed, failed, errored,
                 skipped, duration_sum, response_sum, response_max, le_100ms, le_250ms, le_500ms, le_1s,
@@ -38,6 +41,55 @@ enum DashboardSQL {
     }
 
     static let rollupRun = rollup(whereClause: "run_id = ?1")
+
+    /// Adds the hourly rollups selected by `whereClause` (a condition on `scenario_hourly`) to the
+    /// daily ones: one row per (UTC day, scenario), so that windows of days and all-time totals
+    /// read a row per scenario and day instead of one per hour. Run at finalization after
+    /// `rollupRun`, with the hours that run touched.
+    static func rollupDaily(whereClause: String) -> String {
+        """
+        INSERT INTO scenario_daily (day, scenario, module, priority, \(rollupCounters.joined(separator: ", ")),
+            response_max)
+        SELECT substr(hour, 1, 10), scenario, MAX(module), MAX(priority),
+            \(rollupCounters.map { "SUM(\($0))" }.joined(separator: ", ")), MAX(response_max)
+        FROM scenario_hourly WHERE \(whereClause)
+        GROUP BY substr(hour, 1, 10), scenario
+        """
+    }
+
+    /// A run's results added to the daily rollups directly (the same sums as through the hours).
+    static let rollupRunDaily: String = {
+        let buckets = ["0.1", "0.25", "0.5", "1", "2.5", "5"]
+        let lower = ["-1"] + buckets.dropLast()
+        let bucketSums = zip(lower, buckets).map { low, high in
+            "SUM(CASE WHEN response_time > \(low) AND response_time <= \(high) THEN 1 ELSE 0 END)"
+        }
+        return """
+            INSERT INTO scenario_daily (day, scenario, module, priority, results, passed, failed, errored,
+                skipped, duration_sum, response_sum, response_max, le_100ms, le_250ms, le_500ms, le_1s,
+                le_2500ms, le_5s)
+            SELECT substr(completed_at, 1, 10), scenario, MAX(module), MAX(priority), COUNT(*),
+                SUM(CASE WHEN status = 'pass' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN status = 'fail' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN status = 'skip' THEN 1 ELSE 0 END),
+                SUM(duration), SUM(response_time), MAX(response_time),
+                \(bucketSums.joined(separator: ",\n    "))
+            FROM scenario_results WHERE run_id = ?1
+            GROUP BY substr(completed_at, 1, 10), scenario
+            ON CONFLICT (day, scenario) DO UPDATE SET
+                module = excluded.module, priority = excluded.priority,
+                response_max = CASE WHEN excluded.response_max > scenario_daily.response_max
+                    THEN excluded.response_max ELSE scenario_daily.response_max END,
+                \(rollupCounters.map { "\($0) = scenario_daily.\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
+            """
+    }()
+
+    /// Every day's rollups from the hourly ones (migration 8's backfill, and a rebuild).
+    static let rollupDailyFromHourly = rollupDaily(whereClause: "1 = 1")
+
+    /// The rollups of every finalized run's results.
+    static let rollupFinalized = rollup(whereClause: "run_id IN (SELECT id FROM runs WHERE status <> 'running')")
 
     static func hour(_ date: Date) -> String { String(Timestamp.text(date).prefix(13)) + ":00:00.000000Z" }
 
@@ -63,13 +115,16 @@ enum DashboardSQL {
             [.date(now.addingTimeInterval(-7 * 86_400))],
             table: "runs"
         )
+        // All time from the days; the last 24 hours from the hours (an index range).
+        let total = try await s.rows(
+            "SELECT SUM(results - skipped) AS results, SUM(failed + errored) AS failures FROM scenario_daily",
+            table: "scenario_daily"
+        )
         let all = try await s.rows(
             """
-            SELECT SUM(results - skipped) AS results, SUM(failed + errored) AS failures,
-                SUM(CASE WHEN hour >= ?1 THEN results - skipped ELSE 0 END) AS recent,
-                SUM(CASE WHEN hour >= ?1 THEN passed ELSE 0 END) AS recent_passed,
-                SUM(CASE WHEN hour >= ?1 THEN failed + errored ELSE 0 END) AS recent_failures
-            FROM scenario_hourly
+            SELECT SUM(results - skipped) AS recent, SUM(passed) AS recent_passed,
+                SUM(failed + errored) AS recent_failures
+            FROM scenario_hourly WHERE hour >= ?1
             """,
             [.string(hour(dayAgo))],
             table: "scenario_hourly"
@@ -84,8 +139,8 @@ enum DashboardSQL {
             totalRuns: try runs.first?.optionalInt("total") ?? 0,
             runs24h: try runs.first?.optionalInt("recent") ?? 0,
             running: try runs.first?.optionalInt("running") ?? 0,
-            results: try all.first?.optionalInt("results") ?? 0,
-            errorsTotal: try all.first?.optionalInt("failures") ?? 0,
+            results: try total.first?.optionalInt("results") ?? 0,
+            errorsTotal: try total.first?.optionalInt("failures") ?? 0,
             errors24h: try all.first?.optionalInt("recent_failures") ?? 0,
             averageExecutionTime: try execution.first?.optionalDouble("mean"),
             successRate24h: recent == 0 ? nil : Double(recentPassed) / Double(recent),
@@ -100,11 +155,11 @@ enum DashboardSQL {
         let firstDay = String(Timestamp.text(first).prefix(10))
         let rows = try await s.rows(
             """
-            SELECT substr(hour, 1, 10) AS day, SUM(results - skipped) AS results, SUM(failed + errored) AS failures
-            FROM scenario_hourly WHERE hour >= ?1 GROUP BY substr(hour, 1, 10)
+            SELECT day, SUM(results - skipped) AS results, SUM(failed + errored) AS failures
+            FROM scenario_daily WHERE day >= ?1 GROUP BY day
             """,
-            [.string(firstDay + "T00:00:00.000000Z")],
-            table: "scenario_hourly"
+            [.string(firstDay)],
+            table: "scenario_daily"
         )
         var byDay: [String: DayFigure] = [:]
         for row in rows {
@@ -117,7 +172,8 @@ enum DashboardSQL {
         }
     }
 
-    /// Per module (`byScenario` false) or per scenario since `since`, most failures first.
+    /// Per module (`byScenario` false) or per scenario from the UTC day of `since` on (whole days,
+    /// from the daily rollups), most failures first.
     static func figures(_ s: some StoreStatements, byScenario: Bool, since: Date) async throws -> [RollupFigure] {
         let key = byScenario ? "scenario" : "module"
         let rows = try await s.rows(
@@ -126,11 +182,11 @@ enum DashboardSQL {
                 SUM(failed + errored) AS failures, SUM(response_sum) AS response_sum, MAX(response_max) AS response_max,
                 SUM(le_100ms) AS b0, SUM(le_250ms) AS b1, SUM(le_500ms) AS b2, SUM(le_1s) AS b3,
                 SUM(le_2500ms) AS b4, SUM(le_5s) AS b5, SUM(results) AS total
-            FROM scenario_hourly WHERE hour >= ?1 GROUP BY \(key)
+            FROM scenario_daily WHERE day >= ?1 GROUP BY \(key)
             ORDER BY SUM(failed + errored) DESC, \(key)
             """,
-            [.string(hour(since))],
-            table: "scenario_hourly"
+            [.string(String(Timestamp.text(since).prefix(10)))],
+            table: "scenario_daily"
         )
         return try rows.map { row in
             let results = try row.int("results")
@@ -230,9 +286,9 @@ extension DashboardSQL {
             SELECT module, SUM(passed) AS pass, SUM(failed) AS fail, SUM(errored) AS error, SUM(skipped) AS skip,
                 SUM(le_100ms) AS b0, SUM(le_250ms) AS b1, SUM(le_500ms) AS b2, SUM(le_1s) AS b3,
                 SUM(le_2500ms) AS b4, SUM(le_5s) AS b5
-            FROM scenario_hourly GROUP BY module
+            FROM scenario_daily GROUP BY module
             """,
-            table: "scenario_hourly"
+            table: "scenario_daily"
         )
         for row in rollups {
             let module = try row.string("module")
@@ -258,5 +314,61 @@ extension DashboardSQL {
             snapshot.outbox[try row.string("channel"), default: [:]][try row.string("state")] = try row.int("n")
         }
         return snapshot
+    }
+}
+
+extension DashboardSQL {
+    /// Every module with results in the last `days` days: per day from the daily rollups, and its
+    /// latest hour (within 7 days) from the hourly ones. Sorted by module.
+    static func moduleStatus(_ s: some StoreStatements, days: Int, now: Date) async throws -> [ModuleStatus] {
+        let first = now.addingTimeInterval(-Double(max(1, days) - 1) * 86_400)
+        var byModule: [String: [String: DayFigure]] = [:]
+        for row in try await s.rows(
+            """
+            SELECT module, day, SUM(results - skipped) AS results, SUM(failed + errored) AS failures
+            FROM scenario_daily WHERE day >= ?1 GROUP BY module, day
+            """,
+            [.string(String(Timestamp.text(first).prefix(10)))],
+            table: "scenario_daily"
+        ) {
+            let day = try row.string("day")
+            byModule[try row.string("module"), default: [:]][day] = DayFigure(
+                day: day,
+                results: try row.int("results"),
+                failures: try row.int("failures")
+            )
+        }
+        var latest: [String: (hour: String, results: Int, passed: Int, failures: Int)] = [:]
+        for row in try await s.rows(
+            """
+            SELECT h.module AS module, h.hour AS hour, SUM(h.results - h.skipped) AS results, SUM(h.passed) AS passed,
+                SUM(h.failed + h.errored) AS failures
+            FROM scenario_hourly h
+            JOIN (SELECT module, MAX(hour) AS hour FROM scenario_hourly WHERE hour >= ?1 GROUP BY module) last
+                ON last.module = h.module AND last.hour = h.hour
+            GROUP BY h.module, h.hour
+            """,
+            [.string(hour(now.addingTimeInterval(-7 * 86_400)))],
+            table: "scenario_hourly"
+        ) {
+            latest[try row.string("module")] = (
+                try row.string("hour"), try row.int("results"), try row.int("passed"), try row.int("failures")
+            )
+        }
+        return Set(byModule.keys).union(latest.keys).sorted().map { module in
+            let figures = byModule[module] ?? [:]
+            let last = latest[module]
+            return ModuleStatus(
+                module: module,
+                lastHour: last?.hour,
+                lastResults: last?.results ?? 0,
+                lastPassed: last?.passed ?? 0,
+                lastFailures: last?.failures ?? 0,
+                days: (0..<max(1, days)).map { offset in
+                    let day = String(Timestamp.text(first.addingTimeInterval(Double(offset) * 86_400)).prefix(10))
+                    return figures[day] ?? DayFigure(day: day, results: 0, failures: 0)
+                }
+            )
+        }
     }
 }

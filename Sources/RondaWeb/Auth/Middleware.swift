@@ -51,7 +51,9 @@ struct SessionMiddleware: RouterMiddleware {
         next: (Request, DashboardContext) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        if Self.isPublic(path) { return try await next(request, context) }
+        if Self.isPublic(path) || (dashboard.options.statusPage != nil && StatusPage.isStatusPath(path)) {
+            return try await next(request, context)
+        }
         var context = context
         if let token = request.cookies[Self.cookie]?.value, !token.isEmpty {
             context.session = try await dashboard.store.dashboard(

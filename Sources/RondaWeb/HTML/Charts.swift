@@ -106,5 +106,46 @@ enum Charts {
         )
     }
 
-    static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// One bar per day, coloured by the day's failures: none (green), under 1% (amber), more
+    /// (red), or no results (grey); each with its figures as a tooltip.
+    static func strip(_ days: [DayFigure], caption: String) -> HTML {
+        let width = 600.0
+        let height = 28.0
+        let slot = width / Double(max(1, days.count))
+        let bar = max(1, slot - 2)
+        var parts: [HTML] = [.element("title", [:], .text(caption))]
+        for (index, day) in days.enumerated() {
+            let tone: String
+            if day.results == 0 {
+                tone = "day-none"
+            } else if day.failures == 0 {
+                tone = "day-ok"
+            } else {
+                tone = Double(day.failures) / Double(day.results) < 0.01 ? "day-warn" : "day-bad"
+            }
+            let label =
+                day.results == 0
+                ? "\(day.day): no checks" : "\(day.day): \(day.failures) failures of \(day.results) checks"
+            parts.append(
+                .element(
+                    "rect",
+                    [
+                        "x": fmt(Double(index) * slot), "y": "0", "width": fmt(bar), "height": fmt(height),
+                        "class": tone,
+                    ],
+                    .element("title", [:], .text(label))
+                )
+            )
+        }
+        return .element(
+            "svg",
+            [
+                "viewBox": "0 0 \(Int(width)) \(Int(height))", "class": "strip", "role": "img", "aria-label": caption,
+                "xmlns": "http://www.w3.org/2000/svg",
+            ],
+            parts
+        )
+    }
+
+    static func fmt(_ value: Double) -> String { Format.decimal(value, places: 1) }
 }

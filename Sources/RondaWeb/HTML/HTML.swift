@@ -66,6 +66,12 @@ public struct HTML: Sendable, CustomStringConvertible {
     static let voidElements: Set<String> = ["br", "hr", "img", "input", "link", "meta"]
 
     static func escape(_ text: String) -> String {
+        // Most text (names, figures, URLs) has nothing to escape: return it as is.
+        let plain = text.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<")
+                && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
+        }
+        if plain { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

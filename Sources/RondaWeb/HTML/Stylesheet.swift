@@ -40,6 +40,8 @@ enum Stylesheet {
         figure.chart { margin: 0; } figure.chart svg { width: 100%; height: auto; display: block; }
         figure.chart figcaption { color: var(--muted); font-size: .8rem; }
         .bar-total { fill: #d0d5dd; } .bar-fail { fill: var(--bad); }
+        .day-ok { fill: #12b76a; } .day-warn { fill: #f79009; } .day-bad { fill: var(--bad); } .day-none { fill: #e4e7ec; }
+        svg.strip { width: 100%; height: auto; display: block; }
         text.axis { font-size: 11px; fill: var(--muted); }
         svg.waterfall { width: 100%; max-width: 300px; height: 16px; display: block; }
         .phase-dns { fill: #7a5af8; } .phase-connect { fill: #ee46bc; } .phase-tls { fill: #f79009; }

@@ -102,7 +102,7 @@ extension Dashboard {
                             .text(
                                 row.flakiness.runs < 2
                                     ? "—"
-                                    : String(format: "%.2f (%d runs)", row.flakiness.flipShare, row.flakiness.runs)
+                                    : "\(Format.decimal(row.flakiness.flipShare, places: 2)) (\(row.flakiness.runs) runs)"
                             ),
                             .text(Format.seconds(row.p50)),
                             .text(Format.seconds(row.p95)),
