@@ -29,7 +29,7 @@ ROOT=$(pwd)
 
 OUT=$ROOT/.ronda/screenshots
 RONDA=${RONDA_BIN:-.build/debug/ronda}
-PAGES=(/ /runs /errors /scenarios /uptime /workers /status)
+PAGES=(/ /runs /errors /scenarios /uptime /coverage /workers /status)
 DEADLINE=${DEADLINE:-60} # seconds a server may take to come up
 
 fail() { echo "ops/screenshots.sh: $*" >&2; exit 2; }
@@ -110,7 +110,7 @@ GROUPS_JSON=$("$RONDA" errors list --json --limit 1 --database-url "sqlite:$DB")
 FINGERPRINT=$(first "$GROUPS_JSON" fingerprint)
 [ -n "$FINGERPRINT" ] && PAGES+=("/errors/$FINGERPRINT") || echo "note: no error group: /errors/<fingerprint> is left out" >&2
 
-"$RONDA" dashboard --database-url "sqlite:$DB" --port 0 --status-page >"$T/dashboard.log" 2>&1 &
+"$RONDA" dashboard --database-url "sqlite:$DB" --port 0 --status-page --openapi "$TARGET/openapi.json" >"$T/dashboard.log" 2>&1 &
 PIDS+=($!)
 DASHBOARD=$(wait_for_url "$T/dashboard.log" "ronda dashboard" "listening on" "${PIDS[-1]}")
 start=$SECONDS

@@ -14,8 +14,8 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: """
             Uses RONDA_DATABASE_URL (or --database-url): postgres://… for PostgreSQL, sqlite:PATH for a SQLite file.
 
-            --rebuild-rollups recomputes the dashboard's rollups (tables scenario_hourly and scenario_daily) from \
-            the stored results of every finalized run, in one transaction: after a bulk import of results, or a restore of \
+            --rebuild-rollups recomputes the dashboard's rollups (tables scenario_hourly, scenario_daily and \
+            endpoint_daily) from the stored results of every finalized run, in one transaction: after a bulk import of results, or a restore of \
             results without their rollups. Finalization keeps them up to date otherwise.
             """
     )

@@ -239,5 +239,6 @@ extension Migration {
         dashboard,
         retriedSteps,
         dailyRollups,
+        endpointRollups,
     ]
 }

@@ -56,6 +56,7 @@ public final class Dashboard: Sendable {
         addLoginRoutes(router)
         addPages(router)
         addWorkerPages(router)
+        addCoveragePages(router)
         if let statusPage = options.statusPage { addStatusPage(router, statusPage) }
         addAPI(router)
         return router

@@ -14,19 +14,23 @@ public struct DashboardOptions: Sendable {
     public var loginLimit: Int
     /// The public status page (`/status`, `/status/MODULE`, no sign-in); `nil`: not served.
     public var statusPage: StatusPageOptions?
+    /// The target's OpenAPI document, for endpoint coverage (`/coverage`).
+    public var openAPI: OpenAPISource?
 
     public init(
         publicURL: String? = nil,
         sessionLifetime: TimeInterval = 12 * 3600,
         metricsToken: String? = nil,
         loginLimit: Int = 10,
-        statusPage: StatusPageOptions? = nil
+        statusPage: StatusPageOptions? = nil,
+        openAPI: OpenAPISource? = nil
     ) {
         self.publicURL = publicURL
         self.sessionLifetime = sessionLifetime
         self.metricsToken = metricsToken
         self.loginLimit = loginLimit
         self.statusPage = statusPage
+        self.openAPI = openAPI
     }
 
     /// Whether cookies must be `Secure`.

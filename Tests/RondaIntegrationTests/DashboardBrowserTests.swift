@@ -114,7 +114,7 @@ import Testing
         // Chromium through Playwright (ops/pages.sh installs both when missing).
         let paths = [
             "/", "/runs", "/runs/\(runID)", "/errors", "/errors/\(fingerprint)", "/scenarios", "/uptime", "/workers",
-            "/status",
+            "/status", "/coverage",
         ]
         let checked = try await runProgramAsync(
             Checkout.root + "/ops/pages.sh",

@@ -141,6 +141,8 @@ struct DashboardStoreTests {
             #expect(trend.map(\.results) == [4, 2])
             #expect(trend.map(\.failures) == [1, 1])
             #expect(try await store.dashboard(.overview(now: time(9_610))).errorsTotal == 2)
+            let written = try await store.dashboard(.endpointCalls(since: time(0)))
+            #expect(written.map { "\($0.method) \($0.path) \($0.calls)" } == ["POST /api/items/{} 6"])
             let status = try await store.dashboard(.moduleStatus(days: 2, now: time(9_610)))
             #expect(status.map(\.module) == ["billing"])
             #expect(status.first?.days.map(\.results) == [4, 2])
@@ -157,6 +159,20 @@ struct DashboardStoreTests {
             #expect(try await store.dashboard(sums("scenario_daily", "day")) == hours)
             #expect(try await store.dashboard(.rebuildRollups) == 6)  // hourly rows: three hours, two scenarios
             #expect(try await store.dashboard(sums("scenario_daily", "day")) == hours)
+            // Endpoint coverage's rollup: each result's one step, POST /api/items/0, as a shape.
+            let calls = try await store.dashboard(.endpointCalls(since: time(0)))
+            #expect(
+                calls == [
+                    EndpointCall(
+                        method: "POST",
+                        path: "/api/items/{}",
+                        calls: 6,
+                        failures: 0,
+                        lastCalled: Timestamp.text(time(9_610))
+                    )
+                ]
+            )
+            #expect(try await store.dashboard(.endpointCalls(since: time(9_610))).first?.calls == 2)
         }
     }
 

@@ -35,6 +35,14 @@ struct DashboardServerOptions: ParsableArguments {
     )
     var statusModules: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The target's OpenAPI document (an http(s) URL or a file), for the Coverage page.",
+            valueName: "url-or-file"
+        )
+    )
+    var openapi: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else {
             throw CLIError(code: .usage, message: "--port \(port) is not 0–65535")
@@ -55,7 +63,8 @@ struct DashboardServerOptions: ParsableArguments {
         DashboardOptions(
             publicURL: publicURL,
             metricsToken: environment["RONDA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
-            statusPage: statusPage ? StatusPageOptions(modules: statusModules.map(Self.modules)) : nil
+            statusPage: statusPage ? StatusPageOptions(modules: statusModules.map(Self.modules)) : nil,
+            openAPI: openapi.map(OpenAPILoader.source)
         )
     }
 

@@ -28,6 +28,7 @@ enum AlertSQL {
         guard let run = try updated.first.map(RunRecord.init) else { return nil }
         try await s.execute(DashboardSQL.rollupRun, [.string(id)])
         try await s.execute(DashboardSQL.rollupRunDaily, [.string(id)])
+        try await EndpointSQL.rollupRun(s, runID: id)
         guard let analysis else { return run }
         try await s.lockErrorGroups()
         let input = try await readInput(s, run: run, historyWindow: historyWindow)

@@ -110,4 +110,25 @@ extension Migration {
             DashboardSQL.rollupDailyFromHourly,
         ]
     )
+
+    /// Version 9: endpoint coverage's rollup, calls per (UTC day, method, path shape), written at
+    /// finalization from the run's steps. Runs finalized before it are counted after
+    /// `ronda migrate --rebuild-rollups` (a path shape is computed in Swift, not in SQL).
+    static let endpointRollups = Migration(
+        version: 9,
+        name: "endpoint coverage rollups",
+        sql: [
+            """
+            CREATE TABLE endpoint_daily (
+                day             TEXT NOT NULL,
+                method          TEXT NOT NULL,
+                path            TEXT NOT NULL,
+                calls           INTEGER NOT NULL,
+                failures        INTEGER NOT NULL,
+                last_called     TEXT NOT NULL,
+                PRIMARY KEY (day, method, path)
+            )
+            """
+        ]
+    )
 }

@@ -58,6 +58,13 @@ extension DashboardQuery where Value == [ModuleStatus] {
     }
 }
 
+extension DashboardQuery where Value == [EndpointCall] {
+    /// Calls per method and path shape from the UTC day of `since` on: endpoint coverage.
+    public static func endpointCalls(since: Date) -> Self {
+        Self("reading endpoint calls") { try await EndpointSQL.calls($0, since: since) }
+    }
+}
+
 extension DashboardQuery where Value == [ErrorGroup] {
     /// The groups seen most often, open and regressed ones first.
     public static func frequentGroups(limit: Int) -> Self {
@@ -143,7 +150,8 @@ extension DashboardQuery where Value == MetricsSnapshot {
 
 extension DashboardQuery where Value == Int {
     /// Recomputes the hourly rollups from the stored results of every finalized run (the rollups
-    /// of a bulk import, or of results restored without them), and the daily ones from those;
+    /// of a bulk import, or of results restored without them), the daily ones from those, and
+    /// the endpoint rollups from the runs' steps;
     /// returns the number of hourly rows. One transaction: the dashboard sees the old rollups or
     /// the new ones.
     public static var rebuildRollups: Self {
@@ -152,6 +160,7 @@ extension DashboardQuery where Value == Int {
             try await s.execute("DELETE FROM scenario_daily", [])
             try await s.execute(DashboardSQL.rollupFinalized, [])
             try await s.execute(DashboardSQL.rollupDailyFromHourly, [])
+            try await EndpointSQL.rebuild(s)
             let rows = try await s.rows("SELECT COUNT(*) AS n FROM scenario_hourly", [], table: "scenario_hourly")
             return try rows.first?.int("n") ?? 0
         }

@@ -6,7 +6,7 @@ enum Layout {
     /// The sections in the navigation bar: (path, label).
     static let sections: [(String, String)] = [
         ("/", "Overview"), ("/runs", "Runs"), ("/errors", "Errors"), ("/scenarios", "Scenarios"),
-        ("/uptime", "Uptime"), ("/workers", "Workers"),
+        ("/uptime", "Uptime"), ("/coverage", "Coverage"), ("/workers", "Workers"),
     ]
 
     /// A whole page. `csrf` is the session's token, for the sign-out form; `nil` on the login page.
