@@ -8,7 +8,8 @@
 # headless Chromium (ops/pages.sh). Nothing outside a temporary folder and .ronda/screenshots/ is
 # written; the servers stop when it ends.
 #
-#   ops/screenshots.sh              # BUILD=0 skips `swift build`; RONDA_BIN picks the binary
+#   ops/screenshots.sh              # BUILD=0 skips `swift build`; RONDA_BIN picks the binary;
+#                                   # SCREENSHOTS_DIR writes elsewhere than .ronda/screenshots
 #
 # Exit status: 0 when every page passed the checks, 1 when one did (the PNGs are written all the
 # same), 2 when something could not be set up.
@@ -27,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-OUT=$ROOT/.ronda/screenshots
+OUT=${SCREENSHOTS_DIR:-$ROOT/.ronda/screenshots}
 RONDA=${RONDA_BIN:-.build/debug/ronda}
 PAGES=(/ /runs /errors /scenarios /uptime /coverage /workers /status)
 DEADLINE=${DEADLINE:-60} # seconds a server may take to come up

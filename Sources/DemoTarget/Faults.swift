@@ -19,14 +19,25 @@ public struct DemoFault: Sendable, Hashable, CustomStringConvertible {
 public final class FaultSwitchboard: Sendable {
     private let state: Mutex<Set<String>>
     private let background = Atomic<Int>(0)
+    private let acted = Mutex<[String: Int]>([:])
 
     /// Starts with `active` switched on. Unknown names are rejected by `DemoFaults.validate` before this.
     public init(active: Set<String> = []) {
         state = Mutex(active)
     }
 
+    /// Whether `fault` is on; a route asks at the point where the fault would act, so each `true`
+    /// is counted as the fault acting (`actions(of:)`).
     public func isOn(_ fault: DemoFault) -> Bool {
-        state.withLock { $0.contains(fault.name) }
+        let on = state.withLock { $0.contains(fault.name) }
+        if on { acted.withLock { $0[fault.name, default: 0] += 1 } }
+        return on
+    }
+
+    /// How many times `fault` acted (a route found it on): lets a test tell a faulty answer from
+    /// a slow one without timing it.
+    public func actions(of fault: DemoFault) -> Int {
+        acted.withLock { $0[fault.name] ?? 0 }
     }
 
     /// The faults switched on, by name.

@@ -172,6 +172,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(name: .long, help: ArgumentHelp("Time between ticks, e.g. 5s.", valueName: "duration"))
     var interval: String = "5s"
@@ -220,7 +221,7 @@ struct ServeCommand: AsyncParsableCommand {
         // run until the coordinator has stopped.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
+                services: metrics.services(logger: logger) + [
                     ResultStoreService(store: store),
                     MigratedCoordinator(
                         store: store,

@@ -32,6 +32,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(
         name: .long,
@@ -106,7 +107,10 @@ struct WorkerCommand: AsyncParsableCommand {
         var groupConfiguration = ServiceGroupConfiguration(
             // The store first: a group stops its services in reverse order, so the store's pools
             // run until the worker has drained and recorded its jobs.
-            services: [ResultStoreService(store: store), WorkerService(worker: worker, concurrency: concurrency)],
+            // The metrics port last of all, so the drain can be watched.
+            services: metrics.services(logger: logger) + [
+                ResultStoreService(store: store), WorkerService(worker: worker, concurrency: concurrency),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [.sigquit],
             logger: logger

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Metrics
 public import RondaCore
 public import RondaQueue
 public import RondaStore
@@ -186,6 +187,11 @@ public struct RunCoordinator: Sendable {
         // Whoever finalized it (the store says exactly once), this run is done.
         tracked.lifecycle.finalized()
         if let finalized {
+            Counter(
+                label: "ronda_runs_finalized_total",
+                dimensions: [("verdict", finalized.totals.allPassed ? "passed" : "failed")]
+            )
+            .increment()
             logger.info(
                 "run finalized",
                 metadata: [

@@ -57,6 +57,7 @@ public final class Dashboard: Sendable {
         addPages(router)
         addWorkerPages(router)
         addCoveragePages(router)
+        addScenarioPages(router)
         if let statusPage = options.statusPage { addStatusPage(router, statusPage) }
         addAPI(router)
         return router

@@ -82,6 +82,7 @@ extension Worker {
                 let inserted = try await store.recordResult(result)
                 if inserted {
                     state.recorded()
+                    WorkerMetrics.recorded(result)
                     onResult?(result)
                 }
                 if !tracked.handle(.recorded) {

@@ -17,7 +17,10 @@ import Testing
         #expect(response.body.count == cap)
         #expect(response.bodyBytesTotal == TestRoutes.bigBodySize)
         #expect(response.bodyTruncated)
-        #expect(grown < 16 * 1024 * 1024, "resident size grew by \(grown) bytes for a 50 MB body")
+        // Kept whole, the body alone would add its 50 MB. The bound leaves room for what the tests
+        // running beside this one allocate meanwhile (the suite runs in parallel: up to ≈ 27 MB was
+        // seen on a loaded 2-core machine), which one process-wide figure cannot tell apart.
+        #expect(grown < 40 * 1024 * 1024, "resident size grew by \(grown) bytes for a 50 MB body")
         session.close()
         await server.stop()
     }

@@ -53,7 +53,7 @@ import Testing
         let config = try Self.configuration(in: dir)
         let serve = try ChildProcess(
             Checkout.ronda,
-            ["serve", "--demo", "--every", "1m", "--port", "0", "--config", config],
+            ["serve", "--demo", "--every", "1m", "--port", "0", "--metrics-port", "0", "--config", config],
             environment: [:],
             logPath: dir + "/serve.log"
         )
@@ -95,6 +95,21 @@ import Testing
         #expect(enough, "completed runs: \(completed)\n\(serve.log)")
         let overview = try await Self.send(session, "GET", base + "/").bodyText
         #expect(overview.contains("Total runs"))
+
+        // The process's own metrics (--metrics-port): what its worker, coordinator and alerts did.
+        let metricsURL = try #require(Self.capture("metrics on (http://127.0.0.1:[0-9]+/metrics)", in: serve.log))
+        let metrics = try await Self.send(session, "GET", metricsURL)
+        #expect(metrics.status == 200)
+        #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        let text = metrics.bodyText
+        let finalized = text.split(separator: "\n").filter { $0.hasPrefix("ronda_runs_finalized_total{") }
+            .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        #expect(finalized >= 3, "\(text.prefix(2000))")
+        let scenarios = text.split(separator: "\n").filter { $0.hasPrefix("ronda_scenarios_total{") }
+            .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        #expect(scenarios >= 3 * 63, "\(text.prefix(2000))")
+        #expect(text.contains("# TYPE ronda_step_duration_seconds histogram"))
+        #expect(text.contains("ronda_step_duration_seconds_bucket{module=\"payments\",phase=\"main\",le=\"0.005\"}"))
 
         serve.signal(SIGTERM)
         let status = await serve.wait(timeout: .seconds(120))

@@ -36,6 +36,7 @@ struct ServeAllCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var server: DashboardServerOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("Also run the whole suite on this interval, e.g. 1m or 15m.", valueName: "duration"))
     var every: String?
@@ -146,7 +147,7 @@ struct ServeAllCommand: AsyncParsableCommand {
         // open, then the dashboard and the store stop.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
+                services: metrics.services(logger: logger) + [
                     ResultStoreService(store: store),
                     web,
                     EmbeddedScheduler(

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Metrics
 public import RondaCore
 public import RondaStore
 
@@ -103,6 +104,11 @@ public struct AlertDeliverer: Sendable {
             }
         }
         let recorded = try await store.completeAlert(id: entry.id, owner: owner, outcome: outcome)
+        Counter(
+            label: "ronda_alert_deliveries_total",
+            dimensions: [("channel", entry.channel), ("outcome", outcome.label)]
+        )
+        .increment()
         let metadata: Logger.Metadata = [
             "alert": "\(entry.id)", "channel": "\(entry.channel)", "attempt": "\(entry.attempts + 1)",
         ]
@@ -138,5 +144,16 @@ public struct AlertDeliverer: Sendable {
             if pass.delivered == 0 { break }
         }
         return total
+    }
+}
+
+extension OutboxOutcome {
+    /// `delivered`, `retry` or `failed`: the outcome dimension of `ronda_alert_deliveries_total`.
+    var label: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .failed: "failed"
+        }
     }
 }

@@ -186,3 +186,32 @@ public struct ModuleStatus: Sendable, Codable, Hashable {
         self.days = days
     }
 }
+
+/// One step of a scenario over its recent results: how often it ran and failed, and its total
+/// time's p50 and p95 (nearest rank) over the results that timed it.
+public struct StepFigure: Sendable, Codable, Hashable {
+    public var phase: String
+    public var index: Int
+    public var name: String
+    public var runs: Int
+    public var failures: Int
+    public var p50: Double?
+    public var p95: Double?
+
+    public init(phase: String, index: Int, name: String, runs: Int, failures: Int, p50: Double?, p95: Double?) {
+        self.phase = phase
+        self.index = index
+        self.name = name
+        self.runs = runs
+        self.failures = failures
+        self.p50 = p50
+        self.p95 = p95
+    }
+
+    /// The value at rank ⌈q·n⌉ of `sorted` (ascending), `nil` when empty.
+    public static func quantile(_ q: Double, of sorted: [Double]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
+}

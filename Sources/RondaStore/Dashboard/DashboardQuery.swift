@@ -65,6 +65,13 @@ extension DashboardQuery where Value == [EndpointCall] {
     }
 }
 
+extension DashboardQuery where Value == [StepFigure] {
+    /// Each step of `scenario` over its results in the last `runs` runs, in step order.
+    public static func stepFigures(scenario: String, runs: Int = 200) -> Self {
+        Self("reading the steps of \(scenario)") { try await StepSQL.figures($0, scenario: scenario, runs: runs) }
+    }
+}
+
 extension DashboardQuery where Value == [ErrorGroup] {
     /// The groups seen most often, open and regressed ones first.
     public static func frequentGroups(limit: Int) -> Self {

@@ -95,7 +95,16 @@ extension Dashboard {
                     ["Scenario", "Module", "Pass rate", "Results", "Flaky score", "p50", "p95", "Quarantine"],
                     rows.map { row in
                         [
-                            .text(row.figure.name),
+                            Layout.link(
+                                "/scenarios/"
+                                    + (row.figure.name.addingPercentEncoding(
+                                        withAllowedCharacters: .urlPathAllowed.subtracting(
+                                            CharacterSet(charactersIn: "/?#%")
+                                        )
+                                    )
+                                        ?? row.figure.name),
+                                row.figure.name
+                            ),
                             .text(row.figure.module),
                             .text(Format.percent(row.figure.successRate)),
                             .text(Format.count(row.figure.results)),
@@ -131,7 +140,8 @@ extension Dashboard {
                 ["class": "muted"],
                 .text(
                     "Flaky score: share of consecutive runs whose outcome flipped, over the last 20. p50 and p95 "
-                        + "are the upper bounds of the response-time buckets the results fell in."
+                        + "are the upper bounds of the response-time buckets the results fell in; a scenario's page "
+                        + "gives each step's p50 and p95."
                 )
             ),
         ]
