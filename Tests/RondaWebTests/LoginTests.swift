@@ -8,10 +8,13 @@ import Testing
 /// The login wall over HTTP: every route but /health needs a session, forms need the CSRF
 /// token, wrong passwords are throttled, cookies carry the right attributes.
 struct LoginTests {
-    static let pages = ["/", "/runs", "/runs/x", "/errors", "/errors/abc", "/scenarios", "/uptime", "/workers"]
+    static let pages = [
+        "/", "/runs", "/runs/x", "/errors", "/errors/abc", "/scenarios", "/uptime", "/workers", "/coverage",
+        "/scenarios/x",
+    ]
     static let api = [
         "/api/overview", "/api/runs", "/api/runs/x", "/api/errors", "/api/errors/abc", "/api/scenarios", "/api/uptime",
-        "/api/workers",
+        "/api/workers", "/api/coverage", "/api/scenarios/x",
     ]
 
     @Test func everyRouteButHealthNeedsASession() async throws {
@@ -50,13 +53,16 @@ struct LoginTests {
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Lax"))
             #expect(!cookie.contains("Secure"))  // plain http on loopback
-            for path in ["/", "/runs", "/errors", "/scenarios", "/uptime", "/workers"] {
+            for path in ["/", "/runs", "/errors", "/scenarios", "/uptime", "/workers", "/coverage"] {
                 let page = try await browser.get(path)
                 #expect(page.status == 200, "\(path)")
                 #expect(page.header("Content-Security-Policy")?.contains("script-src 'none'") == true)
                 #expect(!page.bodyText.contains("<script"))
             }
-            for path in ["/api/overview", "/api/runs", "/api/errors", "/api/scenarios", "/api/uptime", "/api/workers"] {
+            for path in [
+                "/api/overview", "/api/runs", "/api/errors", "/api/scenarios", "/api/uptime", "/api/workers",
+                "/api/coverage",
+            ] {
                 let answer = try await browser.get(path)
                 #expect(answer.status == 200, "\(path)")
                 #expect((try? JSONSerialization.jsonObject(with: Data(answer.body))) != nil, "\(path) is JSON")
