@@ -272,3 +272,74 @@ struct PSQLFailure: Error, CustomStringConvertible {
     var output: String
     var description: String { "psql failed: \(output)" }
 }
+
+/// The S3 path of the backups against a local S3 server (moto, from PyPI through ops/s3tools.sh).
+@Suite(.enabled(if: TestPostgres.isAvailable, "PostgreSQL is not installed"))
+struct BackupS3Tests {
+    @Test func aBackupUploadedToS3RestoresFromThere() async throws {
+        let tools = try await offCooperativePool { try runProgram(Checkout.root + "/ops/s3tools.sh", ["--bin"]) }
+        let bin = String(decoding: tools.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(tools.status == 0, "\(bin)")
+        let port = try freePort()
+        let dir = try Checkout.temporaryDirectory("ronda-s3")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let server = try ChildProcess(
+            Checkout.root + "/ops/s3tools.sh",
+            ["server", String(port)],
+            environment: ["PATH": "/usr/bin:/bin"],
+            logPath: dir + "/moto.log"
+        )
+        defer { server.killAndReap() }
+        let endpoint = "http://127.0.0.1:\(port)"
+        let aws = [
+            "PATH": "\(bin):\(TestPostgres.binDirectory):/usr/bin:/bin", "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
+        ]
+        var made: Int32 = -1
+        #expect(
+            await eventually(60) {
+                made =
+                    (try? runProgram(
+                        bin + "/aws",
+                        ["--endpoint-url", endpoint, "s3", "mb", "s3://ronda-backups"],
+                        environment: aws
+                    ).status) ?? -1
+                return made == 0 || server.poll() != nil
+            },
+            "\(server.log)"
+        )
+        try #require(made == 0)
+
+        let url = try await TestPostgres.freshDatabase()
+        try await BackupTests.seed(url)
+        let before = try BackupTests.fingerprint(url)
+        let backup = try await BackupTests.script(
+            "backup.sh",
+            [
+                "--dir", dir + "/local", "--s3-bucket", "ronda-backups", "--s3-prefix", "nightly/", "--s3-endpoint",
+                endpoint,
+            ],
+            url: url,
+            extra: aws
+        )
+        #expect(backup.status == 0, "\(backup.output)")
+        let key = try #require(
+            backup.output.split(separator: "\n").first { $0.hasPrefix("uploaded: ") }?.split(separator: "/").last
+        )
+        // The local copy is gone; the restore fetches the three files from S3.
+        try FileManager.default.removeItem(atPath: dir + "/local")
+        let name = try #require(URLComponents(string: url)?.path.dropFirst())
+        try BackupTests.psql(url.replacingOccurrences(of: "/\(name)", with: "/postgres"), "DROP DATABASE \(name)")
+        let restore = try await BackupTests.script(
+            "restore.sh",
+            [
+                "--from-s3", "nightly/\(key)", "--s3-bucket", "ronda-backups", "--s3-endpoint", endpoint, "--dir",
+                dir + "/local", "--force",
+            ],
+            url: url,
+            extra: aws
+        )
+        #expect(restore.status == 0, "\(restore.output)")
+        #expect(try BackupTests.fingerprint(url) == before)
+    }
+}
