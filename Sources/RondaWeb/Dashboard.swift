@@ -1,6 +1,7 @@
 public import Foundation
 public import Hummingbird
 public import Logging
+import RondaQueue
 public import RondaStore
 import Synchronization
 
@@ -78,14 +79,27 @@ public final class Dashboard: Sendable {
         )
     }
 
-    /// `200 {"status":"ok"}` when the store answers, `503` with the reason when it does not.
+    /// `200 {"status":"ok","store":"ok"}` (and `"queue":"ok"` with a fleet) when the store (and the
+    /// queue) answer; `503` with the reason of each that does not.
     func health() async throws -> Response {
+        var report = ["status": "ok"]
         do {
             _ = try await store.setting(named: "paused")
-            return Reply.json(.ok, ["status": "ok", "store": "ok"])
+            report["store"] = "ok"
         } catch {
-            return Reply.json(.serviceUnavailable, ["status": "unavailable", "store": "\(error)"])
+            report["store"] = "\(error)"
+            report["status"] = "unavailable"
         }
+        if let fleet {
+            do {
+                _ = try await fleet.queue.stats()
+                report["queue"] = "ok"
+            } catch {
+                report["queue"] = "\(error)"
+                report["status"] = "unavailable"
+            }
+        }
+        return Reply.json(report["status"] == "ok" ? .ok : .serviceUnavailable, report)
     }
 }
 

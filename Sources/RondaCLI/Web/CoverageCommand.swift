@@ -149,7 +149,7 @@ enum OpenAPILoader {
         } catch {
             throw CLIError(
                 code: .configuration,
-                message: "cannot fetch the OpenAPI document \(location): \(error.message)"
+                message: "cannot fetch the OpenAPI document \(location): \(error.operatorMessage)"
             )
         }
         guard (200..<300).contains(response.status) else {
