@@ -1,3 +1,5 @@
+import Foundation
+
 extension Migration {
     /// Version 6: what the dashboard reads and who may read it.
     ///
@@ -12,29 +14,7 @@ extension Migration {
         version: 6,
         name: "dashboard: hourly rollups, operators and sessions",
         sql: [
-            """
-            CREATE TABLE scenario_hourly (
-                hour            TEXT NOT NULL,
-                scenario        TEXT NOT NULL,
-                module          TEXT NOT NULL,
-                priority        TEXT NOT NULL,
-                results         INTEGER NOT NULL,
-                passed          INTEGER NOT NULL,
-                failed          INTEGER NOT NULL,
-                errored         INTEGER NOT NULL,
-                skipped         INTEGER NOT NULL,
-                duration_sum    DOUBLE PRECISION NOT NULL,
-                response_sum    DOUBLE PRECISION NOT NULL,
-                response_max    DOUBLE PRECISION NOT NULL,
-                le_100ms        INTEGER NOT NULL,
-                le_250ms        INTEGER NOT NULL,
-                le_500ms        INTEGER NOT NULL,
-                le_1s           INTEGER NOT NULL,
-                le_2500ms       INTEGER NOT NULL,
-                le_5s           INTEGER NOT NULL,
-                PRIMARY KEY (hour, scenario)
-            )
-            """,
+            rollupTable("scenario_hourly", key: "hour"),
             "CREATE INDEX scenario_hourly_scenario ON scenario_hourly (scenario, hour)",
             "CREATE INDEX scenario_hourly_module ON scenario_hourly (module, hour)",
             // Rollups of the results that exist already (an upgrade keeps its history).
@@ -83,29 +63,7 @@ extension Migration {
         version: 8,
         name: "daily rollups",
         sql: [
-            """
-            CREATE TABLE scenario_daily (
-                day             TEXT NOT NULL,
-                scenario        TEXT NOT NULL,
-                module          TEXT NOT NULL,
-                priority        TEXT NOT NULL,
-                results         INTEGER NOT NULL,
-                passed          INTEGER NOT NULL,
-                failed          INTEGER NOT NULL,
-                errored         INTEGER NOT NULL,
-                skipped         INTEGER NOT NULL,
-                duration_sum    DOUBLE PRECISION NOT NULL,
-                response_sum    DOUBLE PRECISION NOT NULL,
-                response_max    DOUBLE PRECISION NOT NULL,
-                le_100ms        INTEGER NOT NULL,
-                le_250ms        INTEGER NOT NULL,
-                le_500ms        INTEGER NOT NULL,
-                le_1s           INTEGER NOT NULL,
-                le_2500ms       INTEGER NOT NULL,
-                le_5s           INTEGER NOT NULL,
-                PRIMARY KEY (day, scenario)
-            )
-            """,
+            rollupTable("scenario_daily", key: "day"),
             "CREATE INDEX scenario_daily_module ON scenario_daily (module, day)",
             DashboardSQL.rollupDailyFromHourly,
         ]
@@ -131,4 +89,34 @@ extension Migration {
             """
         ]
     )
+}
+
+extension Migration {
+    /// `CREATE TABLE` of a rollup table keyed by (`key`, scenario): the hourly and the daily one.
+    static func rollupTable(_ name: String, key: String) -> String {
+        let keyColumn = key.padding(toLength: 16, withPad: " ", startingAt: 0)
+        return """
+            CREATE TABLE \(name) (
+                \(keyColumn)TEXT NOT NULL,
+                scenario        TEXT NOT NULL,
+                module          TEXT NOT NULL,
+                priority        TEXT NOT NULL,
+                results         INTEGER NOT NULL,
+                passed          INTEGER NOT NULL,
+                failed          INTEGER NOT NULL,
+                errored         INTEGER NOT NULL,
+                skipped         INTEGER NOT NULL,
+                duration_sum    DOUBLE PRECISION NOT NULL,
+                response_sum    DOUBLE PRECISION NOT NULL,
+                response_max    DOUBLE PRECISION NOT NULL,
+                le_100ms        INTEGER NOT NULL,
+                le_250ms        INTEGER NOT NULL,
+                le_500ms        INTEGER NOT NULL,
+                le_1s           INTEGER NOT NULL,
+                le_2500ms       INTEGER NOT NULL,
+                le_5s           INTEGER NOT NULL,
+                PRIMARY KEY (\(key), scenario)
+            )
+            """
+    }
 }

@@ -9,21 +9,44 @@ enum DashboardSQL {
         "le_100ms", "le_250ms", "le_500ms", "le_1s", "le_2500ms", "le_5s",
     ]
 
-    /// Adds the results selected by `whereClause` (a condition on `scenario_results`) to the hourly
-    /// rollups: one row per (hour of completion, scenario). Run when a run is finalized, with
-    /// `run_id = ?1`, in the finalizing transaction, so each result is counted exactly once.
-    static func rollup(whereClause: String) -> String {
+    /// The grain of a rollup table: its name, its key column and how a result's `completed_at`
+    /// maps to that key (and is grouped by).
+    struct Grain {
+        var table: String
+        var key: String
+        var value: String
+        var group: String
+
+        static let hour = Grain(
+            table: "scenario_hourly",
+            key: "hour",
+            value: "substr(completed_at, 1, 13) || ':00:00.000000Z'",
+            group: "substr(completed_at, 1, 13)"
+        )
+        static let day = Grain(
+            table: "scenario_daily",
+            key: "day",
+            value: "substr(completed_at, 1, 10)",
+            group: "substr(completed_at, 1, 10)"
+        )
+    }
+
+    /// Adds the results selected by `whereClause` (a condition on `scenario_results`) to the
+    /// rollups of `grain`: one row per (hour or UTC day of completion, scenario). Run when a run is
+    /// finalized, with `run_id = ?1`, in the finalizing transaction, so each result is counted
+    /// exactly once.
+    static func rollup(_ grain: Grain = .hour, whereClause: String) -> String {
         let buckets = ["0.1", "0.25", "0.5", "1", "2.5", "5"]
         let lower = ["-1"] + buckets.dropLast()
         let bucketSums = zip(lower, buckets).map { low, high in
             "SUM(CASE WHEN response_time > \(low) AND response_time <= \(high) THEN 1 ELSE 0 END)"
         }
-        let counters = rollupCounters
+        let table = grain.table
         return """
-            INSERT INTO scenario_hourly (hour, scenario, module, priority, results, passed, failed, errored,
+            INSERT INTO \(table) (\(grain.key), scenario, module, priority, results, passed, failed, errored,
                 skipped, duration_sum, response_sum, response_max, le_100ms, le_250ms, le_500ms, le_1s,
                 le_2500ms, le_5s)
-            SELECT substr(completed_at, 1, 13) || ':00:00.000000Z', scenario, MAX(module), MAX(priority), COUNT(*),
+            SELECT \(grain.value), scenario, MAX(module), MAX(priority), COUNT(*),
                 SUM(CASE WHEN status = 'pass' THEN 1 ELSE 0 END),
                 SUM(CASE WHEN status = 'fail' THEN 1 ELSE 0 END),
                 SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END),
@@ -31,21 +54,23 @@ enum DashboardSQL {
                 SUM(duration), SUM(response_time), MAX(response_time),
                 \(bucketSums.joined(separator: ",\n    "))
             FROM scenario_results WHERE \(whereClause)
-            GROUP BY substr(completed_at, 1, 13), scenario
-            ON CONFLICT (hour, scenario) DO UPDATE SET
+            GROUP BY \(grain.group), scenario
+            ON CONFLICT (\(grain.key), scenario) DO UPDATE SET
                 module = excluded.module, priority = excluded.priority,
-                response_max = CASE WHEN excluded.response_max > scenario_hourly.response_max
-                    THEN excluded.response_max ELSE scenario_hourly.response_max END,
-                \(counters.map { "\($0) = scenario_hourly.\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
+                response_max = CASE WHEN excluded.response_max > \(table).response_max
+                    THEN excluded.response_max ELSE \(table).response_max END,
+                \(rollupCounters.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
             """
     }
 
     static let rollupRun = rollup(whereClause: "run_id = ?1")
 
+    /// A run's results added to the daily rollups (the same sums as through the hours).
+    static let rollupRunDaily = rollup(.day, whereClause: "run_id = ?1")
+
     /// Adds the hourly rollups selected by `whereClause` (a condition on `scenario_hourly`) to the
     /// daily ones: one row per (UTC day, scenario), so that windows of days and all-time totals
-    /// read a row per scenario and day instead of one per hour. Run at finalization after
-    /// `rollupRun`, with the hours that run touched.
+    /// read a row per scenario and day instead of one per hour.
     static func rollupDaily(whereClause: String) -> String {
         """
         INSERT INTO scenario_daily (day, scenario, module, priority, \(rollupCounters.joined(separator: ", ")),
@@ -56,34 +81,6 @@ enum DashboardSQL {
         GROUP BY substr(hour, 1, 10), scenario
         """
     }
-
-    /// A run's results added to the daily rollups directly (the same sums as through the hours).
-    static let rollupRunDaily: String = {
-        let buckets = ["0.1", "0.25", "0.5", "1", "2.5", "5"]
-        let lower = ["-1"] + buckets.dropLast()
-        let bucketSums = zip(lower, buckets).map { low, high in
-            "SUM(CASE WHEN response_time > \(low) AND response_time <= \(high) THEN 1 ELSE 0 END)"
-        }
-        return """
-            INSERT INTO scenario_daily (day, scenario, module, priority, results, passed, failed, errored,
-                skipped, duration_sum, response_sum, response_max, le_100ms, le_250ms, le_500ms, le_1s,
-                le_2500ms, le_5s)
-            SELECT substr(completed_at, 1, 10), scenario, MAX(module), MAX(priority), COUNT(*),
-                SUM(CASE WHEN status = 'pass' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN status = 'fail' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN status = 'skip' THEN 1 ELSE 0 END),
-                SUM(duration), SUM(response_time), MAX(response_time),
-                \(bucketSums.joined(separator: ",\n    "))
-            FROM scenario_results WHERE run_id = ?1
-            GROUP BY substr(completed_at, 1, 10), scenario
-            ON CONFLICT (day, scenario) DO UPDATE SET
-                module = excluded.module, priority = excluded.priority,
-                response_max = CASE WHEN excluded.response_max > scenario_daily.response_max
-                    THEN excluded.response_max ELSE scenario_daily.response_max END,
-                \(rollupCounters.map { "\($0) = scenario_daily.\($0) + excluded.\($0)" }.joined(separator: ",\n    "))
-            """
-    }()
 
     /// Every day's rollups from the hourly ones (migration 8's backfill, and a rebuild).
     static let rollupDailyFromHourly = rollupDaily(whereClause: "1 = 1")
