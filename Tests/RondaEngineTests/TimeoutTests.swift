@@ -237,7 +237,9 @@ func engineEventually(within seconds: Double = 20, _ condition: () -> Bool) asyn
             let excerpt = try #require(step.responseExcerpt)
             #expect(excerpt.utf8.count < 16 * 1024, "response excerpt is \(excerpt.utf8.count) bytes")
             #expect(excerpt.contains("\(Self.size)"), "the excerpt says how big the body was")
-            #expect(grown < 25 * 1024 * 1024, "resident size grew by \(grown) bytes for a 50 MB body")
+            // Kept whole, the body alone would add its 50 MB; the bound leaves room for what the tests
+            // running beside this one allocate meanwhile (≈ 27 MB was seen on a loaded 2-core machine).
+            #expect(grown < 40 * 1024 * 1024, "resident size grew by \(grown) bytes for a 50 MB body")
         }
     }
 }

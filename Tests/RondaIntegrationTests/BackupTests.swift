@@ -104,7 +104,7 @@ struct BackupTests {
     }
 
     /// Row count and an MD5 of every row (as text, sorted) of each table a restore must bring back.
-    static func fingerprint(_ url: String, database: String? = nil) throws -> String {
+    static func fingerprint(_ url: String, database: String? = nil) async throws -> String {
         var target = url
         if let database, var parts = URLComponents(string: url) {
             parts.path = "/" + database
@@ -118,18 +118,22 @@ struct BackupTests {
             "SELECT '\($0)', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \($0) t"
         }
         .joined(separator: " UNION ALL ")
-        return try psql(target, sql)
+        return try await psql(target, sql)
     }
 
+    /// Runs `sql` with psql, off the cooperative pool (a blocked pool thread would stall every
+    /// other test's store in this process).
     @discardableResult
-    static func psql(_ url: String, _ sql: String) throws -> String {
+    static func psql(_ url: String, _ sql: String) async throws -> String {
         let log = NSTemporaryDirectory() + "ronda-backup-psql-\(UUID().uuidString).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let plain = url.replacingOccurrences(of: "?sslmode=disable", with: "")
-        let status = try spawnAndWait(
-            ["\(TestPostgres.binDirectory)/psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-d", plain, "-c", sql],
-            log: log
-        )
+        let status = try await offCooperativePool {
+            try spawnAndWait(
+                ["\(TestPostgres.binDirectory)/psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-d", plain, "-c", sql],
+                log: log
+            )
+        }
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         guard status == 0 else { throw PSQLFailure(output: output) }
         return output
@@ -162,7 +166,7 @@ struct BackupTests {
     @Test func aBackupRestoresTheDroppedDatabaseRowForRow() async throws {
         let url = try await TestPostgres.freshDatabase()
         try await Self.seed(url)
-        let before = try Self.fingerprint(url)
+        let before = try await Self.fingerprint(url)
         #expect(before.contains("step_results|6|"))
         let dir = try Checkout.temporaryDirectory("ronda-backups")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -176,16 +180,16 @@ struct BackupTests {
 
         // The database is gone: the restore creates it again from the newest backup.
         let name = try #require(URLComponents(string: url)?.path.dropFirst())
-        try Self.psql(url.replacingOccurrences(of: "/\(name)", with: "/postgres"), "DROP DATABASE \(name)")
+        try await Self.psql(url.replacingOccurrences(of: "/\(name)", with: "/postgres"), "DROP DATABASE \(name)")
         let restore = try await Self.script("restore.sh", ["--latest", "--dir", dir, "--force"], url: url)
         #expect(restore.status == 0, "\(restore.output)")
-        #expect(try Self.fingerprint(url) == before)
+        #expect(try await Self.fingerprint(url) == before)
     }
 
     @Test func aCorruptBackupIsRefusedAndAFailedSwapRollsBack() async throws {
         let url = try await TestPostgres.freshDatabase()
         try await Self.seed(url)
-        let before = try Self.fingerprint(url)
+        let before = try await Self.fingerprint(url)
         let dir = try Checkout.temporaryDirectory("ronda-backups")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try await Self.script("backup.sh", ["--dir", dir], url: url).status == 0)
@@ -207,7 +211,7 @@ struct BackupTests {
         let corrupt = try await Self.script("check_backup_status.sh", ["--dir", dir], url: url)
         #expect(corrupt.status == 1)
         #expect(corrupt.output.hasPrefix("BACKUP CORRUPT"), "\(corrupt.output)")
-        #expect(try Self.fingerprint(url) == before)
+        #expect(try await Self.fingerprint(url) == before)
         for suffix in ["", ".sha256", ".manifest"] { try FileManager.default.removeItem(atPath: truncated + suffix) }
 
         // Half-way: the live database was renamed aside when the swap failed; it is put back.
@@ -219,14 +223,14 @@ struct BackupTests {
                 extra: ["RONDA_RESTORE_FAIL_AT": point]
             )
             #expect(failed.status == 1, "\(point): \(failed.output)")
-            #expect(try Self.fingerprint(url) == before, "\(point)")
+            #expect(try await Self.fingerprint(url) == before, "\(point)")
         }
-        #expect(failedRestoreLeftoversAreGone(url))
+        #expect(await failedRestoreLeftoversAreGone(url))
     }
 
     /// No `_restore_` or `_old_` database is left behind.
-    func failedRestoreLeftoversAreGone(_ url: String) -> Bool {
-        let names = (try? Self.psql(url, "SELECT datname FROM pg_database")) ?? ""
+    func failedRestoreLeftoversAreGone(_ url: String) async -> Bool {
+        let names = (try? await Self.psql(url, "SELECT datname FROM pg_database")) ?? ""
         return !names.contains("_restore_") && !names.contains("_old_")
     }
 
@@ -299,7 +303,7 @@ struct BackupS3Tests {
         #expect(
             await eventually(60) {
                 made =
-                    (try? runProgram(
+                    (try? await runProgramAsync(
                         bin + "/aws",
                         ["--endpoint-url", endpoint, "s3", "mb", "s3://ronda-backups"],
                         environment: aws
@@ -312,7 +316,7 @@ struct BackupS3Tests {
 
         let url = try await TestPostgres.freshDatabase()
         try await BackupTests.seed(url)
-        let before = try BackupTests.fingerprint(url)
+        let before = try await BackupTests.fingerprint(url)
         let backup = try await BackupTests.script(
             "backup.sh",
             [
@@ -329,7 +333,7 @@ struct BackupS3Tests {
         // The local copy is gone; the restore fetches the three files from S3.
         try FileManager.default.removeItem(atPath: dir + "/local")
         let name = try #require(URLComponents(string: url)?.path.dropFirst())
-        try BackupTests.psql(url.replacingOccurrences(of: "/\(name)", with: "/postgres"), "DROP DATABASE \(name)")
+        try await BackupTests.psql(url.replacingOccurrences(of: "/\(name)", with: "/postgres"), "DROP DATABASE \(name)")
         let restore = try await BackupTests.script(
             "restore.sh",
             [
@@ -340,6 +344,6 @@ struct BackupS3Tests {
             extra: aws
         )
         #expect(restore.status == 0, "\(restore.output)")
-        #expect(try BackupTests.fingerprint(url) == before)
+        #expect(try await BackupTests.fingerprint(url) == before)
     }
 }

@@ -47,13 +47,15 @@ struct CoverageCommandTests {
         // A document that cannot be read: exit 2 and the reason on stderr (kept in the log here).
         let log = database + ".log"
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let missing = try spawnAndWait(
-            [
-                Checkout.ronda, "coverage", "--openapi", "/nonexistent/openapi.yml", "--database-url",
-                "sqlite:" + database,
-            ],
-            log: log
-        )
+        let missing = try await offCooperativePool {
+            try spawnAndWait(
+                [
+                    Checkout.ronda, "coverage", "--openapi", "/nonexistent/openapi.yml", "--database-url",
+                    "sqlite:" + database,
+                ],
+                log: log
+            )
+        }
         #expect(missing == 2)
         let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(said.contains("cannot read the OpenAPI document /nonexistent/openapi.yml"), "\(said)")

@@ -18,12 +18,13 @@ struct WorkersPageTests {
         let control = InProcessControlPlane()
         await queue.enqueue([Self.job("a"), Self.job("b"), Self.job("c")])
         _ = await queue.lease(consumer: "w-1", wait: .zero)
-        control.heartbeat(
-            WorkerInfo(name: "w-1", host: "box-7", pid: 4242, concurrency: 4, inFlight: 1, processed: 7),
-            ttl: .seconds(60)
-        )
         let fleet = Fleet(queue: queue, control: control, location: "this process")
         try await WebFixture.with(fleet: fleet) { web in
+            // A heartbeat that outlives the test however slow the machine.
+            control.heartbeat(
+                WorkerInfo(name: "w-1", host: "box-7", pid: 4242, concurrency: 4, inFlight: 1, processed: 7),
+                ttl: .seconds(3600)
+            )
             let browser = web.browser()
             try await browser.login()
             let page = try await browser.get("/workers")
