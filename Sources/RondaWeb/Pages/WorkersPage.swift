@@ -146,8 +146,10 @@ extension Dashboard {
                     "p",
                     ["class": "empty"],
                     .text(
-                        "This dashboard reads the results store only. Start it with RONDA_REDIS_URL to see the queue "
-                            + "and the workers' heartbeats (the pause switch above is then also written to Redis)."
+                        "This dashboard reads the results store only: the button above records the switch in the "
+                            + "database, but the workers of a fleet read it from Redis. Start the dashboard with "
+                            + "RONDA_REDIS_URL to see the queue and the workers' heartbeats and to pause them from here "
+                            + "(or use ronda pause)."
                     )
                 )
             )
