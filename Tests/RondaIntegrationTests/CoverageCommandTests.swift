@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import RondaCore
+import RondaHTTP
 import RondaTestSupport
 import Testing
 
@@ -27,7 +28,11 @@ struct CoverageCommandTests {
         let declared = try #require(report["declared"] as? Int)
         let covered = try #require(report["covered"] as? Int)
         // The same count of operations as the document the demo app serves.
-        let text = try String(contentsOf: URL(string: document)!, encoding: .utf8)
+        // Fetched asynchronously: a blocking fetch would hold a cooperative thread the in-process
+        // demo app needs to answer it.
+        let session = HTTPSession()
+        defer { session.close() }
+        let text = try await session.send(HTTPRequest(url: document)).bodyText
         #expect(declared == (try OpenAPIDocumentReader.operations(text, source: document).count))
         #expect(declared > 20)
         // The bundled suite exercises most of the demo app; every call it makes is documented.
