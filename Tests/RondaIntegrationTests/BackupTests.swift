@@ -103,6 +103,13 @@ struct BackupTests {
         try await store.close()
     }
 
+    /// A database on a cluster of its own: a restore drops, renames and creates databases and ends
+    /// sessions, which on the cluster every other test shares stalled their connections.
+    static func dedicatedDatabase() async throws -> (TestPostgres, String) {
+        let cluster = try await offCooperativePool { try TestPostgres() }
+        return (cluster, try await cluster.makeDatabase())
+    }
+
     /// Row count and an MD5 of every row (as text, sorted) of each table a restore must bring back.
     static func fingerprint(_ url: String, database: String? = nil) async throws -> String {
         var target = url
@@ -164,7 +171,8 @@ struct BackupTests {
     }
 
     @Test func aBackupRestoresTheDroppedDatabaseRowForRow() async throws {
-        let url = try await TestPostgres.freshDatabase()
+        let (cluster, url) = try await Self.dedicatedDatabase()
+        defer { withExtendedLifetime(cluster) {} }
         try await Self.seed(url)
         let before = try await Self.fingerprint(url)
         #expect(before.contains("step_results|6|"))
@@ -187,7 +195,8 @@ struct BackupTests {
     }
 
     @Test func aCorruptBackupIsRefusedAndAFailedSwapRollsBack() async throws {
-        let url = try await TestPostgres.freshDatabase()
+        let (cluster, url) = try await Self.dedicatedDatabase()
+        defer { withExtendedLifetime(cluster) {} }
         try await Self.seed(url)
         let before = try await Self.fingerprint(url)
         let dir = try Checkout.temporaryDirectory("ronda-backups")
@@ -250,7 +259,8 @@ struct BackupTests {
 
         // A real, verified backup made two days ago.
         try FileManager.default.removeItem(atPath: file)
-        let live = try await TestPostgres.freshDatabase()
+        let (cluster, live) = try await Self.dedicatedDatabase()
+        defer { withExtendedLifetime(cluster) {} }
         try await Self.seed(live)
         #expect(try await Self.script("backup.sh", ["--dir", dir], url: live).status == 0)
         let dump = try #require(
@@ -314,7 +324,8 @@ struct BackupS3Tests {
         )
         try #require(made == 0)
 
-        let url = try await TestPostgres.freshDatabase()
+        let (cluster, url) = try await BackupTests.dedicatedDatabase()
+        defer { withExtendedLifetime(cluster) {} }
         try await BackupTests.seed(url)
         let before = try await BackupTests.fingerprint(url)
         let backup = try await BackupTests.script(
