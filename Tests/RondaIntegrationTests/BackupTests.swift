@@ -5,7 +5,8 @@ import RondaTestSupport
 import Testing
 
 /// `ops/backup.sh`, `ops/restore.sh` and `ops/check_backup_status.sh` against a real PostgreSQL.
-@Suite(.enabled(if: TestPostgres.isAvailable, "PostgreSQL is not installed"))
+/// Serialized: each test starts a PostgreSQL cluster of its own, one initdb at a time.
+@Suite(.serialized, .enabled(if: TestPostgres.isAvailable, "PostgreSQL is not installed"))
 struct BackupTests {
     /// Three finished runs of two scenarios each (one failing, grouped), finalized: rows in every
     /// table a restore is checked against, and in the rollups.
@@ -188,7 +189,10 @@ struct BackupTests {
 
         // The database is gone: the restore creates it again from the newest backup.
         let name = try #require(URLComponents(string: url)?.path.dropFirst())
-        try await Self.psql(url.replacingOccurrences(of: "/\(name)", with: "/postgres"), "DROP DATABASE \(name)")
+        try await Self.psql(
+            url.replacingOccurrences(of: "/\(name)", with: "/postgres"),
+            "DROP DATABASE \(name) WITH (FORCE)"
+        )
         let restore = try await Self.script("restore.sh", ["--latest", "--dir", dir, "--force"], url: url)
         #expect(restore.status == 0, "\(restore.output)")
         #expect(try await Self.fingerprint(url) == before)
@@ -288,8 +292,7 @@ struct PSQLFailure: Error, CustomStringConvertible {
 }
 
 /// The S3 path of the backups against a local S3 server (moto, from PyPI through ops/s3tools.sh).
-@Suite(.enabled(if: TestPostgres.isAvailable, "PostgreSQL is not installed"))
-struct BackupS3Tests {
+extension BackupTests {
     @Test func aBackupUploadedToS3RestoresFromThere() async throws {
         let tools = try await offCooperativePool { try runProgram(Checkout.root + "/ops/s3tools.sh", ["--bin"]) }
         let bin = String(decoding: tools.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -344,7 +347,10 @@ struct BackupS3Tests {
         // The local copy is gone; the restore fetches the three files from S3.
         try FileManager.default.removeItem(atPath: dir + "/local")
         let name = try #require(URLComponents(string: url)?.path.dropFirst())
-        try await BackupTests.psql(url.replacingOccurrences(of: "/\(name)", with: "/postgres"), "DROP DATABASE \(name)")
+        try await BackupTests.psql(
+            url.replacingOccurrences(of: "/\(name)", with: "/postgres"),
+            "DROP DATABASE \(name) WITH (FORCE)"
+        )
         let restore = try await BackupTests.script(
             "restore.sh",
             [
