@@ -148,7 +148,10 @@ struct StoreFixture: Sendable {
 }
 
 /// Short timeouts so a failing test fails quickly; generous enough for a loaded 2-core machine.
-let testPostgresOptions = PostgresStore.Options(connectTimeout: .seconds(5), operationTimeout: .seconds(10))
+/// Generous limits: the whole suite starts at once on a small machine (servers, Chromium, suite
+/// runs), and a store that opens in the first seconds can wait its turn for a CPU. Tests that
+/// measure how fast an outage is reported set their own, short limits.
+let testPostgresOptions = PostgresStore.Options(connectTimeout: .seconds(20), operationTimeout: .seconds(30))
 
 /// Opens a PostgreSQL store on `url` (not migrated).
 func openPostgres(_ url: String, options: PostgresStore.Options = testPostgresOptions) async throws -> PostgresStore {
