@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,14 @@ public final class HTTPHostileServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     private let listener: Int32
     private let open: OpenSockets
+    private let stopped = StopFlag()
+
+    /// Set by `stop()`; read by the accepting thread.
+    private final class StopFlag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
+    }
 
     /// Sockets of connections not yet closed; every access holds `lock`.
     private final class OpenSockets: @unchecked Sendable {
@@ -34,13 +43,12 @@ public final class HTTPHostileServer: Sendable {
         private let lock = NSLock()
         private var fds: Set<Int32> = []
         func add(_ fd: Int32) { lock.withLock { _ = fds.insert(fd) } }
+        /// Closes `fd`: only the connection's own thread does, once it is done with it.
         func close(_ fd: Int32) { lock.withLock { if fds.remove(fd) != nil { _ = Glibc.close(fd) } } }
-        func closeAll() {
-            lock.withLock {
-                for fd in fds { Glibc.close(fd) }
-                fds.removeAll()
-            }
-        }
+        /// Ends every connection without closing its descriptor: the connection's thread, whose
+        /// `send`/`recv` now fail, closes it. Closing it here would let that thread write to (or
+        /// read from) whatever socket of the process reuses the number next.
+        func shutdownAll() { lock.withLock { for fd in fds { _ = shutdown(fd, Int32(SHUT_RDWR)) } } }
     }
 
     public init(reply: Reply) throws {
@@ -49,11 +57,16 @@ public final class HTTPHostileServer: Sendable {
         self.port = port
         let open = OpenSockets()
         self.open = open
+        let stopped = self.stopped
         let thread = Thread {
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 {
                     if errno == EINTR { continue }
+                    break
+                }
+                if stopped.isSet {
+                    _ = Glibc.close(client)
                     break
                 }
                 open.add(client)
@@ -64,16 +77,19 @@ public final class HTTPHostileServer: Sendable {
                 worker.name = "ronda.test.hostile-connection"
                 worker.start()
             }
+            _ = Glibc.close(fd)
         }
         thread.name = "ronda.test.hostile-server"
         thread.start()
     }
 
-    /// Stops accepting and closes every connection.
+    /// Stops accepting and ends every connection. The listening socket is closed by the accepting
+    /// thread once `accept` fails, and each connection by its own thread, so no thread is left
+    /// holding a descriptor number another part of the process may be given next.
     public func stop() {
+        stopped.set()
         _ = shutdown(listener, Int32(SHUT_RDWR))
-        _ = close(listener)
-        open.closeAll()
+        open.shutdownAll()
     }
 
     private static func serve(_ fd: Int32, reply: Reply) {
