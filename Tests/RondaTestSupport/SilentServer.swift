@@ -59,6 +59,9 @@ public final class SilentServer: Sendable {
                 accepted.add(client)
                 continuation.yield()
             }
+            // Closed here, once `accept` failed, not in `stop()`: a close there could let this
+            // thread's next `accept` run on a number another socket of the process was given.
+            _ = close(fd)
             continuation.finish()
         }
         thread.name = "ronda.test.silent-server"
@@ -76,7 +79,6 @@ public final class SilentServer: Sendable {
     /// Stops accepting and closes every connection.
     public func stop() {
         _ = shutdown(listener, Int32(SHUT_RDWR))
-        _ = close(listener)
         accepted.closeAll()
     }
 
