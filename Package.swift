@@ -314,6 +314,7 @@ let package = Package(
                 "RondaWorker", "RondaCoordinator", "RondaCLI", "DemoTarget", "RondaTestSupport", "RondaNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

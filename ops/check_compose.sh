@@ -23,7 +23,7 @@ files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
   cd "$ROOT"
   files=(docker-compose.yml)
-  for f in deploy/*compose*.yml deploy/*compose*.yaml compose.yml compose.yaml; do
+  for f in docker-compose.*.yml deploy/*compose*.yml deploy/*compose*.yaml compose.yml compose.yaml; do
     [ -e "$f" ] && files+=("$f")
   done
 fi

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The distributed topology of docker-compose.yml as plain processes on loopback: redis-server,
-# PostgreSQL 15, the demo target, `ronda migrate`, `ronda coordinator serve` and N `ronda worker`s.
+# The distributed topology of docker-compose.yml (with docker-compose.demo.yml) as plain processes
+# on loopback, one for each compose service: redis-server, PostgreSQL 15, `ronda migrate`,
+# `ronda coordinator serve`, N `ronda worker`s, `ronda dashboard`, the demo target, and with
+# --redis-tls the stunnel sidecar (redis-tls) in front of a Redis that speaks TLS only.
 # Integration tests drive it; people use it to try the distributed mode without Docker.
 #
 #   ops/cluster.sh up DIR [--workers N] [--concurrency C] [--no-coordinator] [--no-workers]
-#                         [--redis-persist] [--ronda PATH] [--config FILE]
-#                         [--log-level LEVEL] [--log-format json|text]
+#                         [--no-dashboard] [--redis-persist] [--redis-tls] [--ronda PATH]
+#                         [--config FILE] [--log-level LEVEL] [--log-format json|text]
 #   ops/cluster.sh add-worker DIR NAME [--concurrency C]
 #   ops/cluster.sh kill DIR NAME [SIGNAL]            (default KILL; waits until the process is gone)
 #   ops/cluster.sh restart-redis DIR --keep-data|--lose-data
@@ -13,11 +15,14 @@
 #   ops/cluster.sh start-postgres DIR
 #   ops/cluster.sh status DIR
 #   ops/cluster.sh down DIR [--clean]
+#   ops/cluster.sh services                          (the compose services this runs, one a line)
 #
 # `up` writes DIR/cluster.env (KEY=VALUE lines: RONDA_REDIS_URL, RONDA_DATABASE_URL, RONDA_BASE_URL,
-# REDIS_PORT, PG_PORT, DEMO_PORT, DEMO_ADMIN_TOKEN and the RONDA_* passwords and secrets the bundled
-# suite reads), DIR/pids/NAME.pid and DIR/logs/NAME.log for every process (redis, postgres,
-# demo-target, coordinator, worker-1 …), and prints `ready DIR` as its last line. Every process is
+# REDIS_PORT, PG_PORT, DEMO_PORT, DASHBOARD_PORT, DEMO_ADMIN_TOKEN and the RONDA_* passwords and
+# secrets the bundled suite reads), DIR/pids/NAME.pid and DIR/logs/NAME.log for every process
+# (redis, redis-tls, postgres, demo-target, coordinator, dashboard, worker-1 …), and prints
+# `ready DIR` as its last line. The dashboard's first start logs its admin password
+# (DIR/logs/dashboard.log). Every process is
 # detached (own session, stdin /dev/null, output to its log), so the script exits and they stay.
 # See docs/deployment.md.
 set -euo pipefail
@@ -28,14 +33,18 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/ops/lib/servers.sh"
 
 usage() {
-  sed -n '6,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '8,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 help() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 0
 }
+
+# The services of docker-compose.yml and docker-compose.demo.yml, each run here as a process of the
+# same name (worker as worker-1 …, migrate as a one-shot). Tests compare this with the compose files.
+SERVICES=(redis redis-tls postgres migrate coordinator worker dashboard demo-target)
 
 die() { srv_die "$@"; }
 note() { srv_note "$@"; }
@@ -64,6 +73,8 @@ load_state() {
   DIR=$(cd "$DIR" && pwd)
   # shellcheck source=/dev/null
   . "$DIR/cluster.state"
+  # A state written before these existed.
+  REDIS_TLS=${REDIS_TLS:-no} REDIS_TLS_PORT=${REDIS_TLS_PORT:-0} DASHBOARD_PORT=${DASHBOARD_PORT:-0}
   PIDS=$DIR/pids
   LOGS=$DIR/logs
 }
@@ -71,7 +82,8 @@ load_state() {
 save_state() {
   {
     local k
-    for k in REDIS_PORT PG_PORT DEMO_PORT REDIS_PERSIST RONDA CONFIG WORKDIR CONCURRENCY LOG_LEVEL LOG_FORMAT; do
+    for k in REDIS_PORT REDIS_TLS REDIS_TLS_PORT PG_PORT DEMO_PORT DASHBOARD_PORT REDIS_PERSIST RONDA CONFIG WORKDIR \
+      CONCURRENCY LOG_LEVEL LOG_FORMAT; do
       printf '%s=%q\n' "$k" "${!k}"
     done
   } >"$DIR/cluster.state"
@@ -137,7 +149,47 @@ $(tail -n 10 "$log" 2>/dev/null)"
 # --- starting processes ----------------------------------------------------------------------------
 
 start_redis() {
-  srv_redis_start "$PIDS" redis "$LOGS/redis.log" "$DIR/redis" "$REDIS_PORT" "$REDIS_PERSIST"
+  if [ "$REDIS_TLS" = yes ]; then
+    start_redis_tls
+  else
+    srv_redis_start "$PIDS" redis "$LOGS/redis.log" "$DIR/redis" "$REDIS_PORT" "$REDIS_PERSIST"
+  fi
+}
+
+# --redis-tls, as with a managed Redis that requires TLS: redis-server listens on TLS only
+# (REDIS_TLS_PORT, a certificate for localhost in DIR/tls that is its own CA), and the stunnel
+# sidecar (deploy/stunnel/run.sh, process redis-tls, as compose's redis-tls service) serves plain
+# Redis on REDIS_PORT to every Ronda process, verifying the server's certificate.
+start_redis_tls() {
+  local tls=$DIR/tls
+  if [ ! -f "$tls/redis.pem" ]; then
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/redis-key.pem" -out "$tls/redis.pem" -days 30 \
+      -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >"$LOGS/tls-req.log" 2>&1 ||
+      die "openssl req failed (see $LOGS/tls-req.log)"
+  fi
+  mkdir -p "$DIR/redis"
+  local args=(--port 0 --tls-port "$REDIS_TLS_PORT" --bind 127.0.0.1 --protected-mode yes --dir "$DIR/redis"
+    --daemonize no --logfile "" --dbfilename dump.rdb --tls-cert-file "$tls/redis.pem"
+    --tls-key-file "$tls/redis-key.pem" --tls-ca-cert-file "$tls/redis.pem" --tls-auth-clients no)
+  if [ "$REDIS_PERSIST" = yes ]; then args+=(--appendonly yes --appendfsync everysec --save ""); else args+=(--appendonly no --save ""); fi
+  srv_spawn "$PIDS" redis "$LOGS/redis.log" "$REDIS_SERVER" "${args[@]}"
+  srv_wait_until 20 "redis-server's TLS port $REDIS_TLS_PORT" srv_port_listening "$REDIS_TLS_PORT" ||
+    die "redis-server did not listen on TLS port $REDIS_TLS_PORT; last log lines:
+$(tail -n 5 "$LOGS/redis.log" 2>/dev/null)"
+  if ! srv_pid "$PIDS" redis-tls >/dev/null; then
+    srv_spawn "$PIDS" redis-tls "$LOGS/redis-tls.log" env REDIS_TLS_HOST=localhost REDIS_TLS_PORT="$REDIS_TLS_PORT" \
+      STUNNEL_ACCEPT="127.0.0.1:$REDIS_PORT" STUNNEL_CA_FILE="$tls/redis.pem" STUNNEL="${STUNNEL:-stunnel4}" \
+      TMPDIR="$tls" sh "$ROOT/deploy/stunnel/run.sh"
+  fi
+  srv_wait_until 20 "Redis through the TLS sidecar on port $REDIS_PORT" srv_redis_ping "$REDIS_PORT" ||
+    die "Redis did not answer through the TLS sidecar on port $REDIS_PORT; last log lines:
+$(tail -n 5 "$LOGS/redis-tls.log" 2>/dev/null)"
+}
+
+# The port redis-server itself listens on (behind the sidecar with --redis-tls).
+redis_own_port() {
+  if [ "$REDIS_TLS" = yes ]; then echo "$REDIS_TLS_PORT"; else echo "$REDIS_PORT"; fi
 }
 
 start_postgres() {
@@ -173,6 +225,14 @@ start_coordinator() {
     "$RONDA" coordinator serve "${common[@]}")
 }
 
+start_dashboard() {
+  (cd "$WORKDIR" && srv_spawn "$PIDS" dashboard "$LOGS/dashboard.log" \
+    "$RONDA" dashboard --host 127.0.0.1 --port "$DASHBOARD_PORT" --log-level "$LOG_LEVEL" --log-format "$LOG_FORMAT")
+  srv_wait_until 60 "the dashboard's /health on port $DASHBOARD_PORT" demo_healthy "$DASHBOARD_PORT" ||
+    die "the dashboard did not answer /health; last log lines:
+$(tail -n 10 "$LOGS/dashboard.log" 2>/dev/null)"
+}
+
 start_worker() {
   local name=$1 concurrency=$2 common
   mapfile -t common < <(ronda_common)
@@ -189,6 +249,7 @@ write_env() {
     echo "REDIS_PORT=$REDIS_PORT"
     echo "PG_PORT=$PG_PORT"
     echo "DEMO_PORT=$DEMO_PORT"
+    echo "DASHBOARD_PORT=$DASHBOARD_PORT"
     echo "DEMO_ADMIN_TOKEN=$DEMO_ADMIN_TOKEN"
     for kv in "${DEMO_SECRETS[@]}"; do echo "RONDA_$kv"; done
   } >"$tmp"
@@ -202,15 +263,17 @@ cmd_up() {
   [ $# -ge 1 ] || usage
   DIR=$1
   shift
-  local workers=2 coordinator=yes start_workers=yes
-  CONCURRENCY=4 REDIS_PERSIST=no RONDA=.build/debug/ronda CONFIG=ronda.yml LOG_LEVEL=info LOG_FORMAT=json
+  local workers=2 coordinator=yes start_workers=yes dashboard=yes
+  CONCURRENCY=4 REDIS_PERSIST=no REDIS_TLS=no RONDA=.build/debug/ronda CONFIG=ronda.yml LOG_LEVEL=info LOG_FORMAT=json
   while [ $# -gt 0 ]; do
     case "$1" in
       --workers) workers=${2:?--workers needs a number}; shift 2 ;;
       --concurrency) CONCURRENCY=${2:?--concurrency needs a number}; shift 2 ;;
       --no-coordinator) coordinator=no; shift ;;
       --no-workers) start_workers=no; shift ;;
+      --no-dashboard) dashboard=no; shift ;;
       --redis-persist) REDIS_PERSIST=yes; shift ;;
+      --redis-tls) REDIS_TLS=yes; shift ;;
       --ronda) RONDA=${2:?--ronda needs a path}; shift 2 ;;
       --config) CONFIG=${2:?--config needs a file}; shift 2 ;;
       --log-level) LOG_LEVEL=${2:?--log-level needs a level}; shift 2 ;;
@@ -241,6 +304,12 @@ cmd_up() {
   srv_free_port REDIS_PORT
   srv_free_port PG_PORT
   srv_free_port DEMO_PORT
+  srv_free_port DASHBOARD_PORT
+  REDIS_TLS_PORT=0
+  if [ "$REDIS_TLS" = yes ]; then
+    command -v "${STUNNEL:-stunnel4}" >/dev/null || die "--redis-tls needs stunnel4 (apt-get install stunnel4; ops/setup.sh does)"
+    srv_free_port REDIS_TLS_PORT
+  fi
   DEMO_ADMIN_TOKEN=$(srv_random_secret)
   with_schedules
   save_state
@@ -271,6 +340,9 @@ cmd_up() {
       else
         note "$RONDA has no 'coordinator serve' command: skipped"
       fi
+    fi
+    if [ "$dashboard" = yes ]; then
+      if ronda_has dashboard; then start_dashboard; else note "$RONDA has no dashboard command: skipped"; fi
     fi
     if [ "$start_workers" = yes ] && [ "$workers" -gt 0 ]; then
       if ronda_has worker; then
@@ -336,7 +408,7 @@ cmd_add_worker() {
     esac
   done
   [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || die "worker name '$name': use letters, digits, '.', '_' and '-'"
-  case "$name" in redis | postgres | demo-target | coordinator | migrate) die "'$name' is not a worker name" ;; esac
+  case "$name" in redis | redis-tls | postgres | demo-target | coordinator | dashboard | migrate) die "'$name' is not a worker name" ;; esac
   has_ronda || die "no ronda binary at $RONDA"
   if srv_pid "$PIDS" "$name" >/dev/null; then die "$name is already running"; fi
   export_env
@@ -389,8 +461,10 @@ cmd_restart_redis() {
       mkdir -p "$DIR/redis" ;;
     *) usage ;;
   esac
-  if ! srv_wait_until 30 "port $REDIS_PORT to be free" port_free "$REDIS_PORT"; then
-    die "port $REDIS_PORT is still taken; cannot restart redis on it"
+  local own
+  own=$(redis_own_port)
+  if ! srv_wait_until 30 "port $own to be free" port_free "$own"; then
+    die "port $own is still taken; cannot restart redis on it"
   fi
   start_redis
   echo "restarted redis"
@@ -421,13 +495,13 @@ cmd_start_postgres() {
 # names DIR: the processes recorded in DIR/pids, servers first, then the coordinator, then workers.
 names() {
   local n f rest=()
-  for n in redis postgres demo-target coordinator; do
+  for n in redis redis-tls postgres demo-target coordinator dashboard; do
     [ -f "$PIDS/$n.pid" ] && echo "$n"
   done
   for f in "$PIDS"/*.pid; do
     [ -e "$f" ] || continue
     n=$(basename "$f" .pid)
-    case "$n" in redis | postgres | demo-target | coordinator) ;; *) rest+=("$n") ;; esac
+    case "$n" in redis | redis-tls | postgres | demo-target | coordinator | dashboard) ;; *) rest+=("$n") ;; esac
   done
   [ ${#rest[@]} -eq 0 ] || printf '%s\n' "${rest[@]}" | sort -V
 }
@@ -436,7 +510,8 @@ cmd_status() {
   [ $# -eq 1 ] || usage
   load_state "$1"
   local n pid all=0
-  printf 'redis 127.0.0.1:%s  postgres 127.0.0.1:%s  demo-target 127.0.0.1:%s\n' "$REDIS_PORT" "$PG_PORT" "$DEMO_PORT"
+  printf 'redis 127.0.0.1:%s  postgres 127.0.0.1:%s  demo-target 127.0.0.1:%s  dashboard 127.0.0.1:%s\n' \
+    "$REDIS_PORT" "$PG_PORT" "$DEMO_PORT" "$DASHBOARD_PORT"
   while read -r n; do
     [ -n "$n" ] || continue
     if pid=$(srv_pid "$PIDS" "$n"); then
@@ -455,19 +530,21 @@ stop_all() {
   local stoppers=() p
   while read -r n; do
     case "$n" in
-      redis | postgres | demo-target | coordinator | "") ;;
+      redis | redis-tls | postgres | demo-target | coordinator | dashboard | "") ;;
       *) srv_stop "$PIDS" "$n" TERM 90 & stoppers+=($!) ;;
     esac
   done < <(names)
   # Wait for these only: a bare `wait` would also wait for servers this shell started.
   for p in ${stoppers[@]+"${stoppers[@]}"}; do wait "$p" || true; done
   srv_stop "$PIDS" coordinator TERM 30
+  srv_stop "$PIDS" dashboard TERM 15
   srv_stop "$PIDS" demo-target TERM 15
   if srv_pid "$PIDS" postgres >/dev/null; then
     srv_pg_stop "$DIR/pg" fast
     srv_stop "$PIDS" postgres TERM 30
   fi
   if [ "$REDIS_PERSIST" = yes ]; then redis_shutdown SAVE; else redis_shutdown NOSAVE; fi
+  srv_stop "$PIDS" redis-tls TERM 10
 }
 
 cmd_down() {
@@ -497,6 +574,7 @@ case "$cmd" in
   start-postgres) cmd_start_postgres "$@" ;;
   status) cmd_status "$@" ;;
   down) cmd_down "$@" ;;
+  services) printf '%s\n' "${SERVICES[@]}" ;;
   -h | --help | help) help ;;
   *) note "unknown command: $cmd"; usage ;;
 esac

@@ -2,7 +2,7 @@
 # Installs what Ronda needs to build, run and test on Debian 12. Idempotent: installs only what is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libhiredis-dev libsqlite3-dev redis-server postgresql wrk openssl gzip python3 python3-venv pkg-config)
+packages=(libcurl4-openssl-dev libhiredis-dev libsqlite3-dev redis-server postgresql wrk openssl gzip python3 python3-venv pkg-config stunnel4)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,6 +27,10 @@ fi
 
 # The alert channels' test receivers (aiosmtpd, sentry-sdk in .build-tools/receivers, from PyPI).
 "$(dirname "$0")/receivers.sh" --install
+
+# The deployment files' validators: kubernetes-validate (PyPI, .build-tools/k8s-check) and Debian's
+# promtool, extracted from the prometheus package without installing it (.build-tools/prometheus).
+"$(dirname "$0")/check_deploy.sh" --install
 
 # The dashboard's page checks: Debian's chromium and Playwright (in .build-tools/pages, from PyPI).
 "$(dirname "$0")/pages.sh" --install

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, runs every test with code coverage,
-# checks docker-compose.yml, and prints line coverage of Sources/. Tests start their own servers
+# checks the compose files and deploy/, and prints line coverage of Sources/. Tests start their own servers
 # (HTTP, redis-server, PostgreSQL, worker processes) on loopback; nothing needs to be running before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ ops/setup.sh
 status=0
 # docker-compose.yml against the Compose Specification and Ronda's rules (no Docker engine needed).
 ops/check_compose.sh || status=$?
+# The Kubernetes manifests, Prometheus rules and Grafana dashboard (kubernetes-validate, promtool).
+ops/check_deploy.sh || status=$?
 # Tests wait by polling with a deadline, never with a fixed sleep over 100 ms.
 ops/check_test_sleeps.sh || status=$?
 # The code is formatted as .swift-format says (`swift format -i -r Sources Tests Benchmarks Package.swift`).

@@ -35,11 +35,28 @@ struct CoordinatorSetup {
     /// - Parameters:
     ///   - extraSchedule: a schedule added to the configuration's (`ronda serve --every`).
     ///   - baseURL: the target, instead of the configuration's (`ronda serve --demo`).
-    init(global: GlobalOptions, extraSchedule: Schedule? = nil, baseURL: String? = nil) throws {
+    ///   - schedulesFile: a file whose `schedules:` replace the configuration's (`--schedules`).
+    init(
+        global: GlobalOptions,
+        extraSchedule: Schedule? = nil,
+        baseURL: String? = nil,
+        schedulesFile: String? = nil
+    ) throws {
         config = try global.loadConfig()
         alerts = try AlertSetup.make(config.alerts, notify: true, logger: try global.makeLogger(label: "ronda.alerts"))
+        var entries = config.schedules
+        var source = global.config
+        if let schedulesFile {
+            guard FileManager.default.fileExists(atPath: schedulesFile) else {
+                throw CLIError(code: .configuration, message: "no schedules file at \(schedulesFile) (--schedules)")
+            }
+            do { entries = try RondaConfig.load(file: schedulesFile).schedules } catch {
+                throw CLIError(code: .configuration, message: "the schedules file has problems:\n" + error.message)
+            }
+            source = schedulesFile
+        }
         var schedules: [Schedule] = []
-        for entry in config.schedules {
+        for entry in entries {
             do { schedules.append(try Schedule(config: entry)) } catch {
                 throw CLIError(code: .configuration, message: "\(error.location): \(error.message)")
             }
@@ -48,7 +65,7 @@ struct CoordinatorSetup {
         guard !schedules.isEmpty else {
             throw CLIError(
                 code: .configuration,
-                message: "no schedules in \(global.config): add a 'schedules:' section (see docs/configuration.md)"
+                message: "no schedules in \(source): add a 'schedules:' section (see docs/configuration.md)"
             )
         }
         guard let baseURL = baseURL ?? config.target.baseURL else {
@@ -67,7 +84,7 @@ struct CoordinatorSetup {
                     + loaded.issues.map(\.description).joined(separator: "\n")
             )
         }
-        for (entry, schedule) in zip(config.schedules, schedules) where loaded.select(schedule.selection).isEmpty {
+        for (entry, schedule) in zip(entries, schedules) where loaded.select(schedule.selection).isEmpty {
             throw CLIError(
                 code: .configuration,
                 message:
@@ -137,9 +154,10 @@ struct ScheduleTickCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var schedules: SchedulesOption
 
     func run() async throws {
-        let setup = try CoordinatorSetup(global: global)
+        let setup = try CoordinatorSetup(global: global, schedulesFile: schedules.schedules)
         let logger = try global.makeLogger(label: "ronda.coordinator")
         let connected = try await cluster.connectRedis(logger: logger)
         defer { connected.close() }
@@ -173,6 +191,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var metrics: MetricsOptions
+    @OptionGroup var schedules: SchedulesOption
 
     @Option(name: .long, help: ArgumentHelp("Time between ticks, e.g. 5s.", valueName: "duration"))
     var interval: String = "5s"
@@ -190,7 +209,7 @@ struct ServeCommand: AsyncParsableCommand {
     var cleanupAt: String = "0 3 * * *"
 
     func run() async throws {
-        let setup = try CoordinatorSetup(global: global)
+        let setup = try CoordinatorSetup(global: global, schedulesFile: schedules.schedules)
         let logger = try global.makeLogger(label: "ronda.coordinator")
         guard let every = DurationText.parse(interval), every >= .milliseconds(100) else {
             throw CLIError(
@@ -281,4 +300,16 @@ enum CoordinatorReport {
         }
         return lines.isEmpty ? "nothing due" : lines.joined(separator: "\n")
     }
+}
+
+/// `--schedules FILE`: one ronda.yml, and the schedules of each environment in a file of their own.
+struct SchedulesOption: ParsableArguments {
+    @Option(
+        name: .customLong("schedules"),
+        help: ArgumentHelp(
+            "Take the 'schedules:' section from this file instead of the configuration's.",
+            valueName: "file"
+        )
+    )
+    var schedules: String?
 }

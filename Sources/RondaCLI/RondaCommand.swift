@@ -18,7 +18,7 @@ public struct RondaCommand: AsyncParsableCommand {
             CoordinatorCommand.self, WorkerCommand.self, MigrateCommand.self, StatsCommand.self, CleanupCommand.self,
             PauseCommand.self, ResumeCommand.self, ReportCommand.self, RunsCommand.self, ErrorsCommand.self,
             AlertsCommand.self, QuarantineCommand.self, UserCommand.self, DashboardCommand.self, ServeAllCommand.self,
-            CoverageCommand.self, SmokeCommand.self,
+            CoverageCommand.self, SmokeCommand.self, HealthCommand.self,
         ]
     )
 

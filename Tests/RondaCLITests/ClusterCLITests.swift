@@ -102,6 +102,41 @@ struct ClusterCLITests {
         #expect(good.variables == ["base_url": "http://127.0.0.1:9"])
     }
 
+    @Test func aSchedulesFileReplacesTheConfigurationsSchedules() async throws {
+        let config = try configFolder("schedules:\n  fromConfig:\n    every: 1m\n")
+        let folder = (config as NSString).deletingLastPathComponent
+        let staging = folder + "/staging-schedules.yml"
+        try "schedules:\n  staging:\n    every: 5m\n  nightly:\n    cron: '0 3 * * *'\n".write(
+            toFile: staging,
+            atomically: true,
+            encoding: .utf8
+        )
+        let setup = try CoordinatorSetup(
+            global: try GlobalOptions.parse(["--config", config]),
+            schedulesFile: staging
+        )
+        #expect(setup.schedules.map(\.name) == ["staging", "nightly"])
+        // The command line reaches it.
+        #expect(try ServeCommand.parse(["--schedules", staging]).schedules.schedules == staging)
+        #expect(try ScheduleTickCommand.parse(["--schedules", staging]).schedules.schedules == staging)
+        await expectCLIError("no schedules file at") {
+            _ = try CoordinatorSetup(
+                global: try GlobalOptions.parse(["--config", config]),
+                schedulesFile: folder + "/none.yml"
+            )
+        }
+        let empty = folder + "/empty-schedules.yml"
+        try "# nothing\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        await expectCLIError("no schedules in \(empty)") {
+            _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", config]), schedulesFile: empty)
+        }
+        let broken = folder + "/broken-schedules.yml"
+        try "schedules:\n  bad:\n    every: sometimes\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        await expectCLIError("the schedules file has problems") {
+            _ = try CoordinatorSetup(global: try GlobalOptions.parse(["--config", config]), schedulesFile: broken)
+        }
+    }
+
     @Test func durationsAcceptDays() throws {
         #expect(DurationText.parse("30d") == .seconds(2_592_000))
         #expect(DurationText.parse("90s") == .seconds(90))

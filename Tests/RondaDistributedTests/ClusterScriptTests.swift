@@ -45,6 +45,43 @@ extension Distributed {
             #expect(down.exitCode == 0, "\(down.log)")
         }
 
+        /// The compose topology with a Redis that requires TLS, reached through the stunnel
+        /// sidecar (compose profile `redis-tls`): `ronda smoke` passes against its dashboard,
+        /// with a job through the queue, and `ronda health --worker` finds the worker.
+        @Test func theTopologyBehindATLSRedisPassesTheSmokeTest() async throws {
+            let directory = try Checkout.temporaryDirectory("ronda-cluster-tls")
+            let up = try await script(
+                ["up", directory, "--workers", "1", "--redis-tls", "--ronda", Checkout.ronda],
+                directory: directory,
+                name: "up"
+            )
+            do {
+                #expect(up.exitCode == 0, "\(up.log)")
+                let environment = try environment(directory + "/cluster.env")
+                let port = try #require(environment["DASHBOARD_PORT"])
+                var output = ""
+                let passed = await eventually(60) {
+                    let answer = try? await runProgramAsync(
+                        Checkout.ronda,
+                        ["smoke", "--url", "http://127.0.0.1:\(port)"],
+                        environment: environment
+                    )
+                    output = answer.map { String(decoding: $0.output, as: UTF8.self) } ?? ""
+                    return answer?.status == 0
+                }
+                #expect(passed, "\(output)")
+                #expect(output.contains("ok   queue-round-trip ("), "\(output)")
+                let status = try await script(["status", directory], directory: directory, name: "status")
+                #expect(status.log.contains("redis-tls      up"), "\(status.log)")
+                #expect(status.log.contains("dashboard      up"), "\(status.log)")
+            } catch {
+                _ = try? await script(["down", directory, "--clean"], directory: directory, name: "down")
+                throw error
+            }
+            let down = try await script(["down", directory, "--clean"], directory: directory, name: "down")
+            #expect(down.exitCode == 0, "\(down.log)")
+        }
+
         func exercise(_ up: ChildProcess, directory: String) async throws {
             #expect(up.exitCode == 0, "\(up.log)")
             #expect(up.log.contains("ready \(directory)"))

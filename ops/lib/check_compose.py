@@ -15,7 +15,9 @@ For each file:
     - published ports bind a loopback address (127.0.0.1, ::1 or localhost);
     - a worker service (its name contains "worker") has no container_name, so it scales;
     - a service that runs the ronda image logs JSON (`--log-format json` in its command), except
-      `ronda demo-target`, which has no such option.
+      `ronda demo-target`, which has no such option; and, unless it is `migrate` (one-shot) or an
+      override of a service defined elsewhere (no image), has a healthcheck;
+    - `RONDA_X_FILE: /run/secrets/…` is a path to a secret, not a secret.
 Prints every problem as FILE: path: message and exits 1 when there is any.
 """
 
@@ -122,6 +124,8 @@ def check_secret_value(name, value, path, problems):
     if value is None:
         return  # passed through from the caller's environment by name: fine
     text = str(value)
+    if name.endswith("_FILE") and text.startswith("/run/secrets/"):
+        return  # a path to a Docker secret (RONDA_X_FILE), not the secret itself
     if SECRET_NAME.search(name):
         if not REQUIRED_REF.match(text):
             problems.add(
@@ -163,10 +167,12 @@ def check_ports(ports, path, problems):
 
 
 def uses_ronda(service):
+    """Whether the service runs Ronda's image (not a sidecar whose name merely contains ronda)."""
     image = str(service.get("image", ""))
     build = service.get("build")
     dockerfile = build.get("dockerfile", "") if isinstance(build, dict) else ""
-    return "ronda" in image.lower() or "deploy/Dockerfile" in str(dockerfile)
+    repository = re.sub(r"\$\{RONDA_IMAGE[^}]*\}", "ronda", image).split("@")[0].rsplit(":", 1)[0]
+    return repository.rsplit("/", 1)[-1].lower() == "ronda" or "deploy/Dockerfile" in str(dockerfile)
 
 
 def check_rules(raw, problems):
@@ -192,6 +198,10 @@ def check_rules(raw, problems):
             if not any(w == "--log-format" and i + 1 < len(words) and words[i + 1] == "json"
                        for i, w in enumerate(words)) and "--log-format=json" not in words:
                 problems.add(base + ["command"], "a ronda service logs JSON in containers: add --log-format json")
+            # Every long-running Ronda service says whether it is healthy; `migrate` runs once.
+            if words[:1] != ["migrate"] and "command" in service and "healthcheck" not in service \
+                    and "image" in service:
+                problems.add(base, "a long-running ronda service needs a healthcheck (`ronda health …`)")
     # Top-level secrets fed from the environment are fine; literal files are the operator's business.
 
 

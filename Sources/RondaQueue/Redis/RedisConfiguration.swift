@@ -68,6 +68,14 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
         self.retry = retry
     }
 
+    /// What `rediss://` answers: this build speaks TLS to Redis through a sidecar, not itself.
+    public static let tlsExplanation = """
+        RONDA_REDIS_URL: rediss:// is not used directly: this build links Debian 12's hiredis 0.14, which has \
+        no TLS. Run the stunnel sidecar (deploy/stunnel/redis-client.conf: compose profile 'redis-tls', or a \
+        sidecar container in Kubernetes) and point RONDA_REDIS_URL at it with redis://, e.g. \
+        redis://default:PASSWORD@127.0.0.1:6380/0 — see docs/deployment.md, "Redis over TLS"
+        """
+
     /// Parses `redis://[user:password@]host[:port][/db]`. Throws `.invalidURL` with a message
     /// naming RONDA_REDIS_URL and what is wrong; the password never appears in it.
     public init(url text: String) throws(RedisError) {
@@ -81,11 +89,8 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let components = URLComponents(string: trimmed) else { throw invalid("cannot parse it") }
         guard let scheme = components.scheme?.lowercased() else { throw invalid("no scheme") }
-        guard scheme == "redis" else {
-            throw invalid(
-                scheme == "rediss" ? "TLS (rediss://) is not supported" : "scheme '\(scheme)' instead of redis"
-            )
-        }
+        if scheme == "rediss" { throw RedisError(code: .invalidURL, message: Self.tlsExplanation) }
+        guard scheme == "redis" else { throw invalid("scheme '\(scheme)' instead of redis") }
         // As written: `host` would load ICU's IDNA data (megabytes of a worker's memory) to decode it.
         guard let host = URLText.host(trimmed)?.removingPercentEncoding, !host.isEmpty else { throw invalid("no host") }
         let port = components.port ?? 6379
