@@ -11,10 +11,14 @@
 # A lock (flock on DIR/.lock) refuses a second backup running at the same time.
 # --s3-bucket B [--s3-prefix P] [--s3-endpoint URL]: also upload the three files with the AWS CLI
 # (`aws s3 cp`; credentials from the usual AWS_* variables; the endpoint for S3-compatible storage).
+# --notify [--config ronda.yml]: tell the result through Ronda's own alert channels
+# (`ronda alerts notify`: a failure at P1, a success at P3; RONDA_BIN names the binary, default
+# `ronda` on PATH). A notification that cannot be sent is printed; it does not fail the backup.
 #
 # Exit status: 0 written and verified; 1 the dump or its verification failed; 2 bad usage, or
 # another backup is running.
 set -euo pipefail
+CALLER=$PWD
 cd "$(dirname "$0")/.."
 . ops/lib/pgenv.sh
 
@@ -22,7 +26,8 @@ DIR=${RONDA_BACKUP_DIR:-backups}
 KEEP_DAYS=30
 KEEP_COUNT=14
 S3_BUCKET= S3_PREFIX=ronda/ S3_ENDPOINT=
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+NOTIFY=no CONFIG=ronda.yml
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --dir) DIR=$2; shift 2 ;;
@@ -31,6 +36,8 @@ while [ $# -gt 0 ]; do
     --s3-bucket) S3_BUCKET=$2; shift 2 ;;
     --s3-prefix) S3_PREFIX=$2; shift 2 ;;
     --s3-endpoint) S3_ENDPOINT=$2; shift 2 ;;
+    --notify) NOTIFY=yes; shift ;;
+    --config) CONFIG=$2; [[ $CONFIG = /* ]] || CONFIG=$CALLER/$CONFIG; shift 2 ;;
     -h|--help) usage ;;
     *) echo "backup.sh: unknown argument '$1'" >&2; usage ;;
   esac
@@ -46,30 +53,45 @@ flock -n 9 || { echo "backup.sh: another backup of $DIR is running" >&2; exit 2;
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 file=$DIR/ronda-$stamp.dump
 partial=$file.partial
-trap 'rm -f "$partial"' EXIT
+PROBLEM= SUMMARY=
+fail() { PROBLEM=$1; echo "backup.sh: $1" >&2; exit 1; }
+# notify STATUS: the result through the alert channels, once per backup (the key is its name).
+notify() {
+  local status=$1 bin=${RONDA_BIN:-ronda} args
+  if [ "$status" -eq 0 ]; then
+    args=(--title "Ronda backup written" --message "$SUMMARY")
+  else
+    args=(--failure --title "Ronda backup FAILED" --message "${PROBLEM:-the backup exited with status $status}; the newest good backup is the one before ronda-$stamp")
+  fi
+  "$bin" alerts notify --config "$CONFIG" --key "backup-$(hostname)-$stamp" "${args[@]}" ||
+    echo "backup.sh: the notification was not sent (ronda alerts notify exited $?)" >&2
+}
+finish() {
+  local status=$?
+  rm -f "$partial"
+  if [ "$NOTIFY" = yes ]; then notify "$status"; fi
+  exit "$status"
+}
+trap finish EXIT
 started=$(date +%s.%N)
-if ! pg_dump -Fc -Z 6 --no-owner --no-privileges -f "$partial"; then
-  echo "backup.sh: pg_dump of $PGDATABASE on $PGHOST:$PGPORT failed" >&2
-  exit 1
-fi
-if ! pg_restore --list "$partial" >/dev/null; then
-  echo "backup.sh: the dump does not list (pg_restore --list): not kept" >&2
-  exit 1
-fi
+pg_dump -Fc -Z 6 --no-owner --no-privileges -f "$partial" || fail "pg_dump of $PGDATABASE on $PGHOST:$PGPORT failed"
+pg_restore --list "$partial" >/dev/null || fail "the dump does not list (pg_restore --list): not kept"
 pg_counts >"$file.manifest"
 mv "$partial" "$file"
 (cd "$DIR" && sha256sum "$(basename "$file")" >"$(basename "$file").sha256")
 seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
-echo "backup: $file ($(stat -c %s "$file") bytes, ${seconds}s; $(tr '\n' ' ' <"$file.manifest"| sed 's/ $//'))"
+SUMMARY="$file ($(stat -c %s "$file") bytes, ${seconds}s; $(tr '\n' ' ' <"$file.manifest"| sed 's/ $//'))"
+echo "backup: $SUMMARY"
 
 if [ -n "$S3_BUCKET" ]; then
   endpoint=()
   [ -z "$S3_ENDPOINT" ] || endpoint=(--endpoint-url "$S3_ENDPOINT")
   for f in "$file" "$file.sha256" "$file.manifest"; do
     aws "${endpoint[@]}" s3 cp --only-show-errors "$f" "s3://$S3_BUCKET/$S3_PREFIX$(basename "$f")" ||
-      { echo "backup.sh: upload of $(basename "$f") to s3://$S3_BUCKET/$S3_PREFIX failed (the local backup is kept)" >&2; exit 1; }
+      fail "upload of $(basename "$f") to s3://$S3_BUCKET/$S3_PREFIX failed (the local backup $file is kept)"
   done
   echo "uploaded: s3://$S3_BUCKET/$S3_PREFIX$(basename "$file")"
+  SUMMARY="$SUMMARY; uploaded to s3://$S3_BUCKET/$S3_PREFIX$(basename "$file")"
 fi
 
 # Retention: by age, then by count; never the backup just written.

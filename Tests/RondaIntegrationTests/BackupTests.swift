@@ -198,6 +198,59 @@ struct BackupTests {
         #expect(try await Self.fingerprint(url) == before)
     }
 
+    /// `--notify`: the result through Ronda's alert channels (a webhook receiver here), a
+    /// success at P3 and a failure at P1, each once.
+    @Test func aBackupTellsItsResultThroughTheAlertChannels() async throws {
+        let (cluster, url) = try await Self.dedicatedDatabase()
+        defer { withExtendedLifetime(cluster) {} }
+        try await Self.seed(url)
+        let receiver = try await AlertReceiver.start()
+        let dir = try Checkout.temporaryDirectory("ronda-backups-notify")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        alerts:
+          channels:
+            ops:
+              type: webhook
+              url: \(receiver.baseURL)/hook
+              secret: "{{ env.RONDA_WEBHOOK_SECRET }}"
+        """.write(toFile: dir + "/ronda.yml", atomically: true, encoding: .utf8)
+        // The channel's secret as a mounted secret file would give it.
+        try "backup-hook-secret\n".write(toFile: dir + "/hook-secret", atomically: true, encoding: .utf8)
+        let extra = ["RONDA_BIN": Checkout.ronda, "RONDA_WEBHOOK_SECRET_FILE": dir + "/hook-secret"]
+        let written = try await Self.script(
+            "backup.sh",
+            ["--dir", dir + "/files", "--notify", "--config", dir + "/ronda.yml"],
+            url: url,
+            extra: extra
+        )
+        #expect(written.status == 0, "\(written.output)")
+        #expect(written.output.contains("notify: sent to ops (webhook)"), "\(written.output)")
+
+        // PostgreSQL unreachable: the backup fails, and says so at P1.
+        let broken = url.replacingOccurrences(of: ":\(cluster.port)/", with: ":1/")
+        let failed = try await Self.script(
+            "backup.sh",
+            ["--dir", dir + "/files", "--notify", "--config", dir + "/ronda.yml"],
+            url: broken,
+            extra: extra
+        )
+        #expect(failed.status == 1, "\(failed.output)")
+        let bodies = receiver.requests().compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]
+        }
+        #expect(bodies.count == 2, "\(receiver.requests().count) requests")
+        #expect(bodies.first?["title"] as? String == "Ronda backup written")
+        #expect((bodies.first?["text"] as? String ?? "").contains("runs 3 scenario_results 6"))
+        #expect(bodies.first?["priority"] as? String == "P3")
+        #expect(bodies.last?["title"] as? String == "Ronda backup FAILED")
+        #expect(bodies.last?["priority"] as? String == "P1")
+        #expect((bodies.last?["text"] as? String ?? "").contains("pg_dump of"))
+        let password = try #require(URLComponents(string: url)?.password)
+        #expect(!"\(bodies)".contains(password))
+        await receiver.stop()
+    }
+
     @Test func aCorruptBackupIsRefusedAndAFailedSwapRollsBack() async throws {
         let (cluster, url) = try await Self.dedicatedDatabase()
         defer { withExtendedLifetime(cluster) {} }

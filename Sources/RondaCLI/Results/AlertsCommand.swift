@@ -13,7 +13,7 @@ struct AlertsCommand: AsyncParsableCommand {
             threshold, escalations), written to the outbox in the transaction that finalized the run and \
             delivered to each routed channel with retries (docs/alerts.md).
             """,
-        subcommands: [List.self, Test.self, Deliver.self],
+        subcommands: [List.self, Test.self, Deliver.self, Notify.self],
         defaultSubcommand: List.self
     )
 

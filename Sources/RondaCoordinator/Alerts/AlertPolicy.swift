@@ -213,6 +213,7 @@ public struct AlertPolicy: Sendable {
             case .reminder: parts.append("\(count) still open")
             case .recovery: parts.append("\(count) recovered")
             case .test: parts.append("test")
+            case .operations: parts.append("operations")
             }
         }
         let head =

@@ -18,6 +18,8 @@ public enum AlertTrigger: String, Sendable, Codable, CaseIterable, Comparable {
     case recovery
     /// `ronda alerts test CHANNEL`.
     case test
+    /// Ronda's own operations (`ronda alerts notify`: a backup written or failed, a restore).
+    case operations
 
     /// Most severe first (the order of the cases).
     public static func < (lhs: AlertTrigger, rhs: AlertTrigger) -> Bool {
@@ -35,6 +37,7 @@ public enum AlertTrigger: String, Sendable, Codable, CaseIterable, Comparable {
         case .reminder: "still open"
         case .recovery: "recovered"
         case .test: "test message"
+        case .operations: "operations"
         }
     }
 }

@@ -178,6 +178,32 @@ struct AlertAcceptanceTests {
         }
     }
 
+    @Test("`ronda alerts notify` sends an operations message to the routed channels, once per key")
+    func operationsMessage() async throws {
+        try await Self.withBench { bench in
+            let (status, output) = try await bench.ronda([
+                "alerts", "notify", "--channel", "hook", "--failure", "--key", "backup-20261206",
+                "--title", "Ronda backup failed", "--message", "pg_dump failed; see the backup log",
+            ])
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("notify: sent to hook (webhook)"), "\(output)")
+            let body = try #require(bench.webhooks().first?.json)
+            #expect(body["test"] == .bool(false))
+            #expect(body["title"]?.stringValue == "Ronda backup failed")
+            #expect(body["triggers"] == .array([.string("operations")]))
+            let key = bench.receiver.requests().compactMap { $0.header("Idempotency-Key") }.first
+            #expect(key == "backup-20261206/hook")
+            let (unknown, message) = try await bench.ronda([
+                "alerts", "notify", "--channel", "pager", "--title", "t", "--message", "m",
+            ])
+            #expect(unknown == 2)
+            #expect(message.contains("no channel 'pager'"), "\(message)")
+            // Not a decision of a run: the outbox stays empty.
+            let (_, listing) = try await bench.ronda(["alerts", "list"])
+            #expect(listing.contains("no alert decisions yet") || listing.contains("no results yet"), "\(listing)")
+        }
+    }
+
     @Test("channel secrets never reach the store, the logs or the reports")
     func secretsStayOut() async throws {
         try await Self.withBench { bench in
