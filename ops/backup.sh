@@ -74,9 +74,54 @@ finish() {
 }
 trap finish EXIT
 started=$(date +%s.%N)
-pg_dump -Fc -Z 6 --no-owner --no-privileges -f "$partial" || fail "pg_dump of $PGDATABASE on $PGHOST:$PGPORT failed"
+# The manifest's counts must be those of the dump's snapshot, not of the database a moment later
+# (runs go on while a backup is taken): a psql session opens a repeatable-read transaction and
+# exports its snapshot, pg_dump dumps that snapshot, and the same transaction counts the rows.
+session=$(mktemp -d)
+mkfifo "$session/in"
+psql -q -X -At -v ON_ERROR_STOP=1 <"$session/in" >"$session/out" 2>"$session/err" &
+psql_pid=$!
+exec 8>"$session/in"
+end_session() {
+  { echo "ROLLBACK;"; echo "\\q"; } >&8 2>/dev/null || true
+  exec 8>&-
+  wait "$psql_pid" 2>/dev/null || true
+  rm -rf "$session"
+}
+printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" "\\o $session/snapshot.tmp" \
+  "SELECT pg_export_snapshot();" "\\o" "\\! mv $session/snapshot.tmp $session/snapshot" >&8
+for _ in $(seq 1 300); do
+  [ -s "$session/snapshot" ] && break
+  kill -0 "$psql_pid" 2>/dev/null || break
+  sleep 0.1
+done
+snapshot=$(cat "$session/snapshot" 2>/dev/null || true)
+if [ -z "$snapshot" ]; then
+  problem="cannot open a snapshot on $PGDATABASE at $PGHOST:$PGPORT: $(head -c 300 "$session/err")"
+  end_session
+  fail "$problem"
+fi
+if ! pg_dump -Fc -Z 6 --no-owner --no-privileges --snapshot="$snapshot" -f "$partial"; then
+  end_session
+  fail "pg_dump of $PGDATABASE on $PGHOST:$PGPORT failed"
+fi
+{
+  echo "\\o $session/counts.tmp"
+  for table in runs scenario_results step_results error_groups; do
+    echo "SELECT '$table ' || count(*) FROM $table;"
+  done
+  echo "\\o"
+  echo "\\! mv $session/counts.tmp $session/counts"
+} >&8
+for _ in $(seq 1 3000); do
+  [ -s "$session/counts" ] && break
+  kill -0 "$psql_pid" 2>/dev/null || break
+  sleep 0.1
+done
+cp "$session/counts" "$file.manifest" 2>/dev/null || true
+end_session
+[ "$(wc -l <"$file.manifest" 2>/dev/null || echo 0)" -eq 4 ] || fail "could not count the rows of the dump's snapshot"
 pg_restore --list "$partial" >/dev/null || fail "the dump does not list (pg_restore --list): not kept"
-pg_counts >"$file.manifest"
 mv "$partial" "$file"
 (cd "$DIR" && sha256sum "$(basename "$file")" >"$(basename "$file").sha256")
 seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')

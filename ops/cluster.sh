@@ -7,9 +7,10 @@
 #
 #   ops/cluster.sh up DIR [--workers N] [--concurrency C] [--no-coordinator] [--no-workers]
 #                         [--no-dashboard] [--redis-persist] [--redis-tls] [--ronda PATH]
-#                         [--config FILE] [--log-level LEVEL] [--log-format json|text]
+#                         [--config FILE] [--lease-time D] [--log-level LEVEL] [--log-format json|text]
 #   ops/cluster.sh add-worker DIR NAME [--concurrency C]
 #   ops/cluster.sh kill DIR NAME [SIGNAL]            (default KILL; waits until the process is gone)
+#   ops/cluster.sh start DIR NAME                    (start a stopped coordinator, dashboard or demo-target)
 #   ops/cluster.sh restart-redis DIR --keep-data|--lose-data
 #   ops/cluster.sh stop-postgres DIR
 #   ops/cluster.sh start-postgres DIR
@@ -33,12 +34,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/ops/lib/servers.sh"
 
 usage() {
-  sed -n '8,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '8,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 help() {
-  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 0
 }
 
@@ -75,6 +76,7 @@ load_state() {
   . "$DIR/cluster.state"
   # A state written before these existed.
   REDIS_TLS=${REDIS_TLS:-no} REDIS_TLS_PORT=${REDIS_TLS_PORT:-0} DASHBOARD_PORT=${DASHBOARD_PORT:-0}
+  LEASE_TIME=${LEASE_TIME:-60s}
   PIDS=$DIR/pids
   LOGS=$DIR/logs
 }
@@ -83,7 +85,7 @@ save_state() {
   {
     local k
     for k in REDIS_PORT REDIS_TLS REDIS_TLS_PORT PG_PORT DEMO_PORT DASHBOARD_PORT REDIS_PERSIST RONDA CONFIG WORKDIR \
-      CONCURRENCY LOG_LEVEL LOG_FORMAT; do
+      CONCURRENCY LOG_LEVEL LOG_FORMAT LEASE_TIME; do
       printf '%s=%q\n' "$k" "${!k}"
     done
   } >"$DIR/cluster.state"
@@ -207,7 +209,7 @@ $(tail -n 10 "$LOGS/demo-target.log" 2>/dev/null)"
 }
 
 ronda_common() {
-  printf '%s\n' --config "$CONFIG" --log-level "$LOG_LEVEL" --log-format "$LOG_FORMAT"
+  printf '%s\n' --config "$CONFIG" --log-level "$LOG_LEVEL" --log-format "$LOG_FORMAT" --lease-time "$LEASE_TIME"
 }
 
 run_migrate() {
@@ -264,7 +266,7 @@ cmd_up() {
   DIR=$1
   shift
   local workers=2 coordinator=yes start_workers=yes dashboard=yes
-  CONCURRENCY=4 REDIS_PERSIST=no REDIS_TLS=no RONDA=.build/debug/ronda CONFIG=ronda.yml LOG_LEVEL=info LOG_FORMAT=json
+  CONCURRENCY=4 REDIS_PERSIST=no REDIS_TLS=no LEASE_TIME=60s RONDA=.build/debug/ronda CONFIG=ronda.yml LOG_LEVEL=info LOG_FORMAT=json
   while [ $# -gt 0 ]; do
     case "$1" in
       --workers) workers=${2:?--workers needs a number}; shift 2 ;;
@@ -274,6 +276,7 @@ cmd_up() {
       --no-dashboard) dashboard=no; shift ;;
       --redis-persist) REDIS_PERSIST=yes; shift ;;
       --redis-tls) REDIS_TLS=yes; shift ;;
+      --lease-time) LEASE_TIME=${2:?--lease-time needs a duration}; shift 2 ;;
       --ronda) RONDA=${2:?--ronda needs a path}; shift 2 ;;
       --config) CONFIG=${2:?--config needs a file}; shift 2 ;;
       --log-level) LOG_LEVEL=${2:?--log-level needs a level}; shift 2 ;;
@@ -325,6 +328,8 @@ cmd_up() {
   srv_pg_init "$DIR/pg" "$pwfile"
   start_postgres
   srv_pg_create_app_db "$PG_PORT" "$pwfile" ronda ronda ronda
+  # As compose's POSTGRES_USER (a superuser there): ops/restore.sh creates and swaps databases.
+  srv_pg_psql "$PG_PORT" "$pwfile" -c "ALTER ROLE ronda CREATEDB" >/dev/null
 
   export_env
 
@@ -437,6 +442,25 @@ cmd_kill() {
   esac
   srv_wait_gone "$pid" "$start" "$timeout" || die "$name (pid $pid) still running ${timeout}s after SIG$sig"
   echo "stopped $name"
+}
+
+cmd_start() {
+  [ $# -eq 2 ] || usage
+  load_state "$1"
+  local name=$2
+  if srv_pid "$PIDS" "$name" >/dev/null; then
+    echo "$name is already running"
+    return 0
+  fi
+  has_ronda || die "no ronda binary at $RONDA"
+  export_env
+  case "$name" in
+    coordinator) start_coordinator; wait_ronda_ready coordinator "coordinator serving" ;;
+    dashboard) start_dashboard ;;
+    demo-target) start_demo_target ;;
+    *) die "start takes coordinator, dashboard or demo-target (workers: add-worker; servers: restart-redis, start-postgres)" ;;
+  esac
+  echo "started $name"
 }
 
 redis_shutdown() {
@@ -569,6 +593,7 @@ case "$cmd" in
   up) cmd_up "$@" ;;
   add-worker) cmd_add_worker "$@" ;;
   kill) cmd_kill "$@" ;;
+  start) cmd_start "$@" ;;
   restart-redis) cmd_restart_redis "$@" ;;
   stop-postgres) cmd_stop_postgres "$@" ;;
   start-postgres) cmd_start_postgres "$@" ;;

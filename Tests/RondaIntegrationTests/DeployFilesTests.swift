@@ -71,6 +71,42 @@ import Yams
         #expect(output.contains("reads ronda_queue_waiting, which no Ronda process exports"), "\(output)")
     }
 
+    /// deploy_staging.sh refuses to start without its environment, and changes nothing then.
+    /// (Its rollback runs in the disaster-recovery drill, against the real topology.)
+    @Test func theStagingDeployChecksItsEnvironmentFirst() async throws {
+        let directory = try Checkout.temporaryDirectory("ronda-deploy")
+        func deploy(_ environment: [String: String]) async throws -> (Int32, String) {
+            let answer = try await runProgramAsync(
+                "/bin/bash",
+                [
+                    "-c", "cd \"$0\" && exec \"$1\" --tag t1 --deadline 5 2>&1", directory,
+                    Checkout.root + "/deploy/deploy_staging.sh",
+                ],
+                environment: [
+                    "PATH": "/usr/bin:/bin", "DOCKER": Checkout.root + "/Tests/Servers/fake_docker.sh",
+                    "FAKE_CLUSTER": directory + "/none", "RONDA": Checkout.ronda, "FAKE_LOG": directory + "/docker.log",
+                ].merging(environment) { $1 }
+            )
+            return (answer.status, String(decoding: answer.output, as: UTF8.self))
+        }
+        let noEnv = try await deploy([:])
+        #expect(noEnv.0 == 2, "\(noEnv.1)")
+        #expect(noEnv.1.contains("no .env here: cp .env.example .env"), "\(noEnv.1)")
+        try "".write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
+        let badConfig = try await deploy(["FAKE_CONFIG_STATUS": "1"])
+        #expect(badConfig.0 == 2, "\(badConfig.1)")
+        #expect(badConfig.1.contains("the compose configuration does not interpolate"), "\(badConfig.1)")
+        let badTag = try await runProgramAsync(
+            "/bin/bash",
+            [Checkout.root + "/deploy/deploy_staging.sh", "--deadline", "soon"],
+            environment: ["PATH": "/usr/bin:/bin"]
+        )
+        #expect(badTag.status == 2)
+        // Nothing was built or started.
+        let calls = (try? String(contentsOfFile: directory + "/docker.log", encoding: .utf8)) ?? ""
+        #expect(!calls.contains("compose build") && !calls.contains("compose up"), "\(calls)")
+    }
+
     /// The compose services (docker-compose.yml with docker-compose.demo.yml) and the processes
     /// ops/cluster.sh runs are the same list.
     @Test func clusterShRunsEveryComposeServiceAndNothingElse() async throws {
