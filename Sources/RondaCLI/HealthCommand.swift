@@ -34,7 +34,8 @@ struct HealthCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("How long each check may take.", valueName: "duration")) var timeout = "5s"
 
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var redis: RedisOptions
+    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
@@ -48,8 +49,8 @@ struct HealthCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let seconds = DurationText.parse(timeout)?.inSeconds ?? 5
-        let hasStore = cluster.store.databaseURL != nil || !(environment["RONDA_DATABASE_URL"] ?? "").isEmpty
-        let hasRedis = cluster.redis.redisURL != nil || !(environment["RONDA_REDIS_URL"] ?? "").isEmpty
+        let hasStore = store.databaseURL != nil || !(environment["RONDA_DATABASE_URL"] ?? "").isEmpty
+        let hasRedis = redis.redisURL != nil || !(environment["RONDA_REDIS_URL"] ?? "").isEmpty
         guard hasStore || hasRedis || url != nil || worker else {
             throw CLIError(
                 code: .configuration,
@@ -71,18 +72,18 @@ struct HealthCommand: AsyncParsableCommand {
     }
 
     func checkStore(logger: Logger, seconds: Double) async -> String? {
-        let cluster = self.cluster
+        let options = self.store
         return await within(seconds) {
-            try await cluster.withStore(logger: logger) { store in _ = try await store.setting(named: "paused") }
+            try await options.withStore(logger: logger) { store in _ = try await store.setting(named: "paused") }
             return [String]()
         }.problem
     }
 
     func checkRedis(logger: Logger, seconds: Double) async -> [(String, String?)] {
         let host = self.host ?? ProcessInfo.processInfo.hostName
-        let (cluster, worker) = (self.cluster, self.worker)
+        let (redis, worker) = (self.redis, self.worker)
         let answer = await within(seconds) {
-            let connected = try await cluster.connectRedis(logger: logger)
+            let connected = try await redis.connectRedis(logger: logger)
             defer { connected.close() }
             // Each live worker as "NAME HOST": a worker records the host it runs on.
             return worker ? try await connected.control.liveWorkers().map { "\($0.name) \($0.host)" } : []
