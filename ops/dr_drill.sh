@@ -165,32 +165,32 @@ rpo=$(between "$backup_at" "$lost_at")
 [ "$ok" = yes ] || FAILED=1
 record "case=database-lost rto_s=$rto rpo_s=$rpo lost=$((runs_before - runs_after))_runs ok=$ok"
 
+# interrupted_run CASE COMMAND...: a run of the drill suite, and COMMAND breaking something while
+# it is in flight (some of its results in, others queued or running). Records how long after the
+# break the run was complete, and whether it ended with exactly one result per scenario.
+interrupted_run() {
+  local name=$1 log=$LOGS/$1-run.log results run lost_at ok=yes
+  shift
+  : >"$log"
+  results=$(sql "SELECT count(*) FROM scenario_results")
+  run_suite "$log" &
+  run=$!
+  srv_wait_until 60 "the run's first result" first_result "$results" || true
+  lost_at=$(now)
+  "$@" >>"$LOGS/$name.log" 2>&1
+  wait "$run" && complete "$log" || { ok=no; FAILED=1; }
+  record "case=$name rto_s=$(since "$lost_at") rpo_s=0 lost=0_results ok=$ok ($(summary "$log"))"
+}
+
 # --- redis-lost --------------------------------------------------------------------------------
 log "case redis-lost: Redis restarted empty with a run in flight"
-: >"$LOGS/redis-run.log"
-results=$(sql "SELECT count(*) FROM scenario_results")
-run_suite "$LOGS/redis-run.log" &
-run=$!
-# In flight: some of its results are in, others are queued or running.
-srv_wait_until 60 "the run's first result" first_result "$results" || true
-lost_at=$(now)
-"$ROOT/ops/cluster.sh" restart-redis "$CLUSTER" --lose-data >"$LOGS/restart-redis.log" 2>&1
-if wait "$run" && complete "$LOGS/redis-run.log"; then ok=yes; else ok=no FAILED=1; fi
-record "case=redis-lost rto_s=$(since "$lost_at") rpo_s=0 lost=0_results ok=$ok ($(summary "$LOGS/redis-run.log"))"
+interrupted_run redis-lost "$ROOT/ops/cluster.sh" restart-redis "$CLUSTER" --lose-data
 
 # --- worker-lost -------------------------------------------------------------------------------
 log "case worker-lost: a worker killed with jobs leased"
-: >"$LOGS/worker-run.log"
-results=$(sql "SELECT count(*) FROM scenario_results")
-run_suite "$LOGS/worker-run.log" &
-run=$!
-srv_wait_until 60 "the run's first result" first_result "$results" || true
-lost_at=$(now)
-"$ROOT/ops/cluster.sh" kill "$CLUSTER" worker-1 KILL >"$LOGS/kill-worker.log" 2>&1
-if wait "$run" && complete "$LOGS/worker-run.log"; then ok=yes; else ok=no FAILED=1; fi
-record "case=worker-lost rto_s=$(since "$lost_at") rpo_s=0 lost=0_results ok=$ok ($(summary "$LOGS/worker-run.log"))"
+interrupted_run worker-lost "$ROOT/ops/cluster.sh" kill "$CLUSTER" worker-1 KILL
 # Recovered: the worker back, as its container would be restarted.
-"$ROOT/ops/cluster.sh" add-worker "$CLUSTER" worker-1 >>"$LOGS/kill-worker.log" 2>&1
+"$ROOT/ops/cluster.sh" add-worker "$CLUSTER" worker-1 >>"$LOGS/worker-lost.log" 2>&1
 
 # --- coordinator-lost --------------------------------------------------------------------------
 log "case coordinator-lost: the coordinator killed, a second one running"

@@ -218,23 +218,20 @@ struct BackupTests {
         // The channel's secret as a mounted secret file would give it.
         try "backup-hook-secret\n".write(toFile: dir + "/hook-secret", atomically: true, encoding: .utf8)
         let extra = ["RONDA_BIN": Checkout.ronda, "RONDA_WEBHOOK_SECRET_FILE": dir + "/hook-secret"]
-        let written = try await Self.script(
-            "backup.sh",
-            ["--dir", dir + "/files", "--notify", "--config", dir + "/ronda.yml"],
-            url: url,
-            extra: extra
-        )
+        func backup(_ url: String) async throws -> (status: Int32, output: String) {
+            try await Self.script(
+                "backup.sh",
+                ["--dir", dir + "/files", "--notify", "--config", dir + "/ronda.yml"],
+                url: url,
+                extra: extra
+            )
+        }
+        let written = try await backup(url)
         #expect(written.status == 0, "\(written.output)")
         #expect(written.output.contains("notify: sent to ops (webhook)"), "\(written.output)")
 
         // PostgreSQL unreachable: the backup fails, and says so at P1.
-        let broken = url.replacingOccurrences(of: ":\(cluster.port)/", with: ":1/")
-        let failed = try await Self.script(
-            "backup.sh",
-            ["--dir", dir + "/files", "--notify", "--config", dir + "/ronda.yml"],
-            url: broken,
-            extra: extra
-        )
+        let failed = try await backup(url.replacingOccurrences(of: ":\(cluster.port)/", with: ":1/"))
         #expect(failed.status == 1, "\(failed.output)")
         let bodies = receiver.requests().compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]
