@@ -201,8 +201,9 @@ struct BackupTests {
     /// `--notify`: the result through Ronda's alert channels (a webhook receiver here), a
     /// success at P3 and a failure at P1, each once.
     @Test func aBackupTellsItsResultThroughTheAlertChannels() async throws {
-        let (cluster, url) = try await Self.dedicatedDatabase()
-        defer { withExtendedLifetime(cluster) {} }
+        // Only a backup here, no restore: the shared cluster will do.
+        let url = try await TestPostgres.freshDatabase()
+        let port = try #require(URLComponents(string: url)?.port)
         try await Self.seed(url)
         let receiver = try await AlertReceiver.start()
         let dir = try Checkout.temporaryDirectory("ronda-backups-notify")
@@ -231,7 +232,7 @@ struct BackupTests {
         #expect(written.output.contains("notify: sent to ops (webhook)"), "\(written.output)")
 
         // PostgreSQL unreachable: the backup fails, and says so at P1.
-        let failed = try await backup(url.replacingOccurrences(of: ":\(cluster.port)/", with: ":1/"))
+        let failed = try await backup(url.replacingOccurrences(of: ":\(port)/", with: ":1/"))
         #expect(failed.status == 1, "\(failed.output)")
         let bodies = receiver.requests().compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]

@@ -65,7 +65,7 @@ import Testing
 
     @Test func theWorkerCheckLooksForThisHostsHeartbeat() async throws {
         guard TestRedis.isAvailable else { return }
-        let redis = try TestRedis()
+        let redis = try await offCooperativePool { try TestRedis() }
         defer { redis.stop() }
         let control = RedisControlPlane(configuration: try RedisConfiguration(url: redis.url))
         defer { control.close() }

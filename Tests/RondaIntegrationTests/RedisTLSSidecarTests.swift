@@ -9,17 +9,21 @@ import Testing
 @Suite(.serialized) struct RedisTLSSidecarTests {
     static let stunnel = "/usr/bin/stunnel4"
 
-    /// A certificate for localhost that is its own CA.
-    func certificate(in directory: String, name: String) throws -> (cert: String, key: String) {
+    /// A certificate for localhost that is its own CA (made off the cooperative pool: key
+    /// generation blocks its thread).
+    func certificate(in directory: String, name: String) async throws -> (cert: String, key: String) {
         let cert = directory + "/\(name).pem"
         let key = directory + "/\(name)-key.pem"
-        let status = try spawnAndWait(
-            [
-                "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            ],
-            log: directory + "/\(name)-req.log"
-        )
+        let status = try await offCooperativePool {
+            try spawnAndWait(
+                [
+                    "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                    cert, "-days", "1", "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                ],
+                log: directory + "/\(name)-req.log"
+            )
+        }
         try #require(status == 0)
         return (cert, key)
     }
@@ -37,7 +41,7 @@ import Testing
 
     /// redis-server listening on TLS only, and stunnel in front of it trusting `trusted`.
     func start(directory: String, trusted: String) async throws -> Sidecar {
-        let (cert, key) = try certificate(in: directory, name: "server")
+        let (cert, key) = try await certificate(in: directory, name: "server")
         let tlsPort = try freePort()
         let redis = try ChildProcess(
             "/usr/bin/redis-server",
@@ -51,6 +55,7 @@ import Testing
         )
         #expect(await eventually(30) { isListening(port: tlsPort) }, "\(redis.log)")
         let plainPort = try freePort()
+        let trustedCA = trusted == "server" ? cert : try await certificate(in: directory, name: trusted).cert
         let stunnel = try ChildProcess(
             "/bin/sh",
             [Checkout.root + "/deploy/stunnel/run.sh"],
@@ -61,7 +66,7 @@ import Testing
                 "REDIS_TLS_HOST": "localhost",
                 "REDIS_TLS_PORT": "\(tlsPort)",
                 "STUNNEL_ACCEPT": "127.0.0.1:\(plainPort)",
-                "STUNNEL_CA_FILE": trusted == "server" ? cert : try certificate(in: directory, name: trusted).cert,
+                "STUNNEL_CA_FILE": trustedCA,
             ],
             logPath: directory + "/stunnel.log"
         )

@@ -35,20 +35,30 @@ struct SMTPReceiver {
         let python = try await NotifyPython.receivers()
         let directory = try Checkout.temporaryDirectory("ronda-smtp-receiver")
         let log = directory + "/messages.jsonl"
-        let port = try freePort()
-        var arguments = [
-            Checkout.root + "/Tests/Servers/smtp_receiver.py", log, "--port", "\(port)", "--mode", mode.rawValue,
-        ]
-        if let certificate { arguments += ["--cert", certificate.certificate, "--key", certificate.key] }
-        if let user, let password { arguments += ["--user", user, "--password", password] }
-        let process = try ChildProcess(
-            python,
-            arguments,
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
-            logPath: directory + "/out.log"
-        )
-        _ = try await NotifyPython.waitForPort(process)
-        return SMTPReceiver(process: process, port: port, log: log)
+        // aiosmtpd cannot listen on port 0, so a free port is picked here; another test may take
+        // it between the pick and the bind: then pick again.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port = try freePort()
+            var arguments = [
+                Checkout.root + "/Tests/Servers/smtp_receiver.py", log, "--port", "\(port)", "--mode", mode.rawValue,
+            ]
+            if let certificate { arguments += ["--cert", certificate.certificate, "--key", certificate.key] }
+            if let user, let password { arguments += ["--user", user, "--password", password] }
+            let process = try ChildProcess(
+                python,
+                arguments,
+                environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+                logPath: directory + "/out-\(attempt).log"
+            )
+            do {
+                _ = try await NotifyPython.waitForPort(process)
+                return SMTPReceiver(process: process, port: port, log: log)
+            } catch  where attempt < 5 && process.log.contains("address already in use") {
+                continue
+            }
+        }
     }
 
     func messages() -> [Message] {
