@@ -15,7 +15,7 @@ extension Distributed {
         @Test func twoCoordinatorsTickingTheSameSchedule500TimesCreateExactlyOneRunPerSlot() async throws {
             let url = try await TestPostgres.freshDatabase()
             let directory = try Checkout.temporaryDirectory("ronda-coordinators")
-            let redis = try TestRedis(directory: directory, persistent: true)
+            let redis = try await TestRedis.started(directory: directory, persistent: true)
             try await withTeardown {
                 let schedule = try Schedule(
                     config: RondaConfig.ScheduleConfig(name: "every-second", every: .seconds(1))

@@ -21,7 +21,7 @@ struct DistPlacementTests {
 
     @Test func aDeadLetteredUnparseableJobIsFiledUnderItsPlannedModuleAndPriority() async throws {
         let directory = try Checkout.temporaryDirectory("ronda-placement")
-        let redis = try TestRedis(directory: directory, persistent: true)
+        let redis = try await TestRedis.started(directory: directory, persistent: true)
         let store = try await SQLiteStore.open(path: directory + "/ronda.sqlite")
         try await store.migrate()
         let queue = RedisJobQueue(

@@ -255,7 +255,7 @@ extension Distributed {
             let postgres = try TestPostgres()
             let url = try await postgres.makeDatabase()
             let directory = try Checkout.temporaryDirectory("ronda-backoff")
-            let redis = try TestRedis(directory: directory, persistent: true)
+            let redis = try await TestRedis.started(directory: directory, persistent: true)
             let store = try await StoreLocation.open(url: url, logger: Logger(label: "test.store"))
             try await withTeardown {
                 try await store.migrate()

@@ -28,7 +28,7 @@ final class Topology: Sendable {
 
     init(databaseURL: String, name: String = #function) async throws {
         directory = try Checkout.temporaryDirectory("ronda-topology")
-        redis = try TestRedis(directory: directory, persistent: true)
+        redis = try await TestRedis.started(directory: directory, persistent: true)
         self.databaseURL = databaseURL
         demo = try await DemoRunner.startDemo(faults: [])
         store = try await StoreLocation.open(url: databaseURL, logger: Logger(label: "test.store"))

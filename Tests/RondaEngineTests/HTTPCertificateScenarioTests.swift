@@ -7,7 +7,7 @@ import Testing
 /// `expect: { tls: … }` end to end against `openssl s_server` with a one-day certificate.
 @Suite struct HTTPCertificateScenarioTests {
     @Test func anExpiringCertificateFailsTheScenario() async throws {
-        let server = try TLSServer()
+        let server = try await TLSServer.started()
         defer { server.stop() }
         let result = try await runScenario(
             """

@@ -246,7 +246,7 @@ import Testing
 /// Issue 9 §3: the server certificate, for `expect: { tls: … }`.
 @Suite struct HTTPCertificateTests {
     @Test func theLeafCertificateIsReadOnEveryRequestThatAsks() async throws {
-        let server = try TLSServer()
+        let server = try await TLSServer.started()
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }

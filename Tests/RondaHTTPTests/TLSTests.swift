@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct TLSTests {
     @Test func selfSignedCertificateFailsVerificationByDefault() async throws {
-        let server = try TLSServer()
+        let server = try await TLSServer.started()
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func verificationOffAcceptsTheSelfSignedCertificate() async throws {
-        let server = try TLSServer()
+        let server = try await TLSServer.started()
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func caBundleTrustsTheCertificateWithVerificationOn() async throws {
-        let server = try TLSServer()
+        let server = try await TLSServer.started()
         defer { server.stop() }
         let session = HTTPSession()
         defer { session.close() }

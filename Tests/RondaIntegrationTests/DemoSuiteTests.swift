@@ -133,13 +133,13 @@ struct DemoSuiteTests {
     }
 
     @Test("`ronda demo` exits 0, names the scenario count and writes a self-contained HTML report")
-    func binaryDemoPasses() throws {
+    func binaryDemoPasses() async throws {
         let (_, scenarios) = try Self.loadSuite()
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent(
             "ronda-reports-\(UUID().uuidString)"
         ).path
         defer { try? FileManager.default.removeItem(atPath: reports) }
-        let (status, output) = try Self.runDemoBinary(extraEnvironment: [:], arguments: ["--report", reports])
+        let (status, output) = try await Self.runDemoBinary(extraEnvironment: [:], arguments: ["--report", reports])
         #expect(status == 0, "\(output)")
         #expect(output.contains("\(scenarios.count) scenarios: \(scenarios.count) passed, 0 failed"), "\(output)")
         #expect(output.contains("Demo app listening on http://127.0.0.1:"))
@@ -154,8 +154,8 @@ struct DemoSuiteTests {
     }
 
     @Test("a wrong receptionist password makes the login fail and `ronda demo` exit 1")
-    func wrongPasswordFails() throws {
-        let (status, output) = try Self.runDemoBinary(extraEnvironment: [
+    func wrongPasswordFails() async throws {
+        let (status, output) = try await Self.runDemoBinary(extraEnvironment: [
             "RONDA_RECEPTIONIST_PASSWORD": "not-the-password"
         ])
         #expect(status == 1, "\(output)")
@@ -170,7 +170,10 @@ struct DemoSuiteTests {
 
     /// Runs the built `ronda demo` from the package root with a temporary database (and, unless
     /// `arguments` names one, a temporary report folder).
-    static func runDemoBinary(extraEnvironment: [String: String], arguments: [String] = []) throws -> (Int32, String) {
+    static func runDemoBinary(
+        extraEnvironment: [String: String],
+        arguments: [String] = []
+    ) async throws -> (Int32, String) {
         let database = temporaryDatabase()
         defer { removeDatabase(database) }
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -178,12 +181,20 @@ struct DemoSuiteTests {
         ).path
         defer { try? FileManager.default.removeItem(atPath: reports) }
         let report = arguments.contains("--report") ? [] : ["--report", reports]
-        return try runBinary(["demo", "--database", database] + report + arguments, extraEnvironment: extraEnvironment)
+        return try await runBinary(
+            ["demo", "--database", database] + report + arguments,
+            extraEnvironment: extraEnvironment
+        )
     }
 
     /// Runs the built `ronda` from the package root without the caller's RONDA_* and DEMO_*
     /// variables, and returns its exit status and its standard output and error, merged.
-    static func runBinary(_ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> (Int32, String) {
+    /// The binary runs on a thread of its own, off the cooperative pool: a `ronda demo` takes
+    /// seconds, and two of them blocking the pool's two threads stalled every other test.
+    static func runBinary(
+        _ arguments: [String],
+        extraEnvironment: [String: String] = [:]
+    ) async throws -> (Int32, String) {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             Issue.record("build the binary first: swift build --product ronda (\(binary) is missing)")
             return (-1, "")
@@ -195,12 +206,15 @@ struct DemoSuiteTests {
         let directory = try Checkout.temporaryDirectory("ronda-binary")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // `env -C`: run from the package root (posix_spawn has no working-directory action here).
-        let status = try spawnAndWait(
-            ["/usr/bin/env", "-C", root, binary] + arguments,
-            log: directory + "/output",
-            environment: environment,
-            inheritEnvironment: false
-        )
+        let environmentSnapshot = environment
+        let status = try await offCooperativePool {
+            try spawnAndWait(
+                ["/usr/bin/env", "-C", root, binary] + arguments,
+                log: directory + "/output",
+                environment: environmentSnapshot,
+                inheritEnvironment: false
+            )
+        }
         return (status, (try? String(contentsOfFile: directory + "/output", encoding: .utf8)) ?? "")
     }
 

@@ -118,7 +118,7 @@ struct FaultTests {
     }
 
     @Test("`--list-faults` prints one fault a line: its name, then its summary")
-    func listFaults() throws {
+    func listFaults() async throws {
         let text = DemoCommand.faultList()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == DemoFaults.all.count)
@@ -130,18 +130,18 @@ struct FaultTests {
             DemoCommand.faultList([DemoFault("a", "first"), DemoFault("long-name", "second")])
                 == "a          first\nlong-name  second\n"
         )
-        let (status, output) = try DemoSuiteTests.runBinary(["demo-target", "--list-faults"])
+        let (status, output) = try await DemoSuiteTests.runBinary(["demo-target", "--list-faults"])
         #expect(status == 0)
         #expect(output == text)
-        let (demoStatus, demoOutput) = try DemoSuiteTests.runBinary(["demo", "--list-faults"])
+        let (demoStatus, demoOutput) = try await DemoSuiteTests.runBinary(["demo", "--list-faults"])
         #expect(demoStatus == 0)
         #expect(demoOutput == text)
     }
 
     @Test("`ronda demo --fault NAME` exits 1 and prints a 100% mutation score")
-    func binaryFault() throws {
+    func binaryFault() async throws {
         guard let fault = DemoFaults.all.first else { return }
-        let (status, output) = try DemoSuiteTests.runDemoBinary(
+        let (status, output) = try await DemoSuiteTests.runDemoBinary(
             extraEnvironment: [:],
             arguments: ["--fault", fault.name]
         )

@@ -19,7 +19,7 @@ struct SmokeTests {
     @Test func passesOnAHealthyTopologyAndNamesWhatBroke() async throws {
         let dir = try Checkout.temporaryDirectory("ronda-smoke")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let redis = try TestRedis(directory: dir)
+        let redis = try await TestRedis.started(directory: dir)
         defer { redis.stop() }
         let database = try await TestPostgres.freshDatabase()
         try "target:\n  base_url: http://127.0.0.1:1\n".write(

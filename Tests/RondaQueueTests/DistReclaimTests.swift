@@ -20,7 +20,7 @@ struct DistReclaimTests {
     }
 
     @Test func aStaleJobBehindTwentyFiveRenewedOnesIsReclaimed() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         // A lease time no loaded machine reaches during the test: the 25 live jobs stay live
         // without depending on how fast the loop below renews them.
@@ -59,7 +59,7 @@ struct DistReclaimTests {
     }
 
     @Test func aDeadLetterCarriesItsDeliveriesAndTheLastNotedFailure() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let queue = makeQueue(redis, maxDeliveries: 1)
         defer { queue.close() }

@@ -7,8 +7,8 @@ import Testing
 /// The GCRA Lua script on a real redis-server.
 struct GCRARedisTests {
     @Test(.enabled(if: TestRedis.isAvailable))
-    func theScriptAllowsTheBurstThenRefusesWithARetryTime() throws {
-        let redis = try TestRedis()
+    func theScriptAllowsTheBurstThenRefusesWithARetryTime() async throws {
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let connection = try redis.connect()
         let gcra = GCRA(rate: 1, burst: 3)

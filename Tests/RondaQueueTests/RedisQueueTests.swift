@@ -15,7 +15,7 @@ struct RedisQueueTests {
     }
 
     @Test func aLeaseNotRenewedIsReclaimedByAnotherConsumer() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         // Long enough that a loaded machine cannot pass it between the first two calls.
         let queue = makeQueue(redis, leaseTime: .seconds(2))
@@ -41,7 +41,7 @@ struct RedisQueueTests {
     }
 
     @Test func aRenewedLeaseIsNotReclaimed() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let queue = makeQueue(redis, leaseTime: .seconds(1))
         defer { queue.close() }
@@ -57,7 +57,7 @@ struct RedisQueueTests {
     }
 
     @Test func delayedJobsBecomeLeasableAfterTheirTime() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let queue = makeQueue(redis)
         defer { queue.close() }
@@ -77,7 +77,7 @@ struct RedisQueueTests {
     }
 
     @Test func anUndecodableEntryGoesToTheDeadLetters() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let queue = makeQueue(redis)
         defer { queue.close() }
@@ -90,7 +90,7 @@ struct RedisQueueTests {
     }
 
     @Test func theQueueReconnectsAfterRedisIsKilledAndRestarted() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let queue = makeQueue(redis)
         defer { queue.close() }
@@ -109,7 +109,7 @@ struct RedisQueueTests {
     }
 
     @Test func aWaitingLeaseSurvivesARestart() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let queue = makeQueue(redis)
         defer { queue.close() }
@@ -131,7 +131,7 @@ struct RedisQueueTests {
     }
 
     @Test func authenticatesWithAPassword() async throws {
-        let redis = try TestRedis(password: "s3cret pass")
+        let redis = try await TestRedis.started(password: "s3cret pass")
         defer { redis.stop() }
         let queue = makeQueue(redis)
         defer { queue.close() }

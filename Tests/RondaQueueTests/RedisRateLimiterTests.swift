@@ -8,7 +8,7 @@ import Testing
 @Suite(.enabled(if: TestRedis.isAvailable), .timeLimit(.minutes(1)))
 struct RedisRateLimiterTests {
     @Test func twoConnectionsShareTheBurstThenTheRate() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         // One every 60 s after a burst of 3: however loaded the machine, no budget refills between
         // these calls, so exactly the burst gets through.
@@ -34,7 +34,7 @@ struct RedisRateLimiterTests {
     }
 
     @Test func afterTheAdvertisedWaitTheRateLetsOneMoreThroughOnEitherConnection() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let limit = GCRA(rate: 0.5, burst: 1)
         let workers = [
@@ -49,7 +49,7 @@ struct RedisRateLimiterTests {
     }
 
     @Test func acquireWaitsForTheRate() async throws {
-        let redis = try TestRedis()
+        let redis = try await TestRedis.started()
         defer { redis.stop() }
         let limit = GCRA(rate: 10, burst: 2)
         let workers = [

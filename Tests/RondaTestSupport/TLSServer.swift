@@ -14,6 +14,11 @@ public final class TLSServer: Sendable {
     private let process: ChildProcess
     private let directory: String
 
+    /// Like `init`, off the cooperative pool (key generation and the wait block their thread).
+    public static func started() async throws -> TLSServer {
+        try await offCooperativePool { try TLSServer() }
+    }
+
     /// Generates the certificate, starts the server and waits (up to 30 s) until it listens.
     public init() throws {
         let directory = try Checkout.temporaryDirectory("ronda-tls")

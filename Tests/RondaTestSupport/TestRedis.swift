@@ -42,6 +42,16 @@ public final class TestRedis: Sendable {
     }
 
     /// Starts a server of the test's own and waits until it answers PING.
+    /// Starts a server like `init`, off the cooperative pool: starting waits for its PING, and
+    /// a test that blocks one of the pool's two threads here stalls every other test.
+    public static func started(
+        password: String? = nil,
+        directory: String? = nil,
+        persistent: Bool = false
+    ) async throws -> TestRedis {
+        try await offCooperativePool { try TestRedis(password: password, directory: directory, persistent: persistent) }
+    }
+
     public init(password: String? = nil, directory: String? = nil, persistent: Bool = false) throws {
         self.host = "127.0.0.1"
         self.port = try freePort()
