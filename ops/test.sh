@@ -22,20 +22,27 @@ else
 fi
 
 swift build --build-tests --enable-code-coverage
-# The distributed tests start worker processes, redis-server and PostgreSQL and measure rates:
-# they run on their own, after the rest, so neither disturbs the other's timing on a small machine.
+# Three phases, one after the other, so that fewer tests contend for the 2 cores at once: the
+# unit-level targets, then the integration tests (the demo app, binaries, browsers, PostgreSQL
+# backups), then the distributed tests, which start worker processes, redis-server and PostgreSQL
+# and measure rates.
 bin_dir="$(swift build --show-bin-path)"
 rm -rf "$bin_dir/coverage-parts" && mkdir -p "$bin_dir/coverage-parts"
-swift test --skip-build --enable-code-coverage --skip RondaDistributedTests || status=$?
-# Each `swift test` empties codecov/ first; keep the first run's profile for ops/coverage.sh to merge.
-# (SwiftPM merges the raw profiles only when every test passed; otherwise merge them here, so that
-# the figure still covers both runs.)
-if [ -f "$bin_dir/codecov/default.profdata" ]; then
-  cp "$bin_dir/codecov/default.profdata" "$bin_dir/coverage-parts/part-1.profdata"
-elif compgen -G "$bin_dir/codecov/*.profraw" >/dev/null; then
-  "$(dirname "$(readlink -f "$(command -v swift)")")/llvm-profdata" merge -sparse "$bin_dir"/codecov/*.profraw \
-    -o "$bin_dir/coverage-parts/part-1.profdata" || true
-fi
+# save_coverage NAME: each `swift test` empties codecov/ first; keep this run's profile for
+# ops/coverage.sh to merge. (SwiftPM merges the raw profiles only when every test passed;
+# otherwise merge them here, so that the figure still covers every phase.)
+save_coverage() {
+  if [ -f "$bin_dir/codecov/default.profdata" ]; then
+    cp "$bin_dir/codecov/default.profdata" "$bin_dir/coverage-parts/$1.profdata"
+  elif compgen -G "$bin_dir/codecov/*.profraw" >/dev/null; then
+    "$(dirname "$(readlink -f "$(command -v swift)")")/llvm-profdata" merge -sparse "$bin_dir"/codecov/*.profraw \
+      -o "$bin_dir/coverage-parts/$1.profdata" || true
+  fi
+}
+swift test --skip-build --enable-code-coverage --skip "RondaDistributedTests|RondaIntegrationTests" || status=$?
+save_coverage part-1
+swift test --skip-build --enable-code-coverage --filter RondaIntegrationTests || status=$?
+save_coverage part-2
 swift test --skip-build --enable-code-coverage --filter RondaDistributedTests || status=$?
 ops/coverage.sh || true
 exit "$status"
