@@ -19,6 +19,9 @@
 #      queue is drained). The goal is for the worker as deployed — deploy/Dockerfile's build,
 #      Swift libraries linked statically (.build-static) —; the development build (.build) is
 #      measured the same way for comparison.
+#   d'. worker CPU: the worker's user + system CPU seconds (/proc/PID/stat) per 1,000 of those
+#      one-step scenarios, from the busy run of d (multi transport, the default), and from the
+#      same run on RONDA_HTTP_TRANSPORT=threads (the transport before 0.5): before and after.
 #   e. worker memory over time (SOAK_SECONDS, default 1800; 0 skips it): the same worker at
 #      concurrency 32, fed SOAK_BATCH scenarios every 10 s for the whole soak, VmRSS sampled every
 #      10 s; it reports the RSS after the first 15 minutes (warm-up, SOAK_WARMUP), at the end, and
@@ -54,8 +57,8 @@ RONDA_JOBS=${RONDA_JOBS:-100000}
 CONCURRENCY=${CONCURRENCY:-32}
 FEED_JOBS=${FEED_JOBS:-20000}
 SOAK_SECONDS=${SOAK_SECONDS:-1800}
-# Which phases to run (a subset of: ronda celery memory soak); the table shows "-" for the others.
-PHASES=${PHASES:-ronda celery memory soak}
+# Which phases to run (a subset of: ronda celery memory cpu soak); the table shows "-" for the others.
+PHASES=${PHASES:-ronda celery memory cpu soak}
 want() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 SOAK_BATCH=${SOAK_BATCH:-2000}
 SOAK_WARMUP=${SOAK_WARMUP:-900}
@@ -229,6 +232,18 @@ measure_memory() {
   fi
   srv_stop "$PIDS" worker-rss TERM 30
 
+  measure_busy "$key" "$bin" multi
+}
+
+# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks (/proc/PID/stat).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+
+# measure_busy KEY BIN TRANSPORT: FIG[KEY_busy] (peak RSS) and FIG[KEY_cpu] (the worker's CPU
+# seconds, user + system, per 1,000 one-step scenarios) for BIN at concurrency 32 on the HTTP
+# transport TRANSPORT (RONDA_HTTP_TRANSPORT: multi or threads).
+measure_busy() {
+  local key=$1 bin=$2 transport=$3 pid peak samples deadline kb added ticks_before ticks_after
+  "$bin" migrate >"$LOGS/migrate-$key.log" 2>&1 || { NOTE[${key}_busy]="ronda migrate failed"; MISSING=1; return; }
   if ! need "$QT" QueueThroughput; then
     NOTE[${key}_busy]="missing QueueThroughput"
     return
@@ -238,8 +253,11 @@ measure_memory() {
   srv_free_port DEMO_PORT
   srv_spawn "$PIDS" demo-target "$LOGS/demo-target.log" "$RONDA" demo-target --port "$DEMO_PORT"
   srv_wait_until 20 "the demo target" srv_port_listening "$DEMO_PORT" || true
-  srv_spawn "$PIDS" worker-rss "$LOGS/worker-busy-$key.log" "$bin" worker --concurrency 32 --name bench-busy
+  srv_spawn "$PIDS" worker-rss "$LOGS/worker-busy-$key.log" env RONDA_HTTP_TRANSPORT="$transport" \
+    "$bin" worker --concurrency 32 --name bench-busy
   sleep 1
+  ticks_before=""
+  if pid=$(srv_pid "$PIDS" worker-rss); then ticks_before=$(cpu_ticks "$pid"); fi
   srv_spawn "$PIDS" feeder "$LOGS/feeder.log" "$QT" --redis-url "$REDIS_URL" --database-url "$DATABASE_URL" \
     --base-url "http://127.0.0.1:$DEMO_PORT" --jobs "$FEED_JOBS" --mode enqueue-only
   peak=0
@@ -250,7 +268,10 @@ measure_memory() {
     [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
     samples=$((samples + 1))
     if ! srv_pid "$PIDS" feeder >/dev/null; then
-      queue_drained && break
+      if queue_drained; then
+        ticks_after=$(cpu_ticks "$pid")
+        break
+      fi
       # The feeder is done: its jobs must be on the stream the workers read.
       added=$("$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" XINFO STREAM ronda:jobs 2>/dev/null |
         awk 'prev == "entries-added" { print; exit } { prev = $0 }')
@@ -268,7 +289,12 @@ measure_memory() {
     :
   elif srv_pid "$PIDS" worker-rss >/dev/null; then
     FIG[${key}_busy]=$(awk -v kb="$peak" 'BEGIN {printf "%.1f", kb / 1024}')
-    echo "   concurrency 32, $FEED_JOBS jobs: peak ${FIG[${key}_busy]} MB over $samples samples"
+    echo "   concurrency 32, $transport transport, $FEED_JOBS jobs: peak ${FIG[${key}_busy]} MB over $samples samples"
+    if [ -n "$ticks_before" ] && [ -n "${ticks_after:-}" ]; then
+      FIG[${key}_cpu]=$(awk -v t="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK)" -v n="$FEED_JOBS" \
+        'BEGIN { printf "%.2f", t / hz / n * 1000 }')
+      echo "   worker CPU (user + system) per 1,000 scenarios: ${FIG[${key}_cpu]} s"
+    fi
   else
     NOTE[${key}_busy]="the worker exited"
     sed 's/^/   /' "$LOGS/worker-busy-$key.log" | tail -n 5
@@ -330,6 +356,16 @@ if need "$RONDA" ronda; then
     NOTE[rss_idle]="missing static ronda"
     NOTE[rss_busy]="missing static ronda"
   fi
+  # Worker CPU before the multi transport: the same busy run on RONDA_HTTP_TRANSPORT=threads.
+  if ! want cpu; then
+    NOTE[thr_cpu]="skipped"
+  elif [ -x "$WORKER" ]; then
+    echo "== worker CPU on the threads transport (before 0.5): as deployed"
+    measure_busy thr "$WORKER" threads
+  else
+    echo "== worker CPU on the threads transport (before 0.5): development build"
+    measure_busy thr "$RONDA" threads
+  fi
   # For comparison: the development build, which loads the Swift libraries as shared objects.
   if want memory; then measure_memory dyn "$RONDA" "development build ($(rel "$RONDA"), shared Swift libraries)"; fi
   # Memory over time, for the worker as deployed (the development build when that is missing).
@@ -378,6 +414,8 @@ row() { printf '| %-30s | %-23s | %-14s | %-24s | %-9s | %-17s |\n' "$@"; }
   row "worker RSS idle (conc 1), MB" "$(fmt rss_idle)" "-" "<= 30" "-" "$(verdict "${FIG[rss_idle]:-}" 30 lower)"
   row "worker RSS peak (conc 32), MB" "$(fmt rss_busy)" "-" "<= 60" "-" "$(verdict "${FIG[rss_busy]:-}" 60 lower)"
   row "  dev build, idle / peak, MB" "$(fmt dyn_idle) / $(fmt dyn_busy)" "-" "(none: not deployed)" "-" "-"
+  row "worker CPU s / 1,000 scenarios" "$(fmt rss_cpu) (multi)" "-" "below threads transport" "-" "-"
+  row "  threads transport (before)" "$(fmt thr_cpu) (peak $(fmt thr_busy) MB)" "-" "(the reference)" "-" "-"
   soak_verdict="-"
   if [ -n "${FIG[rss_soak_slope]:-}" ]; then
     # shellcheck disable=SC2086 # two numbers

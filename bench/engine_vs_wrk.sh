@@ -1,30 +1,38 @@
 #!/usr/bin/env bash
-# Engine throughput vs wrk, in one run, against one local server.
+# Engine throughput vs wrk and vs Python requests, in one run, against one local server.
 #
-#   bench/engine_vs_wrk.sh                      # C=8 connections/loops, D=5 s
-#   CONCURRENCY=16 DURATION=10 bench/engine_vs_wrk.sh
+#   bench/engine_vs_wrk.sh                      # C=8 and C=64, D=5 s
+#   CONCURRENCIES="8" DURATION=10 bench/engine_vs_wrk.sh
 #
 # Builds the EngineThroughput benchmark in release, starts its Hummingbird server
 # (GET /ping -> {"ok":true}) on a free loopback port as a separate process, warms it
-# up with wrk, then measures, against that same server:
-#   1. wrk -t1 -cC -dD         (the reference: keep-alive, C connections)
-#   2. Ronda, scenario mode    (ScenarioRunner.run of a one-step GET scenario in C loops)
-#   3. Ronda, raw mode         (HTTPSession.send alone, one session per loop)
-#   4. Ronda, raw, fresh       (HTTPSession.send with a new session per request — the
-#                               connection pattern of one scenario run; a diagnostic)
-# and prints each req/s and the ratios ronda/wrk and raw/wrk. Nothing asserts a time.
+# up with wrk, then measures, against that same server, for each C in CONCURRENCIES:
+#   1. wrk -t1 -cC -dD            (the reference: keep-alive, C connections)
+#   2. Ronda, scenario mode       (ScenarioRunner.run of a one-step GET scenario in C loops,
+#                                  on the multi transport, as ronda runs by default)
+#   3. Ronda, raw mode            (HTTPSession.send alone, one session per loop)
+#   4. Ronda, scenario, threads   (phase 2 on RONDA_HTTP_TRANSPORT=threads, the transport
+#                                  before 0.5: the "before" figure)
+# and once, at the end:
+#   5. Python requests            (the seed plan's stack: 8 threads, a requests.Session each,
+#                                  GET + JSON check; bench/requests_reference/client.py in a
+#                                  venv under .build-tools/) against Ronda's scenario mode at C=8.
+# It prints each req/s, the client's CPU per request and the ratios. Nothing asserts a time.
 #
-# Environment: CONCURRENCY (8), DURATION (5, seconds), WARMUP (2, seconds),
-# CURL_THREADS (unset = CurlExecutor.shared, as ronda uses), BUILD (1; 0 skips the build).
+# Environment: CONCURRENCIES ("8 64"), DURATION (5, seconds), WARMUP (2, seconds),
+# LOOPS (RONDA_HTTP_LOOPS for the multi phases; unset: ronda's default, one per core), BUILD (1; 0 skips the build),
+# PYTHON (0 skips phase 5).
 set -euo pipefail
 
-CONCURRENCY="${CONCURRENCY:-8}"
+CONCURRENCIES="${CONCURRENCIES:-8 64}"
 DURATION="${DURATION:-5}"
 WARMUP="${WARMUP:-2}"
 BUILD="${BUILD:-1}"
-CURL_THREADS="${CURL_THREADS:-}"
+LOOPS="${LOOPS:-}"
+PYTHON="${PYTHON:-1}"
 
 cd "$(dirname "$0")/.."
+ROOT="$PWD"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
 if [ "$BUILD" = 1 ]; then
@@ -33,6 +41,13 @@ if [ "$BUILD" = 1 ]; then
 fi
 BIN="$(swift build -c release --show-bin-path)/EngineThroughput"
 [ -x "$BIN" ] || { echo "no benchmark binary at $BIN" >&2; exit 2; }
+
+VENV="$ROOT/.build-tools/requests-bench"
+if [ "$PYTHON" = 1 ] && [ ! -x "$VENV/bin/python" ]; then
+    echo "== making the Python requests venv ($VENV)"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q -r bench/requests_reference/requirements.txt
+fi
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
@@ -61,38 +76,73 @@ URL="http://127.0.0.1:$PORT/ping"
 
 CORES="$(nproc)"
 echo "== machine: $CORES cores ($(uname -srm)); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "   NOTE: server, wrk and the Ronda client all share these $CORES cores (loopback); every figure"
+echo "   NOTE: server, wrk and the clients all share these $CORES cores (loopback); every figure"
 echo "   below is throughput under that contention, not the capacity of any one of them."
 echo "   load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the machine skew every figure)"
-echo "== server: $URL (pid $SERVER_PID)   concurrency C=$CONCURRENCY   duration D=${DURATION}s"
+echo "== server: $URL (pid $SERVER_PID)   concurrencies C=$CONCURRENCIES   duration D=${DURATION}s"
 
-echo "== warm-up: wrk -t1 -c$CONCURRENCY -d${WARMUP}s"
-timeout $((WARMUP + 30)) wrk -t1 -c"$CONCURRENCY" -d"${WARMUP}s" "$URL" >/dev/null
+ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
+rps_of() { sed -n "s/^RESULT mode=$1 rps=\([0-9.]*\).*/\1/p" "$2"; }
+cpu_of() { sed -n 's/^client CPU (user + system): .*, \([0-9.]*\) µs per request/\1/p' "$1"; }
 
-echo "== wrk -t1 -c$CONCURRENCY -d${DURATION}s $URL"
-timeout $((DURATION + 30)) wrk -t1 -c"$CONCURRENCY" -d"${DURATION}s" "$URL" | tee "$WORK/wrk.txt"
-WRK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk.txt")"
-[ -n "$WRK_RPS" ] || { echo "could not read wrk's Requests/sec" >&2; exit 1; }
+SUMMARY="$WORK/summary.txt"
+: >"$SUMMARY"
+SCENARIO_AT_8=""
+for C in $CONCURRENCIES; do
+    echo "== warm-up: wrk -t1 -c$C -d${WARMUP}s"
+    timeout $((WARMUP + 30)) wrk -t1 -c"$C" -d"${WARMUP}s" "$URL" >/dev/null
 
-CLIENT_ARGS=(--url "$URL" --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup 1)
-[ -n "$CURL_THREADS" ] && CLIENT_ARGS+=(--curl-threads "$CURL_THREADS")
+    echo "== wrk -t1 -c$C -d${DURATION}s $URL"
+    timeout $((DURATION + 30)) wrk -t1 -c"$C" -d"${DURATION}s" "$URL" | tee "$WORK/wrk-$C.txt"
+    WRK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-$C.txt")"
+    [ -n "$WRK_RPS" ] || { echo "could not read wrk's Requests/sec" >&2; exit 1; }
 
-echo "== ronda scenario: $BIN client ${CLIENT_ARGS[*]}"
-timeout $((DURATION + 60)) "$BIN" client "${CLIENT_ARGS[@]}" | tee "$WORK/scenario.txt" || echo "(the scenario client reported failures)"
-SCENARIO_RPS="$(sed -n 's/^RESULT mode=scenario rps=\([0-9.]*\).*/\1/p' "$WORK/scenario.txt")"
+    ARGS=(--url "$URL" --duration "$DURATION" --concurrency "$C" --warmup 1)
+    echo "== ronda scenario, multi transport: $BIN client ${ARGS[*]}"
+    RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client "${ARGS[@]}" \
+        | tee "$WORK/scenario-$C.txt" || echo "(the scenario client reported failures)"
+    echo "== ronda raw, multi transport: $BIN client ${ARGS[*]} --raw"
+    RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client "${ARGS[@]}" --raw \
+        | tee "$WORK/raw-$C.txt" || echo "(the raw client reported failures)"
+    echo "== ronda scenario, threads transport (before 0.5): $BIN client ${ARGS[*]}"
+    RONDA_HTTP_TRANSPORT=threads timeout $((DURATION + 60)) "$BIN" client "${ARGS[@]}" \
+        | tee "$WORK/threads-$C.txt" || echo "(the scenario client reported failures)"
 
-echo "== ronda raw: $BIN client ${CLIENT_ARGS[*]} --raw"
-timeout $((DURATION + 60)) "$BIN" client "${CLIENT_ARGS[@]}" --raw | tee "$WORK/raw.txt" || echo "(the raw client reported failures)"
-RAW_RPS="$(sed -n 's/^RESULT mode=raw rps=\([0-9.]*\).*/\1/p' "$WORK/raw.txt")"
+    SCENARIO="$(rps_of scenario "$WORK/scenario-$C.txt")"
+    RAW="$(rps_of raw "$WORK/raw-$C.txt")"
+    THREADS="$(rps_of scenario "$WORK/threads-$C.txt")"
+    [ "$C" = 8 ] && SCENARIO_AT_8="$SCENARIO"
+    {
+        echo "   C=$C"
+        printf "     %-40s %10s req/s\n" "wrk -t1 -c$C" "$WRK_RPS"
+        printf "     %-40s %10s req/s   ronda/wrk = %s   (goal >= 0.5)   client CPU %s µs/req\n" \
+            "ronda scenario, multi transport" "${SCENARIO:-n/a}" "$(ratio "$SCENARIO" "$WRK_RPS")" "$(cpu_of "$WORK/scenario-$C.txt")"
+        printf "     %-40s %10s req/s   raw/wrk   = %s   client CPU %s µs/req\n" \
+            "ronda HTTPSession.send, multi transport" "${RAW:-n/a}" "$(ratio "$RAW" "$WRK_RPS")" "$(cpu_of "$WORK/raw-$C.txt")"
+        printf "     %-40s %10s req/s   before/wrk = %s   client CPU %s µs/req\n" \
+            "ronda scenario, threads transport" "${THREADS:-n/a}" "$(ratio "$THREADS" "$WRK_RPS")" "$(cpu_of "$WORK/threads-$C.txt")"
+    } >>"$SUMMARY"
+done
 
-echo "== ronda raw, new session per request: $BIN client ${CLIENT_ARGS[*]} --raw --fresh-session"
-timeout $((DURATION + 60)) "$BIN" client "${CLIENT_ARGS[@]}" --raw --fresh-session | tee "$WORK/fresh.txt" || echo "(the raw client reported failures)"
-FRESH_RPS="$(sed -n 's/^RESULT mode=raw-fresh rps=\([0-9.]*\).*/\1/p' "$WORK/fresh.txt")"
+if [ "$PYTHON" = 1 ]; then
+    echo "== python requests: 8 threads, a session each, GET + JSON check"
+    timeout $((DURATION + 60)) "$VENV/bin/python" bench/requests_reference/client.py "$URL" \
+        --threads 8 --duration "$DURATION" --warmup 1 | tee "$WORK/python.txt" || echo "(the Python client reported failures)"
+    PY_RPS="$(rps_of python-requests "$WORK/python.txt")"
+    if [ -z "$SCENARIO_AT_8" ]; then
+        echo "== ronda scenario at C=8 for the Python comparison"
+        RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client --url "$URL" \
+            --duration "$DURATION" --concurrency 8 --warmup 1 | tee "$WORK/scenario-8.txt" || true
+        SCENARIO_AT_8="$(rps_of scenario "$WORK/scenario-8.txt")"
+    fi
+    {
+        echo "   Python requests (8 threads) vs ronda scenario (C=8)"
+        printf "     %-40s %10s req/s   client CPU %s µs/req\n" "python requests, 8 sessions" "${PY_RPS:-n/a}" "$(cpu_of "$WORK/python.txt")"
+        printf "     %-40s %10s req/s   ronda/python = %s   (goal >= 15)\n" "ronda scenario, multi transport, C=8" \
+            "${SCENARIO_AT_8:-n/a}" "$(ratio "$SCENARIO_AT_8" "$PY_RPS")"
+    } >>"$SUMMARY"
+fi
 
-ratio() { [ -n "$1" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo "n/a"; }
 echo
-echo "== summary (C=$CONCURRENCY, D=${DURATION}s, $CORES cores shared by server, wrk and client)"
-printf "   %-34s %10s req/s\n" "wrk -t1 -c$CONCURRENCY" "$WRK_RPS"
-printf "   %-34s %10s req/s   ronda/wrk = %s   (goal >= 0.5)\n" "ronda ScenarioRunner (scenario)" "${SCENARIO_RPS:-n/a}" "$(ratio "$SCENARIO_RPS" "$WRK_RPS")"
-printf "   %-34s %10s req/s   raw/wrk   = %s\n" "ronda HTTPSession.send (raw)" "${RAW_RPS:-n/a}" "$(ratio "$RAW_RPS" "$WRK_RPS")"
-printf "   %-34s %10s req/s   fresh/wrk = %s\n" "  same, new session per request" "${FRESH_RPS:-n/a}" "$(ratio "$FRESH_RPS" "$WRK_RPS")"
+echo "== summary (D=${DURATION}s, $CORES cores shared by the server and every client)"
+cat "$SUMMARY"

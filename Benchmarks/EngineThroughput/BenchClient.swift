@@ -51,9 +51,12 @@ enum BenchClient {
             EngineThroughput.fail("client: --url must be an absolute http:// URL, e.g. http://127.0.0.1:8080/ping")
         }
         let executor = settings.curlThreads.map { CurlExecutor(threads: $0) } ?? CurlExecutor.shared
+        let setting = (try? TransportSetting.fromEnvironment()) ?? TransportSetting()
         let threadsNote =
-            settings.curlThreads.map { "\($0) (dedicated CurlExecutor)" }
-            ?? "\(max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)) (CurlExecutor.shared, as ronda uses)"
+            settings.curlThreads.map { "threads transport, \($0) dedicated threads" }
+            ?? (setting.transport == .multi
+                ? "multi transport, \(setting.loops) loop(s) (CurlExecutor.shared, as ronda uses)"
+                : "threads transport, \(max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)) threads (CurlExecutor.shared)")
 
         // Parsed once; every loop runs this same value.
         let text = """
@@ -86,15 +89,19 @@ enum BenchClient {
         print(
             "url: \(settings.url)  concurrency: \(settings.concurrency)  duration: \(settings.duration) s  warm-up: \(settings.warmup) s"
         )
-        print("curl threads: \(threadsNote)  cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+        print("transport: \(threadsNote)  cores: \(ProcessInfo.processInfo.activeProcessorCount)")
 
         let work: @Sendable (ContinuousClock.Instant) async -> LoopStats
         if settings.raw {
             let url = settings.url
             let fresh = settings.freshSession
-            work = { end in await rawLoop(url: url, executor: executor, freshSession: fresh, until: end) }
+            work = { end in
+                await executor.onLoop { await rawLoop(url: url, executor: executor, freshSession: fresh, until: end) }
+            }
         } else {
-            work = { end in await scenarioLoop(runner: runner, scenario: scenario, until: end) }
+            // Each loop stays on one of the transport's event loops, as a worker slot does.
+            work = { end in await executor.onLoop { await scenarioLoop(runner: runner, scenario: scenario, until: end) }
+            }
         }
 
         let clock = ContinuousClock()
@@ -106,6 +113,7 @@ enum BenchClient {
             )
         }
         let opensBefore = tcpActiveOpens()
+        let cpuBefore = cpuSeconds()
         let start = clock.now
         var total = await load(
             concurrency: settings.concurrency,
@@ -113,6 +121,7 @@ enum BenchClient {
             work
         )
         let elapsed = seconds(start.duration(to: clock.now))
+        let cpu = cpuSeconds() - cpuBefore
         if !settings.raw, let before = opensBefore, let after = tcpActiveOpens() {
             // Whole-machine count of outgoing TCP connects while measuring (nothing else should connect meanwhile).
             total.newConnections = after - before
@@ -151,6 +160,15 @@ enum BenchClient {
         }
         if let failure = total.firstFailure { print("first failure: \(failure)") }
         print(String(format: "elapsed: %.3f s", elapsed))
+        if total.requests > 0 {
+            print(
+                String(
+                    format: "client CPU (user + system): %.2f s, %.1f µs per request",
+                    cpu,
+                    cpu / Double(total.requests) * 1_000_000
+                )
+            )
+        }
         print(String(format: "requests/s: %.1f", rps))
         print(
             String(
@@ -163,6 +181,14 @@ enum BenchClient {
             )
         )
         return total.failures == 0 && total.requests > 0
+    }
+
+    /// This process's CPU time so far (user + system), seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
     }
 
     /// `concurrency` loops running `work` until `end`; their stats summed.

@@ -1,4 +1,5 @@
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,23 @@ static struct {
     CURLSH *(*share_init)(void);
     CURLSHcode (*share_setopt)(CURLSH *share, CURLSHoption option, ...);
     CURLSHcode (*share_cleanup)(CURLSH *share);
+    /* The multi interface (curl_multi_poll and curl_multi_wakeup need 7.68): optional, see
+     * ccurl_multi_available. */
+    CURLM *(*multi_init)(void);
+    CURLMcode (*multi_cleanup)(CURLM *multi);
+    CURLMcode (*multi_add_handle)(CURLM *multi, CURL *easy);
+    CURLMcode (*multi_remove_handle)(CURLM *multi, CURL *easy);
+    CURLMcode (*multi_perform)(CURLM *multi, int *running);
+    CURLMcode (*multi_poll)(CURLM *multi, struct curl_waitfd *extra, unsigned int count, int timeout_ms,
+                            int *numfds);
+    CURLMcode (*multi_wakeup)(CURLM *multi);
+    CURLMsg *(*multi_info_read)(CURLM *multi, int *queued);
+    CURLMcode (*multi_setopt)(CURLM *multi, CURLMoption option, ...);
 } api;
+
+static int ccurl_multi_loaded = 0;
+/* Easy handles created and not yet cleaned up (ccurl_live_easy_handles). */
+static long ccurl_easy_count = 0;
 
 static pthread_once_t ccurl_once = PTHREAD_ONCE_INIT;
 static CURLcode ccurl_global_result = CURLE_FAILED_INIT;
@@ -65,6 +82,18 @@ static void ccurl_do_global_init(void) {
     CCURL_RESOLVE(share_init, "curl_share_init");
     CCURL_RESOLVE(share_setopt, "curl_share_setopt");
     CCURL_RESOLVE(share_cleanup, "curl_share_cleanup");
+    *(void **)(&api.multi_init) = dlsym(library, "curl_multi_init");
+    *(void **)(&api.multi_cleanup) = dlsym(library, "curl_multi_cleanup");
+    *(void **)(&api.multi_add_handle) = dlsym(library, "curl_multi_add_handle");
+    *(void **)(&api.multi_remove_handle) = dlsym(library, "curl_multi_remove_handle");
+    *(void **)(&api.multi_perform) = dlsym(library, "curl_multi_perform");
+    *(void **)(&api.multi_poll) = dlsym(library, "curl_multi_poll");
+    *(void **)(&api.multi_wakeup) = dlsym(library, "curl_multi_wakeup");
+    *(void **)(&api.multi_info_read) = dlsym(library, "curl_multi_info_read");
+    *(void **)(&api.multi_setopt) = dlsym(library, "curl_multi_setopt");
+    ccurl_multi_loaded = api.multi_init && api.multi_cleanup && api.multi_add_handle && api.multi_remove_handle &&
+                         api.multi_perform && api.multi_poll && api.multi_wakeup && api.multi_info_read &&
+                         api.multi_setopt;
     ccurl_global_result = api.global_init(CURL_GLOBAL_DEFAULT);
     if (ccurl_global_result != CURLE_OK) {
         snprintf(ccurl_error, sizeof ccurl_error, "curl_global_init failed: %s",
@@ -92,7 +121,14 @@ const char *ccurl_library_name(void) {
 /* ---- Plain calls (valid once ccurl_global_init_once returned CURLE_OK) ---- */
 
 CURL *ccurl_easy_init(void) {
-    return ccurl_global_init_once() == CURLE_OK ? api.easy_init() : NULL;
+    if (ccurl_global_init_once() != CURLE_OK) return NULL;
+    CURL *handle = api.easy_init();
+    if (handle != NULL) __atomic_add_fetch(&ccurl_easy_count, 1, __ATOMIC_RELAXED);
+    return handle;
+}
+
+long ccurl_live_easy_handles(void) {
+    return __atomic_load_n(&ccurl_easy_count, __ATOMIC_RELAXED);
 }
 
 void ccurl_easy_reset(CURL *handle) {
@@ -105,6 +141,7 @@ CURLcode ccurl_easy_perform(CURL *handle) {
 
 void ccurl_easy_cleanup(CURL *handle) {
     api.easy_cleanup(handle);
+    __atomic_sub_fetch(&ccurl_easy_count, 1, __ATOMIC_RELAXED);
 }
 
 const char *ccurl_easy_strerror(CURLcode code) {
@@ -224,4 +261,103 @@ static void ccurl_share_init(void) {
 CURLSH *ccurl_connection_share(void) {
     pthread_once(&ccurl_share_once, ccurl_share_init);
     return ccurl_share;
+}
+
+/* ---- A session's own connection cache ---- */
+
+CURLSH *ccurl_private_share(void) {
+    if (ccurl_global_init_once() != CURLE_OK) return NULL;
+    CURLSH *share = api.share_init();
+    if (share == NULL) return NULL;
+    if (api.share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+        api.share_cleanup(share);
+        return NULL;
+    }
+    return share;
+}
+
+void ccurl_share_free(CURLSH *share) {
+    if (share != NULL) api.share_cleanup(share);
+}
+
+/* ---- The multi interface ---- */
+
+int ccurl_multi_available(void) {
+    return ccurl_global_init_once() == CURLE_OK && ccurl_multi_loaded;
+}
+
+CURLM *ccurl_multi_init(void) {
+    if (!ccurl_multi_available()) return NULL;
+    CURLM *multi = api.multi_init();
+    /* Connections of handles without a share stay in the multi's cache; the process-wide share
+     * keeps its own. A cache this size never closes a connection a session is about to reuse. */
+    if (multi != NULL) api.multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
+    return multi;
+}
+
+void ccurl_multi_cleanup(CURLM *multi) {
+    api.multi_cleanup(multi);
+}
+
+CURLMcode ccurl_multi_add_handle(CURLM *multi, CURL *easy) {
+    return api.multi_add_handle(multi, easy);
+}
+
+CURLMcode ccurl_multi_remove_handle(CURLM *multi, CURL *easy) {
+    return api.multi_remove_handle(multi, easy);
+}
+
+CURLMcode ccurl_multi_perform(CURLM *multi, int *running) {
+    return api.multi_perform(multi, running);
+}
+
+CURLMcode ccurl_multi_poll(CURLM *multi, int timeout_ms, int *numfds) {
+    return api.multi_poll(multi, NULL, 0, timeout_ms, numfds);
+}
+
+CURLMcode ccurl_multi_wakeup(CURLM *multi) {
+    return api.multi_wakeup(multi);
+}
+
+int ccurl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
+    int queued = 0;
+    CURLMsg *message;
+    while ((message = api.multi_info_read(multi, &queued)) != NULL) {
+        if (message->msg == CURLMSG_DONE) {
+            *easy = message->easy_handle;
+            *result = message->data.result;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *ccurl_multi_strerror(CURLMcode code) {
+    switch (code) {
+    case CURLM_OK: return "no error";
+    case CURLM_BAD_HANDLE: return "invalid multi handle";
+    case CURLM_BAD_EASY_HANDLE: return "invalid easy handle";
+    case CURLM_OUT_OF_MEMORY: return "out of memory";
+    case CURLM_INTERNAL_ERROR: return "internal error";
+    case CURLM_BAD_SOCKET: return "bad socket";
+    case CURLM_ADDED_ALREADY: return "the easy handle is already in a multi handle";
+    case CURLM_RECURSIVE_API_CALL: return "a callback called the multi interface";
+    case CURLM_WAKEUP_FAILURE: return "the wakeup failed";
+    default: return "multi interface error";
+    }
+}
+
+/* ---- Sockets closed on exec ---- */
+
+/* libcurl 7.88 opens its sockets without SOCK_CLOEXEC: a process that spawns a child (a test
+ * starting PostgreSQL, `ronda` running a hook) would hand every open connection to it. */
+static int ccurl_cloexec_sockopt(void *userdata, curl_socket_t fd, curlsocktype purpose) {
+    (void)userdata; (void)purpose;
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    return CURL_SOCKOPT_OK;
+}
+
+CURLcode ccurl_setopt_cloexec_sockets(CURL *handle) {
+    return api.easy_setopt(handle, CURLOPT_SOCKOPTFUNCTION, ccurl_cloexec_sockopt);
 }

@@ -82,7 +82,7 @@ struct EmbeddedRun {
             runner: ScenarioRunner(
                 configuration: engine,
                 logger: logger,
-                executor: parallel <= 8 ? .shared : CurlExecutor(threads: parallel)
+                executor: .forConcurrency(parallel)
             ),
             delayBetween: delayBetween,
             leaseWait: .seconds(1),

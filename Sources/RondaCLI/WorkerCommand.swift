@@ -88,9 +88,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let workerName = name ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let engine = EngineConfiguration(config: config, baseURL: config.target.baseURL ?? "")
-        // One transfer thread per slot: a scenario sends one request at a time, so every slot
-        // that holds a job can have its request on the wire (the shared pool has max(8, 4 × cores)).
-        let executor = CurlExecutor(threads: concurrency)
+        // Every slot that holds a job can have its request on the wire: the multi transport's
+        // loop serves any number; the threads transport gets a thread per slot.
+        let executor = CurlExecutor.forConcurrency(concurrency)
         let worker = Worker(
             name: workerName,
             queue: connected.queue,

@@ -37,8 +37,9 @@ enum Excerpt {
 
     /// image/*, audio/*, video/*, font/*, application/octet-stream, pdf, zip, gzip, protobuf, …
     static func isBinaryType(_ contentType: String?) -> Bool {
-        guard let type = contentType?.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
-        else { return false }
+        guard let first = contentType?.lowercased().split(separator: ";").first else { return false }
+        // Spaces and tabs around the media type, trimmed without Foundation (every response).
+        let type = String(first.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
         return [
             "image/", "audio/", "video/", "font/", "application/octet-stream", "application/pdf", "application/zip",
             "application/gzip", "application/x-protobuf", "application/grpc", "application/wasm", "application/msgpack",

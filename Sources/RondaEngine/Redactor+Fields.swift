@@ -57,11 +57,27 @@ extension Redactor {
         }
     }
 
-    /// A cheap test before the field expressions: does any credential word occur at all?
+    /// A cheap test before the field expressions: is there a field (`name=` or `"name":`) whose
+    /// name may be a credential name? One pass over the bytes, no copy.
+    ///
+    /// It never answers `false` where ``maskFields(_:)`` would mask something: the expressions
+    /// mask a value only when ``isSensitiveName(_:)`` holds for the name before a `=` or a
+    /// quoted name before a `:`, and every credential word contains one of
+    /// ``credentialProbes``. So for each `=` and `:` this takes the longest run of bytes that
+    /// could be such a name (wider than the expressions' own: non-ASCII bytes count as name
+    /// bytes and as whitespace), and answers `true` when the run, lower-cased and without
+    /// punctuation, contains a probe, or holds a non-ASCII byte (Unicode case mapping can turn
+    /// one into a probe's letters, e.g. the Kelvin sign into `k`).
     static func mayHaveCredentialField(_ text: String) -> Bool {
-        var lower = Array(text.utf8)
-        for i in lower.indices where lower[i] >= UInt8(ascii: "A") && lower[i] <= UInt8(ascii: "Z") { lower[i] += 32 }
-        return credentialProbes.contains { ByteSearch.contains(lower, $0) }
+        var text = text
+        return text.withUTF8 { bytes in
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "="), mayBeCredentialName(bytes, formNameEndingAt: index) { return true }
+                if byte == UInt8(ascii: ":"), mayBeCredentialName(bytes, jsonNameBefore: index) { return true }
+            }
+            return false
+        }
     }
 
     static let credentialProbes: [[UInt8]] = [
@@ -69,6 +85,59 @@ extension Redactor {
         "credential", "cvc", "cvv", "card", "pan", "pin", "jwt", "bearer", "signature", "checksum", "otp", "access",
         "refresh",
     ].map { Array($0.utf8) }
+
+    /// The form field name before the `=` at `end`: bytes back to a delimiter of ``formField``.
+    private static func mayBeCredentialName(_ bytes: UnsafeBufferPointer<UInt8>, formNameEndingAt end: Int) -> Bool {
+        var start = end
+        while start > 0, !isFormDelimiter(bytes[start - 1]) { start -= 1 }
+        return mayBeCredentialName(bytes[start..<end])
+    }
+
+    /// The JSON key before the `:` at `colon`: back over whitespace, a quote and its escaping
+    /// backslashes, to the key's opening quote.
+    private static func mayBeCredentialName(_ bytes: UnsafeBufferPointer<UInt8>, jsonNameBefore colon: Int) -> Bool {
+        var index = colon
+        while index > 0, isASCIIWhitespace(bytes[index - 1]) || bytes[index - 1] >= 0x80 { index -= 1 }
+        guard index > 0, bytes[index - 1] == UInt8(ascii: "\"") else { return false }
+        index -= 1
+        while index > 0, bytes[index - 1] == UInt8(ascii: "\\") { index -= 1 }
+        let end = index
+        while index > 0, bytes[index - 1] != UInt8(ascii: "\""), bytes[index - 1] != UInt8(ascii: "\\") { index -= 1 }
+        return mayBeCredentialName(bytes[index..<end])
+    }
+
+    private static func mayBeCredentialName(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard !name.isEmpty else { return false }
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(name.count)
+        for byte in name {
+            if byte >= 0x80 { return true }
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): normalized.append(byte + 32)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): normalized.append(byte)
+            default: continue
+            }
+        }
+        return normalized.withUnsafeBufferPointer { text in
+            credentialProbes.contains { ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil }
+        }
+    }
+
+    /// The bytes that end a form field name in ``formField`` (ASCII whitespace included).
+    private static func isFormDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "&"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ";"),
+            UInt8(ascii: ","), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "\\"):
+            return true
+        default:
+            return isASCIIWhitespace(byte)
+        }
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
 
     /// `"key": value` at any level of JSON-in-a-JSON-string embedding (`\"key\": \"value\"`):
     /// the backslash run before the key's quote is the run before every quote of that level.

@@ -32,6 +32,27 @@ public struct ScenarioRunner: Sendable {
         attempt: Int = 1,
         onStep: (@Sendable (StepResult) -> Void)? = nil
     ) async -> ScenarioResult {
+        // The whole scenario runs on one of the transport's event loops (multi transport): its
+        // requests and their completions stay on that thread. A caller already on a loop (a
+        // worker slot, see `CurlExecutor.onLoop`) stays there.
+        await executor.onLoop {
+            await runHere(scenario, runID: runID, worker: worker, attempt: attempt, onStep: onStep)
+        }
+    }
+
+    /// Runs `body` on one of the HTTP transport's event loops (`CurlExecutor.onLoop`): a loop
+    /// of scenarios run there pays no thread switch per scenario.
+    public func onLoop<T>(_ body: () async -> T) async -> T {
+        await executor.onLoop(body)
+    }
+
+    private func runHere(
+        _ scenario: Scenario,
+        runID: String,
+        worker: String,
+        attempt: Int,
+        onStep: (@Sendable (StepResult) -> Void)?
+    ) async -> ScenarioResult {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now

@@ -122,3 +122,24 @@ extension CurlEasy {
         return out
     }
 }
+
+/// A libcurl share handle (a `CURLSH *`) holding one session's own connection cache.
+///
+/// On the multi transport an easy handle without a connection share would keep its
+/// connections in the multi handle's cache, where every other session on that loop could
+/// reuse them; a session that does not pool connections (`shareConnections == false`) gets
+/// this instead, so its connections stay its own, as with `curl_easy_perform`.
+struct CurlShare: @unchecked Sendable {
+    // Why @unchecked Sendable is safe: a pointer value, used like the session's easy handle:
+    // only while the session's one-request-at-a-time gate is held, and freed once, after the
+    // handle that uses it.
+    let raw: UnsafeMutableRawPointer
+
+    /// A new share with a connection cache only; `nil` if curl cannot make one.
+    static func makePrivate() -> CurlShare? {
+        ccurl_private_share().map(CurlShare.init(raw:))
+    }
+
+    /// Frees the share and closes its connections. Call after every handle using it was freed.
+    func free() { ccurl_share_free(raw) }
+}

@@ -16,7 +16,10 @@ import Synchronization
 /// ```
 public final class HTTPSession: Sendable {
     private struct State {
-        var handle: CurlEasy?
+        var handle: EasyHandle?
+        /// The session's own connection cache on the multi transport, made on its first
+        /// request that does not share connections; freed after the handle.
+        var ownConnections: CurlShare?
         var closed = false
         /// A request (or a cookie read) holds the handle.
         var busy = false
@@ -30,19 +33,20 @@ public final class HTTPSession: Sendable {
     /// Creates a session with an empty cookie jar whose transfers run on `executor`.
     public init(executor: CurlExecutor = .shared) {
         self.executor = executor
-        self.state = Mutex(State(handle: CurlEasy.make()))
+        self.state = Mutex(State(handle: executor.takeHandle()))
     }
 
     deinit {
         // No request can be in flight: each one keeps the session alive.
-        state.withLock { $0.handle.take() }?.cleanup()
+        let (handle, share) = state.withLock { ($0.handle.take(), $0.ownConnections.take()) }
+        if let handle { free(handle, share) }
     }
 
     /// Sends `request` and returns the final response (after redirects, if followed).
     ///
-    /// The blocking transfer runs on the session's ``CurlExecutor``; the calling task
-    /// only suspends. Cancelling the task aborts the transfer (curl checks at least
-    /// once a second); a send still waiting for an earlier one on this session waits
+    /// The transfer runs on the session's ``CurlExecutor``; the calling task only
+    /// suspends. Cancelling the task aborts the transfer (at once on the multi transport;
+    /// on the threads transport curl checks at least once a second); a send still waiting for an earlier one on this session waits
     /// it out, then fails with `.cancelled` without sending.
     /// - Throws: ``HTTPClientError``: `.timeout`, `.connectFailed`, `.dns`, `.tls`,
     ///   `.tooManyRedirects`, `.redirectRefused`, `.invalidURL`, `.invalidRequest`, `.decoding`,
@@ -64,9 +68,9 @@ public final class HTTPSession: Sendable {
         }
         defer { release() }
         if Task.isCancelled { throw HTTPClientError.cancelled(request) }
-        let transfer = Transfer(request)
+        let transfer = Transfer(request, executor: executor, ownConnections: ownConnections(for: request))
         let result = await withTaskCancellationHandler {
-            await executor.run { transfer.perform(on: handle) }
+            await transfer.perform(on: handle)
         } onCancel: {
             transfer.cancel()
         }
@@ -79,23 +83,41 @@ public final class HTTPSession: Sendable {
         guard let handle = await acquire() else { return [] }
         defer { release() }
         // Reading the in-memory jar does no I/O, so it does not need an executor thread.
-        return handle.stringList(CURLINFO_COOKIELIST).compactMap(HTTPCookie.init(netscapeLine:))
+        return handle.easy.stringList(CURLINFO_COOKIELIST).compactMap(HTTPCookie.init(netscapeLine:))
     }
 
     /// Frees the easy handle, its connections and cookies. Idempotent; a request in
     /// flight finishes first, and later ``send(_:)`` calls fail with `.cancelled`.
     public func close() {
-        let handle: CurlEasy? = state.withLock { state in
+        let (handle, share): (EasyHandle?, CurlShare?) = state.withLock { state in
             state.closed = true
-            return state.busy ? nil : state.handle.take()
+            return state.busy ? (nil, nil) : (state.handle.take(), state.ownConnections.take())
         }
-        handle?.cleanup()
+        if let handle { free(handle, share) }
+    }
+
+    /// Gives the handle back to the executor (its pool, or freed), then frees the session's own
+    /// connection cache.
+    private func free(_ handle: EasyHandle, _ share: CurlShare?) {
+        executor.returnHandle(handle, detachingShare: share != nil)
+        share?.free()
+    }
+
+    /// The session's own connection cache for `request` on the multi transport, made once;
+    /// `nil` when the request pools connections or the transport keeps them in the handle.
+    /// Called while holding the handle.
+    private func ownConnections(for request: HTTPRequest) -> CurlShare? {
+        guard !request.options.shareConnections, executor.transport == .multi else { return nil }
+        return state.withLock { state in
+            if state.ownConnections == nil { state.ownConnections = CurlShare.makePrivate() }
+            return state.ownConnections
+        }
     }
 
     // MARK: One request at a time
 
     /// Waits for the handle; `nil` once the session is closed.
-    private func acquire() async -> CurlEasy? {
+    private func acquire() async -> EasyHandle? {
         let free = state.withLock { state in
             guard !state.busy else { return false }
             state.busy = true
@@ -124,7 +146,7 @@ public final class HTTPSession: Sendable {
     private func release() {
         enum Next {
             case resume(CheckedContinuation<Void, Never>)
-            case cleanup(CurlEasy)
+            case cleanup(EasyHandle, CurlShare?)
             case nothing
         }
         let next: Next = state.withLock { state in
@@ -132,12 +154,12 @@ public final class HTTPSession: Sendable {
                 return .resume(state.waiters.removeFirst())  // stays busy: ownership passes on
             }
             state.busy = false
-            if state.closed, let handle = state.handle.take() { return .cleanup(handle) }
+            if state.closed, let handle = state.handle.take() { return .cleanup(handle, state.ownConnections.take()) }
             return .nothing
         }
         switch next {
         case .resume(let continuation): continuation.resume()
-        case .cleanup(let handle): handle.cleanup()
+        case .cleanup(let handle, let share): free(handle, share)
         case .nothing: break
         }
     }

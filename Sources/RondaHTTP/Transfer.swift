@@ -2,27 +2,34 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// One request in flight: sets the easy handle's options, runs the blocking
-/// perform, and collects the final response's status line, headers and capped
-/// body through curl's callbacks.
+/// One request in flight: sets the easy handle's options, has the ``CurlExecutor`` run
+/// each hop, and collects the final response's status line, headers and capped body
+/// through curl's callbacks.
 ///
 /// The callbacks are `@convention(c)` closures; they find this object through
 /// the WRITEDATA / HEADERDATA / XFERINFODATA pointers (`Unmanaged`, unretained:
 /// the object outlives `perform`, and the options are reset before it returns).
 final class Transfer: @unchecked Sendable {
     // Why @unchecked Sendable is safe: the mutable stored properties (`body`,
-    // `bodyBytesTotal`, `headers`) are touched only by `perform(on:)` and the
-    // callbacks curl invokes from inside it, all on the one executor thread that
-    // runs `perform`; the response is built there too, before the continuation
-    // resumes. The only state shared with other threads is `cancelFlag`, an atomic.
+    // `bodyBytesTotal`, `headers`, `bodyOverLimit`) are touched by `perform(on:)` on the
+    // sending task, and by the callbacks curl invokes on the executor's thread, never at the
+    // same time: the task writes them before it hands the handle over (a lock, then the
+    // thread's read under it) and reads them after the executor resumed its continuation,
+    // which orders the thread's writes before the reads. The only state touched concurrently
+    // is `cancelFlag` and `token`, both atomics.
     let request: HTTPRequest
-    private let cancelFlag = Atomic<Bool>(false)
-    private let cap: Int
-    private var body: [UInt8] = []
-    private var bodyBytesTotal = 0
-    private var headers: [HTTPHeader] = []
+    private let executor: CurlExecutor
+    private let cancelFlag = CancelFlag()
+    /// The running hop's token for ``CurlExecutor/cancel(_:)``; 0 before the first.
+    private let token = Atomic<UInt64>(0)
+    /// The session's own connection cache, for a request that does not share connections.
+    private let ownConnections: CurlShare?
+    let cap: Int
+    var body: [UInt8] = []
+    var bodyBytesTotal = 0
+    var headers: [HTTPHeader] = []
     /// The body went past `options.maxBody`: the write callback stopped the transfer.
-    private var bodyOverLimit = false
+    var bodyOverLimit = false
     /// CURLOPT_ERRORBUFFER storage; curl writes a NUL-terminated message here.
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// A copy of the request body (CURLOPT_POSTFIELDS does not copy it); `nil` when
@@ -30,8 +37,10 @@ final class Transfer: @unchecked Sendable {
     private let postBody: UnsafeMutableRawPointer?
     private let postBodyCount: Int
 
-    init(_ request: HTTPRequest) {
+    init(_ request: HTTPRequest, executor: CurlExecutor, ownConnections: CurlShare?) {
         self.request = request
+        self.executor = executor
+        self.ownConnections = ownConnections
         self.cap = max(0, request.options.bodyCap)
         let errorSize = max(256, ccurl_error_size())
         errorBuffer = .allocate(capacity: errorSize)
@@ -56,15 +65,19 @@ final class Transfer: @unchecked Sendable {
         postBody?.deallocate()
     }
 
-    /// Asks the transfer to stop; curl aborts at its next callback. Any thread.
-    func cancel() { cancelFlag.store(true, ordering: .relaxed) }
+    /// Stops the transfer: the multi transport drops it at once, the threads transport at
+    /// curl's next callback. Any thread.
+    func cancel() {
+        cancelFlag.set()
+        let running = token.load(ordering: .sequentiallyConsistent)
+        if running != 0 { executor.cancel(running) }
+    }
 
-    var isCancelled: Bool { cancelFlag.load(ordering: .relaxed) }
+    var isCancelled: Bool { cancelFlag.isSet }
 
     /// Configures `easy` from scratch, runs the request (following redirects itself, see
-    /// ``Hop``) and reads the result. Blocks the calling thread: call it only on a
-    /// ``CurlExecutor`` thread.
-    func perform(on easy: CurlEasy) -> Result<HTTPResponse, HTTPClientError> {
+    /// ``Hop``) and reads the result. Each hop runs on the executor; this task only suspends.
+    func perform(on handle: EasyHandle) async -> Result<HTTPResponse, HTTPClientError> {
         if isCancelled { return .failure(.cancelled(request)) }
         let options = request.options
         let clock = ContinuousClock()
@@ -80,7 +93,7 @@ final class Transfer: @unchecked Sendable {
                 if timeout <= .zero { return .failure(.fromCurl(28, detail: "Operation timed out", request: request)) }
             }
             let outcome: (code: CURLcode, response: HTTPResponse, redirectURL: String?)
-            do { outcome = try performHop(hop, timeout: timeout, on: easy) } catch { return .failure(error) }
+            do { outcome = try await performHop(hop, timeout: timeout, on: handle) } catch { return .failure(error) }
             if isCancelled { return .failure(.cancelled(request, curlCode: Int(outcome.code.rawValue))) }
             if bodyOverLimit {
                 var partial = outcome.response
@@ -129,16 +142,26 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
-    /// One request of the chain: configure, perform, read. Resets the handle afterwards.
+    /// One request of the chain: configure, perform, read. Afterwards the handle lends nothing
+    /// of this object any more (a reset, or the request's pointers dropped).
     private func performHop(
         _ hop: Hop,
         timeout: Duration,
-        on easy: CurlEasy
-    ) throws(HTTPClientError) -> (code: CURLcode, response: HTTPResponse, redirectURL: String?) {
+        on handle: EasyHandle
+    ) async throws(HTTPClientError) -> (code: CURLcode, response: HTTPResponse, redirectURL: String?) {
+        let easy = handle.easy
+        // Digest state, certificate capture and a CA bundle are set on a freshly reset handle
+        // and reset after, as before option reuse: rare, and harder to undo one by one.
+        let full =
+            request.options.digest != nil || request.options.certificateInfo || request.options.caBundlePath != nil
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer {
-            // Drop every pointer into this object and the header list before they go away.
-            easy.reset()
+            if full {
+                easy.reset()
+                handle.forget()
+            } else {
+                easy.detachRequest(postedBody: postBody != nil && hop.sendsBody)
+            }
             ccurl_slist_free_all(headerList)
         }
         body.removeAll(keepingCapacity: true)
@@ -146,9 +169,14 @@ final class Transfer: @unchecked Sendable {
         headers.removeAll(keepingCapacity: true)
         bodyOverLimit = false
         errorBuffer[0] = 0
-        easy.reset()
-        try configure(easy, hop: hop, timeout: timeout, headerList: &headerList)
-        let code = easy.perform()
+        if full {
+            easy.reset()
+            handle.forget()
+        }
+        try configure(handle, hop: hop, timeout: timeout, full: full, headerList: &headerList)
+        let code = await executor.perform(easy, cancel: cancelFlag) {
+            token.store($0, ordering: .sequentiallyConsistent)
+        }
         return (code, response(from: easy, url: hop.url), easy.string(CURLINFO_REDIRECT_URL))
     }
 
@@ -169,11 +197,13 @@ final class Transfer: @unchecked Sendable {
     // MARK: Options
 
     private func configure(
-        _ easy: CurlEasy,
+        _ handle: EasyHandle,
         hop: Hop,
         timeout: Duration,
+        full: Bool,
         headerList: inout UnsafeMutablePointer<curl_slist>?
     ) throws(HTTPClientError) {
+        let easy = handle.easy
         let options = request.options
         try validate()
         func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
@@ -186,112 +216,88 @@ final class Transfer: @unchecked Sendable {
                 )
             }
         }
-        let context = Unmanaged.passUnretained(self).toOpaque()
-
-        try check(easy.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer), "the error buffer")
-        try check(easy.set(CURLOPT_NOSIGNAL, true), "NOSIGNAL")
-        try check(easy.set(CURLOPT_URL, string: hop.url), "the URL")
-        try check(easy.set(CURLOPT_PROTOCOLS_STR, string: "http,https"), "the allowed protocols")
-        try check(easy.set(CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https"), "the redirect protocols")
-        // Pooled connections (never cookies) through the process-wide share, or this handle's own.
-        let share = options.shareConnections ? ccurl_connection_share() : nil
-        try check(easy.set(CURLOPT_SHARE, pointer: share.map { UnsafeRawPointer($0) }), "the connection share")
-        if share != nil { try check(easy.set(CURLOPT_MAXCONNECTS, 64), "the connection pool size") }
-        // The cookie engine is on for the handle's whole life (`CurlEasy.make()`).
-
-        // Redirects are followed by `perform(on:)`, one hop at a time (see `Hop`).
-        try check(easy.set(CURLOPT_FOLLOWLOCATION, false), "FOLLOWLOCATION")
-        try check(easy.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(options.connectTimeout)), "the connect timeout")
-        try check(easy.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout)), "the total timeout")
-        if let digest = options.digest, hop.sendsCredentials {
-            try check(easy.set(CURLOPT_HTTPAUTH, 2), "Digest authentication")  // CURLAUTH_DIGEST
-            try check(easy.set(CURLOPT_USERNAME, string: digest.user), "the user name")
-            try check(easy.set(CURLOPT_PASSWORD, string: digest.password), "the password")
+        if !handle.prepared {
+            try check(
+                easy.prepare(body: Self.bodyCallback, header: Self.headerCallback, progress: Self.progressCallback),
+                "the handle's options"
+            )
+            handle.prepared = true
+            handle.applied = nil
         }
-        if options.certificateInfo {
-            try check(easy.set(CURLOPT_CERTINFO, true), "CERTINFO")
-            try check(easy.set(CURLOPT_FRESH_CONNECT, true), "a fresh connection")
-            try check(easy.set(CURLOPT_SSL_SESSIONID_CACHE, false), "no TLS session resumption")
-        }
-
-        try check(easy.set(CURLOPT_SSL_VERIFYPEER, options.verifyTLS), "TLS peer verification")
-        try check(easy.set(CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0), "TLS host verification")
-        if let path = options.caBundlePath {
-            try check(easy.set(CURLOPT_CAINFO, string: path), "the CA bundle")
-        }
-
-        // "" = every encoding this libcurl decodes (gzip, deflate, ...).
-        try check(easy.set(CURLOPT_ACCEPT_ENCODING, string: ""), "Accept-Encoding")
-        headerList = buildHeaderList(hop.headers)
-        try check(easy.set(CURLOPT_HTTPHEADER, pointer: headerList), "the request headers")
+        // Pooled connections (never cookies) through the process-wide share, or the session's own
+        // (its share on the multi transport, else the handle's cache).
+        let share = options.shareConnections ? ccurl_connection_share() : ownConnections?.raw
         // Hand-written Cookie headers join the jar's cookies on curl's one Cookie line.
         let cookies = hop.headers.filter { $0.matches("Cookie") && !$0.value.isEmpty }.map(\.value)
-        if !cookies.isEmpty {
-            try check(easy.set(CURLOPT_COOKIE, string: cookies.joined(separator: "; ")), "the Cookie header")
+        let wanted = VariedOptions(
+            share: share,
+            pooled: options.shareConnections && share != nil,
+            connectTimeout: Self.milliseconds(options.connectTimeout),
+            timeout: Self.milliseconds(timeout),
+            verifyTLS: options.verifyTLS,
+            cookie: cookies.isEmpty ? nil : cookies.joined(separator: "; "),
+            customRequest: Self.customRequest(hop.method, sendsBody: postBody != nil && hop.sendsBody)
+        )
+        if let previous = handle.applied, previous == wanted {
+            // Nothing to set.
+        } else {
+            let previous = handle.applied
+            // On failure the handle's options are unknown: set them all next time.
+            handle.applied = nil
+            try check(easy.apply(wanted, over: previous), "the connection, time and TLS options")
+            handle.applied = wanted
         }
-        if !hop.headers.contains(where: { $0.matches("User-Agent") }) {
-            try check(easy.set(CURLOPT_USERAGENT, string: "Ronda/0.1"), "the User-Agent")
+        if full {
+            if let digest = options.digest, hop.sendsCredentials {
+                try check(easy.set(CURLOPT_HTTPAUTH, 2), "Digest authentication")  // CURLAUTH_DIGEST
+                try check(easy.set(CURLOPT_USERNAME, string: digest.user), "the user name")
+                try check(easy.set(CURLOPT_PASSWORD, string: digest.password), "the password")
+            }
+            if options.certificateInfo {
+                try check(easy.set(CURLOPT_CERTINFO, true), "CERTINFO")
+                try check(easy.set(CURLOPT_FRESH_CONNECT, true), "a fresh connection")
+                try check(easy.set(CURLOPT_SSL_SESSIONID_CACHE, false), "no TLS session resumption")
+            }
+            if let path = options.caBundlePath {
+                try check(easy.set(CURLOPT_CAINFO, string: path), "the CA bundle")
+            }
         }
-        try configureMethod(easy, hop: hop, check: check)
 
-        try check(
-            easy.set(
-                CURLOPT_WRITEFUNCTION,
-                dataCallback: { data, size, count, context in
-                    guard let context else { return 0 }
-                    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-                    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-                }
-            ),
-            "the body callback"
-        )
+        // What every request sets: the buffers and context of this transfer, URL, headers, method.
+        try check(easy.set(CURLOPT_ERRORBUFFER, pointer: errorBuffer), "the error buffer")
+        try check(easy.set(CURLOPT_URL, string: hop.url), "the URL")
+        headerList = buildHeaderList(hop.headers)
+        try check(easy.set(CURLOPT_HTTPHEADER, pointer: headerList), "the request headers")
+        try configureMethod(easy, hop: hop, check: check)
+        let context = Unmanaged.passUnretained(self).toOpaque()
         try check(easy.set(CURLOPT_WRITEDATA, pointer: context), "the body callback data")
-        try check(
-            easy.set(
-                CURLOPT_HEADERFUNCTION,
-                dataCallback: { data, size, count, context in
-                    guard let context else { return 0 }
-                    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-                    return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-                }
-            ),
-            "the header callback"
-        )
         try check(easy.set(CURLOPT_HEADERDATA, pointer: context), "the header callback data")
-        try check(
-            easy.set(
-                CURLOPT_XFERINFOFUNCTION,
-                progressCallback: { context, _, _, _, _ in
-                    guard let context else { return 1 }
-                    return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
-                }
-            ),
-            "the progress callback"
-        )
         try check(easy.set(CURLOPT_XFERINFODATA, pointer: context), "the progress callback data")
-        try check(easy.set(CURLOPT_NOPROGRESS, false), "NOPROGRESS")
+    }
+
+    /// CURLOPT_CUSTOMREQUEST for `method`: `nil` where curl's own choice (GET, HEAD through
+    /// NOBODY, POST through POSTFIELDS) already sends it.
+    static func customRequest(_ method: String, sendsBody: Bool) -> String? {
+        if method.uppercased() == "HEAD" { return method == "HEAD" ? nil : method }
+        if sendsBody { return method == "POST" ? nil : method }
+        return method == "GET" ? nil : method
     }
 
     /// HEAD uses NOBODY; a body (or POST) goes through POSTFIELDS, which makes curl
     /// send POST and switch to GET on 301/302/303 like browsers; any other method
-    /// is sent with CUSTOMREQUEST.
+    /// is sent with CUSTOMREQUEST (set with the varied options). HTTPGET first undoes
+    /// the previous request's method on a reused handle.
     private func configureMethod(
         _ easy: CurlEasy,
         hop: Hop,
         check: (CURLcode, String) throws(HTTPClientError) -> Void
     ) throws(HTTPClientError) {
-        let method = hop.method
-        if method.uppercased() == "HEAD" {
+        try check(easy.set(CURLOPT_HTTPGET, true), "the method")
+        if hop.method.uppercased() == "HEAD" {
             try check(easy.set(CURLOPT_NOBODY, true), "HEAD")
-            if method != "HEAD" { try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method") }
-            return
-        }
-        if let postBody, hop.sendsBody {
+        } else if let postBody, hop.sendsBody {
             try check(easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(postBodyCount)), "the body size")
             try check(easy.set(CURLOPT_POSTFIELDS, pointer: postBody), "the body")
-            if method != "POST" { try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method") }
-        } else if method != "GET" {
-            try check(easy.set(CURLOPT_CUSTOMREQUEST, string: method), "the method")
         }
     }
 
@@ -353,67 +359,5 @@ final class Transfer: @unchecked Sendable {
         let (seconds, attoseconds) = duration.components
         guard seconds < Int64(Int32.max) / 1_000 else { return Int(Int32.max) }
         return max(1, Int(seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
-    }
-
-    // MARK: Callbacks (on the executor thread, inside perform)
-
-    private func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {
-        if isCancelled { return 0 }  // aborts the transfer
-        bodyBytesTotal += chunk.count
-        let room = cap - body.count
-        if room > 0 {
-            body.append(contentsOf: chunk.prefix(room))
-        }
-        let limit = request.options.maxBody
-        if limit > 0, bodyBytesTotal > limit {
-            bodyOverLimit = true
-            return 0  // aborts the transfer (CURLE_WRITE_ERROR)
-        }
-        return chunk.count
-    }
-
-    private func receiveHeader(_ chunk: UnsafeRawBufferPointer) -> Int {
-        var line = String(decoding: chunk, as: UTF8.self)
-        while let last = line.last, last == "\r" || last == "\n" || last == "\r\n" { line.removeLast() }
-        if line.hasPrefix("HTTP/") {
-            // A new response (after a redirect or 1xx): only the final one is reported.
-            headers.removeAll(keepingCapacity: true)
-        } else if let first = line.first, first == " " || first == "\t", !headers.isEmpty {
-            // obs-fold continuation line
-            let more = line.trimmingCharacters(in: .whitespaces)
-            headers[headers.count - 1].value += headers[headers.count - 1].value.isEmpty ? more : " " + more
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            headers.append(HTTPHeader(name, value))
-        }
-        return chunk.count
-    }
-
-    // MARK: Result
-
-    private func response(from easy: CurlEasy, url: String) -> HTTPResponse {
-        let timings = HTTPTimings(
-            dns: easy.seconds(CURLINFO_NAMELOOKUP_TIME_T),
-            connect: easy.seconds(CURLINFO_CONNECT_TIME_T),
-            tls: easy.seconds(CURLINFO_APPCONNECT_TIME_T),
-            firstByte: easy.seconds(CURLINFO_STARTTRANSFER_TIME_T),
-            total: easy.seconds(CURLINFO_TOTAL_TIME_T)
-        )
-        var response = HTTPResponse(
-            status: easy.long(CURLINFO_RESPONSE_CODE),
-            headers: headers,
-            body: body,
-            bodyBytesTotal: bodyBytesTotal,
-            bodyTruncated: bodyBytesTotal > body.count,
-            effectiveURL: easy.string(CURLINFO_EFFECTIVE_URL) ?? url,
-            redirectCount: easy.long(CURLINFO_REDIRECT_COUNT),
-            timings: timings.ordered(),
-            newConnections: easy.long(CURLINFO_NUM_CONNECTS)
-        )
-        if request.options.certificateInfo, let leaf = easy.certificates().first {
-            response.certificate = HTTPCertificate(curlLines: leaf)
-        }
-        return response
     }
 }

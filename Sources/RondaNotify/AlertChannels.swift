@@ -5,9 +5,10 @@ import RondaHTTP
 
 /// Builds channels from their configuration.
 public enum AlertChannels {
-    /// The threads deliveries run on: their own, so a delivery never waits behind scenario
-    /// requests on the shared executor (its timeout counts from the start of the transfer).
-    static let executor = CurlExecutor(threads: 8)
+    /// Where deliveries run. On the multi transport, the shared executor: nothing queues
+    /// there. On the threads transport, threads of their own, so a delivery never waits behind
+    /// scenario requests (its timeout counts from the start of the transfer).
+    static let executor: CurlExecutor = CurlExecutor.shared.transport == .multi ? .shared : CurlExecutor(threads: 8)
 
     /// Validates and builds a channel: every required field set, env variables set and non-empty, URLs parse with the
     /// right scheme (http/https; smtp/smtps for email), DSN parses, email addresses look like addresses, method

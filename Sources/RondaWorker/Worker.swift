@@ -86,6 +86,24 @@ public struct Worker: Sendable {
         // It is kept until an acknowledgement succeeds: dropping it would leave the job pending,
         // and another worker would run it again once the lease ran out.
         var pendingAck: TrackedLease?
+        // Until its first job the slot waits on the global executor, so an idle worker starts no
+        // event loop and does not load libcurl. From then on it lives on one of the HTTP
+        // transport's event loops: its requests, and the scenario work between them, never
+        // switch threads (docs/architecture.md).
+        if await slotLoop(consumer, &first, &pendingAck, untilFirstJob: true) {
+            await runner.onLoop { _ = await slotLoop(consumer, &first, &pendingAck, untilFirstJob: false) }
+        }
+        await acknowledge(&pendingAck, retrying: true)
+    }
+
+    /// Leases and runs jobs until the slot stops; with `untilFirstJob`, returns `true` as soon
+    /// as one job was run (`false` when the slot stopped first).
+    private func slotLoop(
+        _ consumer: String,
+        _ first: inout Bool,
+        _ pendingAck: inout TrackedLease?,
+        untilFirstJob: Bool
+    ) async -> Bool {
         while !Task.isCancelled, !state.isStopping {
             if let pauseGate, await pauseGate.isPaused(logger: logger) {
                 await acknowledge(&pendingAck, retrying: false)
@@ -131,8 +149,9 @@ public struct Worker: Sendable {
             }
             first = false
             pendingAck = await run(lease, consumer: consumer)
+            if untilFirstJob { return true }
         }
-        await acknowledge(&pendingAck, retrying: true)
+        return false
     }
 
     /// Acknowledges a recorded job (if any) on its own; clears `pending` once that succeeded.

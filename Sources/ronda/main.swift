@@ -11,6 +11,10 @@ if let problem = SecretFiles.applyToProcessEnvironment() {
     FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
     exit(2)
 }
+if let problem = TransportEnvironment.problem(ProcessInfo.processInfo.environment) {
+    FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+    exit(2)
+}
 Task.detached {
     exit(await RondaCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))
 }

@@ -98,4 +98,26 @@ import Testing
         #expect(badURL.0 == 2, "\(badURL.1)")
         #expect(badURL.1.contains("must start with http://"))
     }
+
+    /// `RONDA_HTTP_TRANSPORT` picks the transport for every command; a typo stops `ronda`
+    /// before it runs anything, and the previous transport still works when asked for.
+    @Test func theHTTPTransportComesFromTheEnvironmentAndATypoIsAUsageError() async throws {
+        let demo = try await DemoApp.start()
+        let threads = try await health(["--url", demo.baseURL + "/health"], ["RONDA_HTTP_TRANSPORT": "threads"])
+        let multi = try await health(
+            ["--url", demo.baseURL + "/health"],
+            ["RONDA_HTTP_TRANSPORT": "multi", "RONDA_HTTP_LOOPS": "2"]
+        )
+        await demo.stop()
+        #expect(threads.0 == 0, "\(threads.1)")
+        #expect(multi.0 == 0, "\(multi.1)")
+        let typo = try await health(["--url", "http://127.0.0.1:1/"], ["RONDA_HTTP_TRANSPORT": "epoll"])
+        #expect(typo.0 == 2)
+        #expect(
+            typo.1.contains("RONDA_HTTP_TRANSPORT=\"epoll\" is not a transport: use multi (the default) or threads")
+        )
+        let loops = try await health(["--url", "http://127.0.0.1:1/"], ["RONDA_HTTP_LOOPS": "0"])
+        #expect(loops.0 == 2)
+        #expect(loops.1.contains("RONDA_HTTP_LOOPS=\"0\" must be a whole number from 1 to 64"))
+    }
 }

@@ -29,6 +29,16 @@ public final class HTTPHostileServer: Sendable {
     private let listener: Int32
     private let open: OpenSockets
     private let stopped = StopFlag()
+    private let replies = Counter()
+
+    /// Connections the server has begun to answer (it wrote the first bytes of its reply).
+    public var repliesStarted: Int { replies.value }
+
+    private final class Counter: Sendable {
+        private let count = Mutex(0)
+        func increment() { count.withLock { $0 += 1 } }
+        var value: Int { count.withLock { $0 } }
+    }
 
     /// Set by `stop()`; read by the accepting thread.
     private final class StopFlag: Sendable {
@@ -58,6 +68,7 @@ public final class HTTPHostileServer: Sendable {
         let open = OpenSockets()
         self.open = open
         let stopped = self.stopped
+        let replies = self.replies
         let thread = Thread {
             while true {
                 let client = accept(fd, nil, nil)
@@ -71,7 +82,7 @@ public final class HTTPHostileServer: Sendable {
                 }
                 open.add(client)
                 let worker = Thread {
-                    Self.serve(client, reply: reply)
+                    Self.serve(client, reply: reply, started: replies.increment)
                     open.close(client)
                 }
                 worker.name = "ronda.test.hostile-connection"
@@ -92,7 +103,7 @@ public final class HTTPHostileServer: Sendable {
         open.shutdownAll()
     }
 
-    private static func serve(_ fd: Int32, reply: Reply) {
+    private static func serve(_ fd: Int32, reply: Reply, started: () -> Void) {
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         let end: [UInt8] = Array("\r\n\r\n".utf8)
@@ -106,11 +117,14 @@ public final class HTTPHostileServer: Sendable {
         switch reply {
         case .bytes(let bytes):
             _ = write(fd, bytes)
+            started()
         case .endless(let first, let chunk):
             guard write(fd, first) else { return }
+            started()
             while write(fd, chunk) {}
         case .trickle(let first, let chunk, let pause):
             guard write(fd, first) else { return }
+            started()
             let micros = pause.components.seconds * 1_000_000 + pause.components.attoseconds / 1_000_000_000_000
             while write(fd, chunk) { usleep(UInt32(clamping: micros)) }
         }

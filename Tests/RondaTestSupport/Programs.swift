@@ -42,6 +42,8 @@ public func spawnAndWait(
     let cEnvironment = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { for pointer in cArguments + cEnvironment { free(pointer) } }
     var pid: pid_t = 0
+    // Nothing else of the test process (its sockets, its servers' descriptors) reaches the child.
+    closeInheritedDescriptors(&actions)
     let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
     guard spawned == 0 else {
         throw ProgramFailure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))")
@@ -95,4 +97,15 @@ public func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throw
         thread.name = "ronda.test.program"
         thread.start()
     }
+}
+
+/// Adds "close every descriptor from 3 up" to `actions` (glibc's
+/// `posix_spawn_file_actions_addclosefrom_np`, looked up at run time: Swift's Glibc module does
+/// not declare it), so a child never inherits the test process's sockets and files — libraries
+/// such as hiredis open theirs without close-on-exec, and a child holding thousands of them
+/// (PostgreSQL counts its free descriptors at start) may refuse to run.
+func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+    _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
 }

@@ -106,6 +106,44 @@ CURLcode ccurl_getinfo_certinfo(CURL *handle, struct curl_certinfo **out);
 /// (one mutex per lock type), never freed. NULL if curl could not create it.
 CURLSH *ccurl_connection_share(void);
 
+/// A new share holding only a connection cache, for one session's handle: in a multi handle,
+/// an easy handle without a connection share would use the multi's cache, shared with every
+/// other session on that loop. No locking: the session runs one request at a time. NULL if
+/// curl could not create it. Free it with `ccurl_share_free` after the handle's cleanup.
+CURLSH *ccurl_private_share(void);
+/// `curl_share_cleanup`; accepts NULL.
+void ccurl_share_free(CURLSH *share);
+
+/// CURLOPT_SOCKOPTFUNCTION: every socket the handle opens is marked close-on-exec.
+CURLcode ccurl_setopt_cloexec_sockets(CURL *handle);
+
+/// Easy handles made by `ccurl_easy_init` and not yet freed by `ccurl_easy_cleanup`.
+long ccurl_live_easy_handles(void);
+
+/* ---- The multi interface (one event-loop thread drives many transfers) ---- */
+
+/// Whether the loaded libcurl has the multi functions Ronda needs (7.68 or later).
+int ccurl_multi_available(void);
+/// `curl_multi_init` with CURLMOPT_MAXCONNECTS 256; NULL when unavailable.
+CURLM *ccurl_multi_init(void);
+/// `curl_multi_cleanup`.
+void ccurl_multi_cleanup(CURLM *multi);
+/// `curl_multi_add_handle`.
+CURLMcode ccurl_multi_add_handle(CURLM *multi, CURL *easy);
+/// `curl_multi_remove_handle`.
+CURLMcode ccurl_multi_remove_handle(CURLM *multi, CURL *easy);
+/// `curl_multi_perform`.
+CURLMcode ccurl_multi_perform(CURLM *multi, int *running);
+/// `curl_multi_poll` with no extra descriptors: waits up to `timeout_ms` (less when curl's
+/// own next timeout is sooner) for activity or a `ccurl_multi_wakeup`.
+CURLMcode ccurl_multi_poll(CURLM *multi, int timeout_ms, int *numfds);
+/// `curl_multi_wakeup`: any thread.
+CURLMcode ccurl_multi_wakeup(CURLM *multi);
+/// The next finished transfer from `curl_multi_info_read`: 1 with `easy` and `result` set, or 0.
+int ccurl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
+/// A text for a CURLMcode.
+const char *ccurl_multi_strerror(CURLMcode code);
+
 /// Size of the buffer CURLOPT_ERRORBUFFER expects (CURL_ERROR_SIZE, a macro Swift cannot see).
 size_t ccurl_error_size(void);
 

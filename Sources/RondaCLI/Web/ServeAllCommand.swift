@@ -121,7 +121,7 @@ struct ServeAllCommand: AsyncParsableCommand {
             name: "serve-\(ProcessInfo.processInfo.processIdentifier)",
             queue: queue,
             store: store,
-            runner: ScenarioRunner(configuration: engine, logger: logger, executor: CurlExecutor(threads: slots)),
+            runner: ScenarioRunner(configuration: engine, logger: logger, executor: .forConcurrency(slots)),
             control: control,
             delayBetween: config.defaults.delayBetween,
             exitWhenIdle: false,

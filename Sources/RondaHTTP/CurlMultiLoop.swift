@@ -1,0 +1,328 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// The cancel flag of one transfer, shared by the task that sends it, curl's callbacks and the
+/// event loop.
+final class CancelFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    /// Sets the flag. Sequentially consistent: see ``CurlMultiLoop/cancel(_:)``.
+    func set() { value.store(true, ordering: .sequentiallyConsistent) }
+
+    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+}
+
+/// One event-loop thread that drives many transfers through a libcurl multi handle.
+///
+/// A task hands the loop a configured easy handle with ``perform(_:cancel:)`` and suspends on a
+/// continuation; the loop adds the handle to its multi handle, runs `curl_multi_perform` and
+/// `curl_multi_poll` until curl reports the transfer done, removes the handle and resumes the
+/// task with curl's result. No thread blocks per request: one loop thread waits on every socket
+/// at once, and completions that arrive together are handed back in one pass.
+///
+/// Timeouts are curl's (CURLOPT_TIMEOUT_MS and CURLOPT_CONNECTTIMEOUT_MS hold in a multi
+/// handle too; `curl_multi_poll` wakes for curl's next deadline). Cancellation is immediate: the
+/// loop removes a cancelled transfer's handle on its next pass and resumes its task with
+/// CURLE_ABORTED_BY_CALLBACK.
+///
+/// The thread and the multi handle are made on the first transfer, so a process that never
+/// sends a request never loads libcurl; they end when the loop is released.
+final class CurlMultiLoop: Sendable {
+    /// What a task hands the loop.
+    struct Submission: Sendable {
+        let id: UInt64
+        let easy: CurlEasy
+        let cancel: CancelFlag
+        let continuation: CheckedContinuation<CURLcode, Never>
+    }
+
+    private let core: Core
+    private let nextID = Atomic<UInt64>(1)
+
+    /// Names the thread `name` when it starts.
+    init(name: String) {
+        core = Core(name: name)
+    }
+
+    deinit {
+        // Every transfer in flight holds its session, which holds the executor that holds this
+        // loop: none is left, so the thread may stop at once.
+        core.stop()
+    }
+
+    /// Runs the transfer configured on `easy` and returns curl's result once it ended. The
+    /// handle must not be in any multi handle; it is out of this one again when this returns.
+    /// Returns CURLE_FAILED_INIT without running when libcurl has no multi interface.
+    func perform(_ easy: CurlEasy, cancel: CancelFlag, started: (UInt64) -> Void = { _ in }) async -> CURLcode {
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        started(id)
+        return await withCheckedContinuation { continuation in
+            core.submit(Submission(id: id, easy: easy, cancel: cancel, continuation: continuation))
+        }
+    }
+
+    /// Aborts transfer `id` if it is still running: the loop removes its handle on its next pass.
+    ///
+    /// The caller sets the transfer's ``CancelFlag`` first. A cancellation that reaches the loop
+    /// before the transfer does is dropped, but the loop reads the flag when it adds a
+    /// transfer, and the flag's sequentially consistent store and load order it against the
+    /// `started` id the sender recorded: one of the two always sees the other.
+    func cancel(_ id: UInt64) {
+        core.cancel(id)
+    }
+
+    /// Transfers added to the multi handle and not yet finished (for tests and metrics).
+    var inFlight: Int { core.inFlight }
+
+    /// The loop as a task executor: a task that prefers it runs on the loop's thread, so the
+    /// requests it sends and the completions that resume it never cross threads.
+    var taskExecutor: any TaskExecutor { core }
+}
+
+extension CurlMultiLoop {
+    /// The state the thread and the submitting tasks share. The loop object owns it; the thread
+    /// holds it too, so releasing the loop can stop the thread.
+    final class Core: Sendable {
+        private struct State {
+            /// Jobs of tasks that prefer this loop as their executor, to run on its thread.
+            var jobs: [UnownedJob] = []
+            var submissions: [Submission] = []
+            var cancellations: [UInt64] = []
+            /// The multi handle, once the thread was started.
+            var multi: CurlMulti?
+            var stopping = false
+            /// The thread ended (after `stopping`); nothing starts it again.
+            var stopped = false
+            /// The thread is in (or about to enter) `curl_multi_poll` and needs a wakeup.
+            var polling = false
+            var inFlight = 0
+        }
+
+        private let name: String
+        private let state = Mutex(State())
+
+        init(name: String) {
+            self.name = name
+        }
+
+        var inFlight: Int { state.withLock { $0.inFlight } }
+
+        // Wakeups are sent under the lock: the thread clears `multi` under it before freeing the
+        // handle, so a wakeup never reaches a freed one.
+
+        func submit(_ submission: Submission) {
+            let (accepted, start) = state.withLock { state -> (Bool, CurlMulti?) in
+                let start = Self.startIfNeeded(&state)
+                guard state.multi != nil else { return (false, nil) }
+                state.submissions.append(submission)
+                state.inFlight += 1
+                Self.wake(&state)
+                return (true, start)
+            }
+            if let start { launch(start) }
+            if !accepted { submission.continuation.resume(returning: CURLE_FAILED_INIT) }
+        }
+
+        /// Queues a job of a task that prefers this loop; the loop's thread runs it between
+        /// passes over its transfers. From the loop's own thread (a continuation it resumed) no
+        /// wakeup is needed: the thread is not polling.
+        func enqueueJob(_ job: UnownedJob) {
+            let start = state.withLock { state -> CurlMulti? in
+                let start = Self.startIfNeeded(&state)
+                state.jobs.append(job)
+                Self.wake(&state)
+                return start
+            }
+            if let start { launch(start) }
+        }
+
+        /// Makes the multi handle on first use; the caller starts the thread with it (outside the
+        /// lock). `nil` when it exists already or cannot be made (then `state.multi` stays nil).
+        private static func startIfNeeded(_ state: inout State) -> CurlMulti? {
+            guard state.multi == nil, !state.stopping, !state.stopped, let multi = CurlMulti.make() else { return nil }
+            state.multi = multi
+            return multi
+        }
+
+        private func launch(_ multi: CurlMulti) {
+            let thread = Thread { self.run(multi) }
+            thread.name = name
+            thread.start()
+        }
+
+        func cancel(_ id: UInt64) {
+            state.withLock { state in
+                guard state.multi != nil else { return }
+                state.cancellations.append(id)
+                Self.wake(&state)
+            }
+        }
+
+        func stop() {
+            state.withLock { state in
+                state.stopping = true
+                Self.wake(&state)
+            }
+        }
+
+        /// Wakes the thread if it is waiting in (or about to enter) `curl_multi_poll`; one
+        /// wakeup serves everything queued until the thread runs again. Call under the lock.
+        private static func wake(_ state: inout State) {
+            guard state.polling, let multi = state.multi else { return }
+            state.polling = false
+            multi.wakeup()
+        }
+
+        // MARK: The thread
+
+        private struct Running {
+            var id: UInt64
+            var continuation: CheckedContinuation<CURLcode, Never>
+        }
+
+        /// The thread's body: add what was submitted, drop what was cancelled, let curl work,
+        /// hand back what finished, and wait for sockets, curl's next deadline or a wakeup.
+        private func run(_ multi: CurlMulti) {
+            let executor = self.asUnownedTaskExecutor()
+            var running: [UnsafeMutableRawPointer: Running] = [:]
+            var handles: [UInt64: UnsafeMutableRawPointer] = [:]
+            var finished: [(CheckedContinuation<CURLcode, Never>, CURLcode)] = []
+            var jobs: [UnownedJob] = []
+            var submissions: [Submission] = []
+            var cancellations: [UInt64] = []
+            while true {
+                let stopping = state.withLock { state in
+                    swap(&jobs, &state.jobs)
+                    swap(&submissions, &state.submissions)
+                    swap(&cancellations, &state.cancellations)
+                    return state.stopping
+                }
+                // Tasks first: what they submit now joins this pass.
+                for job in jobs { job.runSynchronously(on: executor) }
+                if !jobs.isEmpty {
+                    jobs.removeAll(keepingCapacity: true)
+                    state.withLock { state in
+                        submissions.append(contentsOf: state.submissions)
+                        state.submissions.removeAll(keepingCapacity: true)
+                    }
+                }
+                for submission in submissions {
+                    if submission.cancel.isSet {
+                        finished.append((submission.continuation, CURLE_ABORTED_BY_CALLBACK))
+                    } else if multi.add(submission.easy) {
+                        running[submission.easy.raw] = Running(id: submission.id, continuation: submission.continuation)
+                        handles[submission.id] = submission.easy.raw
+                    } else {
+                        finished.append((submission.continuation, CURLE_FAILED_INIT))
+                    }
+                }
+                submissions.removeAll(keepingCapacity: true)
+                for id in cancellations {
+                    guard let raw = handles.removeValue(forKey: id), let entry = running.removeValue(forKey: raw) else {
+                        continue  // finished already, or not added yet (it reads its flag then)
+                    }
+                    multi.remove(raw)
+                    finished.append((entry.continuation, CURLE_ABORTED_BY_CALLBACK))
+                }
+                cancellations.removeAll(keepingCapacity: true)
+                if !running.isEmpty {
+                    multi.perform()
+                    while let (raw, code) = multi.nextDone() {
+                        guard let entry = running.removeValue(forKey: raw) else { continue }
+                        handles[entry.id] = nil
+                        multi.remove(raw)
+                        finished.append((entry.continuation, code))
+                    }
+                }
+                // Count the finished transfers out before their tasks resume, then resume them:
+                // a task that prefers this loop is queued here and runs on the next pass.
+                if !finished.isEmpty {
+                    state.withLock { $0.inFlight -= finished.count }
+                    for (continuation, code) in finished { continuation.resume(returning: code) }
+                    finished.removeAll(keepingCapacity: true)
+                }
+                let next: Next = state.withLock { state in
+                    if !state.jobs.isEmpty || !state.submissions.isEmpty || !state.cancellations.isEmpty {
+                        return .again
+                    }
+                    if stopping && running.isEmpty {
+                        state.multi = nil  // no wakeup can reach the handle after this
+                        state.stopped = true
+                        return .stop
+                    }
+                    if state.stopping { return .again }
+                    state.polling = true
+                    return .poll
+                }
+                switch next {
+                case .again: continue
+                case .stop:
+                    multi.cleanup()
+                    return
+                case .poll:
+                    // With nothing in flight the loop sleeps until a wakeup; curl_multi_poll
+                    // returns sooner when curl's own next deadline (a timeout, a retry) is sooner.
+                    multi.poll(milliseconds: running.isEmpty ? 60_000 : 1_000)
+                    state.withLock { $0.polling = false }
+                }
+            }
+        }
+
+        private enum Next {
+            case again
+            case poll
+            case stop
+        }
+    }
+}
+
+extension CurlMultiLoop.Core: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        enqueueJob(UnownedJob(job))
+    }
+
+    func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
+    }
+}
+
+/// A libcurl multi handle (a `CURLM *`), used by one ``CurlMultiLoop`` thread; only
+/// ``wakeup()`` is called from other threads, which libcurl allows.
+struct CurlMulti: @unchecked Sendable {
+    // Why @unchecked Sendable is safe: this is a pointer value. Every call but
+    // `curl_multi_wakeup` (documented thread-safe) is made by the loop's one thread; the
+    // submitting threads only read the pointer to wake it, and the handle is freed by that
+    // thread after the pointer was cleared from the shared state under its lock.
+    let raw: UnsafeMutableRawPointer
+
+    static func make() -> CurlMulti? {
+        ccurl_multi_init().map(CurlMulti.init(raw:))
+    }
+
+    func add(_ easy: CurlEasy) -> Bool { ccurl_multi_add_handle(raw, easy.raw) == CURLM_OK }
+
+    func remove(_ easy: UnsafeMutableRawPointer) { _ = ccurl_multi_remove_handle(raw, easy) }
+
+    func perform() {
+        var running: Int32 = 0
+        _ = ccurl_multi_perform(raw, &running)
+    }
+
+    func poll(milliseconds: Int32) {
+        var descriptors: Int32 = 0
+        _ = ccurl_multi_poll(raw, milliseconds, &descriptors)
+    }
+
+    func wakeup() { _ = ccurl_multi_wakeup(raw) }
+
+    /// The next finished transfer's handle and result.
+    func nextDone() -> (UnsafeMutableRawPointer, CURLcode)? {
+        var easy: UnsafeMutableRawPointer? = nil
+        var code = CURLE_OK
+        guard ccurl_multi_next_done(raw, &easy, &code) == 1, let easy else { return nil }
+        return (easy, code)
+    }
+
+    func cleanup() { ccurl_multi_cleanup(raw) }
+}
