@@ -79,6 +79,9 @@ started=$(date +%s.%N)
 # exports its snapshot, pg_dump dumps that snapshot, and the same transaction counts the rows.
 session=$(mktemp -d)
 mkfifo "$session/in"
+# psql exits at once when it cannot connect; a write to its input then must fail (and be seen
+# below as "no snapshot"), not kill this script with SIGPIPE before it can report and notify.
+trap '' PIPE
 psql -q -X -At -v ON_ERROR_STOP=1 <"$session/in" >"$session/out" 2>"$session/err" &
 psql_pid=$!
 exec 8>"$session/in"
@@ -89,7 +92,7 @@ end_session() {
   rm -rf "$session"
 }
 printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" "\\o $session/snapshot.tmp" \
-  "SELECT pg_export_snapshot();" "\\o" "\\! mv $session/snapshot.tmp $session/snapshot" >&8
+  "SELECT pg_export_snapshot();" "\\o" "\\! mv $session/snapshot.tmp $session/snapshot" >&8 2>/dev/null || true
 for _ in $(seq 1 300); do
   [ -s "$session/snapshot" ] && break
   kill -0 "$psql_pid" 2>/dev/null || break
@@ -112,7 +115,7 @@ fi
   done
   echo "\\o"
   echo "\\! mv $session/counts.tmp $session/counts"
-} >&8
+} >&8 2>/dev/null || true
 for _ in $(seq 1 3000); do
   [ -s "$session/counts" ] && break
   kill -0 "$psql_pid" 2>/dev/null || break
@@ -120,6 +123,7 @@ for _ in $(seq 1 3000); do
 done
 cp "$session/counts" "$file.manifest" 2>/dev/null || true
 end_session
+trap - PIPE
 [ "$(wc -l <"$file.manifest" 2>/dev/null || echo 0)" -eq 4 ] || fail "could not count the rows of the dump's snapshot"
 pg_restore --list "$partial" >/dev/null || fail "the dump does not list (pg_restore --list): not kept"
 mv "$partial" "$file"
