@@ -40,8 +40,6 @@ static struct {
 } api;
 
 static int ccurl_multi_loaded = 0;
-/* Easy handles created and not yet cleaned up (ccurl_live_easy_handles). */
-static long ccurl_easy_count = 0;
 
 static pthread_once_t ccurl_once = PTHREAD_ONCE_INIT;
 static CURLcode ccurl_global_result = CURLE_FAILED_INIT;
@@ -121,14 +119,7 @@ const char *ccurl_library_name(void) {
 /* ---- Plain calls (valid once ccurl_global_init_once returned CURLE_OK) ---- */
 
 CURL *ccurl_easy_init(void) {
-    if (ccurl_global_init_once() != CURLE_OK) return NULL;
-    CURL *handle = api.easy_init();
-    if (handle != NULL) __atomic_add_fetch(&ccurl_easy_count, 1, __ATOMIC_RELAXED);
-    return handle;
-}
-
-long ccurl_live_easy_handles(void) {
-    return __atomic_load_n(&ccurl_easy_count, __ATOMIC_RELAXED);
+    return ccurl_global_init_once() == CURLE_OK ? api.easy_init() : NULL;
 }
 
 void ccurl_easy_reset(CURL *handle) {
@@ -141,7 +132,6 @@ CURLcode ccurl_easy_perform(CURL *handle) {
 
 void ccurl_easy_cleanup(CURL *handle) {
     api.easy_cleanup(handle);
-    __atomic_sub_fetch(&ccurl_easy_count, 1, __ATOMIC_RELAXED);
 }
 
 const char *ccurl_easy_strerror(CURLcode code) {

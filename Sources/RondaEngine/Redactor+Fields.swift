@@ -108,18 +108,21 @@ extension Redactor {
 
     private static func mayBeCredentialName(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard !name.isEmpty else { return false }
-        var normalized: [UInt8] = []
-        normalized.reserveCapacity(name.count)
-        for byte in name {
-            if byte >= 0x80 { return true }
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): normalized.append(byte + 32)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): normalized.append(byte)
-            default: continue
+        // Lower-cased letters and digits only, in stack memory: this runs for every `=` and `:`.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: name.count) { normalized in
+            var count = 0
+            for byte in name {
+                if byte >= 0x80 { return true }
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): normalized[count] = byte + 32
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    normalized[count] = byte
+                default: continue
+                }
+                count += 1
             }
-        }
-        return normalized.withUnsafeBufferPointer { text in
-            credentialProbes.contains { ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil }
+            let text = UnsafeBufferPointer(rebasing: normalized[0..<count])
+            return credentialProbes.contains { ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil }
         }
     }
 

@@ -29,8 +29,8 @@ public final class CurlExecutor: Sendable {
 
     /// The process-wide executor, as `RONDA_HTTP_TRANSPORT` and `RONDA_HTTP_LOOPS` choose
     /// (``TransportSetting/fromEnvironment()``; an invalid setting falls back to the default,
-    /// and `ronda` refuses to start with it): one loop thread, or for the threads transport
-    /// `max(8, 4 × cores)` threads.
+    /// and `ronda` refuses to start with it): one loop thread per core, or for the threads
+    /// transport `max(8, 4 × cores)` threads.
     public static let shared: CurlExecutor = {
         let setting = (try? TransportSetting.fromEnvironment()) ?? TransportSetting()
         return CurlExecutor(setting, threads: max(8, 4 * ProcessInfo.processInfo.activeProcessorCount))
@@ -64,11 +64,11 @@ public final class CurlExecutor: Sendable {
         blocking = LazyThreads(existing: DedicatedThreads(count: threads, name: "ronda.curl") {})
     }
 
-    /// A multi-transport executor with `loops` event-loop threads (at least one), started on
-    /// the first request and stopped when the executor is released.
+    /// A multi-transport executor with `loops` event-loop threads (1 to 256), started on the
+    /// first request and stopped when the executor is released.
     public init(loops count: Int) {
         transport = .multi
-        let count = max(1, count)
+        let count = min(256, max(1, count))  // a cancel token names its loop in one byte
         loops = (0..<count).map { CurlMultiLoop(name: count == 1 ? "ronda.curl.loop" : "ronda.curl.loop.\($0)") }
         blocking = LazyThreads(existing: nil)
     }
@@ -89,8 +89,7 @@ public final class CurlExecutor: Sendable {
         // The loop the task runs on (``onLoop(_:)``), so neither the request nor its completion
         // crosses threads; else the next loop in turn.
         let index =
-            Self.affinity.flatMap { $0.executor == ObjectIdentifier(self) ? $0.loop : nil }
-            ?? (loops.count == 1 ? 0 : nextLoop.add(1, ordering: .relaxed).oldValue % loops.count)
+            Self.affinity.flatMap { $0.executor == ObjectIdentifier(self) ? $0.loop : nil } ?? nextLoopIndex()
         // The token names the loop (low byte) and the transfer, so cancel finds the loop.
         return await loops[index].perform(easy, cancel: flag) { id in started(id << 8 | UInt64(index)) }
     }
@@ -108,12 +107,17 @@ public final class CurlExecutor: Sendable {
         guard !loops.isEmpty, Self.affinity?.executor != ObjectIdentifier(self), ccurl_multi_available() != 0 else {
             return await body()
         }
-        let index = loops.count == 1 ? 0 : nextLoop.add(1, ordering: .relaxed).oldValue % loops.count
+        let index = nextLoopIndex()
         return await withTaskExecutorPreference(loops[index].taskExecutor) {
             await Self.$affinity.withValue(Affinity(executor: ObjectIdentifier(self), loop: index)) {
                 await body()
             }
         }
+    }
+
+    /// The next loop in turn.
+    private func nextLoopIndex() -> Int {
+        loops.count == 1 ? 0 : nextLoop.add(1, ordering: .relaxed).oldValue % loops.count
     }
 
     /// Which loop of which executor the current task runs on (set by ``onLoop(_:)``).
@@ -194,9 +198,6 @@ public final class CurlExecutor: Sendable {
             return pool
         }) { handle.easy.cleanup() }
     }
-
-    /// libcurl easy handles alive in the process (every executor's and session's, and SMTP's).
-    public static var liveHandles: Int { ccurl_live_easy_handles() }
 }
 
 /// The threads for blocking work, made on first use unless an existing pool serves.

@@ -54,7 +54,7 @@ final class CurlMultiLoop: Sendable {
     /// Runs the transfer configured on `easy` and returns curl's result once it ended. The
     /// handle must not be in any multi handle; it is out of this one again when this returns.
     /// Returns CURLE_FAILED_INIT without running when libcurl has no multi interface.
-    func perform(_ easy: CurlEasy, cancel: CancelFlag, started: (UInt64) -> Void = { _ in }) async -> CURLcode {
+    func perform(_ easy: CurlEasy, cancel: CancelFlag, started: (UInt64) -> Void) async -> CURLcode {
         let id = nextID.add(1, ordering: .relaxed).oldValue
         started(id)
         return await withCheckedContinuation { continuation in
@@ -251,7 +251,9 @@ extension CurlMultiLoop {
                         state.stopped = true
                         return .stop
                     }
-                    if state.stopping { return .again }
+                    // Stopping was asked after this pass began: take it up on the next pass
+                    // (transfers still running are waited for in `curl_multi_poll`).
+                    if state.stopping && !stopping { return .again }
                     state.polling = true
                     return .poll
                 }

@@ -46,8 +46,9 @@ public final class HTTPSession: Sendable {
     ///
     /// The transfer runs on the session's ``CurlExecutor``; the calling task only
     /// suspends. Cancelling the task aborts the transfer (at once on the multi transport;
-    /// on the threads transport curl checks at least once a second); a send still waiting for an earlier one on this session waits
-    /// it out, then fails with `.cancelled` without sending.
+    /// on the threads transport curl checks at least once a second); a send still waiting
+    /// for an earlier one on this session waits it out, then fails with `.cancelled`
+    /// without sending.
     /// - Throws: ``HTTPClientError``: `.timeout`, `.connectFailed`, `.dns`, `.tls`,
     ///   `.tooManyRedirects`, `.redirectRefused`, `.invalidURL`, `.invalidRequest`, `.decoding`,
     ///   `.bodyTooLarge`, `.notHTTP`, `.headerTooLarge`, `.cancelled` (also after ``close()``)
@@ -86,7 +87,8 @@ public final class HTTPSession: Sendable {
         return handle.easy.stringList(CURLINFO_COOKIELIST).compactMap(HTTPCookie.init(netscapeLine:))
     }
 
-    /// Frees the easy handle, its connections and cookies. Idempotent; a request in
+    /// Ends the session: its cookies and own connections go, and its easy handle goes back to
+    /// the executor (its pool on the multi transport, else freed). Idempotent; a request in
     /// flight finishes first, and later ``send(_:)`` calls fail with `.cancelled`.
     public func close() {
         let (handle, share): (EasyHandle?, CurlShare?) = state.withLock { state in

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// The callbacks are `@convention(c)` closures; they find this object through
 /// the WRITEDATA / HEADERDATA / XFERINFODATA pointers (`Unmanaged`, unretained:
-/// the object outlives `perform`, and the options are reset before it returns).
+/// the object outlives `perform`, and each hop drops the pointers before it returns).
 final class Transfer: @unchecked Sendable {
     // Why @unchecked Sendable is safe: the mutable stored properties (`body`,
     // `bodyBytesTotal`, `headers`, `bodyOverLimit`) are touched by `perform(on:)` on the
@@ -75,8 +75,9 @@ final class Transfer: @unchecked Sendable {
 
     var isCancelled: Bool { cancelFlag.isSet }
 
-    /// Configures `easy` from scratch, runs the request (following redirects itself, see
-    /// ``Hop``) and reads the result. Each hop runs on the executor; this task only suspends.
+    /// Configures the handle (what changed since its last request), runs the request (following
+    /// redirects itself, see ``Hop``) and reads the result. Each hop runs on the executor; this
+    /// task only suspends.
     func perform(on handle: EasyHandle) async -> Result<HTTPResponse, HTTPClientError> {
         if isCancelled { return .failure(.cancelled(request)) }
         let options = request.options
@@ -88,7 +89,9 @@ final class Transfer: @unchecked Sendable {
         var connections = 0
         while true {
             var timeout = options.totalTimeout
-            if options.totalTimeout > .zero {
+            // Later hops get what is left of the limit; the first gets it whole, so that a
+            // reused handle's CURLOPT_TIMEOUT_MS stays the same from one request to the next.
+            if options.totalTimeout > .zero, redirects > 0 {
                 timeout -= clock.now - start
                 if timeout <= .zero { return .failure(.fromCurl(28, detail: "Operation timed out", request: request)) }
             }

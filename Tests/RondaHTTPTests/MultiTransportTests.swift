@@ -149,33 +149,12 @@ import Testing
         let server = try await TestHTTPServer.start(TestRoutes.install)
         let session = HTTPSession(executor: transport == .multi ? CurlExecutor(loops: 1) : CurlExecutor(threads: 1))
         _ = try await session.send(ClientRequest(url: server.url("/ok")))
-        let descriptors = descriptorsConnected(toPort: server.port)
+        let descriptors = tcpSocketDescriptors(connectedToPort: server.port)
         #expect(!descriptors.isEmpty, "the kept-alive connection is open")
         for fd in descriptors {
             #expect(fcntl(fd, F_GETFD) & FD_CLOEXEC != 0, "descriptor \(fd) is inherited by child processes")
         }
         session.close()
         await server.stop()
-    }
-}
-
-/// This process's descriptors that are TCP sockets connected to 127.0.0.1:`port` (from
-/// /proc/self/fd and /proc/net/tcp).
-func descriptorsConnected(toPort port: Int) -> [Int32] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    var byInode: [String: Int32] = [:]
-    for name in names {
-        guard let fd = Int32(name),
-            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)"),
-            target.hasPrefix("socket:[")
-        else { continue }
-        byInode[String(target.dropFirst("socket:[".count).dropLast())] = fd
-    }
-    guard let table = readProcFile("/proc/net/tcp") else { return [] }
-    let remotePort = String(format: ":%04X", port)
-    return table.split(separator: "\n").dropFirst().compactMap { line in
-        let fields = line.split(separator: " ")
-        guard fields.count > 9, fields[2].hasSuffix(remotePort) else { return nil }
-        return byInode[String(fields[9])]
     }
 }

@@ -87,7 +87,7 @@ import Glibc
         #expect(executor.openHandles == 0)
         // Sockets of this process connected to the server: only the process-wide pool's may
         // remain (at most one per loop that used it at once); every session's own were closed.
-        let open = clientSockets(toPort: server.port)
+        let open = tcpSocketDescriptors(connectedToPort: server.port).count
         #expect(open <= loops, "\(open) sockets to the server are still open")
         #expect(open > 0, "the process-wide pool keeps its connections (and this count sees them)")
         await server.stop()
@@ -132,27 +132,4 @@ func raiseDescriptorLimit(to minimum: Int) {
     guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(minimum) else { return }
     limit.rlim_cur = min(limit.rlim_max, rlim_t(minimum))
     _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-}
-
-/// How many of this process's descriptors are TCP sockets connected to 127.0.0.1:`port`
-/// (from /proc/self/fd and /proc/net/tcp), in any state but LISTEN.
-func clientSockets(toPort port: Int) -> Int {
-    let fdDirectory = "/proc/self/fd"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: fdDirectory)) ?? []
-    var inodes: Set<String> = []
-    for name in names {
-        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(name)"),
-            target.hasPrefix("socket:[")
-        else { continue }
-        inodes.insert(String(target.dropFirst("socket:[".count).dropLast()))
-    }
-    guard let table = readProcFile("/proc/net/tcp") else { return 0 }
-    let remotePort = String(format: ":%04X", port)
-    var count = 0
-    for line in table.split(separator: "\n").dropFirst() {
-        let fields = line.split(separator: " ")
-        guard fields.count > 9, fields[2].hasSuffix(remotePort), inodes.contains(String(fields[9])) else { continue }
-        count += 1
-    }
-    return count
 }

@@ -60,18 +60,3 @@ public func withTeardown(_ body: () async throws -> Void, teardown: () async -> 
     }
     await teardown()
 }
-
-/// The whole text of a /proc file, read until end of file: `String(contentsOfFile:)` trusts the
-/// size /proc reports (0) and may stop after the first page of a long table.
-public func readProcFile(_ path: String) -> String? {
-    guard let file = fopen(path, "r") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
-        bytes += buffer[0..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}

@@ -117,9 +117,6 @@ void ccurl_share_free(CURLSH *share);
 /// CURLOPT_SOCKOPTFUNCTION: every socket the handle opens is marked close-on-exec.
 CURLcode ccurl_setopt_cloexec_sockets(CURL *handle);
 
-/// Easy handles made by `ccurl_easy_init` and not yet freed by `ccurl_easy_cleanup`.
-long ccurl_live_easy_handles(void);
-
 /* ---- The multi interface (one event-loop thread drives many transfers) ---- */
 
 /// Whether the loaded libcurl has the multi functions Ronda needs (7.68 or later).
