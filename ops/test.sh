@@ -7,17 +7,42 @@ cd "$(dirname "$0")/.."
 ops/setup.sh
 
 status=0
+failed_steps=()
+# step NAME COMMAND...: runs one step; a failure is remembered by name for the summary at the end
+# (CI shows only the tail of this script's output, so the summary names what failed).
+step() {
+  local name=$1 rc=0
+  shift
+  "$@" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    failed_steps+=("$name (exit $rc)")
+    status=$rc
+  fi
+}
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+# phase NAME ARGS...: one `swift test` run, its output also kept to list the failed tests at the end.
+phase() {
+  local name=$1 rc=0
+  shift
+  swift test --skip-build --enable-code-coverage "$@" 2>&1 | tee "$logs/$name.log" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    failed_steps+=("swift test, $name phase (exit $rc)")
+    status=$rc
+  fi
+}
 # docker-compose.yml against the Compose Specification and Ronda's rules (no Docker engine needed).
-ops/check_compose.sh || status=$?
+step "ops/check_compose.sh" ops/check_compose.sh
 # The Kubernetes manifests, Prometheus rules and Grafana dashboard (kubernetes-validate, promtool).
-ops/check_deploy.sh || status=$?
+step "ops/check_deploy.sh" ops/check_deploy.sh
 # Tests wait by polling with a deadline, never with a fixed sleep over 100 ms.
-ops/check_test_sleeps.sh || status=$?
+step "ops/check_test_sleeps.sh" ops/check_test_sleeps.sh
 # The code is formatted as .swift-format says (`swift format -i -r Sources Tests Benchmarks Package.swift`).
 if swift format lint --strict -r Sources Tests Benchmarks Package.swift; then
   echo "swift format lint: clean"
 else
   echo "swift format lint: the files above are not formatted; run: swift format -i -r Sources Tests Benchmarks Package.swift" >&2
+  failed_steps+=("swift format lint")
   status=1
 fi
 
@@ -39,10 +64,17 @@ save_coverage() {
       -o "$bin_dir/coverage-parts/$1.profdata" || true
   fi
 }
-swift test --skip-build --enable-code-coverage --skip "RondaDistributedTests|RondaIntegrationTests" || status=$?
+phase unit-level --skip "RondaDistributedTests|RondaIntegrationTests"
 save_coverage part-1
-swift test --skip-build --enable-code-coverage --filter RondaIntegrationTests || status=$?
+phase integration --filter RondaIntegrationTests
 save_coverage part-2
-swift test --skip-build --enable-code-coverage --filter RondaDistributedTests || status=$?
+phase distributed --filter RondaDistributedTests
 ops/coverage.sh || true
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "ops/test.sh: FAILED: ${failed_steps[*]}"
+  # Swift Testing marks a failed test or issue with ✘, XCTest says "error:" or "failed".
+  grep -h -E '✘|: error: |Test Case .* failed|Fatal error|Crash|signal code' "$logs"/*.log 2>/dev/null | head -n 60 || true
+else
+  echo "ops/test.sh: every step passed"
+fi
 exit "$status"
