@@ -72,8 +72,10 @@ phase distributed --filter RondaDistributedTests
 ops/coverage.sh || true
 if [ ${#failed_steps[@]} -gt 0 ]; then
   echo "ops/test.sh: FAILED: ${failed_steps[*]}"
-  # Swift Testing marks a failed test or issue with ✘, XCTest says "error:" or "failed".
-  grep -h -E '✘|: error: |Test Case .* failed|Fatal error|Crash|signal code' "$logs"/*.log 2>/dev/null | head -n 60 || true
+  # Swift Testing's failed tests and issues ("✘ Test x() recorded an issue at F.swift:1:2: …"),
+  # XCTest's ("error:", "Test Case … failed"), and a crashed test process.
+  grep -h -E '^✘ (Test|Suite) |: error: |Test Case .* failed|Fatal error|signal code|exited with unexpected signal' \
+    "$logs"/*.log 2>/dev/null | head -n 60 || true
 else
   echo "ops/test.sh: every step passed"
 fi
