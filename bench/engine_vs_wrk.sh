@@ -7,21 +7,24 @@
 # Builds the EngineThroughput benchmark in release, starts its Hummingbird server
 # (GET /ping -> {"ok":true}) on a free loopback port as a separate process, warms it
 # up with wrk, then measures, against that same server, for each C in CONCURRENCIES:
-#   1. wrk -t1 -cC -dD            (the reference: keep-alive, C connections)
-#   2. Ronda, scenario mode       (ScenarioRunner.run of a one-step GET scenario in C loops,
+#   ROUNDS rounds (3) of, back to back:
+#     1. wrk -t1 -cC -dD          (the reference: keep-alive, C connections)
+#     2. Ronda, scenario mode     (ScenarioRunner.run of a one-step GET scenario in C loops,
 #                                  on the multi transport, as ronda runs by default)
-#   3. Ronda, raw mode            (HTTPSession.send alone, one session per loop)
-#   4. Ronda, scenario, threads   (phase 2 on RONDA_HTTP_TRANSPORT=threads, the transport
-#                                  before 0.5: the "before" figure)
-# and once, at the end:
-#   5. Python requests            (the seed plan's stack: 8 threads, a requests.Session each,
+#     3. at C=8, Python requests  (the seed plan's stack: 8 threads, a requests.Session each,
 #                                  GET + JSON check; bench/requests_reference/client.py in a
-#                                  venv under .build-tools/) against Ronda's scenario mode at C=8.
+#                                  venv under .build-tools/)
+#   then once:
+#     4. Ronda, raw mode          (HTTPSession.send alone, one session per loop)
+#     5. Ronda, scenario, threads (phase 2 on RONDA_HTTP_TRANSPORT=threads, the transport
+#                                  before 0.5: the "before" figure)
+# Each round's ratios compare runs seconds apart; the figures are the medians of the rounds'
+# ratios, because this machine's speed drifts by tens of percent within minutes.
 # It prints each req/s, the client's CPU per request and the ratios. Nothing asserts a time.
 #
-# Environment: CONCURRENCIES ("8 64"), DURATION (5, seconds), WARMUP (2, seconds),
+# Environment: CONCURRENCIES ("8 64"), DURATION (5, seconds), WARMUP (2, seconds), ROUNDS (3),
 # LOOPS (RONDA_HTTP_LOOPS for the multi phases; unset: ronda's default, one per core), BUILD (1; 0 skips the build),
-# PYTHON (0 skips phase 5).
+# PYTHON (0 skips the Python runs).
 set -euo pipefail
 
 CONCURRENCIES="${CONCURRENCIES:-8 64}"
@@ -30,6 +33,7 @@ WARMUP="${WARMUP:-2}"
 BUILD="${BUILD:-1}"
 LOOPS="${LOOPS:-}"
 PYTHON="${PYTHON:-1}"
+ROUNDS="${ROUNDS:-3}"
 
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -87,60 +91,78 @@ cpu_of() { sed -n 's/^client CPU (user + system): .*, \([0-9.]*\) µs per reques
 
 SUMMARY="$WORK/summary.txt"
 : >"$SUMMARY"
-SCENARIO_AT_8=""
+# median FILE: the median of the numbers in FILE, one per line.
+median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+run_scenario() { # run_scenario C OUT [TRANSPORT]
+    RONDA_HTTP_TRANSPORT="${3:-multi}" RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client \
+        --url "$URL" --duration "$DURATION" --concurrency "$1" --warmup 1 | tee "$2" || echo "(the client reported failures)"
+}
+run_python() { # run_python OUT
+    timeout $((DURATION + 60)) "$VENV/bin/python" bench/requests_reference/client.py "$URL" \
+        --threads 8 --duration "$DURATION" --warmup 1 | tee "$1" || echo "(the Python client reported failures)"
+}
 for C in $CONCURRENCIES; do
     echo "== warm-up: wrk -t1 -c$C -d${WARMUP}s"
     timeout $((WARMUP + 30)) wrk -t1 -c"$C" -d"${WARMUP}s" "$URL" >/dev/null
+    : >"$WORK/wrk-$C.all"; : >"$WORK/scenario-$C.all"; : >"$WORK/ratio-$C.all"; : >"$WORK/python-ratio.all"
+    # Rounds of wrk and Ronda back to back (and Python, at C=8): each ratio compares runs a few
+    # seconds apart, and the median of the rounds' ratios is the figure (the machine's speed drifts).
+    for ROUND in $(seq 1 "$ROUNDS"); do
+        echo "== round $ROUND/$ROUNDS, C=$C: wrk -t1 -c$C -d${DURATION}s $URL"
+        timeout $((DURATION + 30)) wrk -t1 -c"$C" -d"${DURATION}s" "$URL" | tee "$WORK/wrk-$C.txt"
+        WRK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-$C.txt")"
+        [ -n "$WRK_RPS" ] || { echo "could not read wrk's Requests/sec" >&2; exit 1; }
+        echo "== round $ROUND/$ROUNDS, C=$C: ronda scenario, multi transport"
+        run_scenario "$C" "$WORK/scenario-$C.txt"
+        SCENARIO="$(rps_of scenario "$WORK/scenario-$C.txt")"
+        echo "$WRK_RPS" >>"$WORK/wrk-$C.all"
+        if [ -n "$SCENARIO" ]; then
+            echo "$SCENARIO" >>"$WORK/scenario-$C.all"
+            ratio "$SCENARIO" "$WRK_RPS" >>"$WORK/ratio-$C.all"; echo >>"$WORK/ratio-$C.all"
+            cpu_of "$WORK/scenario-$C.txt" >>"$WORK/cpu-$C.all"
+        fi
+        if [ "$C" = 8 ] && [ "$PYTHON" = 1 ]; then
+            echo "== round $ROUND/$ROUNDS: python requests, 8 threads, a session each, GET + JSON check"
+            run_python "$WORK/python.txt"
+            PY_RPS="$(rps_of python-requests "$WORK/python.txt")"
+            echo "$PY_RPS" >>"$WORK/python.all"
+            cpu_of "$WORK/python.txt" >>"$WORK/python-cpu.all"
+            [ -n "$SCENARIO" ] && [ -n "$PY_RPS" ] && { ratio "$SCENARIO" "$PY_RPS"; echo; } >>"$WORK/python-ratio.all"
+        fi
+    done
+    echo "== ronda raw, multi transport (once)"
+    RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client --url "$URL" \
+        --duration "$DURATION" --concurrency "$C" --warmup 1 --raw | tee "$WORK/raw-$C.txt" || echo "(the raw client reported failures)"
+    echo "== ronda scenario, threads transport (before 0.5; once)"
+    run_scenario "$C" "$WORK/threads-$C.txt" threads
 
-    echo "== wrk -t1 -c$C -d${DURATION}s $URL"
-    timeout $((DURATION + 30)) wrk -t1 -c"$C" -d"${DURATION}s" "$URL" | tee "$WORK/wrk-$C.txt"
-    WRK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-$C.txt")"
-    [ -n "$WRK_RPS" ] || { echo "could not read wrk's Requests/sec" >&2; exit 1; }
-
-    ARGS=(--url "$URL" --duration "$DURATION" --concurrency "$C" --warmup 1)
-    echo "== ronda scenario, multi transport: $BIN client ${ARGS[*]}"
-    RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client "${ARGS[@]}" \
-        | tee "$WORK/scenario-$C.txt" || echo "(the scenario client reported failures)"
-    echo "== ronda raw, multi transport: $BIN client ${ARGS[*]} --raw"
-    RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client "${ARGS[@]}" --raw \
-        | tee "$WORK/raw-$C.txt" || echo "(the raw client reported failures)"
-    echo "== ronda scenario, threads transport (before 0.5): $BIN client ${ARGS[*]}"
-    RONDA_HTTP_TRANSPORT=threads timeout $((DURATION + 60)) "$BIN" client "${ARGS[@]}" \
-        | tee "$WORK/threads-$C.txt" || echo "(the scenario client reported failures)"
-
-    SCENARIO="$(rps_of scenario "$WORK/scenario-$C.txt")"
+    WRK_MED="$(median "$WORK/wrk-$C.all")"
     RAW="$(rps_of raw "$WORK/raw-$C.txt")"
     THREADS="$(rps_of scenario "$WORK/threads-$C.txt")"
-    [ "$C" = 8 ] && SCENARIO_AT_8="$SCENARIO"
     {
-        echo "   C=$C"
-        printf "     %-40s %10s req/s\n" "wrk -t1 -c$C" "$WRK_RPS"
-        printf "     %-40s %10s req/s   ronda/wrk = %s   (goal >= 0.5)   client CPU %s µs/req\n" \
-            "ronda scenario, multi transport" "${SCENARIO:-n/a}" "$(ratio "$SCENARIO" "$WRK_RPS")" "$(cpu_of "$WORK/scenario-$C.txt")"
-        printf "     %-40s %10s req/s   raw/wrk   = %s   client CPU %s µs/req\n" \
-            "ronda HTTPSession.send, multi transport" "${RAW:-n/a}" "$(ratio "$RAW" "$WRK_RPS")" "$(cpu_of "$WORK/raw-$C.txt")"
-        printf "     %-40s %10s req/s   before/wrk = %s   client CPU %s µs/req\n" \
-            "ronda scenario, threads transport" "${THREADS:-n/a}" "$(ratio "$THREADS" "$WRK_RPS")" "$(cpu_of "$WORK/threads-$C.txt")"
+        echo "   C=$C ($ROUNDS rounds; each ratio is one round's Ronda over that round's wrk, and the median of them is the figure)"
+        printf "     %-40s %s req/s (median %s)\n" "wrk -t1 -c$C" "$(paste -sd' ' "$WORK/wrk-$C.all")" "$WRK_MED"
+        printf "     %-40s %s req/s   ratios %s\n" "ronda scenario, multi transport" \
+            "$(paste -sd' ' "$WORK/scenario-$C.all")" "$(paste -sd' ' "$WORK/ratio-$C.all")"
+        printf "     %-40s median ronda/wrk = %s   (goal >= 0.5)   client CPU %s µs/req (median)\n" "" \
+            "$(median "$WORK/ratio-$C.all")" "$(median "$WORK/cpu-$C.all")"
+        printf "     %-40s %10s req/s   raw/wrk   = %s (median wrk)   client CPU %s µs/req\n" \
+            "ronda HTTPSession.send, multi transport" "${RAW:-n/a}" "$(ratio "$RAW" "$WRK_MED")" "$(cpu_of "$WORK/raw-$C.txt")"
+        printf "     %-40s %10s req/s   before/wrk = %s (median wrk)   client CPU %s µs/req\n" \
+            "ronda scenario, threads transport" "${THREADS:-n/a}" "$(ratio "$THREADS" "$WRK_MED")" "$(cpu_of "$WORK/threads-$C.txt")"
     } >>"$SUMMARY"
-done
-
-if [ "$PYTHON" = 1 ]; then
-    echo "== python requests: 8 threads, a session each, GET + JSON check"
-    timeout $((DURATION + 60)) "$VENV/bin/python" bench/requests_reference/client.py "$URL" \
-        --threads 8 --duration "$DURATION" --warmup 1 | tee "$WORK/python.txt" || echo "(the Python client reported failures)"
-    PY_RPS="$(rps_of python-requests "$WORK/python.txt")"
-    if [ -z "$SCENARIO_AT_8" ]; then
-        echo "== ronda scenario at C=8 for the Python comparison"
-        RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client --url "$URL" \
-            --duration "$DURATION" --concurrency 8 --warmup 1 | tee "$WORK/scenario-8.txt" || true
-        SCENARIO_AT_8="$(rps_of scenario "$WORK/scenario-8.txt")"
+    if [ "$C" = 8 ] && [ "$PYTHON" = 1 ]; then
+        {
+            echo "   Python requests (8 threads) vs ronda scenario (C=8), the same rounds"
+            printf "     %-40s %s req/s   client CPU %s µs/req (median)\n" "python requests, 8 sessions" \
+                "$(paste -sd' ' "$WORK/python.all")" "$(median "$WORK/python-cpu.all")"
+            printf "     %-40s ratios %s   median ronda/python = %s   (goal >= 15)\n" "ronda scenario (C=8) / python" \
+                "$(paste -sd' ' "$WORK/python-ratio.all")" "$(median "$WORK/python-ratio.all")"
+        } >>"$SUMMARY"
     fi
-    {
-        echo "   Python requests (8 threads) vs ronda scenario (C=8)"
-        printf "     %-40s %10s req/s   client CPU %s µs/req\n" "python requests, 8 sessions" "${PY_RPS:-n/a}" "$(cpu_of "$WORK/python.txt")"
-        printf "     %-40s %10s req/s   ronda/python = %s   (goal >= 15)\n" "ronda scenario, multi transport, C=8" \
-            "${SCENARIO_AT_8:-n/a}" "$(ratio "$SCENARIO_AT_8" "$PY_RPS")"
-    } >>"$SUMMARY"
+done
+if [ "$PYTHON" = 1 ] && ! grep -qw 8 <<<"$CONCURRENCIES"; then
+    echo "   (the Python phase runs in the C=8 rounds; CONCURRENCIES has no 8)" >>"$SUMMARY"
 fi
 
 echo

@@ -279,8 +279,9 @@ int ccurl_multi_available(void) {
 CURLM *ccurl_multi_init(void) {
     if (!ccurl_multi_available()) return NULL;
     CURLM *multi = api.multi_init();
-    /* Connections of handles without a share stay in the multi's cache; the process-wide share
-     * keeps its own. A cache this size never closes a connection a session is about to reuse. */
+    /* Pooled connections on the multi transport stay in the multi's own cache (one per loop
+     * thread, so no lock); a session that keeps its own connections has a private share. A cache
+     * this size never closes a connection a session is about to reuse. */
     if (multi != NULL) api.multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
     return multi;
 }

@@ -51,6 +51,10 @@ enum Excerpt {
     /// `\xNN`; and how many bytes were written so. A sequence cut by the end of `bytes` counts
     /// too, unless `cut` says the excerpt ends there (then it is dropped).
     static func escaped(_ bytes: ArraySlice<UInt8>, cut: Bool = false) -> (text: String, stray: Int) {
+        // Printable ASCII, tabs and line breaks (most bodies): the bytes are the text.
+        if bytes.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            return (String(decoding: bytes, as: UTF8.self), 0)
+        }
         var out = String.UnicodeScalarView()
         var stray = 0
         var i = bytes.startIndex

@@ -9,11 +9,14 @@ extension StepExecutor {
     /// the word wherever it occurs.
     mutating func learnCredentials(of request: RenderedRequest) {
         var values: [String] = []
-        if let query = request.url.split(separator: "?", maxSplits: 1).dropFirst().first {
-            values += Redactor.credentialValues(inForm: String(query.split(separator: "#").first ?? ""))
+        let url = request.url
+        // The query: after the first `?`, up to a `#` (found on the bytes: every step does this).
+        if let mark = url.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            let query = url[url.utf8.index(after: mark)...].utf8.prefix { $0 != UInt8(ascii: "#") }
+            values += Redactor.credentialValues(inForm: String(Substring(query)))
         }
         if let body = request.body, !body.isEmpty {
-            let contentType = request.headers.last { $0.name.lowercased() == "content-type" }?.value.lowercased() ?? ""
+            let contentType = request.headers.last { $0.matches("Content-Type") }?.value.lowercased() ?? ""
             if contentType.contains("json"), let json = JSONValue.parse(body) {
                 values += Redactor.credentialValues(in: json)
             } else if contentType.contains("x-www-form-urlencoded") {
@@ -26,7 +29,7 @@ extension StepExecutor {
     /// Cookies the target set (the `Set-Cookie` headers and everything in the session's jar) and
     /// credential fields of a JSON response (`access_token`, …): secrets from now on.
     mutating func learnCredentials(of response: HTTPResponse, _ view: ResponseView) async {
-        for header in response.headers where header.name.lowercased() == "set-cookie" {
+        for header in response.headers where header.matches("Set-Cookie") {
             redactor.addCredentials(header: header.name, value: header.value)
         }
         redactor.add(await session.cookies().map(\.value))

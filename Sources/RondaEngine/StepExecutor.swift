@@ -357,33 +357,42 @@ struct StepExecutor {
         return seconds >= 1 && seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.3g s", seconds)
     }
 
+    /// The request line, its headers (credentials masked) and the start of its body; built in
+    /// one string (every step records one).
     func requestExcerpt(_ request: RenderedRequest) -> String {
-        var lines = ["\(request.method) \(request.url)"]
-        for header in request.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
+        var out = "\(request.method) \(request.url)"
+        for header in request.headers { appendLine(header, to: &out) }
         if let body = request.body, !body.isEmpty {
-            lines.append("")
             let type = request.headers.last { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }?.value
-            lines.append(
-                Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor, contentType: type)
-            )
+            out += "\n\n"
+            out += Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor, contentType: type)
         }
-        return lines.joined(separator: "\n")
+        return out
     }
 
+    /// The status, the headers (credentials masked), a blank line and the start of the body.
     func responseExcerpt(_ response: HTTPResponse) -> String {
-        var lines = ["HTTP \(response.status)"]
-        for header in response.headers { lines.append("\(header.name): \(redactor.header(header.name, header.value))") }
-        lines.append("")
-        var body = Excerpt.text(
+        var out = "HTTP \(response.status)"
+        out.reserveCapacity(256)
+        for header in response.headers { appendLine(header, to: &out) }
+        out += "\n\n"
+        out += Excerpt.text(
             response.body,
             limit: configuration.responseExcerptLimit,
             redactor: redactor,
             contentType: response.header("Content-Type")
         )
         if response.bodyTruncated {
-            body += "\n… (\(response.bodyBytesTotal) bytes in all; \(response.body.count) kept)"
+            out += "\n… (\(response.bodyBytesTotal) bytes in all; \(response.body.count) kept)"
         }
-        lines.append(body)
-        return lines.joined(separator: "\n")
+        return out
+    }
+
+    /// A new line with `name: value`, the value masked if it is a credential.
+    private func appendLine(_ header: HTTPHeader, to out: inout String) {
+        out += "\n"
+        out += header.name
+        out += ": "
+        out += redactor.header(header.name, header.value)
     }
 }

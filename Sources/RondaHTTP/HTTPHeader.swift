@@ -16,7 +16,15 @@ public struct HTTPHeader: Sendable, Hashable {
 
     /// Whether this header's name equals `name`, ignoring ASCII case.
     public func matches(_ name: String) -> Bool {
-        self.name.lowercased() == name.lowercased()
+        // Compared byte by byte: no lower-cased copies (every response's headers are searched).
+        let mine = self.name.utf8
+        let theirs = name.utf8
+        guard mine.count == theirs.count else { return false }
+        return zip(mine, theirs).allSatisfy { Self.lowercasedASCII($0) == Self.lowercasedASCII($1) }
+    }
+
+    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 }
 

@@ -16,9 +16,11 @@ public struct HTTPRequestOptions: Sendable, Hashable {
     /// Bytes of the decoded response body kept in ``HTTPResponse/body``. The rest is read,
     /// counted in ``HTTPResponse/bodyBytesTotal`` and dropped, so a huge body costs no memory.
     public var bodyCap: Int = 1 << 20
-    /// Pool connections, the DNS cache and TLS sessions with every other session that sets this
-    /// (cookies stay per session). Saves a TCP and TLS handshake per session; timings of a
-    /// reused connection show a connect time of about zero.
+    /// Pool connections and the DNS cache with every other session that sets this (cookies stay
+    /// per session): on the multi transport with the sessions whose requests run on the same
+    /// event loop (each loop keeps its own, so no lock is shared between loops); on the threads
+    /// transport process-wide, TLS sessions too. Saves a TCP and TLS handshake per session;
+    /// timings of a reused connection show a connect time of about zero.
     public var shareConnections: Bool = false
     /// Decoded response bytes read before the request fails with
     /// ``HTTPClientError/Code/bodyTooLarge`` (the error keeps the status, headers, timings and

@@ -42,6 +42,7 @@ final class Transfer: @unchecked Sendable {
         self.executor = executor
         self.ownConnections = ownConnections
         self.cap = max(0, request.options.bodyCap)
+        headers.reserveCapacity(12)  // one allocation for a usual response's headers
         let errorSize = max(256, ccurl_error_size())
         errorBuffer = .allocate(capacity: errorSize)
         errorBuffer.initialize(repeating: 0, count: errorSize)
@@ -227,14 +228,17 @@ final class Transfer: @unchecked Sendable {
             handle.prepared = true
             handle.applied = nil
         }
-        // Pooled connections (never cookies) through the process-wide share, or the session's own
-        // (its share on the multi transport, else the handle's cache).
-        let share = options.shareConnections ? ccurl_connection_share() : ownConnections?.raw
+        // Pooled connections (never cookies): on the multi transport in the cache of the loop's
+        // multi handle, which only that loop's thread touches (no lock); on the threads transport
+        // through the process-wide share, whose locks every thread takes. A session's own
+        // connections: its share on the multi transport, else the handle's cache.
+        let pooledInMulti = options.shareConnections && executor.transport == .multi
+        let share = pooledInMulti ? nil : options.shareConnections ? ccurl_connection_share() : ownConnections?.raw
         // Hand-written Cookie headers join the jar's cookies on curl's one Cookie line.
         let cookies = hop.headers.filter { $0.matches("Cookie") && !$0.value.isEmpty }.map(\.value)
         let wanted = VariedOptions(
             share: share,
-            pooled: options.shareConnections && share != nil,
+            pooled: pooledInMulti || (options.shareConnections && share != nil),
             connectTimeout: Self.milliseconds(options.connectTimeout),
             timeout: Self.milliseconds(timeout),
             verifyTLS: options.verifyTLS,

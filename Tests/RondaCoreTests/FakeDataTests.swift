@@ -44,6 +44,12 @@ struct FakeDataTests {
         #expect(try random.value(named: "patient") == replay.value(named: "patient"))
     }
 
+    @Test func unseededGeneratorsGetDistinctSeeds() {
+        // Seeds come from a per-process sequence (no system call per scenario): never repeated.
+        let seeds = Set((0..<10_000).map { _ in FakeData().seed })
+        #expect(seeds.count == 10_000)
+    }
+
     @Test func patientLooksColombian() throws {
         var fake = fake()
         for _ in 0..<50 {

@@ -93,6 +93,24 @@ struct JSONValueTests {
         #expect(JSONValue.parse(bytes) == nil, "\(bytes)")
     }
 
+    @Test func stringsWithAndWithoutEscapes() {
+        // Plain strings are read in place; an escape anywhere switches to decoding byte by byte.
+        #expect(
+            JSONValue.parse(#"["plain", "pre\nfix", "a\u00e9b", "é\"q", "ñ plain", ""]"#)
+                == ["plain", "pre\nfix", "aéb", "é\"q", "ñ plain", ""]
+        )
+        #expect(JSONValue.parse(#""tab\tthen \"quoted\" and \\ end""#) == "tab\tthen \"quoted\" and \\ end")
+        #expect(JSONValue.parse([0x22, 0x61, 0x0A, 0x62, 0x22]) == nil, "a raw line break inside a string")
+        #expect(JSONValue.parse([0x22, 0x61, 0x62]) == nil, "a string never closed")
+        #expect(JSONValue.parse([0x22, 0x61, 0x5C, 0x6E]) == nil, "a string never closed after an escape")
+    }
+
+    @Test func collectionsWithoutContiguousStorageAreCopiedFirst() {
+        let bytes = Array(#"{"k":"v","n":[1,2]}"#.utf8)
+        #expect(JSONValue.parse(bytes.lazy.map { $0 }) == ["k": "v", "n": [1, 2]])
+        #expect(JSONValue.parse(bytes.lazy.map { $0 }, maxDepth: 1).tooDeep)
+    }
+
     @Test func validUTF8Bytes() {
         #expect(JSONValue.parse(Array("\"ñ😀\"".utf8)) == "ñ😀")
         #expect(JSONValue.parse(Data("[1]".utf8)) == [1])

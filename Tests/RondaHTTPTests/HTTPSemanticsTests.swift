@@ -268,6 +268,17 @@ import Testing
         #expect(plain.certificate == nil)
     }
 
+    @Test func headerNamesMatchIgnoringASCIICase() {
+        let header = HTTPHeader("Content-Type", "text/plain")
+        #expect(header.matches("content-type"))
+        #expect(header.matches("CONTENT-TYPE"))
+        #expect(!header.matches("Content-Typ"))
+        #expect(!header.matches("Content-Types"))
+        #expect(!header.matches("Content_Type"))
+        #expect(HTTPHeader("X-1", "").matches("x-1"))
+        #expect(!HTTPHeader("[", "").matches("{"), "only letters fold: [ and { differ by the same bit")
+    }
+
     @Test func curlDatesParse() {
         #expect(HTTPCertificate.parseDate("Dec  5 08:00:00 2027 GMT") == 1_827_993_600)
         #expect(HTTPCertificate.parseDate("2027-12-05 08:00:00 GMT") == 1_827_993_600)

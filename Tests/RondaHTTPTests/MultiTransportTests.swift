@@ -120,6 +120,32 @@ import Testing
         await server.stop()
     }
 
+    /// Pooled connections live in each loop's own cache (no lock between loops): a later
+    /// session on the same loop reuses them, an unpooled session never takes one, and a session
+    /// on the other loop opens its own.
+    @Test func pooledConnectionsAreKeptPerLoop() async throws {
+        let server = try await TestHTTPServer.start(TestRoutes.install)
+        let executor = CurlExecutor(loops: 2)
+        var pooled = ClientRequest(url: server.url("/ok"))
+        pooled.options.shareConnections = true
+        var unpooled = pooled
+        unpooled.options.shareConnections = false
+        /// The connections one new session opened for `request`; -1 if it failed.
+        @Sendable func connections(_ request: ClientRequest) async -> Int {
+            let session = HTTPSession(executor: executor)
+            defer { session.close() }
+            return (try? await session.send(request).newConnections) ?? -1
+        }
+        // onLoop takes the loops in turn: the two bodies run on different loops.
+        let first = await executor.onLoop {
+            [await connections(pooled), await connections(pooled), await connections(unpooled)]
+        }
+        let second = await executor.onLoop { [await connections(pooled), await connections(pooled)] }
+        #expect(first == [1, 0, 1])
+        #expect(second == [1, 0], "the other loop keeps its own connections")
+        await server.stop()
+    }
+
     @Test func transportSettingComesFromTheEnvironment() throws {
         #expect(
             try TransportSetting.fromEnvironment([:])

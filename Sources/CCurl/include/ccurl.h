@@ -101,8 +101,9 @@ CURLcode ccurl_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **ou
 /// the next transfer or reset); set CURLOPT_CERTINFO before the transfer.
 CURLcode ccurl_getinfo_certinfo(CURL *handle, struct curl_certinfo **out);
 
-/// The process-wide share handle through which sessions pool connections, the DNS cache and
-/// TLS sessions (never cookies: each session keeps its own jar). Created once, thread-safe
+/// The process-wide share handle through which sessions on the threads transport pool
+/// connections, the DNS cache and TLS sessions (never cookies: each session keeps its own jar);
+/// on the multi transport each loop's multi handle pools them, without locks. Created once, thread-safe
 /// (one mutex per lock type), never freed. NULL if curl could not create it.
 CURLSH *ccurl_connection_share(void);
 

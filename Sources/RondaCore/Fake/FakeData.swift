@@ -29,8 +29,7 @@ public struct FakeData: Sendable {
     ///   - today: the reference instant for date-based values.
     ///   - timeZone: the zone used to turn `today` into a calendar date.
     public init(seed: UInt64? = nil, today: Date = Date(), timeZone: TimeZone = .current) {
-        var system = SystemRandomNumberGenerator()
-        let chosen = seed ?? system.next()
+        let chosen = seed ?? RandomSeeds.next()
         self.seed = chosen
         self.today = today
         self.timeZone = timeZone

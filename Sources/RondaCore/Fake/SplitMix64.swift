@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A tiny, fast, deterministic pseudo-random generator (Steele, Lea and Flood's SplitMix64).
 ///
 /// Not for secrets: it only makes fake data repeatable for a given seed.
@@ -34,5 +36,22 @@ struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     /// `count` characters from `alphabet`.
     mutating func token(_ count: Int, alphabet: [Character] = Array("abcdefghijkmnpqrstuvwxyz23456789")) -> String {
         String((0..<max(0, count)).map { _ in pick(alphabet) })
+    }
+}
+
+/// Seeds for generators made without one, without a system call each (a scenario makes one):
+/// SplitMix64's sequence from a point the system's generator picks once per process. Distinct
+/// seeds within a process, unpredictable from one process to the next.
+enum RandomSeeds {
+    private static let start: UInt64 = {
+        var system = SystemRandomNumberGenerator()
+        return system.next()
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    static func next() -> UInt64 {
+        let n = counter.wrappingAdd(1, ordering: .relaxed).oldValue
+        var generator = SplitMix64(seed: start &+ n &* 0x9E37_79B9_7F4A_7C15)
+        return generator.next()
     }
 }

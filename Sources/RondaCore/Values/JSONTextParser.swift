@@ -118,7 +118,23 @@ struct JSONTextParser {
 
     private mutating func parseString() -> String? {
         i += 1
-        var out: [UInt8] = []
+        // Most strings have no escape: made straight from the document's bytes.
+        var end = i
+        var ascii = true
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") {
+            if bytes[end] < 0x20 { return nil }
+            if bytes[end] >= 0x80 { ascii = false }
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            defer { i = end + 1 }
+            let text = UnsafeBufferPointer(rebasing: bytes[i..<end])
+            // ASCII is valid UTF-8 as it is; anything else is validated.
+            return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+        }
+        // An escape (or the end of the document): the bytes before it, then one at a time.
+        var out = Array(bytes[i..<end])
+        i = end
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {

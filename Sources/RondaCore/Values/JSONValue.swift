@@ -123,11 +123,7 @@ extension JSONValue {
     /// Parses JSON text (RFC 8259). Returns `nil` for anything that is not valid JSON,
     /// including invalid UTF-8 and documents nested deeper than 512 levels.
     public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
-        let array = Array(bytes)
-        return array.withUnsafeBufferPointer { buffer in
-            var parser = JSONTextParser(bytes: buffer)
-            return parser.parseDocument()
-        }
+        parse(bytes, maxDepth: JSONTextParser.maxDepth).value
     }
 
     /// The nesting limit ``parse(_:)`` applies, and the largest `json_max_depth` accepts
@@ -138,12 +134,15 @@ extension JSONValue {
     /// Parses JSON text allowing `maxDepth` levels of nesting; `tooDeep` says whether it
     /// failed only for nesting deeper than that (then `value` is `nil`).
     public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int) -> (value: JSONValue?, tooDeep: Bool) {
-        let array = Array(bytes)
-        return array.withUnsafeBufferPointer { buffer in
-            var parser = JSONTextParser(bytes: buffer, depthLimit: min(max(1, maxDepth), largestMaxDepth))
+        let limit = min(max(1, maxDepth), largestMaxDepth)
+        func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> (value: JSONValue?, tooDeep: Bool) {
+            var parser = JSONTextParser(bytes: buffer, depthLimit: limit)
             let value = parser.parseDocument()
             return (value, value == nil && parser.tooDeep)
         }
+        // A response body (an array) is read in place; other collections are copied first.
+        if let result = bytes.withContiguousStorageIfAvailable(parse) { return result }
+        return Array(bytes).withUnsafeBufferPointer(parse)
     }
 
     public static func parse(_ text: String) -> JSONValue? {
