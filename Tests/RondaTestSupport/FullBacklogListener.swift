@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,9 @@ public final class FullBacklogListener: Sendable {
     public let port: Int
     /// `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
-    private let descriptors: [Int32]
+    /// The listener and its own connections; emptied by the first ``stop()``, so a second one
+    /// closes nothing (the numbers may belong to other sockets by then).
+    private let descriptors: Mutex<[Int32]>
 
     public init() throws {
         let (listener, port) = try SilentServer.bindLoopback(listen: false)
@@ -46,11 +49,15 @@ public final class FullBacklogListener: Sendable {
             _ = poll(&entry, 1, 5_000)
         }
         self.port = port
-        self.descriptors = descriptors
+        self.descriptors = Mutex(descriptors)
     }
 
     /// Closes the listener and its own connections.
     public func stop() {
-        for fd in descriptors { close(fd) }
+        let open = descriptors.withLock { descriptors in
+            defer { descriptors = [] }
+            return descriptors
+        }
+        for fd in open { close(fd) }
     }
 }

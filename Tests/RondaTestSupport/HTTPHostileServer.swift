@@ -26,9 +26,8 @@ public final class HTTPHostileServer: Sendable {
     public let port: Int
     /// `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
-    private let listener: Int32
+    private let listener: ListeningSocket
     private let open: OpenSockets
-    private let stopped = StopFlag()
     private let replies = Counter()
 
     /// Connections the server has begun to answer (it wrote the first bytes of its reply).
@@ -38,13 +37,6 @@ public final class HTTPHostileServer: Sendable {
         private let count = Mutex(0)
         func increment() { count.withLock { $0 += 1 } }
         var value: Int { count.withLock { $0 } }
-    }
-
-    /// Set by `stop()`; read by the accepting thread.
-    private final class StopFlag: Sendable {
-        private let value = Mutex(false)
-        func set() { value.withLock { $0 = true } }
-        var isSet: Bool { value.withLock { $0 } }
     }
 
     /// Sockets of connections not yet closed; every access holds `lock`.
@@ -63,23 +55,14 @@ public final class HTTPHostileServer: Sendable {
 
     public init(reply: Reply) throws {
         let (fd, port) = try SilentServer.bindLoopback(listen: true)
-        self.listener = fd
+        let listener = ListeningSocket(fd: fd)
+        self.listener = listener
         self.port = port
         let open = OpenSockets()
         self.open = open
-        let stopped = self.stopped
         let replies = self.replies
         let thread = Thread {
-            while true {
-                let client = accept(fd, nil, nil)
-                if client < 0 {
-                    if errno == EINTR { continue }
-                    break
-                }
-                if stopped.isSet {
-                    _ = Glibc.close(client)
-                    break
-                }
+            while let client = listener.accept() {
                 open.add(client)
                 let worker = Thread {
                     Self.serve(client, reply: reply, started: replies.increment)
@@ -88,18 +71,17 @@ public final class HTTPHostileServer: Sendable {
                 worker.name = "ronda.test.hostile-connection"
                 worker.start()
             }
-            _ = Glibc.close(fd)
+            listener.close()
         }
         thread.name = "ronda.test.hostile-server"
         thread.start()
     }
 
     /// Stops accepting and ends every connection. The listening socket is closed by the accepting
-    /// thread once `accept` fails, and each connection by its own thread, so no thread is left
+    /// thread (``ListeningSocket``), and each connection by its own thread, so no thread is left
     /// holding a descriptor number another part of the process may be given next.
     public func stop() {
-        stopped.set()
-        _ = shutdown(listener, Int32(SHUT_RDWR))
+        listener.stop()
         open.shutdownAll()
     }
 

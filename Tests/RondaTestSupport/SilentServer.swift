@@ -12,7 +12,7 @@ public final class SilentServer: Sendable {
     public let port: Int
     /// `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
-    private let listener: Int32
+    private let listener: ListeningSocket
     private let accepted: Accepted
     private let connections: AsyncStream<Void>
 
@@ -26,15 +26,18 @@ public final class SilentServer: Sendable {
         private let lock = NSLock()
         private var fds: [Int32] = []
         private var total = 0
+        private var closed = false
         func add(_ fd: Int32) {
             lock.withLock {
-                fds.append(fd)
                 total += 1
+                // Accepted while the server was being stopped: not kept.
+                if closed { _ = close(fd) } else { fds.append(fd) }
             }
         }
         var count: Int { lock.withLock { total } }
         func closeAll() {
             lock.withLock {
+                closed = true
                 for fd in fds { close(fd) }
                 fds.removeAll()
             }
@@ -43,25 +46,20 @@ public final class SilentServer: Sendable {
 
     public init() throws {
         let (fd, port) = try Self.bindLoopback(listen: true)
-        self.listener = fd
+        let listener = ListeningSocket(fd: fd)
+        self.listener = listener
         self.port = port
         let accepted = Accepted()
         self.accepted = accepted
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
         self.connections = stream
         let thread = Thread {
-            while true {
-                let client = accept(fd, nil, nil)
-                if client < 0 {
-                    if errno == EINTR { continue }
-                    break
-                }
+            while let client = listener.accept() {
                 accepted.add(client)
                 continuation.yield()
             }
-            // Closed here, once `accept` failed, not in `stop()`: a close there could let this
-            // thread's next `accept` run on a number another socket of the process was given.
-            _ = close(fd)
+            // Closed here, once accepting ended, not in `stop()` (see ``ListeningSocket``).
+            listener.close()
             continuation.finish()
         }
         thread.name = "ronda.test.silent-server"
@@ -78,7 +76,7 @@ public final class SilentServer: Sendable {
 
     /// Stops accepting and closes every connection.
     public func stop() {
-        _ = shutdown(listener, Int32(SHUT_RDWR))
+        listener.stop()
         accepted.closeAll()
     }
 

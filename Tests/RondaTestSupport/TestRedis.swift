@@ -171,7 +171,15 @@ public final class RESPConnection {
 
     /// Connects to the loopback `port`.
     public init(port: Int, host: String = "127.0.0.1") throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Connected before `self` exists: an init that throws after its stored properties are
+        // set runs `deinit`, whose close would then close the number a second time — by then
+        // possibly another test's socket (a curl connection, a server's listener, a Redis link).
+        fd = try Self.connected(port: port, host: host)
+    }
+
+    private static func connected(port: Int, host: String) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(message: "socket() failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -181,10 +189,11 @@ public final class RESPConnection {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        if result != 0 {
+        guard result == 0 else {
             close(fd)
             throw Failure(message: "connect failed")
         }
+        return fd
     }
 
     deinit { close(fd) }
