@@ -93,9 +93,9 @@ SUMMARY="$WORK/summary.txt"
 : >"$SUMMARY"
 # median FILE: the median of the numbers in FILE, one per line.
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-run_scenario() { # run_scenario C OUT [TRANSPORT]
-    RONDA_HTTP_TRANSPORT="${3:-multi}" RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client \
-        --url "$URL" --duration "$DURATION" --concurrency "$1" --warmup 1 | tee "$2" || echo "(the client reported failures)"
+run_client() { # run_client C OUT TRANSPORT [--raw]
+    RONDA_HTTP_TRANSPORT="$3" RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client \
+        --url "$URL" --duration "$DURATION" --concurrency "$1" --warmup 1 "${@:4}" | tee "$2" || echo "(the client reported failures)"
 }
 run_python() { # run_python OUT
     timeout $((DURATION + 60)) "$VENV/bin/python" bench/requests_reference/client.py "$URL" \
@@ -113,7 +113,7 @@ for C in $CONCURRENCIES; do
         WRK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-$C.txt")"
         [ -n "$WRK_RPS" ] || { echo "could not read wrk's Requests/sec" >&2; exit 1; }
         echo "== round $ROUND/$ROUNDS, C=$C: ronda scenario, multi transport"
-        run_scenario "$C" "$WORK/scenario-$C.txt"
+        run_client "$C" "$WORK/scenario-$C.txt" multi
         SCENARIO="$(rps_of scenario "$WORK/scenario-$C.txt")"
         echo "$WRK_RPS" >>"$WORK/wrk-$C.all"
         if [ -n "$SCENARIO" ]; then
@@ -131,10 +131,9 @@ for C in $CONCURRENCIES; do
         fi
     done
     echo "== ronda raw, multi transport (once)"
-    RONDA_HTTP_TRANSPORT=multi RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client --url "$URL" \
-        --duration "$DURATION" --concurrency "$C" --warmup 1 --raw | tee "$WORK/raw-$C.txt" || echo "(the raw client reported failures)"
+    run_client "$C" "$WORK/raw-$C.txt" multi --raw
     echo "== ronda scenario, threads transport (before 0.5; once)"
-    run_scenario "$C" "$WORK/threads-$C.txt" threads
+    run_client "$C" "$WORK/threads-$C.txt" threads
 
     WRK_MED="$(median "$WORK/wrk-$C.all")"
     RAW="$(rps_of raw "$WORK/raw-$C.txt")"

@@ -323,21 +323,6 @@ int ccurl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
     return 0;
 }
 
-const char *ccurl_multi_strerror(CURLMcode code) {
-    switch (code) {
-    case CURLM_OK: return "no error";
-    case CURLM_BAD_HANDLE: return "invalid multi handle";
-    case CURLM_BAD_EASY_HANDLE: return "invalid easy handle";
-    case CURLM_OUT_OF_MEMORY: return "out of memory";
-    case CURLM_INTERNAL_ERROR: return "internal error";
-    case CURLM_BAD_SOCKET: return "bad socket";
-    case CURLM_ADDED_ALREADY: return "the easy handle is already in a multi handle";
-    case CURLM_RECURSIVE_API_CALL: return "a callback called the multi interface";
-    case CURLM_WAKEUP_FAILURE: return "the wakeup failed";
-    default: return "multi interface error";
-    }
-}
-
 /* ---- Sockets closed on exec ---- */
 
 /* libcurl 7.88 opens its sockets without SOCK_CLOEXEC: a process that spawns a child (a test

@@ -98,8 +98,7 @@ enum RequestBuilder {
                 headers.append(HTTPHeader(name, value))
             }
         }
-        if let contentType, !headers.contains(where: { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame })
-        {
+        if let contentType, !headers.contains(where: { $0.matches("Content-Type") }) {
             headers.append(HTTPHeader("Content-Type", contentType))
         }
         var request = RenderedRequest(method: step.method, url: url, headers: headers, body: body)

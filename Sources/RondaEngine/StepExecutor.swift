@@ -363,7 +363,7 @@ struct StepExecutor {
         var out = "\(request.method) \(request.url)"
         for header in request.headers { appendLine(header, to: &out) }
         if let body = request.body, !body.isEmpty {
-            let type = request.headers.last { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }?.value
+            let type = request.headers.last { $0.matches("Content-Type") }?.value
             out += "\n\n"
             out += Excerpt.text(body, limit: configuration.requestExcerptLimit, redactor: redactor, contentType: type)
         }

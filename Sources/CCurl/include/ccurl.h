@@ -139,8 +139,6 @@ CURLMcode ccurl_multi_poll(CURLM *multi, int timeout_ms, int *numfds);
 CURLMcode ccurl_multi_wakeup(CURLM *multi);
 /// The next finished transfer from `curl_multi_info_read`: 1 with `easy` and `result` set, or 0.
 int ccurl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
-/// A text for a CURLMcode.
-const char *ccurl_multi_strerror(CURLMcode code);
 
 /// Size of the buffer CURLOPT_ERRORBUFFER expects (CURL_ERROR_SIZE, a macro Swift cannot see).
 size_t ccurl_error_size(void);
