@@ -2,11 +2,12 @@ import Foundation
 
 /// Engine throughput benchmark.
 ///
-///     EngineThroughput serve  --port P
+///     EngineThroughput serve  --port P [--server nio|hummingbird]
 ///     EngineThroughput client --url http://127.0.0.1:P/ping --duration S --concurrency C [--raw]
 ///                             [--fresh-session] [--warmup S] [--curl-threads N]
 ///
-/// `serve` answers `GET /ping` with `{"ok":true}` on 127.0.0.1 (keep-alive). `client`
+/// `serve` answers `GET /ping` with `{"ok":true}` on 127.0.0.1 (keep-alive), from a Hummingbird
+/// app (the default) or, with `--server nio`, from a SwiftNIO channel handler. `client`
 /// runs a one-step GET scenario through `ScenarioRunner` in C concurrent loops for S
 /// seconds and prints requests/s; `--raw` measures `HTTPSession.send` alone instead (one
 /// session per loop; with `--fresh-session`, a new session per request, as each scenario run has).
@@ -15,7 +16,7 @@ import Foundation
 @main
 struct EngineThroughput {
     static let usage = """
-        usage: EngineThroughput serve --port P
+        usage: EngineThroughput serve --port P [--server hummingbird|nio]
                EngineThroughput client --url URL [--duration S] [--concurrency C] [--raw [--fresh-session]]
                                        [--warmup S] [--curl-threads N]
         """
@@ -28,9 +29,14 @@ struct EngineThroughput {
         switch mode {
         case "serve":
             let port = options.int("--port") ?? 0
+            let kind = options.string("--server") ?? "hummingbird"
             options.finish()
             do {
-                try await BenchServer.run(port: port)
+                switch kind {
+                case "hummingbird": try await BenchServer.run(port: port)
+                case "nio": try await NIOBenchServer.run(port: port)
+                default: fail("serve: --server is hummingbird or nio, not '\(kind)'")
+                }
             } catch {
                 fail("server: \(error)")
             }

@@ -14,17 +14,36 @@ enum Excerpt {
         if stray > 0, isBinaryType(contentType) || stray * 2 > slice.count {
             return binary(bytes, limit: limit, contentType: contentType)
         }
-        var text = decoded
-        if text.count > window { text = String(text.prefix(window)) }
+        var text = prefix(decoded, window)
         text = redactor.text(text)
-        let cut = text.count > limit || slice.count < bytes.count
-        if text.count > limit { text = String(text.prefix(limit)) }
+        let cut = length(text) > limit || slice.count < bytes.count
+        text = prefix(text, limit)
         if stray > 0 {
             let type = contentType.map { ", \($0)" } ?? ""
             text =
                 "[\(bytes.count) bytes\(type); control characters and bytes that are not UTF-8 shown as \\xNN]\n" + text
         }
         return cut ? text + "… (\(bytes.count) bytes)" : text
+    }
+
+    /// How many characters `text` has. Text of ASCII bytes other than CR (most excerpts) has one
+    /// character per byte, so it is counted without walking grapheme clusters; CR LF is one
+    /// character, so text with a CR is walked.
+    static func length(_ text: String) -> Int {
+        isOneCharacterPerByte(text) ? text.utf8.count : text.count
+    }
+
+    /// The first `count` characters of `text` (all of it when it is shorter).
+    static func prefix(_ text: String, _ count: Int) -> String {
+        if text.utf8.count <= count { return text }  // never more characters than bytes
+        if isOneCharacterPerByte(text) { return String(decoding: text.utf8.prefix(count), as: UTF8.self) }
+        return text.count > count ? String(text.prefix(count)) : text
+    }
+
+    /// ASCII without CR: each byte is one character.
+    private static func isOneCharacterPerByte(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 && $0 != 0x0D } }
     }
 
     /// `[binary body: N bytes, image/png; base64 of the first K bytes]` and the base64 text.

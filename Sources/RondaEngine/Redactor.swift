@@ -113,10 +113,26 @@ public struct Redactor: Sendable {
     /// encoded form is up to 12 times as long: `\uXXXX` per byte at two levels of embedding).
     public var longestSecret: Int { (secrets.first?.bytes.count ?? 0) * 12 }
 
-    /// `true` when a header's value must never be recorded.
+    /// `true` when a header's value must never be recorded (``sensitiveHeaders``, in any case).
+    /// ASCII names (all real ones) are compared without a lower-cased copy, as this runs for
+    /// every header of every step; others go through Unicode lower-casing, which can turn a
+    /// character such as the Kelvin sign into a letter of a sensitive name.
     public static func isSensitiveHeader(_ name: String) -> Bool {
-        sensitiveHeaders.contains(name.lowercased())
+        var name = name
+        let ascii: Bool? = name.withUTF8 { bytes in
+            if bytes.contains(where: { $0 >= 0x80 }) { return nil }
+            return sensitiveHeaderBytes.contains { candidate in
+                candidate.count == bytes.count
+                    && zip(candidate, bytes).allSatisfy { lower, byte in
+                        lower == byte || (byte &- UInt8(ascii: "A") < 26 && byte | 0x20 == lower)
+                    }
+            }
+        }
+        return ascii ?? sensitiveHeaders.contains(name.lowercased())
     }
+
+    /// ``sensitiveHeaders`` as lower-case bytes.
+    private static let sensitiveHeaderBytes: [[UInt8]] = sensitiveHeaders.map { Array($0.utf8) }
 
     /// A header line's value as it may be recorded.
     public func header(_ name: String, _ value: String) -> String {
@@ -163,23 +179,26 @@ public struct Redactor: Sendable {
     }
 
     /// A cheap test before the card expression: is there a run of 13 or more digits, allowing
-    /// single spaces or dashes between them?
+    /// single spaces or dashes between them? One pass over the bytes, no copy of a native string.
     static func mayHaveCardNumber(_ text: String) -> Bool {
-        var run = 0
-        var lastWasSeparator = false
-        for byte in text.utf8 {
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                run += 1
-                if run >= 13 { return true }
-                lastWasSeparator = false
-            } else if (byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-")) && run > 0 && !lastWasSeparator {
-                lastWasSeparator = true
-            } else {
-                run = 0
-                lastWasSeparator = false
+        var text = text
+        return text.withUTF8 { bytes in
+            var run = 0
+            var lastWasSeparator = false
+            for byte in bytes {
+                if byte &- UInt8(ascii: "0") < 10 {
+                    run += 1
+                    if run >= 13 { return true }
+                    lastWasSeparator = false
+                } else if (byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-")) && run > 0 && !lastWasSeparator {
+                    lastWasSeparator = true
+                } else {
+                    run = 0
+                    lastWasSeparator = false
+                }
             }
+            return false
         }
-        return false
     }
 
     private static let cardCandidate: NSRegularExpression = {

@@ -127,14 +127,21 @@ extension CurlMultiLoop {
         /// Queues a job of a task that prefers this loop; the loop's thread runs it between
         /// passes over its transfers. From the loop's own thread (a continuation it resumed) no
         /// wakeup is needed: the thread is not polling.
+        ///
+        /// A loop with no thread to run it — stopped because the loop was released while a task
+        /// still prefers it, or never started because libcurl has no multi handle to give — hands
+        /// the job to Swift's global executor instead, so the task still runs (its transfers then
+        /// fail with CURLE_FAILED_INIT, as ``submit(_:)`` answers) and no job is lost.
         func enqueueJob(_ job: UnownedJob) {
-            let start = state.withLock { state -> CurlMulti? in
+            let (accepted, start) = state.withLock { state -> (Bool, CurlMulti?) in
                 let start = Self.startIfNeeded(&state)
+                guard state.multi != nil else { return (false, nil) }
                 state.jobs.append(job)
                 Self.wake(&state)
-                return start
+                return (true, start)
             }
             if let start { launch(start) }
+            if !accepted { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
         }
 
         /// Makes the multi handle on first use; the caller starts the thread with it (outside the

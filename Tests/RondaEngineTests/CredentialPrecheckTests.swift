@@ -32,4 +32,12 @@ import Testing
         #expect(!Redactor.mayHaveCredentialField(text))
         #expect(Redactor.maskFields(text) == text)
     }
+
+    @Test func cardNumberRunsAreFoundWithSingleSeparators() {
+        #expect(Redactor.mayHaveCardNumber("pay 4242 4242 4242 4242 now"))
+        #expect(Redactor.mayHaveCardNumber("4242-4242-4242-4"))
+        #expect(!Redactor.mayHaveCardNumber("4242  4242 4242 4242"))  // a double space ends the run
+        #expect(!Redactor.mayHaveCardNumber("order 123456789012 of 12"))
+        #expect(!Redactor.mayHaveCardNumber(""))
+    }
 }

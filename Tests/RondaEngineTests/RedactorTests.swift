@@ -12,6 +12,22 @@ import Testing
         #expect(Redactor().header(name, "Bearer abc.def.ghi") == Redactor.mask)
     }
 
+    @Test(arguments: ["AUTHORIZATION", "cOOKIE", "X-API-KEY", "x-auth-token", "X-Event-Checksum"])
+    func sensitiveHeaderNamesMatchInAnyASCIICase(name: String) {
+        #expect(Redactor.isSensitiveHeader(name))
+    }
+
+    @Test(arguments: ["Authorizatio", "Authorizations", "Cookie2", "X-Api-Ke", "Content-Type", "", "x-api_key"])
+    func namesThatOnlyResembleSensitiveOnesAreNot(name: String) {
+        #expect(!Redactor.isSensitiveHeader(name))
+    }
+
+    @Test func aNonASCIIHeaderNameIsLowerCasedTheUnicodeWay() {
+        // The Kelvin sign lower-cases to "k": "X-Api-\u{212A}ey" reads as x-api-key.
+        #expect(Redactor.isSensitiveHeader("X-Api-\u{212A}ey"))
+        #expect(!Redactor.isSensitiveHeader("X-Ápi-Key"))
+    }
+
     @Test func ordinaryHeadersAreKeptButStillLoseSecrets() {
         let redactor = Redactor(secrets: ["s3cr3t-value"])
         #expect(!Redactor.isSensitiveHeader("Content-Type"))
