@@ -198,10 +198,12 @@ extension CurlMultiLoop {
             var jobs: [UnownedJob] = []
             var submissions: [Submission] = []
             var cancellations: [UInt64] = []
+            var sendGate = SendGate()
             while true {
                 let stopping = state.withLock { state in
                     swap(&jobs, &state.jobs)
-                    swap(&submissions, &state.submissions)
+                    submissions.append(contentsOf: state.submissions)
+                    state.submissions.removeAll(keepingCapacity: true)
                     swap(&cancellations, &state.cancellations)
                     return state.stopping
                 }
@@ -214,7 +216,13 @@ extension CurlMultiLoop {
                         state.submissions.removeAll(keepingCapacity: true)
                     }
                 }
-                for submission in submissions {
+                // Answers already waiting are read before new requests go out (see SendGate).
+                let hold = sendGate.holds(
+                    newRequests: !submissions.isEmpty,
+                    inFlight: !running.isEmpty,
+                    inputReady: multi.hasReadyInput
+                )
+                for submission in hold ? [] : submissions {
                     if submission.cancel.isSet {
                         finished.append((submission.continuation, CURLE_ABORTED_BY_CALLBACK))
                     } else if multi.add(submission.easy) {
@@ -224,7 +232,7 @@ extension CurlMultiLoop {
                         finished.append((submission.continuation, CURLE_FAILED_INIT))
                     }
                 }
-                submissions.removeAll(keepingCapacity: true)
+                if !hold { submissions.removeAll(keepingCapacity: true) }
                 for id in cancellations {
                     guard let raw = handles.removeValue(forKey: id), let entry = running.removeValue(forKey: raw) else {
                         continue  // finished already, or not added yet (it reads its flag then)
@@ -250,7 +258,9 @@ extension CurlMultiLoop {
                     finished.removeAll(keepingCapacity: true)
                 }
                 let next: Next = state.withLock { state in
-                    if !state.jobs.isEmpty || !state.submissions.isEmpty || !state.cancellations.isEmpty {
+                    if !submissions.isEmpty || !state.jobs.isEmpty || !state.submissions.isEmpty
+                        || !state.cancellations.isEmpty
+                    {
                         return .again
                     }
                     if stopping && running.isEmpty {
@@ -283,6 +293,28 @@ extension CurlMultiLoop {
             case poll
             case stop
         }
+    }
+}
+
+/// Whether a loop's pass sends its new requests now or first reads answers that have already
+/// arrived, so that the requests their tasks send next leave with these: one wakeup of the
+/// server (and of the reader of each socket) then serves several requests instead of one each.
+///
+/// Requests wait only while answers are ready and transfers are in flight, and never more than
+/// ``maxHeldPasses`` passes in a row: a stream of arriving data cannot starve them.
+struct SendGate {
+    /// How many passes in a row new requests may wait for answers already arrived.
+    static let maxHeldPasses = 8
+
+    /// Passes the current new requests have waited.
+    private(set) var heldPasses = 0
+
+    /// Whether this pass holds its new requests back. `inputReady` (a poll that does not wait)
+    /// is asked only when holding is possible.
+    mutating func holds(newRequests: Bool, inFlight: Bool, inputReady: () -> Bool) -> Bool {
+        let hold = newRequests && inFlight && heldPasses < Self.maxHeldPasses && inputReady()
+        heldPasses = hold ? heldPasses + 1 : 0
+        return hold
     }
 }
 
@@ -321,6 +353,12 @@ struct CurlMulti: @unchecked Sendable {
     func poll(milliseconds: Int32) {
         var descriptors: Int32 = 0
         _ = ccurl_multi_poll(raw, milliseconds, &descriptors)
+    }
+
+    /// Whether a socket curl waits on is ready now (a poll that does not wait).
+    func hasReadyInput() -> Bool {
+        var descriptors: Int32 = 0
+        return ccurl_multi_poll(raw, 0, &descriptors) == CURLM_OK && descriptors > 0
     }
 
     func wakeup() { _ = ccurl_multi_wakeup(raw) }
