@@ -23,8 +23,18 @@ public struct TransportSetting: Sendable, Equatable {
     /// One loop per core (at least 1, at most 64).
     public static var defaultLoops: Int { min(64, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
-    /// Why a setting was refused: the variable, the value and what it accepts.
+    /// Why a setting was refused: which rule, and a message naming the variable, the value and
+    /// what it accepts.
     public struct Invalid: Error, CustomStringConvertible, Equatable {
+        /// Which rule the setting broke.
+        public enum Code: String, Sendable, Equatable {
+            /// `RONDA_HTTP_TRANSPORT` names no transport.
+            case unknownTransport = "unknown_transport"
+            /// `RONDA_HTTP_LOOPS` is not a whole number from 1 to 64.
+            case loopsOutOfRange = "loops_out_of_range"
+        }
+
+        public let code: Code
         public let message: String
         public var description: String { message }
     }
@@ -39,6 +49,7 @@ public struct TransportSetting: Sendable, Equatable {
         if let name = environment["RONDA_HTTP_TRANSPORT"], !name.isEmpty {
             guard let transport = CurlExecutor.Transport(rawValue: name.lowercased()) else {
                 throw Invalid(
+                    code: .unknownTransport,
                     message:
                         "RONDA_HTTP_TRANSPORT=\(name.debugDescription) is not a transport: use multi (the default) or threads"
                 )
@@ -48,6 +59,7 @@ public struct TransportSetting: Sendable, Equatable {
         if let text = environment["RONDA_HTTP_LOOPS"], !text.isEmpty {
             guard let loops = Int(text), (1...64).contains(loops) else {
                 throw Invalid(
+                    code: .loopsOutOfRange,
                     message:
                         "RONDA_HTTP_LOOPS=\(text.debugDescription) must be a whole number from 1 to 64 (default: one per core)"
                 )

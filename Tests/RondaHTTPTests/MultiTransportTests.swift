@@ -159,11 +159,13 @@ import Testing
         let badName = #expect(throws: TransportSetting.Invalid.self) {
             try TransportSetting.fromEnvironment(["RONDA_HTTP_TRANSPORT": "epoll"])
         }
+        #expect(badName?.code == .unknownTransport)
         #expect(badName?.message.contains("use multi (the default) or threads") == true)
         for loops in ["0", "65", "two"] {
             let badLoops = #expect(throws: TransportSetting.Invalid.self) {
                 try TransportSetting.fromEnvironment(["RONDA_HTTP_LOOPS": loops])
             }
+            #expect(badLoops?.code == .loopsOutOfRange)
             #expect(badLoops?.message.contains("from 1 to 64") == true)
         }
     }
