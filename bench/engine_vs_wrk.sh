@@ -65,11 +65,7 @@ fi
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
+    if [ -n "$SERVER_PID" ]; then stop_server; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -122,28 +118,28 @@ median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else 
 WARM_SCALE="$(awk -v d="$DURATION" 'BEGIN { printf "%.4f", (d + 1) / d }')"
 requests_of() { sed -n 's/^RESULT .* requests=\([0-9]*\).*/\1/p' "$1"; }
 warm_requests() { awk -v r="$1" -v s="$WARM_SCALE" 'BEGIN { printf "%d", r * s }'; }
-run_client() { # run_client C OUT TRANSPORT [--raw]; appends the server's µs/request to OUT.server
-    local before after
+# measured OUT COUNT CMD...: runs CMD, its output shown and kept in OUT, and appends to OUT.server
+# the server's CPU per request over the run (COUNT reads the requests from OUT).
+measured() {
+    local out="$1" count="$2" before after
+    shift 2
     before="$(server_ticks)"
-    RONDA_HTTP_TRANSPORT="$3" RONDA_HTTP_LOOPS="$LOOPS" timeout $((DURATION + 60)) "$BIN" client \
-        --url "$URL" --duration "$DURATION" --concurrency "$1" --warmup 1 "${@:4}" | tee "$2" || echo "(the client reported failures)"
+    "$@" | tee "$out" || echo "(the client reported failures)"
     after="$(server_ticks)"
-    server_us "$(warm_requests "$(requests_of "$2")")" $((after - before)) >>"$2.server"; echo >>"$2.server"
+    server_us "$("$count" "$out")" $((after - before)) >>"$out.server"; echo >>"$out.server"
+}
+client_requests() { warm_requests "$(requests_of "$1")"; }
+wrk_requests() { awk '/requests in/ { print $1 }' "$1"; }
+run_client() { # run_client C OUT TRANSPORT [--raw]
+    measured "$2" client_requests env RONDA_HTTP_TRANSPORT="$3" RONDA_HTTP_LOOPS="$LOOPS" \
+        timeout $((DURATION + 60)) "$BIN" client --url "$URL" --duration "$DURATION" --concurrency "$1" --warmup 1 "${@:4}"
 }
 run_python() { # run_python OUT
-    local before after
-    before="$(server_ticks)"
-    timeout $((DURATION + 60)) "$VENV/bin/python" bench/requests_reference/client.py "$URL" \
-        --threads 8 --duration "$DURATION" --warmup 1 | tee "$1" || echo "(the Python client reported failures)"
-    after="$(server_ticks)"
-    server_us "$(warm_requests "$(requests_of "$1")")" $((after - before)) >>"$1.server"; echo >>"$1.server"
+    measured "$1" client_requests timeout $((DURATION + 60)) "$VENV/bin/python" bench/requests_reference/client.py "$URL" \
+        --threads 8 --duration "$DURATION" --warmup 1
 }
 run_wrk() { # run_wrk C OUT
-    local before after
-    before="$(server_ticks)"
-    timeout $((DURATION + 30)) wrk -t1 -c"$1" -d"${DURATION}s" "$URL" | tee "$2"
-    after="$(server_ticks)"
-    server_us "$(awk '/requests in/ { print $1 }' "$2")" $((after - before)) >>"$2.server"; echo >>"$2.server"
+    measured "$2" wrk_requests timeout $((DURATION + 30)) wrk -t1 -c"$1" -d"${DURATION}s" "$URL"
 }
 for SERVER in $SERVERS; do
     start_server "$SERVER"

@@ -14,10 +14,9 @@ enum Excerpt {
         if stray > 0, isBinaryType(contentType) || stray * 2 > slice.count {
             return binary(bytes, limit: limit, contentType: contentType)
         }
-        var text = prefix(decoded, window)
-        text = redactor.text(text)
-        let cut = length(text) > limit || slice.count < bytes.count
-        text = prefix(text, limit)
+        let (kept, shortened) = Self.cut(redactor.text(Self.cut(decoded, window).text), limit)
+        var text = kept
+        let cut = shortened || slice.count < bytes.count
         if stray > 0 {
             let type = contentType.map { ", \($0)" } ?? ""
             text =
@@ -26,18 +25,14 @@ enum Excerpt {
         return cut ? text + "… (\(bytes.count) bytes)" : text
     }
 
-    /// How many characters `text` has. Text of ASCII bytes other than CR (most excerpts) has one
-    /// character per byte, so it is counted without walking grapheme clusters; CR LF is one
-    /// character, so text with a CR is walked.
-    static func length(_ text: String) -> Int {
-        isOneCharacterPerByte(text) ? text.utf8.count : text.count
-    }
-
-    /// The first `count` characters of `text` (all of it when it is shorter).
-    static func prefix(_ text: String, _ count: Int) -> String {
-        if text.utf8.count <= count { return text }  // never more characters than bytes
-        if isOneCharacterPerByte(text) { return String(decoding: text.utf8.prefix(count), as: UTF8.self) }
-        return text.count > count ? String(text.prefix(count)) : text
+    /// The first `count` characters of `text`, and whether that left any out. Text of ASCII bytes
+    /// other than CR (most excerpts) has one character per byte and is cut on its bytes, without
+    /// walking grapheme clusters; CR LF is one character, so text with a CR is walked.
+    static func cut(_ text: String, _ count: Int) -> (text: String, wasCut: Bool) {
+        if text.utf8.count <= count { return (text, false) }  // never more characters than bytes
+        if isOneCharacterPerByte(text) { return (String(decoding: text.utf8.prefix(count), as: UTF8.self), true) }
+        let kept = text.prefix(count)
+        return kept.endIndex == text.endIndex ? (text, false) : (String(kept), true)
     }
 
     /// ASCII without CR: each byte is one character.

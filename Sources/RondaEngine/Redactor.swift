@@ -1,5 +1,6 @@
 import Foundation
 import RondaCore
+import RondaHTTP
 
 /// Removes secrets from everything Ronda records: step excerpts, URLs, messages, captures, logs.
 ///
@@ -118,21 +119,11 @@ public struct Redactor: Sendable {
     /// every header of every step; others go through Unicode lower-casing, which can turn a
     /// character such as the Kelvin sign into a letter of a sensitive name.
     public static func isSensitiveHeader(_ name: String) -> Bool {
-        var name = name
-        let ascii: Bool? = name.withUTF8 { bytes in
-            if bytes.contains(where: { $0 >= 0x80 }) { return nil }
-            return sensitiveHeaderBytes.contains { candidate in
-                candidate.count == bytes.count
-                    && zip(candidate, bytes).allSatisfy { lower, byte in
-                        lower == byte || (byte &- UInt8(ascii: "A") < 26 && byte | 0x20 == lower)
-                    }
-            }
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            return sensitiveHeaders.contains { HTTPHeader.namesMatch(name, $0) }
         }
-        return ascii ?? sensitiveHeaders.contains(name.lowercased())
+        return sensitiveHeaders.contains(name.lowercased())
     }
-
-    /// ``sensitiveHeaders`` as lower-case bytes.
-    private static let sensitiveHeaderBytes: [[UInt8]] = sensitiveHeaders.map { Array($0.utf8) }
 
     /// A header line's value as it may be recorded.
     public func header(_ name: String, _ value: String) -> String {

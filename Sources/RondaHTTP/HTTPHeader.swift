@@ -16,11 +16,16 @@ public struct HTTPHeader: Sendable, Hashable {
 
     /// Whether this header's name equals `name`, ignoring ASCII case.
     public func matches(_ name: String) -> Bool {
+        Self.namesMatch(self.name, name)
+    }
+
+    /// Whether two header names are equal, ignoring ASCII case.
+    public static func namesMatch(_ one: String, _ other: String) -> Bool {
         // Compared byte by byte: no lower-cased copies (every response's headers are searched).
-        let mine = self.name.utf8
-        let theirs = name.utf8
+        let mine = one.utf8
+        let theirs = other.utf8
         guard mine.count == theirs.count else { return false }
-        return zip(mine, theirs).allSatisfy { Self.lowercasedASCII($0) == Self.lowercasedASCII($1) }
+        return zip(mine, theirs).allSatisfy { lowercasedASCII($0) == lowercasedASCII($1) }
     }
 
     private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {

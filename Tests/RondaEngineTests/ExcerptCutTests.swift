@@ -11,10 +11,11 @@ import Testing
         "ca\u{301}fe\u{301} ñandú 日本語 👩‍👩‍👧",  // combining marks, CJK, a family emoji
         "mixed ASCII then é at the end",
     ])
-    func lengthAndPrefixMatchTheCharacterWalk(text: String) {
-        #expect(Excerpt.length(text) == text.count)
+    func theCutMatchesTheCharacterWalk(text: String) {
         for count in 0...(text.utf8.count + 1) {
-            #expect(Excerpt.prefix(text, count) == String(text.prefix(count)), "\(count) of \(text.debugDescription)")
+            let (kept, wasCut) = Excerpt.cut(text, count)
+            #expect(kept == String(text.prefix(count)), "\(count) of \(text.debugDescription)")
+            #expect(wasCut == (text.count > count), "\(count) of \(text.debugDescription)")
         }
     }
 

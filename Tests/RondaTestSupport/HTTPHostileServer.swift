@@ -30,7 +30,8 @@ public final class HTTPHostileServer: Sendable {
     private let open: OpenSockets
     private let replies = Counter()
 
-    /// Connections the server has begun to answer (it wrote the first bytes of its reply).
+    /// Connections the server has begun to answer: for `.bytes`, counted as it writes the
+    /// reply (before the client can read it); for the others, once their first bytes are written.
     public var repliesStarted: Int { replies.value }
 
     private final class Counter: Sendable {
@@ -98,8 +99,9 @@ public final class HTTPHostileServer: Sendable {
         }
         switch reply {
         case .bytes(let bytes):
-            _ = write(fd, bytes)
+            // Counted before the write: a client that has read the reply sees it counted.
             started()
+            _ = write(fd, bytes)
         case .endless(let first, let chunk):
             guard write(fd, first) else { return }
             started()
