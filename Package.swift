@@ -11,6 +11,18 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// The scenario engine's path (model, HTTP, engine): a nonisolated async function runs on its
+// caller's executor (SE-0461) instead of hopping to the global one on every call. A scenario
+// runs on its transport loop's executor, and each such hop asked the runtime for the task's
+// preferred executor under a lock (docs/performance.md, "What the multi transport changed").
+// Changing which targets get this needs a clean build (`rm -rf .build`): SwiftPM does not
+// recompile a dependent whose source did not change, and a stale object then calls these
+// functions without the caller's isolation they now take.
+let engineSwiftSettings: [SwiftSetting] =
+    swiftSettings + [
+        .enableUpcomingFeature("NonisolatedNonsendingByDefault")
+    ]
+
 let package = Package(
     name: "ronda",
     platforms: [.macOS(.v15)],
@@ -55,7 +67,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: engineSwiftSettings
         ),
         // Process plumbing below the I/O targets: one-shot timers, cancellable sleeps, deadlines,
         // the dedicated threads that run blocking C calls. No Ronda dependency.
@@ -67,7 +79,7 @@ let package = Package(
         .target(
             name: "RondaHTTP",
             dependencies: ["CCurl", "RondaCore", "RondaRuntime"],
-            swiftSettings: swiftSettings
+            swiftSettings: engineSwiftSettings
         ),
         // Runs one scenario against a base URL.
         .target(
@@ -76,7 +88,7 @@ let package = Package(
                 "RondaCore", "RondaHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: engineSwiftSettings
         ),
         // JobQueue protocol; the in-process queue and the Redis Streams queue; rate limiters.
         .target(

@@ -82,7 +82,19 @@ public struct ScenarioRunner: Sendable {
 
         let duration = start.duration(to: clock.now)
         let seconds = duration.inSeconds
-        let timed = execution.steps.compactMap(\.timings?.total)
+        // One pass over the steps (no filtered copies of them).
+        var executed = 0
+        var passed = 0
+        var timedCount = 0
+        var timedTotal = 0.0
+        for step in execution.steps {
+            if step.outcome != .skipped { executed += 1 }
+            if step.outcome == .passed { passed += 1 }
+            if let total = step.timings?.total {
+                timedCount += 1
+                timedTotal += total
+            }
+        }
         var result = ScenarioResult(
             runID: runID,
             scenario: scenario.name,
@@ -92,8 +104,8 @@ public struct ScenarioRunner: Sendable {
             status: execution.outcome,
             attempt: attempt,
             worker: worker,
-            stepsExecuted: execution.steps.filter { $0.outcome != .skipped }.count,
-            stepsPassed: execution.steps.filter { $0.outcome == .passed }.count,
+            stepsExecuted: executed,
+            stepsPassed: passed,
             failingStep: execution.failure?.step,
             errorKind: execution.failure?.kind,
             errorMessage: execution.failure?.message,
@@ -101,7 +113,7 @@ public struct ScenarioRunner: Sendable {
             startedAt: startedAt,
             completedAt: Date(),
             duration: seconds,
-            responseTime: timed.isEmpty ? 0 : timed.reduce(0, +) / Double(timed.count),
+            responseTime: timedCount == 0 ? 0 : timedTotal / Double(timedCount),
             steps: execution.steps
         )
         result.errorMessage = result.errorMessage.map(execution.redactor.text)
@@ -305,7 +317,8 @@ struct Execution {
         )
         let outcome = await executor.execute(context: &context)
         redactor = executor.redactor
-        let record = redacted(executor.record)
+        redactor.redact(&executor.record)
+        let record = executor.record
         steps.append(record)
         redactedWith.append(redactor.secretCount)
         onStep?(record)
@@ -340,7 +353,7 @@ struct Execution {
     /// as a bearer credential) are redacted again with everything known at the end.
     mutating func redactAgain() {
         for i in steps.indices where redactedWith[i] < redactor.secretCount {
-            steps[i] = redacted(steps[i])
+            redactor.redact(&steps[i])
             redactedWith[i] = redactor.secretCount
         }
         if var f = failure {
@@ -348,24 +361,6 @@ struct Execution {
             f.trace = f.trace.map(redactor.text)
             failure = f
         }
-    }
-
-    func redacted(_ step: StepResult) -> StepResult {
-        var record = step
-        record.requestExcerpt = record.requestExcerpt.map(redactor.text)
-        record.responseExcerpt = record.responseExcerpt.map(redactor.text)
-        record.url = redactor.text(record.url)
-        record.error = record.error.map(redactor.text)
-        record.captures = record.captures.reduce(into: [:]) { out, pair in
-            out[pair.key] = Redactor.isSensitiveName(pair.key) ? Redactor.mask : redactor.text(pair.value)
-        }
-        record.assertions = record.assertions.map {
-            var a = $0
-            a.expected = redactor.text(a.expected)
-            a.actual = redactor.text(a.actual)
-            return a
-        }
-        return record
     }
 
     func logStep(_ record: StepResult) {
@@ -379,5 +374,25 @@ struct Execution {
         if let total = record.timings?.total { metadata["ms"] = .stringConvertible(Int(total * 1000)) }
         if let error = record.error { metadata["error"] = .string(error) }
         logger.debug("step", metadata: metadata)
+    }
+}
+
+extension Redactor {
+    /// Redacts the record's texts in place (its arrays are not copied when only it holds them).
+    func redact(_ record: inout StepResult) {
+        record.requestExcerpt = record.requestExcerpt.map(text)
+        record.responseExcerpt = record.responseExcerpt.map(text)
+        record.url = text(record.url)
+        record.error = record.error.map(text)
+        if !record.captures.isEmpty {
+            record.captures = record.captures.reduce(into: [:]) { out, pair in
+                out[pair.key] = Redactor.isSensitiveName(pair.key) ? Redactor.mask : text(pair.value)
+            }
+        }
+        // In place: no new array per step.
+        for i in record.assertions.indices {
+            record.assertions[i].expected = text(record.assertions[i].expected)
+            record.assertions[i].actual = text(record.assertions[i].actual)
+        }
     }
 }

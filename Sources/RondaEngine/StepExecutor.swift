@@ -243,7 +243,8 @@ struct StepExecutor {
                     return .failure(error)
                 }
             }
-            assertions += try checked.get()
+            let results = try checked.get()
+            if assertions.isEmpty { assertions = results } else { assertions += results }
         } catch {
             record.assertions = assertions
             if let captureProblem { throw errored(.capture, captureProblem.message) }

@@ -28,6 +28,28 @@ struct JSONPathTests {
 
     func json(_ text: String) -> JSONValue { JSONValue.parse(text)! }
 
+    /// The walk for definite paths finds what the general selection finds, found or not.
+    @Test(arguments: [
+        "$", "$.total", "$.results[0].name", "$.results[-1].id", "$.results[-4].id", "$.results[3]",
+        "$.results[1].meta.vip", "$.results[0].tags[0]", "$['a.b']", "$['odd]key']", "$.nested.deeper.name",
+        "$.empty[0]", "$.nothing", "$.nothing.name", "$.total.name", "$.results.name", "$.nested[0]", "$.missing",
+    ])
+    func aDefinitePathIsWalkedToWhatSelectionFinds(_ text: String) throws {
+        let path = try JSONPath(parsing: text)
+        #expect(path.isDefinite)
+        let walked = path.definiteValue(in: Self.document)
+        #expect(walked == path.select(in: Self.document).first)
+        #expect(path.value(in: Self.document) == walked)
+        #expect(path.first(in: Self.document) == walked)
+    }
+
+    @Test func anIndefinitePathStillListsEveryMatch() throws {
+        let path = try JSONPath(parsing: "$.results[*].id")
+        #expect(!path.isDefinite)
+        #expect(path.value(in: Self.document) == .array([.int(1), .int(2), .int(3)]))
+        #expect(path.first(in: Self.document) == .int(1))
+    }
+
     @Test(arguments: [
         ("$", "$"), ("$.total", "[30]"), ("$['total']", "[30]"), ("$[\"total\"]", "[30]"), ("$.results[0].id", "[1]"),
         ("$.results[-1].name", "[\"Eva\"]"), ("$.results[-3].id", "[1]"), ("$.results[3]", "[]"),

@@ -76,6 +76,37 @@ import Testing
         }
     }
 
+    /// A skipped step, two that ran (one failing) and one the failure stopped.
+    static let counted = """
+        scenario: Counted
+        steps:
+          - name: Skipped
+            if: "false"
+            get: /a
+          - name: First
+            get: /a
+          - name: Second
+            get: /b
+            expect: { json: { $.id: 3 } }
+          - name: After the failure
+            get: /c
+        """
+
+    /// The result's counts come from its steps: a skipped step is not executed, and the response
+    /// time is the mean of the steps that sent a request.
+    @Test func aResultCountsItsExecutedAndPassedStepsAndAveragesTheirTimes() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let result = try await runScenario(Self.counted, baseURL: server.baseURL)
+            #expect(result.steps.map(\.outcome) == [.skipped, .passed, .failed])
+            #expect(result.stepsExecuted == 2)
+            #expect(result.stepsPassed == 1)
+            let times = result.steps.compactMap(\.timings?.total)
+            #expect(times.count == 2)
+            #expect(result.responseTime == times.reduce(0, +) / 2)
+            #expect(result.responseTime > 0)
+        }
+    }
+
     @Test func withoutContinueOnFailureTheFirstFailureStops() async throws {
         try await withServer(Self.routes) { server, log in
             let yaml = "scenario: Stop\n" + Self.threeSteps.replacingOccurrences(of: "CONTINUE", with: "")

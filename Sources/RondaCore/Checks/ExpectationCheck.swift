@@ -8,6 +8,10 @@ extension Expectation {
         context: inout EvaluationContext
     ) throws(EvaluationError) -> [AssertionResult] {
         var results: [AssertionResult] = []
+        results.reserveCapacity(
+            (status == nil ? 0 : 1) + headers.count + json.count + (schema == nil ? 0 : 1) + (body == nil ? 0 : 1)
+                + (responseTime == nil ? 0 : 1) + conditions.count
+        )
         if let status {
             let expected =
                 status.count == 1 ? String(status[0]) : "[" + status.map(String.init).joined(separator: ", ") + "]"
@@ -27,10 +31,11 @@ extension Expectation {
         if !json.isEmpty || schema != nil {
             if let document = response.json {
                 for (path, matcher) in json {
-                    results += try matcher.check(
+                    try matcher.check(
                         subject: "json \(path.source)",
                         actual: path.value(in: document),
-                        context: &context
+                        context: &context,
+                        into: &results
                     )
                 }
                 if let schema {
@@ -178,6 +183,18 @@ extension Matcher {
         context: inout EvaluationContext
     ) throws(EvaluationError) -> [AssertionResult] {
         var results: [AssertionResult] = []
+        try check(subject: subject, actual: actual, context: &context, into: &results)
+        return results
+    }
+
+    /// ``check(subject:actual:context:)``, appending to `results` (no array per matcher).
+    public func check(
+        subject: String,
+        actual: JSONValue?,
+        context: inout EvaluationContext,
+        into results: inout [AssertionResult]
+    ) throws(EvaluationError) {
+        let first = results.endIndex
         let shown = actual.map(Matcher.show) ?? "absent"
         for check in checks {
             switch check {
@@ -207,7 +224,7 @@ extension Matcher {
                 case .object(let o)?: length = .int(o.count)
                 default: length = nil
                 }
-                results += try inner.check(subject: "length of \(subject)", actual: length, context: &context)
+                try inner.check(subject: "length of \(subject)", actual: length, context: &context, into: &results)
             case .schema(let schema):
                 results.append(Matcher.schemaResult(subject: subject, schema: schema, actual: actual ?? .null))
             case .compare(let op, let expectedTemplate):
@@ -224,9 +241,8 @@ extension Matcher {
             }
         }
         if let name {
-            for i in results.indices where results[i].name == nil { results[i].name = name }
+            for i in first..<results.endIndex where results[i].name == nil { results[i].name = name }
         }
-        return results
     }
 
     static func holds(_ op: String, _ actual: JSONValue?, _ expected: JSONValue) -> Bool {

@@ -160,13 +160,34 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value at a definite path (or the first match), or `nil` when nothing matches.
-    public func first(in root: JSONValue) -> JSONValue? { select(in: root).first }
+    public func first(in root: JSONValue) -> JSONValue? {
+        isDefinite ? definiteValue(in: root) : select(in: root).first
+    }
 
     /// For assertions: the single value of a definite path, or the list of matches otherwise.
     public func value(in root: JSONValue) -> JSONValue? {
-        let matches = select(in: root)
-        if isDefinite { return matches.first }
-        return .array(matches)
+        isDefinite ? definiteValue(in: root) : .array(select(in: root))
+    }
+
+    /// What ``select(in:)`` finds for a definite path (names and indexes only), walked without
+    /// a list per segment: most checks and captures name one value.
+    func definiteValue(in root: JSONValue) -> JSONValue? {
+        var current = root
+        for segment in segments {
+            switch segment {
+            case .member(let name):
+                guard let next = current[name] else { return nil }
+                current = next
+            case .index(let i):
+                guard case .array(let items) = current else { return nil }
+                let resolved = i < 0 ? items.count + i : i
+                guard resolved >= 0, resolved < items.count else { return nil }
+                current = items[resolved]
+            default:
+                return select(in: root).first
+            }
+        }
+        return current
     }
 
     private static func apply(_ segment: Segment, to value: JSONValue, into out: inout [JSONValue]) {
