@@ -14,6 +14,21 @@ struct RedisQueueTests {
         )
     }
 
+    /// hiredis opens its socket without close-on-exec; Ronda marks it, so a process it (or a
+    /// test) starts never inherits the connection.
+    @Test func theConnectionIsClosedOnExec() async throws {
+        let redis = try await TestRedis.started()
+        defer { redis.stop() }
+        let connection = RedisConnection(configuration: redis.configuration())
+        defer { connection.close() }
+        #expect(try await connection.send(["PING"]) == .status("PONG"))
+        let descriptors = tcpSocketDescriptors(connectedToPort: redis.port)
+        #expect(!descriptors.isEmpty, "the connection is open")
+        for fd in descriptors {
+            #expect(fcntl(fd, F_GETFD) & FD_CLOEXEC != 0, "descriptor \(fd) is inherited by child processes")
+        }
+    }
+
     @Test func aLeaseNotRenewedIsReclaimedByAnotherConsumer() async throws {
         let redis = try await TestRedis.started()
         defer { redis.stop() }

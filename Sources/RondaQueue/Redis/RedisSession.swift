@@ -77,6 +77,10 @@ struct RedisSession: ~Copyable {
             )
         }
         redisEnableKeepAlive(opened)
+        // hiredis opens its socket without close-on-exec: a process Ronda (or a test) starts
+        // would otherwise inherit the connection.
+        let flags = fcntl(opened.pointee.fd, F_GETFD)
+        if flags >= 0 { _ = fcntl(opened.pointee.fd, F_SETFD, flags | FD_CLOEXEC) }
         context = opened
         socketTimeout = nil
         var setup: [[String]] = []
