@@ -28,7 +28,7 @@ struct JSONPathTests {
 
     func json(_ text: String) -> JSONValue { JSONValue.parse(text)! }
 
-    /// The walk for definite paths finds what the general selection finds, found or not.
+    /// The walk along names and indexes finds what the general selection finds, found or not.
     @Test(arguments: [
         "$", "$.total", "$.results[0].name", "$.results[-1].id", "$.results[-4].id", "$.results[3]",
         "$.results[1].meta.vip", "$.results[0].tags[0]", "$['a.b']", "$['odd]key']", "$.nested.deeper.name",
@@ -37,7 +37,7 @@ struct JSONPathTests {
     func aDefinitePathIsWalkedToWhatSelectionFinds(_ text: String) throws {
         let path = try JSONPath(parsing: text)
         #expect(path.isDefinite)
-        let walked = path.definiteValue(in: Self.document)
+        let walked = path.walk(Self.document)
         #expect(walked == path.select(in: Self.document).first)
         #expect(path.value(in: Self.document) == walked)
         #expect(path.first(in: Self.document) == walked)
@@ -48,6 +48,12 @@ struct JSONPathTests {
         #expect(!path.isDefinite)
         #expect(path.value(in: Self.document) == .array([.int(1), .int(2), .int(3)]))
         #expect(path.first(in: Self.document) == .int(1))
+        for text in [
+            "$.missing[*].id", "$.results[9][*]", "$.empty[*]", "$.results[1:][?(@.price > 10)].name", "$..name",
+        ] {
+            let other = try JSONPath(parsing: text)
+            #expect(other.first(in: Self.document) == other.select(in: Self.document).first, "\(text)")
+        }
     }
 
     @Test(arguments: [

@@ -160,18 +160,18 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value at a definite path (or the first match), or `nil` when nothing matches.
-    public func first(in root: JSONValue) -> JSONValue? {
-        isDefinite ? definiteValue(in: root) : select(in: root).first
-    }
+    public func first(in root: JSONValue) -> JSONValue? { walk(root) }
 
     /// For assertions: the single value of a definite path, or the list of matches otherwise.
     public func value(in root: JSONValue) -> JSONValue? {
-        isDefinite ? definiteValue(in: root) : .array(select(in: root))
+        isDefinite ? walk(root) : .array(select(in: root))
     }
 
-    /// What ``select(in:)`` finds for a definite path (names and indexes only), walked without
-    /// a list per segment: most checks and captures name one value.
-    func definiteValue(in root: JSONValue) -> JSONValue? {
+    /// The first value ``select(in:)`` finds, walked without a list per segment along the names
+    /// and indexes (most checks and captures name one value); from the first wildcard, slice,
+    /// filter or `..` on, the general selection. A name or index that is missing before it
+    /// means no match either way.
+    func walk(_ root: JSONValue) -> JSONValue? {
         var current = root
         for segment in segments {
             switch segment {
