@@ -55,7 +55,7 @@ enum BenchClient {
         let threadsNote =
             settings.curlThreads.map { "threads transport, \($0) dedicated threads" }
             ?? (setting.transport == .multi
-                ? "multi transport, \(setting.loops) loop(s) (CurlExecutor.shared, as ronda uses)"
+                ? "multi transport, \(setting.loops) loop(s), \(setting.loopFill) task(s) per loop before the next (CurlExecutor.shared, as ronda uses)"
                 : "threads transport, \(max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)) threads (CurlExecutor.shared)")
 
         // Parsed once; every loop runs this same value.

@@ -16,7 +16,7 @@ import Foundation
 @main
 struct EngineThroughput {
     static let usage = """
-        usage: EngineThroughput serve --port P [--server hummingbird|nio]
+        usage: EngineThroughput serve --port P [--server hummingbird|nio] [--delay-ms MS (nio)]
                EngineThroughput client --url URL [--duration S] [--concurrency C] [--raw [--fresh-session]]
                                        [--warmup S] [--curl-threads N]
         """
@@ -30,11 +30,15 @@ struct EngineThroughput {
         case "serve":
             let port = options.int("--port") ?? 0
             let kind = options.string("--server") ?? "hummingbird"
+            let delay = options.int("--delay-ms") ?? 0
             options.finish()
+            if delay != 0, kind != "nio" || delay < 0 {
+                fail("serve: --delay-ms is a number of milliseconds, for --server nio")
+            }
             do {
                 switch kind {
                 case "hummingbird": try await BenchServer.run(port: port)
-                case "nio": try await NIOBenchServer.run(port: port)
+                case "nio": try await NIOBenchServer.run(port: port, delayMilliseconds: delay)
                 default: fail("serve: --server is hummingbird or nio, not '\(kind)'")
                 }
             } catch {

@@ -6,7 +6,10 @@ import NIOPosix
 /// The same endpoint as ``BenchServer`` on SwiftNIO alone: `GET /ping` → `{"ok":true}`, answered
 /// in the channel handler on the connection's event loop (no task hop per request).
 enum NIOBenchServer {
-    static func run(port: Int) async throws {
+    /// Serves on `port`; with a delay above zero each answer leaves that long after its request
+    /// (a remote application's latency, without a thread per waiting request).
+    static func run(port: Int, delayMilliseconds: Int = 0) async throws {
+        let delay = TimeAmount.milliseconds(Int64(delayMilliseconds))
         let group = MultiThreadedEventLoopGroup.singleton
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -15,7 +18,7 @@ enum NIOBenchServer {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(PingHandler())
+                    try channel.pipeline.syncOperations.addHandler(PingHandler(delay: delay))
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
@@ -32,6 +35,11 @@ private final class PingHandler: ChannelInboundHandler {
     private var keepAlive = true
     private var found = false
     private let body = ByteBuffer(string: #"{"ok":true}"#)
+    private let delay: TimeAmount
+
+    init(delay: TimeAmount) {
+        self.delay = delay
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -41,21 +49,27 @@ private final class PingHandler: ChannelInboundHandler {
         case .body:
             break
         case .end:
-            var headers = HTTPHeaders()
-            let status: HTTPResponseStatus = found ? .ok : .notFound
-            let payload = found ? body : ByteBuffer()
-            if found { headers.add(name: "Content-Type", value: "application/json") }
-            headers.add(name: "Content-Length", value: String(payload.readableBytes))
-            if !keepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(
-                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
-                promise: nil
-            )
-            context.write(wrapOutboundOut(.body(.byteBuffer(payload))), promise: nil)
-            let close = !keepAlive
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if close { context.close(promise: nil) }
-            }
+            guard delay > .zero else { return respond(context: context) }
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: delay) { bound.value.0.respond(context: bound.value.1) }
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        let status: HTTPResponseStatus = found ? .ok : .notFound
+        let payload = found ? body : ByteBuffer()
+        if found { headers.add(name: "Content-Type", value: "application/json") }
+        headers.add(name: "Content-Length", value: String(payload.readableBytes))
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+            promise: nil
+        )
+        context.write(wrapOutboundOut(.body(.byteBuffer(payload))), promise: nil)
+        let close = !keepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if close { context.close(promise: nil) }
         }
     }
 }

@@ -101,7 +101,7 @@ struct StderrLogHandler: LogHandler {
         let message = event.message
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = UTCTimestamp.text(Date())
         let text: String
         if json {
             var object: [String: JSONValue] = [
@@ -115,5 +115,25 @@ struct StderrLogHandler: LogHandler {
             text = "\(time) \(level.rawValue.uppercased()) \(label): \(message)\(meta.isEmpty ? "" : " " + meta)"
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// `2026-12-07T18:05:14Z`: the time of a log line, in UTC to the second, as
+/// `ISO8601DateFormatter`'s default writes it, from the C library's `gmtime_r`.
+///
+/// A formatter per line made every log line build an ICU calendar; the first one also brought
+/// ICU's data into memory (about 1 MB of an idle worker's resident set).
+enum UTCTimestamp {
+    static func text(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return ISO8601DateFormatter().string(from: date) }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let year = Int(parts.tm_year) + 1900
+        let yearText =
+            year >= 0 && year < 1000
+            ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        return
+            "\(yearText)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }

@@ -119,11 +119,21 @@ public struct Redactor: Sendable {
     /// every header of every step; others go through Unicode lower-casing, which can turn a
     /// character such as the Kelvin sign into a letter of a sensitive name.
     public static func isSensitiveHeader(_ name: String) -> Bool {
-        if name.utf8.allSatisfy({ $0 < 0x80 }) {
-            return sensitiveHeaders.contains { HTTPHeader.namesMatch(name, $0) }
+        let utf8 = name.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            // Only the names of the same length are compared (most headers have none).
+            guard utf8.count < sensitiveHeadersByLength.count else { return false }
+            return sensitiveHeadersByLength[utf8.count].contains { HTTPHeader.namesMatch(name, $0) }
         }
         return sensitiveHeaders.contains(name.lowercased())
     }
+
+    /// ``sensitiveHeaders`` by their length in bytes.
+    private static let sensitiveHeadersByLength: [[String]] = {
+        var table = [[String]](repeating: [], count: (sensitiveHeaders.map(\.utf8.count).max() ?? 0) + 1)
+        for name in sensitiveHeaders { table[name.utf8.count].append(name) }
+        return table
+    }()
 
     /// A header line's value as it may be recorded.
     public func header(_ name: String, _ value: String) -> String {

@@ -389,11 +389,16 @@ struct StepExecutor {
         return out
     }
 
-    /// A new line with `name: value`, the value masked if it is a credential.
+    /// A new line with `name: value`, the whole value masked if the header is a credential
+    /// (``Redactor/isSensitiveHeader(_:)``). Other values are redacted with the rest of the
+    /// excerpt: the runner passes every step record through ``Redactor/redact(_:)`` before it
+    /// is kept, which masks secrets, credential fields and card numbers in the whole text, and
+    /// a value between `Name: ` and the line's end is a whole value there as it is alone. The
+    /// body is redacted here, before it is cut to the excerpt's limit (a secret across the cut).
     private func appendLine(_ header: HTTPHeader, to out: inout String) {
         out += "\n"
         out += header.name
         out += ": "
-        out += redactor.header(header.name, header.value)
+        out += Redactor.isSensitiveHeader(header.name) ? Redactor.mask : header.value
     }
 }

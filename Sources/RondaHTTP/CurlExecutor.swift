@@ -48,7 +48,9 @@ public final class CurlExecutor: Sendable {
     public let transport: Transport
     /// The event loops (multi transport; empty on the threads transport).
     private let loops: [CurlMultiLoop]
-    /// Which loop takes the next transfer.
+    /// How many tasks ``onLoop(_:)`` places on a loop before it opens the next one.
+    public let loopFill: Int
+    /// Which loop takes the next transfer of a task on none.
     private let nextLoop = Atomic<Int>(0)
     private let handles = Atomic<Int>(0)
     private let pool = Mutex<[EasyHandle]>([])
@@ -61,21 +63,24 @@ public final class CurlExecutor: Sendable {
     public init(threads: Int) {
         transport = .threads
         loops = []
+        loopFill = 1
         blocking = LazyThreads(existing: DedicatedThreads(count: threads, name: "ronda.curl") {})
     }
 
     /// A multi-transport executor with `loops` event-loop threads (1 to 256), started on the
-    /// first request and stopped when the executor is released.
-    public init(loops count: Int) {
+    /// first request and stopped when the executor is released. ``onLoop(_:)`` places up to
+    /// `fill` tasks (at least 1) on a loop before it opens the next one.
+    public init(loops count: Int, fill: Int = TransportSetting.defaultLoopFill) {
         transport = .multi
         let count = min(256, max(1, count))  // a cancel token names its loop in one byte
-        loops = (0..<count).map { CurlMultiLoop(name: count == 1 ? "ronda.curl.loop" : "ronda.curl.loop.\($0)") }
+        loops = (0..<count).map { CurlMultiLoop(name: count == 1 ? "ronda.loop" : "ronda.loop.\($0)") }
+        loopFill = max(1, fill)
         blocking = LazyThreads(existing: nil)
     }
 
     private convenience init(_ setting: TransportSetting, threads: Int) {
         switch setting.transport {
-        case .multi: self.init(loops: setting.loops)
+        case .multi: self.init(loops: setting.loops, fill: setting.loopFill)
         case .threads: self.init(threads: threads)
         }
     }
@@ -94,20 +99,29 @@ public final class CurlExecutor: Sendable {
         return await loops[index].perform(easy, cancel: flag) { id in started(id << 8 | UInt64(index)) }
     }
 
-    /// Runs `body` on one of the executor's event-loop threads (the next in turn): the task and
-    /// its child tasks prefer that loop as their executor (`withTaskExecutorPreference`), and
-    /// their requests go to that loop. A request's completion then resumes its task on the thread
-    /// that saw it finish, with no thread switch and no wakeup, as in an event-loop server. Work
-    /// in `body` must not block: it shares the thread with every transfer on that loop.
-    /// On the threads transport `body` runs where it was called.
-    /// A task already on one of this executor's loops stays on it.
+    /// Runs `body` on one of the executor's event-loop threads: the task and its child tasks
+    /// prefer that loop as their executor (`withTaskExecutorPreference`), and their requests go
+    /// to that loop. A request's completion then resumes its task on the thread that saw it
+    /// finish, with no thread switch and no wakeup, as in an event-loop server. Work in `body`
+    /// must not block: it shares the thread with every transfer on that loop.
+    ///
+    /// Placement packs before it spreads: the task goes to the first loop holding fewer than
+    /// ``loopFill`` tasks, and once every loop holds that many, to the loop holding the fewest.
+    /// A loop that serves a few tasks sleeps in `poll` and is woken for almost every response;
+    /// one that serves more finds several finished at each wake-up, so a few tasks run faster
+    /// on one loop than spread over all (docs/performance.md, item 9). A fill of 1 spreads
+    /// from the first task.
+    ///
+    /// On the threads transport `body` runs where it was called. A task already on one of this
+    /// executor's loops stays on it.
     public func onLoop<T>(_ body: () async -> T) async -> T {
         // Without libcurl's multi interface (libcurl missing or too old) no loop can start: the
         // body runs where it was called, and its requests fail with an error that says why.
         guard !loops.isEmpty, Self.affinity?.executor != ObjectIdentifier(self), ccurl_multi_available() != 0 else {
             return await body()
         }
-        let index = nextLoopIndex()
+        let index = placeTask()
+        defer { loops[index].residents.subtract(1, ordering: .relaxed) }
         return await withTaskExecutorPreference(loops[index].taskExecutor) {
             await Self.$affinity.withValue(Affinity(executor: ObjectIdentifier(self), loop: index)) {
                 await body()
@@ -115,7 +129,34 @@ public final class CurlExecutor: Sendable {
         }
     }
 
-    /// The next loop in turn.
+    /// Counts a new task on the loop ``onLoop(_:)`` places it on and returns that loop's index.
+    /// The count is claimed with a compare-and-exchange, so tasks placed at the same time never
+    /// push a loop past ``loopFill`` while another has room.
+    func placeTask() -> Int {
+        while true {
+            var least = 0
+            var leastCount = Int.max
+            var chosen: (index: Int, count: Int)?
+            for index in loops.indices {
+                let count = loops[index].residents.load(ordering: .relaxed)
+                if count < loopFill {
+                    chosen = (index, count)
+                    break
+                }
+                if count < leastCount { (least, leastCount) = (index, count) }
+            }
+            let (index, count) = chosen ?? (least, leastCount)
+            if loops[index].residents.compareExchange(expected: count, desired: count + 1, ordering: .relaxed).exchanged
+            {
+                return index
+            }
+        }
+    }
+
+    /// How many tasks ``onLoop(_:)`` has placed on each loop and not seen finish (for tests).
+    public var tasksPerLoop: [Int] { loops.map { $0.residents.load(ordering: .relaxed) } }
+
+    /// The next loop in turn, for a request sent by a task on none.
     private func nextLoopIndex() -> Int {
         loops.count == 1 ? 0 : nextLoop.add(1, ordering: .relaxed).oldValue % loops.count
     }
@@ -211,7 +252,7 @@ private final class LazyThreads: Sendable {
     var threads: DedicatedThreads<Void> {
         pool.withLock { pool in
             if let pool { return pool }
-            let made = DedicatedThreads(count: 2, name: "ronda.curl.blocking") {}
+            let made = DedicatedThreads(count: 2, name: "ronda.blocking") {}
             pool = made
             return made
         }

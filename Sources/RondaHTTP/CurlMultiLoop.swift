@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import RondaRuntime
 import Synchronization
 
 /// The cancel flag of one transfer, shared by the task that sends it, curl's callbacks and the
@@ -39,6 +40,8 @@ final class CurlMultiLoop: Sendable {
 
     private let core: Core
     private let nextID = Atomic<UInt64>(1)
+    /// Tasks placed on this loop by ``CurlExecutor/onLoop(_:)`` and not finished.
+    let residents = Atomic<Int>(0)
 
     /// Names the thread `name` when it starts.
     init(name: String) {
@@ -153,8 +156,11 @@ extension CurlMultiLoop {
         }
 
         private func launch(_ multi: CurlMulti) {
-            let thread = Thread { self.run(multi) }
-            thread.name = name
+            let name = self.name
+            let thread = Thread {
+                nameCurrentThread(name)
+                self.run(multi)
+            }
             thread.start()
         }
 

@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 
 /// A session's easy handle with what is known of its options, so that a request sets only the
 /// options that changed since the previous one instead of `curl_easy_reset` and ~25 `setopt`
@@ -63,7 +64,13 @@ extension CurlEasy {
             // Connections are not inherited by processes Ronda (or a test) starts.
             ccurl_setopt_cloexec_sockets(raw),
         ]
-        return codes.first { $0 != CURLE_OK } ?? CURLE_OK
+        var proxyCodes: [CURLcode] = []
+        if !ProxyVariables.inProcess {
+            // No proxy variable is set: say so once ("*": no host goes through a proxy), so curl
+            // does not read `no_proxy`, `http_proxy`, … from the environment for every request.
+            proxyCodes = [set(CURLOPT_NOPROXY, string: "*")]
+        }
+        return (codes + proxyCodes).first { $0 != CURLE_OK } ?? CURLE_OK
     }
 
     /// Sets the options of `wanted` that differ from `previous` (all of them when it is `nil`).
@@ -106,5 +113,20 @@ extension CurlEasy {
         _ = set(CURLOPT_WRITEDATA, pointer: nil)
         _ = set(CURLOPT_HEADERDATA, pointer: nil)
         _ = set(CURLOPT_XFERINFODATA, pointer: nil)
+    }
+}
+
+/// Whether the environment names an HTTP proxy for libcurl (`http_proxy`, `https_proxy`,
+/// `all_proxy`, `no_proxy`, in either case as curl reads them).
+///
+/// With none set, prepared handles tell curl "no proxy for any host" once, and curl skips the
+/// five `getenv` calls it makes for every request; with any set, curl reads them as usual.
+enum ProxyVariables {
+    /// The process's environment, read once (on the first request).
+    static let inProcess = present(in: ProcessInfo.processInfo.environment)
+
+    /// `true` when any variable whose name ends in `_proxy` (any case) has a value.
+    static func present(in environment: [String: String]) -> Bool {
+        environment.contains { name, value in !value.isEmpty && name.lowercased().hasSuffix("_proxy") }
     }
 }

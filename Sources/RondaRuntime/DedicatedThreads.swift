@@ -19,17 +19,19 @@ public final class DedicatedThreads<Context: ~Copyable>: Sendable {
     private let queue: JobQueue<Context>
 
     /// Starts `count` threads (at least one), named `name` (one thread) or `name.0`, `name.1`, …
+    /// (``nameCurrentThread(_:)``: what `top -H` and `/proc` show keeps the first 15 bytes).
     /// Each thread calls `makeContext` once, on itself, before its first job.
     public init(count: Int, name: String, makeContext: @escaping @Sendable () -> Context) {
         let count = max(1, count)
         let queue = JobQueue<Context>(threads: count)
         self.queue = queue
         for index in 0..<count {
+            let threadName = count == 1 ? name : "\(name).\(index)"
             let thread = Thread {
+                nameCurrentThread(threadName)
                 var context = makeContext()
                 queue.drain(&context)
             }
-            thread.name = count == 1 ? name : "\(name).\(index)"
             thread.start()
         }
     }
@@ -131,4 +133,21 @@ private final class JobQueue<Context: ~Copyable>: Sendable {
         }
         if first { for _ in 0..<threads { available.signal() } }
     }
+}
+
+/// Names the calling thread `name` for the operating system (`top -H`, `ps -L`, `/proc`, `gdb`),
+/// which keeps its first 15 bytes; a thread calls it first thing in its body.
+///
+/// Foundation on Linux passes a `Thread`'s name to the operating system only when the thread
+/// object already knows its pthread, which a thread that has just started may not yet (the
+/// starting thread records it after `pthread_create` returns): a name given before `start()`,
+/// or set at once from the new thread, is often lost, and the thread keeps the name of the
+/// thread that started it (often a Dispatch worker, `com.apple.root.default-qos`). So the name
+/// is written where Linux keeps it, `/proc/thread-self/comm`.
+public func nameCurrentThread(_ name: String) {
+    let bytes = Array(name.utf8.prefix(15))
+    let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
 }

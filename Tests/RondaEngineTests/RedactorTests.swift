@@ -17,7 +17,10 @@ import Testing
         #expect(Redactor.isSensitiveHeader(name))
     }
 
-    @Test(arguments: ["Authorizatio", "Authorizations", "Cookie2", "X-Api-Ke", "Content-Type", "", "x-api_key"])
+    @Test(arguments: [
+        "Authorizatio", "Authorizations", "Cookie2", "X-Api-Ke", "Content-Type", "", "x-api_key",
+        "X-Proxy-Authorization-Forwarded-For",
+    ])
     func namesThatOnlyResembleSensitiveOnesAreNot(name: String) {
         #expect(!Redactor.isSensitiveHeader(name))
     }

@@ -178,6 +178,12 @@ import Testing
         router.get("/token-at-cap") { _, _ in
             textResponse(String(repeating: "y", count: 4096 - 12) + token + " and more text after it")
         }
+        // Response headers carrying what the body would be redacted for.
+        router.get("/secret-headers") { _, _ in
+            var headers = HTTPFields()
+            for (name, value) in secretHeaders { headers[HTTPField.Name(name)!] = value }
+            return textResponse("headers only", headers: headers)
+        }
         // Values that checks show cut to 120 (matchers) and 80 (schema) characters, each with a
         // secret across the cut.
         router.get("/secrets-at-the-cut") { _, _ in
@@ -185,6 +191,49 @@ import Testing
             return jsonResponse(
                 #"{"note":"\#(y(112))\#(token) tail","card":"\#(y(110))\#(card) tail","short":"\#(y(72))\#(token) tail"}"#
             )
+        }
+    }
+
+    /// Response headers of `/secret-headers`: a known secret, a credential form field, a card
+    /// number, credential JSON, a short secret as the whole value and inside a longer word, a
+    /// credential header and a plain one.
+    static let secretHeaders: KeyValuePairs<String, String> = [
+        "X-Echo": token,
+        "X-Debug": "key=s3cr3t-value&page=2",
+        "X-Last-Card": card,
+        "X-Json": #"{"token":"zzz-json-val","page":2}"#,
+        "X-Short": "abc12",
+        "X-Word": "abc12xyz",
+        "Stripe-Signature": "t=1,v1=f00dfeed",
+        "X-Plain": "visible-value",
+    ]
+
+    /// A response excerpt's header lines are redacted as its body is: known secrets (a short one
+    /// only as the whole value), credential fields, card numbers, credential headers whole.
+    @Test func responseHeadersInTheExcerptAreRedacted() async throws {
+        try await withServer(Self.routes) { server, _ in
+            let result = try await runScenario(
+                """
+                scenario: Secret headers
+                steps:
+                  - name: Read
+                    get: /secret-headers
+                    headers: { Authorization: "Bearer {{ env.SECRET_TOKEN }}", X-Short: "{{ env.SHORT }}" }
+                """,
+                baseURL: server.baseURL,
+                environment: ["SECRET_TOKEN": Self.token, "SHORT": "abc12"]
+            )
+            let excerpt = try #require(result.step("Read")?.responseExcerpt).lowercased()
+            for leak in [Self.token, "s3cr3t-value", String(Self.card.prefix(10)), "zzz-json-val", "f00dfeed"] {
+                #expect(!excerpt.contains(leak.lowercased()), "\(leak) is recorded: \(excerpt)")
+            }
+            let mask = Redactor.mask.lowercased()
+            for line in [
+                "x-echo: \(mask)", "x-debug: key=\(mask)&page=2", "x-short: \(mask)", "stripe-signature: \(mask)",
+                "x-word: abc12xyz", "x-plain: visible-value", #"x-json: {"token":"\#(mask)","page":2}"#,
+            ] {
+                #expect(excerpt.contains(line), "no '\(line)' in \(excerpt)")
+            }
         }
     }
 

@@ -125,7 +125,7 @@ import Testing
     /// on the other loop opens its own.
     @Test func pooledConnectionsAreKeptPerLoop() async throws {
         let server = try await TestHTTPServer.start(TestRoutes.install)
-        let executor = CurlExecutor(loops: 2)
+        let executor = CurlExecutor(loops: 2, fill: 1)
         var pooled = ClientRequest(url: server.url("/ok"))
         pooled.options.shareConnections = true
         var unpooled = pooled
@@ -136,14 +136,32 @@ import Testing
             defer { session.close() }
             return (try? await session.send(request).newConnections) ?? -1
         }
-        // onLoop takes the loops in turn: the two bodies run on different loops.
-        let first = await executor.onLoop {
-            [await connections(pooled), await connections(pooled), await connections(unpooled)]
-        }
-        let second = await executor.onLoop { [await connections(pooled), await connections(pooled)] }
+        let (first, second) = await Self.onTwoLoops(
+            executor,
+            first: { [pooled, unpooled] in
+                [await connections(pooled), await connections(pooled), await connections(unpooled)]
+            },
+            second: { [pooled] in [await connections(pooled), await connections(pooled)] }
+        )
         #expect(first == [1, 0, 1])
         #expect(second == [1, 0], "the other loop keeps its own connections")
+        #expect(executor.tasksPerLoop == [0, 0])
         await server.stop()
+    }
+
+    /// Runs `first` in a task `onLoop` placed, then, while that task still holds its loop (full
+    /// at one task), `second` in another task placed then: on the next loop.
+    private static func onTwoLoops(
+        _ executor: CurlExecutor,
+        first: @escaping @Sendable () async -> [Int],
+        second: @escaping @Sendable () async -> [Int]
+    ) async -> ([Int], [Int]) {
+        await executor.onLoop {
+            let one = await first()
+            // Detached, so not already on a loop.
+            let two = await Task.detached { await executor.onLoop { await second() } }.value
+            return (one, two)
+        }
     }
 
     @Test func transportSettingComesFromTheEnvironment() throws {
@@ -167,6 +185,19 @@ import Testing
             }
             #expect(badLoops?.code == .loopsOutOfRange)
             #expect(badLoops?.message.contains("from 1 to 64") == true)
+        }
+        #expect(try TransportSetting.fromEnvironment([:]).loopFill == 16)
+        #expect(try TransportSetting.fromEnvironment(["RONDA_HTTP_LOOP_FILL": "1"]).loopFill == 1)
+        #expect(try TransportSetting.fromEnvironment(["RONDA_HTTP_LOOP_FILL": "4096"]).loopFill == 4096)
+        for fill in ["0", "4097", "-3", "many"] {
+            let badFill = #expect(throws: TransportSetting.Invalid.self) {
+                try TransportSetting.fromEnvironment(["RONDA_HTTP_LOOP_FILL": fill])
+            }
+            #expect(badFill?.code == .loopFillOutOfRange)
+            #expect(
+                badFill?.message.contains("RONDA_HTTP_LOOP_FILL=\"\(fill)\" must be a whole number from 1 to 4096")
+                    == true
+            )
         }
     }
 

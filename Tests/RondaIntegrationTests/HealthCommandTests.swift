@@ -119,5 +119,31 @@ import Testing
         let loops = try await health(["--url", "http://127.0.0.1:1/"], ["RONDA_HTTP_LOOPS": "0"])
         #expect(loops.0 == 2)
         #expect(loops.1.contains("RONDA_HTTP_LOOPS=\"0\" must be a whole number from 1 to 64"))
+        let fill = try await health(["--url", "http://127.0.0.1:1/"], ["RONDA_HTTP_LOOP_FILL": "0"])
+        #expect(fill.0 == 2)
+        #expect(fill.1.contains("RONDA_HTTP_LOOP_FILL=\"0\" must be a whole number from 1 to 4096"))
+    }
+
+    /// libcurl's proxy variables still hold (Ronda tells curl "no proxy" once only when none is
+    /// set): `http_proxy` sends a request for a host that does not resolve through the proxy,
+    /// `no_proxy` exempts a host from it.
+    @Test func theProxyVariablesAreHonoured() async throws {
+        let demo = try await DemoApp.start()
+        let proxied = try await health(
+            ["--url", "http://ronda-proxy-test.invalid/health"],
+            ["http_proxy": demo.baseURL]
+        )
+        let exempt = try await health(
+            ["--url", demo.baseURL + "/health"],
+            ["http_proxy": "http://127.0.0.1:1", "no_proxy": "127.0.0.1"]
+        )
+        let unreachableProxy = try await health(
+            ["--url", demo.baseURL + "/health"],
+            ["http_proxy": "http://127.0.0.1:1"]
+        )
+        await demo.stop()
+        #expect(proxied.0 == 0, "\(proxied.1)")
+        #expect(exempt.0 == 0, "\(exempt.1)")
+        #expect(unreachableProxy.0 != 0, "the request went to the proxy, which is not there: \(unreachableProxy.1)")
     }
 }

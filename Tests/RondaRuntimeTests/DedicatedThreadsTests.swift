@@ -33,6 +33,25 @@ struct DedicatedThreadsTests {
         #expect(await threads.run { _ in 6 * 7 } == 42)
     }
 
+    /// The name the operating system shows (`top -H`, `/proc`): Foundation on Linux drops a
+    /// name given before `start()`, so each thread names itself; Linux keeps 15 bytes.
+    @Test func theThreadsCarryTheirNamesForTheOperatingSystem() async {
+        @Sendable func comm() -> String {
+            ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "")
+                .trimmingCharacters(in: .newlines)
+        }
+        let one = DedicatedThreads<Void>(count: 1, name: "test.named") {}
+        #expect(await one.run { _ in comm() } == "test.named")
+        let many = DedicatedThreads<Void>(count: 12, name: "test.a.long.name") {}
+        var names: Set<String> = []
+        for _ in 0..<200 { names.insert(await many.run { _ in comm() } ?? "") }
+        #expect(names.allSatisfy { $0.hasPrefix("test.a.long.nam") && $0.utf8.count == 15 })
+        let short = DedicatedThreads<Void>(count: 3, name: "t") {}
+        var shortNames: Set<String> = []
+        for _ in 0..<100 { shortNames.insert(await short.run { _ in comm() } ?? "") }
+        #expect(shortNames.isSubset(of: ["t.0", "t.1", "t.2"]) && !shortNames.isEmpty)
+    }
+
     @Test func oneThreadRunsJobsInOrderOnItsOwnContext() async {
         let threads = DedicatedThreads<JobCounter>(count: 1, name: "test.single") {
             JobCounter(thread: Self.threadID())

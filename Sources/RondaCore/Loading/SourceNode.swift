@@ -84,7 +84,10 @@ public struct SourceNode: Sendable {
     ) throws -> SourceNode? {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // Scalars are kept as text with their quoting and typed here (`plainValue`), never
+            // by Yams's tags: the basic resolver leaves them alone, and referencing the default
+            // one would compile its regular expressions (ICU) in every process that reads a file.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw SourceFileError(issues: [issue(from: error, file: file)])
         } catch {
