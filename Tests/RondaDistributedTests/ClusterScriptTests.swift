@@ -97,7 +97,11 @@ extension Distributed {
                 }
             )
             let scheduled = try #require(try await store.recentRuns(limit: 10).first { $0.schedule != nil })
-            #expect(scheduled.totals.passed == scheduled.totals.scenarios && scheduled.totals.scenarios > 0)
+            let notPassed = try await store.results(runID: scheduled.id).filter { $0.status != .pass }
+            #expect(
+                scheduled.totals.passed == scheduled.totals.scenarios && scheduled.totals.scenarios > 0,
+                "\(notPassed.map { "\($0.scenario): \($0.status) \($0.errorMessage ?? "")" })"
+            )
 
             // A manual run through the same workers.
             let run = try ChildProcess(
