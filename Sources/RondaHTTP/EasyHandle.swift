@@ -49,7 +49,7 @@ extension CurlEasy {
         header: ccurl_data_callback,
         progress: ccurl_xferinfo_callback
     ) -> CURLcode {
-        let codes = [
+        var codes = [
             set(CURLOPT_NOSIGNAL, true),
             set(CURLOPT_PROTOCOLS_STR, string: "http,https"),
             set(CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https"),
@@ -64,13 +64,12 @@ extension CurlEasy {
             // Connections are not inherited by processes Ronda (or a test) starts.
             ccurl_setopt_cloexec_sockets(raw),
         ]
-        var proxyCodes: [CURLcode] = []
         if !ProxyVariables.inProcess {
             // No proxy variable is set: say so once ("*": no host goes through a proxy), so curl
             // does not read `no_proxy`, `http_proxy`, … from the environment for every request.
-            proxyCodes = [set(CURLOPT_NOPROXY, string: "*")]
+            codes.append(set(CURLOPT_NOPROXY, string: "*"))
         }
-        return (codes + proxyCodes).first { $0 != CURLE_OK } ?? CURLE_OK
+        return codes.first { $0 != CURLE_OK } ?? CURLE_OK
     }
 
     /// Sets the options of `wanted` that differ from `previous` (all of them when it is `nil`).
