@@ -25,18 +25,16 @@ static struct {
     CURLSH *(*share_init)(void);
     CURLSHcode (*share_setopt)(CURLSH *share, CURLSHoption option, ...);
     CURLSHcode (*share_cleanup)(CURLSH *share);
-    /* The multi interface (curl_multi_poll and curl_multi_wakeup need 7.68): optional, see
+    /* The multi interface, driven by socket actions (events.c): optional, see
      * ccurl_multi_available. */
     CURLM *(*multi_init)(void);
     CURLMcode (*multi_cleanup)(CURLM *multi);
     CURLMcode (*multi_add_handle)(CURLM *multi, CURL *easy);
     CURLMcode (*multi_remove_handle)(CURLM *multi, CURL *easy);
-    CURLMcode (*multi_perform)(CURLM *multi, int *running);
-    CURLMcode (*multi_poll)(CURLM *multi, struct curl_waitfd *extra, unsigned int count, int timeout_ms,
-                            int *numfds);
-    CURLMcode (*multi_wakeup)(CURLM *multi);
     CURLMsg *(*multi_info_read)(CURLM *multi, int *queued);
     CURLMcode (*multi_setopt)(CURLM *multi, CURLMoption option, ...);
+    CURLMcode (*multi_socket_action)(CURLM *multi, curl_socket_t fd, int ev_bitmask, int *running);
+    CURLMcode (*multi_timeout)(CURLM *multi, long *milliseconds);
 } api;
 
 static int ccurl_multi_loaded = 0;
@@ -84,14 +82,13 @@ static void ccurl_do_global_init(void) {
     *(void **)(&api.multi_cleanup) = dlsym(library, "curl_multi_cleanup");
     *(void **)(&api.multi_add_handle) = dlsym(library, "curl_multi_add_handle");
     *(void **)(&api.multi_remove_handle) = dlsym(library, "curl_multi_remove_handle");
-    *(void **)(&api.multi_perform) = dlsym(library, "curl_multi_perform");
-    *(void **)(&api.multi_poll) = dlsym(library, "curl_multi_poll");
-    *(void **)(&api.multi_wakeup) = dlsym(library, "curl_multi_wakeup");
     *(void **)(&api.multi_info_read) = dlsym(library, "curl_multi_info_read");
     *(void **)(&api.multi_setopt) = dlsym(library, "curl_multi_setopt");
+    *(void **)(&api.multi_socket_action) = dlsym(library, "curl_multi_socket_action");
+    *(void **)(&api.multi_timeout) = dlsym(library, "curl_multi_timeout");
     ccurl_multi_loaded = api.multi_init && api.multi_cleanup && api.multi_add_handle && api.multi_remove_handle &&
-                         api.multi_perform && api.multi_poll && api.multi_wakeup && api.multi_info_read &&
-                         api.multi_setopt;
+                         api.multi_info_read &&
+                         api.multi_setopt && api.multi_socket_action && api.multi_timeout;
     ccurl_global_result = api.global_init(CURL_GLOBAL_DEFAULT);
     if (ccurl_global_result != CURLE_OK) {
         snprintf(ccurl_error, sizeof ccurl_error, "curl_global_init failed: %s",
@@ -298,16 +295,21 @@ CURLMcode ccurl_multi_remove_handle(CURLM *multi, CURL *easy) {
     return api.multi_remove_handle(multi, easy);
 }
 
-CURLMcode ccurl_multi_perform(CURLM *multi, int *running) {
-    return api.multi_perform(multi, running);
+CURLMcode ccurl_multi_set_event_callbacks(CURLM *multi, curl_socket_callback sockets, curl_multi_timer_callback timer,
+                                          void *userp) {
+    CURLMcode code = api.multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, sockets);
+    if (code == CURLM_OK) code = api.multi_setopt(multi, CURLMOPT_SOCKETDATA, userp);
+    if (code == CURLM_OK) code = api.multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer);
+    if (code == CURLM_OK) code = api.multi_setopt(multi, CURLMOPT_TIMERDATA, userp);
+    return code;
 }
 
-CURLMcode ccurl_multi_poll(CURLM *multi, int timeout_ms, int *numfds) {
-    return api.multi_poll(multi, NULL, 0, timeout_ms, numfds);
+CURLMcode ccurl_multi_socket_action(CURLM *multi, curl_socket_t fd, int bits, int *running) {
+    return api.multi_socket_action(multi, fd, bits, running);
 }
 
-CURLMcode ccurl_multi_wakeup(CURLM *multi) {
-    return api.multi_wakeup(multi);
+CURLMcode ccurl_multi_timeout(CURLM *multi, long *milliseconds) {
+    return api.multi_timeout(multi, milliseconds);
 }
 
 int ccurl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
@@ -323,17 +325,21 @@ int ccurl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
     return 0;
 }
 
-/* ---- Sockets closed on exec ---- */
+/* ---- The sockets libcurl opens and closes ---- */
 
 /* libcurl 7.88 opens its sockets without SOCK_CLOEXEC: a process that spawns a child (a test
- * starting PostgreSQL, `ronda` running a hook) would hand every open connection to it. */
-static int ccurl_cloexec_sockopt(void *userdata, curl_socket_t fd, curlsocktype purpose) {
+ * starting PostgreSQL, `ronda` running a hook) would hand every open connection to it. The
+ * open and close are also counted for the event loops (events.c). */
+static int ccurl_socket_opened_hook(void *userdata, curl_socket_t fd, curlsocktype purpose) {
     (void)userdata; (void)purpose;
     int flags = fcntl(fd, F_GETFD);
     if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    ccurl_socket_opened(fd);
     return CURL_SOCKOPT_OK;
 }
 
-CURLcode ccurl_setopt_cloexec_sockets(CURL *handle) {
-    return api.easy_setopt(handle, CURLOPT_SOCKOPTFUNCTION, ccurl_cloexec_sockopt);
+CURLcode ccurl_setopt_socket_hooks(CURL *handle) {
+    CURLcode code = api.easy_setopt(handle, CURLOPT_SOCKOPTFUNCTION, ccurl_socket_opened_hook);
+    if (code != CURLE_OK) return code;
+    return api.easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, ccurl_socket_close);
 }

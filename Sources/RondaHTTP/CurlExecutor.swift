@@ -153,6 +153,9 @@ public final class CurlExecutor: Sendable {
         }
     }
 
+    /// How many times each loop added, changed or removed a socket in its epoll set (for tests).
+    public var socketRegistrationsPerLoop: [Int] { loops.map(\.socketRegistrations) }
+
     /// How many tasks ``onLoop(_:)`` has placed on each loop and not seen finish (for tests).
     public var tasksPerLoop: [Int] { loops.map { $0.residents.load(ordering: .relaxed) } }
 

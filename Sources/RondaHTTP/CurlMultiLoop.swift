@@ -17,13 +17,13 @@ final class CancelFlag: Sendable {
 /// One event-loop thread that drives many transfers through a libcurl multi handle.
 ///
 /// A task hands the loop a configured easy handle with ``perform(_:cancel:)`` and suspends on a
-/// continuation; the loop adds the handle to its multi handle, runs `curl_multi_perform` and
-/// `curl_multi_poll` until curl reports the transfer done, removes the handle and resumes the
-/// task with curl's result. No thread blocks per request: one loop thread waits on every socket
+/// continuation; the loop adds the handle to its multi handle, hands curl the sockets its epoll
+/// set finds ready (`curl_multi_socket_action`, see ``CurlMulti``) until curl reports the
+/// transfer done, removes the handle and resumes the task with curl's result. No thread blocks per request: one loop thread waits on every socket
 /// at once, and completions that arrive together are handed back in one pass.
 ///
 /// Timeouts are curl's (CURLOPT_TIMEOUT_MS and CURLOPT_CONNECTTIMEOUT_MS hold in a multi
-/// handle too; `curl_multi_poll` wakes for curl's next deadline). Cancellation is immediate: the
+/// handle too; the loop's wait ends at curl's next deadline). Cancellation is immediate: the
 /// loop removes a cancelled transfer's handle on its next pass and resumes its task with
 /// CURLE_ABORTED_BY_CALLBACK.
 ///
@@ -78,6 +78,10 @@ final class CurlMultiLoop: Sendable {
     /// Transfers added to the multi handle and not yet finished (for tests and metrics).
     var inFlight: Int { core.inFlight }
 
+    /// How many times the loop added, changed or removed a socket in its epoll set (for tests:
+    /// requests on a kept connection cost none).
+    var socketRegistrations: Int { core.socketRegistrations }
+
     /// The loop as a task executor: a task that prefers it runs on the loop's thread, so the
     /// requests it sends and the completions that resume it never cross threads.
     var taskExecutor: any TaskExecutor { core }
@@ -97,7 +101,7 @@ extension CurlMultiLoop {
             var stopping = false
             /// The thread ended (after `stopping`); nothing starts it again.
             var stopped = false
-            /// The thread is in (or about to enter) `curl_multi_poll` and needs a wakeup.
+            /// The thread is in (or about to enter) its wait for sockets and needs a wakeup.
             var polling = false
             var inFlight = 0
         }
@@ -110,6 +114,10 @@ extension CurlMultiLoop {
         }
 
         var inFlight: Int { state.withLock { $0.inFlight } }
+
+        var socketRegistrations: Int {
+            state.withLock { state in state.multi.map { Int(ccurl_events_control_calls($0.events)) } ?? 0 }
+        }
 
         // Wakeups are sent under the lock: the thread clears `multi` under it before freeing the
         // handle, so a wakeup never reaches a freed one.
@@ -179,7 +187,7 @@ extension CurlMultiLoop {
             }
         }
 
-        /// Wakes the thread if it is waiting in (or about to enter) `curl_multi_poll`; one
+        /// Wakes the thread if it is waiting (or about to wait) for sockets; one
         /// wakeup serves everything queued until the thread runs again. Call under the lock.
         private static func wake(_ state: inout State) {
             guard state.polling, let multi = state.multi else { return }
@@ -247,8 +255,10 @@ extension CurlMultiLoop {
                     finished.append((entry.continuation, CURLE_ABORTED_BY_CALLBACK))
                 }
                 cancellations.removeAll(keepingCapacity: true)
+                // Hands curl the sockets found ready and runs its due timers (the transfers just
+                // added are due at once); with nothing ready or due this reads the clock only.
+                multi.drive()
                 if !running.isEmpty {
-                    multi.perform()
                     while let (raw, code) = multi.nextDone() {
                         guard let entry = running.removeValue(forKey: raw) else { continue }
                         handles[entry.id] = nil
@@ -275,7 +285,7 @@ extension CurlMultiLoop {
                         return .stop
                     }
                     // Stopping was asked after this pass began: take it up on the next pass
-                    // (transfers still running are waited for in `curl_multi_poll`).
+                    // (transfers still running are waited for meanwhile).
                     if state.stopping && !stopping { return .again }
                     state.polling = true
                     return .poll
@@ -286,9 +296,9 @@ extension CurlMultiLoop {
                     multi.cleanup()
                     return
                 case .poll:
-                    // With nothing in flight the loop sleeps until a wakeup; curl_multi_poll
-                    // returns sooner when curl's own next deadline (a timeout, a retry) is sooner.
-                    multi.poll(milliseconds: running.isEmpty ? 60_000 : 1_000)
+                    // With nothing in flight the loop sleeps until a wakeup; the wait ends sooner
+                    // when curl's own next deadline (a timeout, a retry) is sooner.
+                    multi.wait(milliseconds: running.isEmpty ? 60_000 : 1_000)
                     state.withLock { $0.polling = false }
                 }
             }
@@ -302,28 +312,6 @@ extension CurlMultiLoop {
     }
 }
 
-/// Whether a loop's pass sends its new requests now or first reads answers that have already
-/// arrived, so that the requests their tasks send next leave with these: one wakeup of the
-/// server (and of the reader of each socket) then serves several requests instead of one each.
-///
-/// Requests wait only while answers are ready and transfers are in flight, and never more than
-/// ``maxHeldPasses`` passes in a row: a stream of arriving data cannot starve them.
-struct SendGate {
-    /// How many passes in a row new requests may wait for answers already arrived.
-    static let maxHeldPasses = 8
-
-    /// Passes the current new requests have waited.
-    private(set) var heldPasses = 0
-
-    /// Whether this pass holds its new requests back. `inputReady` (a poll that does not wait)
-    /// is asked only when holding is possible.
-    mutating func holds(newRequests: Bool, inFlight: Bool, inputReady: () -> Bool) -> Bool {
-        let hold = newRequests && inFlight && heldPasses < Self.maxHeldPasses && inputReady()
-        heldPasses = hold ? heldPasses + 1 : 0
-        return hold
-    }
-}
-
 extension CurlMultiLoop.Core: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         enqueueJob(UnownedJob(job))
@@ -334,40 +322,47 @@ extension CurlMultiLoop.Core: TaskExecutor {
     }
 }
 
-/// A libcurl multi handle (a `CURLM *`), used by one ``CurlMultiLoop`` thread; only
-/// ``wakeup()`` is called from other threads, which libcurl allows.
+/// A libcurl multi handle (a `CURLM *`) and the epoll set that drives it (`ccurl_events`), used
+/// by one ``CurlMultiLoop`` thread; only ``wakeup()`` is called from other threads.
+///
+/// The handle runs on `curl_multi_socket_action`: curl names the sockets it waits on, the loop
+/// waits for them with epoll and tells curl which are ready, so curl touches only transfers
+/// whose socket fired or whose timer is due. With `curl_multi_perform` every pass visited every
+/// transfer and polled its socket. A connection's socket stays registered between its
+/// transfers (see events.c), so a request on a kept connection costs no `epoll_ctl`.
 struct CurlMulti: @unchecked Sendable {
-    // Why @unchecked Sendable is safe: this is a pointer value. Every call but
-    // `curl_multi_wakeup` (documented thread-safe) is made by the loop's one thread; the
-    // submitting threads only read the pointer to wake it, and the handle is freed by that
-    // thread after the pointer was cleared from the shared state under its lock.
+    // Why @unchecked Sendable is safe: these are pointer values. Every call but
+    // `ccurl_events_wakeup` (a write to an eventfd, thread-safe) is made by the loop's one
+    // thread; the submitting threads only read the pointers to wake it, and both are freed by
+    // that thread after they were cleared from the shared state under its lock.
     let raw: UnsafeMutableRawPointer
+    let events: OpaquePointer
 
     static func make() -> CurlMulti? {
-        ccurl_multi_init().map(CurlMulti.init(raw:))
+        guard let raw = ccurl_multi_init() else { return nil }
+        guard let events = ccurl_events_new(raw) else {
+            ccurl_multi_cleanup(raw)
+            return nil
+        }
+        return CurlMulti(raw: raw, events: events)
     }
 
     func add(_ easy: CurlEasy) -> Bool { ccurl_multi_add_handle(raw, easy.raw) == CURLM_OK }
 
     func remove(_ easy: UnsafeMutableRawPointer) { _ = ccurl_multi_remove_handle(raw, easy) }
 
-    func perform() {
-        var running: Int32 = 0
-        _ = ccurl_multi_perform(raw, &running)
-    }
+    /// Hands curl the sockets the last wait found ready and runs its due timers.
+    func drive() { ccurl_events_drive(events) }
 
-    func poll(milliseconds: Int32) {
-        var descriptors: Int32 = 0
-        _ = ccurl_multi_poll(raw, milliseconds, &descriptors)
-    }
+    /// Waits up to `milliseconds` (less when curl's next deadline is sooner) for a socket or a
+    /// wakeup; ``drive()`` hands curl what it found.
+    func wait(milliseconds: Int32) { _ = ccurl_events_wait(events, milliseconds) }
 
-    /// Whether a socket curl waits on is ready now (a poll that does not wait).
-    func hasReadyInput() -> Bool {
-        var descriptors: Int32 = 0
-        return ccurl_multi_poll(raw, 0, &descriptors) == CURLM_OK && descriptors > 0
-    }
+    /// Whether a socket curl waits on is ready now (a wait that does not wait; ``drive()`` hands
+    /// curl what it found).
+    func hasReadyInput() -> Bool { ccurl_events_wait(events, 0) > 0 }
 
-    func wakeup() { _ = ccurl_multi_wakeup(raw) }
+    func wakeup() { ccurl_events_wakeup(events) }
 
     /// The next finished transfer's handle and result.
     func nextDone() -> (UnsafeMutableRawPointer, CURLcode)? {
@@ -377,5 +372,9 @@ struct CurlMulti: @unchecked Sendable {
         return (easy, code)
     }
 
-    func cleanup() { ccurl_multi_cleanup(raw) }
+    /// Frees the handle (closing its pooled connections), then its events.
+    func cleanup() {
+        ccurl_multi_cleanup(raw)
+        ccurl_events_free(events)
+    }
 }

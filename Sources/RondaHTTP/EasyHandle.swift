@@ -62,7 +62,7 @@ extension CurlEasy {
             set(CURLOPT_XFERINFOFUNCTION, progressCallback: progress),
             set(CURLOPT_NOPROGRESS, false),
             // Connections are not inherited by processes Ronda (or a test) starts.
-            ccurl_setopt_cloexec_sockets(raw),
+            ccurl_setopt_socket_hooks(raw),
         ]
         if !ProxyVariables.inProcess {
             // No proxy variable is set: say so once ("*": no host goes through a proxy), so curl

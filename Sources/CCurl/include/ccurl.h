@@ -115,12 +115,18 @@ CURLSH *ccurl_private_share(void);
 /// `curl_share_cleanup`; accepts NULL.
 void ccurl_share_free(CURLSH *share);
 
-/// CURLOPT_SOCKOPTFUNCTION: every socket the handle opens is marked close-on-exec.
-CURLcode ccurl_setopt_cloexec_sockets(CURL *handle);
+/// CURLOPT_SOCKOPTFUNCTION and CURLOPT_CLOSESOCKETFUNCTION: every socket the handle opens is
+/// marked close-on-exec, and its opening and closing are recorded for the event loops (see
+/// `ccurl_events_new`).
+CURLcode ccurl_setopt_socket_hooks(CURL *handle);
+/// Records that libcurl opened socket `fd` (called by the hook above).
+void ccurl_socket_opened(curl_socket_t fd);
+/// CURLOPT_CLOSESOCKETFUNCTION: records the close, then closes `fd`.
+int ccurl_socket_close(void *clientp, curl_socket_t fd);
 
 /* ---- The multi interface (one event-loop thread drives many transfers) ---- */
 
-/// Whether the loaded libcurl has the multi functions Ronda needs (7.68 or later).
+/// Whether the loaded libcurl has the multi functions Ronda needs (socket actions and timers: any libcurl 7.x/8.x).
 int ccurl_multi_available(void);
 /// `curl_multi_init` with CURLMOPT_MAXCONNECTS 256; NULL when unavailable.
 CURLM *ccurl_multi_init(void);
@@ -130,15 +136,42 @@ void ccurl_multi_cleanup(CURLM *multi);
 CURLMcode ccurl_multi_add_handle(CURLM *multi, CURL *easy);
 /// `curl_multi_remove_handle`.
 CURLMcode ccurl_multi_remove_handle(CURLM *multi, CURL *easy);
-/// `curl_multi_perform`.
-CURLMcode ccurl_multi_perform(CURLM *multi, int *running);
-/// `curl_multi_poll` with no extra descriptors: waits up to `timeout_ms` (less when curl's
-/// own next timeout is sooner) for activity or a `ccurl_multi_wakeup`.
-CURLMcode ccurl_multi_poll(CURLM *multi, int timeout_ms, int *numfds);
-/// `curl_multi_wakeup`: any thread.
-CURLMcode ccurl_multi_wakeup(CURLM *multi);
+/// CURLMOPT_SOCKETFUNCTION/SOCKETDATA and CURLMOPT_TIMERFUNCTION/TIMERDATA.
+CURLMcode ccurl_multi_set_event_callbacks(CURLM *multi, curl_socket_callback sockets, curl_multi_timer_callback timer,
+                                          void *userp);
+/// `curl_multi_socket_action`.
+CURLMcode ccurl_multi_socket_action(CURLM *multi, curl_socket_t fd, int bits, int *running);
+/// `curl_multi_timeout`.
+CURLMcode ccurl_multi_timeout(CURLM *multi, long *milliseconds);
 /// The next finished transfer from `curl_multi_info_read`: 1 with `easy` and `result` set, or 0.
 int ccurl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
+
+/* ---- A multi handle driven by its loop's own epoll set ---- */
+
+/// The sockets, deadline and wakeup of one multi handle, driven with `curl_multi_socket_action`
+/// instead of `curl_multi_perform`: libcurl then reads a transfer's socket only when epoll says
+/// it is ready (no readiness poll of every transfer on every pass), and a connection's socket
+/// stays registered from one transfer to the next. Used by one thread, but for
+/// `ccurl_events_wakeup`.
+typedef struct ccurl_events ccurl_events;
+/// Takes over `multi`'s socket and timer callbacks. NULL if epoll or eventfd failed.
+ccurl_events *ccurl_events_new(CURLM *multi);
+/// Frees the events; call after `curl_multi_cleanup` of their multi handle.
+void ccurl_events_free(ccurl_events *events);
+/// Ends a `ccurl_events_wait` at once, or the next one: any thread.
+void ccurl_events_wakeup(ccurl_events *events);
+/// Waits up to `timeout_ms` (less when libcurl's next deadline is sooner; 0: does not wait)
+/// for sockets or a wakeup, and keeps what it found for `ccurl_events_drive`. Returns how many
+/// sockets are ready, counting those found by an earlier wait and not driven yet (then it does
+/// not wait).
+int ccurl_events_wait(ccurl_events *events, int timeout_ms);
+/// Hands the sockets found ready to libcurl and runs its timers that are due.
+void ccurl_events_drive(ccurl_events *events);
+/// What libcurl's socket callback does: `what` is CURL_POLL_IN, _OUT, _INOUT or _REMOVE for
+/// `fd`. Public for tests, which play libcurl's part. 0, or -1 when out of memory.
+int ccurl_events_socket_changed(ccurl_events *events, curl_socket_t fd, int what);
+/// How many times the events added, changed or removed a socket in their epoll set: any thread.
+long ccurl_events_control_calls(ccurl_events *events);
 
 /// Size of the buffer CURLOPT_ERRORBUFFER expects (CURL_ERROR_SIZE, a macro Swift cannot see).
 size_t ccurl_error_size(void);
