@@ -19,8 +19,9 @@ final class CancelFlag: Sendable {
 /// A task hands the loop a configured easy handle with ``perform(_:cancel:)`` and suspends on a
 /// continuation; the loop adds the handle to its multi handle, hands curl the sockets its epoll
 /// set finds ready (`curl_multi_socket_action`, see ``CurlMulti``) until curl reports the
-/// transfer done, removes the handle and resumes the task with curl's result. No thread blocks per request: one loop thread waits on every socket
-/// at once, and completions that arrive together are handed back in one pass.
+/// transfer done, removes the handle and resumes the task with curl's result. No thread blocks
+/// per request: one loop thread waits on every socket at once, and completions that arrive
+/// together are handed back in one pass.
 ///
 /// Timeouts are curl's (CURLOPT_TIMEOUT_MS and CURLOPT_CONNECTTIMEOUT_MS hold in a multi
 /// handle too; the loop's wait ends at curl's next deadline). Cancellation is immediate: the
