@@ -45,19 +45,26 @@ int ccurl_socket_close(void *clientp, curl_socket_t fd) {
 
 /* ---- The loop's events ---- */
 
-/* The fd the wakeup eventfd is registered under in the events' data (no socket has it). */
+/* The key the wakeup eventfd is registered under in the events' data (no socket's key). */
 #define CCURL_WAKEUP_KEY UINT64_MAX
 #define CCURL_MAX_EVENTS 256
+
+/* What the loop knows of one fd number. */
+struct ccurl_slot {
+    /* The epoll events it is registered with (0: not registered). */
+    uint32_t registered;
+    /* The generation it was registered under. */
+    uint32_t generation;
+    /* Whether libcurl wants it watched now. */
+    uint8_t wanted;
+};
 
 struct ccurl_events {
     CURLM *multi;
     int epoll;
     int wakeup;
-    /* Per fd number: the epoll events it is registered with (0: not registered), the
-     * generation it was registered under, and what libcurl wants now (0: nothing). */
-    uint32_t *registered;
-    uint32_t *generation;
-    uint8_t *wanted;
+    /* Per fd number, `capacity` of them. */
+    struct ccurl_slot *slots;
     size_t capacity;
     /* libcurl's next deadline (CLOCK_MONOTONIC, µs), or -1 for none. */
     int64_t deadline;
@@ -92,19 +99,10 @@ static int ccurl_events_reserve(struct ccurl_events *events, curl_socket_t fd) {
     if ((size_t)fd < events->capacity) return 1;
     size_t capacity = events->capacity ? events->capacity : 64;
     while (capacity <= (size_t)fd) capacity *= 2;
-    uint32_t *registered = realloc(events->registered, capacity * sizeof *registered);
-    if (registered == NULL) return 0;
-    events->registered = registered;
-    uint32_t *generation = realloc(events->generation, capacity * sizeof *generation);
-    if (generation == NULL) return 0;
-    events->generation = generation;
-    uint8_t *wanted = realloc(events->wanted, capacity * sizeof *wanted);
-    if (wanted == NULL) return 0;
-    events->wanted = wanted;
-    size_t added = capacity - events->capacity;
-    memset(registered + events->capacity, 0, added * sizeof *registered);
-    memset(generation + events->capacity, 0, added * sizeof *generation);
-    memset(wanted + events->capacity, 0, added * sizeof *wanted);
+    struct ccurl_slot *slots = realloc(events->slots, capacity * sizeof *slots);
+    if (slots == NULL) return 0;
+    memset(slots + events->capacity, 0, (capacity - events->capacity) * sizeof *slots);
+    events->slots = slots;
     events->capacity = capacity;
     return 1;
 }
@@ -115,28 +113,30 @@ static uint64_t ccurl_key(curl_socket_t fd, uint32_t generation) {
 
 /* Registers `fd` for `mask` unless it is registered so already (same socket, same events). */
 static void ccurl_watch(struct ccurl_events *events, curl_socket_t fd, uint32_t mask) {
+    struct ccurl_slot *slot = &events->slots[fd];
     uint32_t generation = ccurl_generation(fd);
-    int known = events->registered[fd] != 0 && events->generation[fd] == generation;
+    int known = slot->registered != 0 && slot->generation == generation;
     /* A descriptor libcurl did not open through the hook (even generation) may have been
      * closed and reused unseen: it is registered again every time. */
-    if (known && (generation & 1u) && events->registered[fd] == mask) return;
+    if (known && (generation & 1u) && slot->registered == mask) return;
     struct epoll_event event = {.events = mask, .data.u64 = ccurl_key(fd, generation)};
     if (ccurl_control(events, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) != 0) {
         int op = errno == EEXIST ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
         if (ccurl_control(events, op, fd, &event) != 0) {
-            events->registered[fd] = 0;
+            slot->registered = 0;
             return;
         }
     }
-    events->registered[fd] = mask;
-    events->generation[fd] = generation;
+    slot->registered = mask;
+    slot->generation = generation;
 }
 
 static void ccurl_unwatch(struct ccurl_events *events, curl_socket_t fd) {
-    if (events->registered[fd] != 0 && events->generation[fd] == ccurl_generation(fd)) {
+    struct ccurl_slot *slot = &events->slots[fd];
+    if (slot->registered != 0 && slot->generation == ccurl_generation(fd)) {
         ccurl_control(events, EPOLL_CTL_DEL, fd, NULL);
     }
-    events->registered[fd] = 0;
+    slot->registered = 0;
 }
 
 /* A connection's socket that libcurl stops watching when its transfer ends stays registered:
@@ -146,14 +146,14 @@ static void ccurl_unwatch(struct ccurl_events *events, curl_socket_t fd) {
 int ccurl_events_socket_changed(struct ccurl_events *events, curl_socket_t fd, int what) {
     if (fd < 0 || !ccurl_events_reserve(events, fd)) return -1;
     if (what == CURL_POLL_REMOVE) {
-        events->wanted[fd] = 0;
+        events->slots[fd].wanted = 0;
         if (!(ccurl_generation(fd) & 1u)) ccurl_unwatch(events, fd);
         return 0;
     }
     uint32_t mask = 0;
     if (what & CURL_POLL_IN) mask |= EPOLLIN;
     if (what & CURL_POLL_OUT) mask |= EPOLLOUT;
-    events->wanted[fd] = 1;
+    events->slots[fd].wanted = 1;
     ccurl_watch(events, fd, mask);
     return 0;
 }
@@ -193,9 +193,7 @@ struct ccurl_events *ccurl_events_new(CURLM *multi) {
 void ccurl_events_free(struct ccurl_events *events) {
     close(events->epoll);
     close(events->wakeup);
-    free(events->registered);
-    free(events->generation);
-    free(events->wanted);
+    free(events->slots);
     free(events);
 }
 
@@ -237,10 +235,10 @@ void ccurl_events_drive(struct ccurl_events *events) {
         curl_socket_t fd = (curl_socket_t)(uint32_t)key;
         uint32_t generation = (uint32_t)(key >> 32);
         /* Closed (and perhaps reused) since the event was read, or no longer registered. */
-        if ((size_t)fd >= events->capacity || generation != ccurl_generation(fd) || events->registered[fd] == 0) {
+        if ((size_t)fd >= events->capacity || generation != ccurl_generation(fd) || events->slots[fd].registered == 0) {
             continue;
         }
-        if (!events->wanted[fd]) {
+        if (!events->slots[fd].wanted) {
             /* A kept connection fired between two transfers: libcurl finds it closed when it
              * checks it before reuse. Until then it is not watched. */
             ccurl_unwatch(events, fd);

@@ -126,7 +126,8 @@ int ccurl_socket_close(void *clientp, curl_socket_t fd);
 
 /* ---- The multi interface (one event-loop thread drives many transfers) ---- */
 
-/// Whether the loaded libcurl has the multi functions Ronda needs (socket actions and timers: any libcurl 7.x/8.x).
+/// Whether the loaded libcurl has the multi functions Ronda needs (socket actions and timers,
+/// any libcurl 7.x/8.x).
 int ccurl_multi_available(void);
 /// `curl_multi_init` with CURLMOPT_MAXCONNECTS 256; NULL when unavailable.
 CURLM *ccurl_multi_init(void);
