@@ -56,8 +56,10 @@ BIN="$(swift build -c release --show-bin-path)/EngineThroughput"
 [ -x "$BIN" ] || { echo "no benchmark binary at $BIN" >&2; exit 2; }
 
 VENV="$ROOT/.build-tools/requests-bench"
-if [ "$PYTHON" = 1 ] && [ ! -x "$VENV/bin/python" ]; then
+# Made again when it cannot import requests (also a venv left half-made by an interrupted run).
+if [ "$PYTHON" = 1 ] && ! "$VENV/bin/python" -c "import requests" 2>/dev/null; then
     echo "== making the Python requests venv ($VENV)"
+    rm -rf "$VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q -r bench/requests_reference/requirements.txt
 fi

@@ -80,14 +80,15 @@ public final class SilentServer: Sendable {
         accepted.closeAll()
     }
 
-    /// A socket bound to 127.0.0.1 on an ephemeral port, listening or not; returns (fd, port).
-    /// A bound socket that does not listen refuses connections: a port for "connection refused".
-    public static func bindLoopback(listen shouldListen: Bool) throws -> (Int32, Int) {
+    /// A socket bound to 127.0.0.1 on `port` (0: an ephemeral port the kernel picks), listening
+    /// or not; returns (fd, port). A bound socket that does not listen refuses connections: a
+    /// port for "connection refused".
+    public static func bindLoopback(port: Int = 0, listen shouldListen: Bool) throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SocketError(description: "socket() failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

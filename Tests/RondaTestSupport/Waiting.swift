@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -15,12 +16,39 @@ public func eventually(_ seconds: Double = 60, _ condition: () async throws -> B
     return try await condition()
 }
 
-/// A loopback port nothing listens on right now (bound to port 0, then closed).
+/// A loopback port nothing is bound to right now, for a server a test starts itself on it
+/// (redis-server, PostgreSQL, a receiver) or for "connection refused".
+///
+/// Taken below the kernel's ephemeral range (`/proc/sys/net/ipv4/ip_local_port_range`), where
+/// neither the tests' outgoing connections nor servers bound to port 0 are given ports: a port
+/// from inside it, closed and handed on, could become the local end of some connection before
+/// the test's server binds it. The process's tests take the ports in turn from a start that
+/// depends on the process id, and each is bound once to check that it is free. Falls back to
+/// an ephemeral port where the range leaves no room below it.
 public func freePort() throws -> Int {
+    if let quiet = quietPorts {
+        for _ in 0..<1_000 {
+            let port = quiet.lowerBound + (portStart + portCursor.add(1, ordering: .relaxed).newValue) % quiet.count
+            if let (fd, _) = try? SilentServer.bindLoopback(port: port, listen: false) {
+                close(fd)
+                return port
+            }
+        }
+    }
     let (fd, port) = try SilentServer.bindLoopback(listen: false)
     close(fd)
     return port
 }
+
+/// 10000 up to the kernel's first ephemeral port; `nil` when that leaves fewer than 2,000.
+private let quietPorts: Range<Int>? = {
+    guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8),
+        let first = text.split(whereSeparator: \.isWhitespace).first.flatMap({ Int($0) }), first >= 12_000
+    else { return nil }
+    return 10_000..<first
+}()
+private let portStart = Int(getpid()) &* 7_919 % 20_000
+private let portCursor = Atomic<Int>(0)
 
 /// Whether something accepts TCP connections on the loopback `port` right now.
 public func isListening(port: Int) -> Bool {
