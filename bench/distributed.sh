@@ -13,7 +13,8 @@
 #   b. Ronda end to end:  QueueThroughput --mode e2e (lease → INSERT result → commit → ack)
 #   c. Celery, the same two (bench/celery_reference/run.py: prefork and threads pools, the faster
 #      is the reference; it installs Celery into .build-bench/venv by itself)
-#   d. worker memory: `ronda worker --concurrency 1` idle for 3 s (VmRSS), then
+#   d. worker memory: `ronda worker --concurrency 1` idle for 3 s (VmRSS), the same with
+#      docker-compose.yml's worker flags (ronda.yml, --concurrency 8, --metrics-port, JSON logs), then
 #      `ronda worker --concurrency 32` while `QueueThroughput --mode enqueue-only` feeds it N jobs
 #      (GET /health scenarios against the demo target; peak VmRSS, sampled every 100 ms until the
 #      queue is drained). The goal is for the worker as deployed — deploy/Dockerfile's build,
@@ -232,6 +233,21 @@ measure_memory() {
   fi
   srv_stop "$PIDS" worker-rss TERM 30
 
+  # Idle again with the command line of docker-compose.yml's worker service: the repository's
+  # ronda.yml, concurrency 8, the metrics port, JSON logs.
+  srv_spawn "$PIDS" worker-rss "$LOGS/worker-idle-compose-$key.log" "$bin" worker --config "$ROOT/ronda.yml" \
+    --concurrency 8 --metrics-port 0 --metrics-host 127.0.0.1 --log-format json --log-level info --name bench-idle-compose
+  sleep 3
+  if pid=$(srv_pid "$PIDS" worker-rss); then
+    FIG[${key}_idle_compose]=$(awk -v kb="$(rss_kb "$pid")" 'BEGIN {printf "%.1f", kb / 1024}')
+    echo "   idle, as docker-compose.yml runs it (config, concurrency 8, metrics port, JSON logs), after 3 s: ${FIG[${key}_idle_compose]} MB"
+  else
+    NOTE[${key}_idle_compose]="the worker exited"
+    sed 's/^/   /' "$LOGS/worker-idle-compose-$key.log" | tail -n 5
+    MISSING=1
+  fi
+  srv_stop "$PIDS" worker-rss TERM 30
+
   measure_busy "$key" "$bin" multi
 }
 
@@ -412,6 +428,7 @@ row() { printf '| %-30s | %-23s | %-14s | %-24s | %-9s | %-17s |\n' "$@"; }
     row "$title" "$(fmt "ronda_$mode")" "$(fmt "celery_$mode")" ">= $goal and >= 5x Celery" "$(ratio "$r" "$c")" "$v1 / $v2"
   done
   row "worker RSS idle (conc 1), MB" "$(fmt rss_idle)" "-" "<= 30" "-" "$(verdict "${FIG[rss_idle]:-}" 30 lower)"
+  row "  idle, compose's flags, MB" "$(fmt rss_idle_compose)" "-" "<= 30" "-" "$(verdict "${FIG[rss_idle_compose]:-}" 30 lower)"
   row "worker RSS peak (conc 32), MB" "$(fmt rss_busy)" "-" "<= 60" "-" "$(verdict "${FIG[rss_busy]:-}" 60 lower)"
   row "  dev build, idle / peak, MB" "$(fmt dyn_idle) / $(fmt dyn_busy)" "-" "(none: not deployed)" "-" "-"
   row "worker CPU s / 1,000 scenarios" "$(fmt rss_cpu) (multi)" "-" "below threads transport" "-" "-"

@@ -36,7 +36,7 @@ struct MetricsOptions: ParsableArguments {
         let server = MetricsServer(registry: ProcessMetrics.registry, token: token)
         let host = metricsHost
         return [
-            server.application(host: host, port: metricsPort, logger: logger) { port in
+            server.service(host: host, port: metricsPort, logger: logger) { port in
                 FileHandle.standardOutput.write(Data("metrics on http://\(host):\(port)/metrics\n".utf8))
             }
         ]

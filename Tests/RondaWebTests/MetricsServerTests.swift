@@ -4,6 +4,7 @@ import Logging
 import Prometheus
 import RondaHTTP
 import RondaWeb
+import ServiceLifecycle
 import Testing
 
 /// `--metrics-port`'s server: the process registry in the Prometheus text format, optionally
@@ -17,7 +18,7 @@ struct MetricsServerTests {
         var logger = Logger(label: "test.metrics")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = MetricsServer(registry: registry, token: token).application(
+        let service = MetricsServer(registry: registry, token: token).service(
             host: "127.0.0.1",
             port: 0,
             logger: logger
@@ -25,7 +26,7 @@ struct MetricsServerTests {
             continuation.yield($0)
             continuation.finish()
         }
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let server = Task { try await service.run() }
         defer { server.cancel() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
@@ -64,5 +65,72 @@ struct MetricsServerTests {
             )
             #expect(try await Self.get(base + "/health").status == 200)
         }
+    }
+
+    @Test func otherPathsAndMethodsAreRefused() async throws {
+        try await Self.withServer(token: nil) { base, _ in
+            #expect(try await Self.get(base + "/").status == 404)
+            #expect(try await Self.get(base + "/metricsx").status == 404)
+            let session = HTTPSession()
+            defer { session.close() }
+            let posted = try await session.send(
+                RondaHTTP.HTTPRequest(method: "POST", url: base + "/metrics", body: Array("x".utf8))
+            )
+            #expect(posted.status == 405)
+            #expect(posted.header("Allow") == "GET, HEAD")
+            let head = try await session.send(RondaHTTP.HTTPRequest(method: "HEAD", url: base + "/health"))
+            #expect(head.status == 200)
+            #expect(head.header("Content-Length") == "15")
+            #expect(head.body.isEmpty)
+            // A query string does not change the route (Prometheus may add one).
+            #expect(try await Self.get(base + "/metrics?name=x").status == 200)
+        }
+    }
+
+    @Test func oneConnectionServesManyScrapesAndClosesWhenAsked() async throws {
+        try await Self.withServer(token: nil) { base, _ in
+            let session = HTTPSession()
+            defer { session.close() }
+            var opened = 0
+            for _ in 0..<5 {
+                let answer = try await session.send(RondaHTTP.HTTPRequest(method: "GET", url: base + "/health"))
+                #expect(answer.status == 200)
+                opened += answer.newConnections
+            }
+            #expect(opened == 1)
+            let closing = try await session.send(
+                RondaHTTP.HTTPRequest(
+                    method: "GET",
+                    url: base + "/health",
+                    headers: [HTTPHeader("Connection", "close")]
+                )
+            )
+            #expect(closing.header("Connection") == "close")
+            #expect(
+                try await session.send(RondaHTTP.HTTPRequest(method: "GET", url: base + "/health")).newConnections == 1
+            )
+        }
+    }
+
+    @Test func gracefulShutdownStopsTheServer() async throws {
+        var logger = Logger(label: "test.metrics")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let service = MetricsServer(registry: PrometheusCollectorRegistry()).service(
+            host: "127.0.0.1",
+            port: 0,
+            logger: logger
+        ) {
+            continuation.yield($0)
+            continuation.finish()
+        }
+        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        #expect(try await Self.get("http://127.0.0.1:\(port)/health").status == 200)
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await #expect(throws: HTTPClientError.self) { try await Self.get("http://127.0.0.1:\(port)/health") }
     }
 }
