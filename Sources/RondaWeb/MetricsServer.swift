@@ -129,6 +129,12 @@ final class MetricsHandler: ChannelInboundHandler {
         }
     }
 
+    /// A request NIO could not parse (it has already answered 400 and passes the error on), or
+    /// a failed connection: the connection is closed.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
         let answer = server.answer(
             method: head.method,

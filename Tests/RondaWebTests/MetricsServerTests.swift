@@ -7,6 +7,10 @@ import RondaWeb
 import ServiceLifecycle
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `--metrics-port`'s server: the process registry in the Prometheus text format, optionally
 /// behind a bearer token.
 struct MetricsServerTests {
@@ -132,5 +136,44 @@ struct MetricsServerTests {
         await group.triggerGracefulShutdown()
         try await running.value
         await #expect(throws: HTTPClientError.self) { try await Self.get("http://127.0.0.1:\(port)/health") }
+    }
+
+    @Test func aMalformedRequestGetsA400AndTheConnectionIsClosed() async throws {
+        try await Self.withServer(token: nil) { base, _ in
+            let port = try #require(Int(base.split(separator: ":").last ?? ""))
+            let answer = try Self.exchange(port: port, Array("NOT HTTP AT ALL\r\n\r\n".utf8))
+            #expect(answer.hasPrefix("HTTP/1.1 400"))
+        }
+    }
+
+    /// Writes `bytes` to 127.0.0.1:`port` and reads until the server closes (10 s at most).
+    static func exchange(port: Int, _ bytes: [UInt8]) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(connected == 0)
+        try #require(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            // 0: the server closed the connection; < 0: the 10 s passed (the test then fails on
+            // the missing close below).
+            try #require(count >= 0, "the server did not close the connection within 10 s")
+            if count == 0 { break }
+            received += buffer[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
     }
 }
