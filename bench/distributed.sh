@@ -209,6 +209,23 @@ queue_drained() {
   [ -n "$read" ] && [ "$read" -ge "$FEED_JOBS" ] && [ "${pending:-1}" = 0 ] && [ "${lag:-1}" = 0 ]
 }
 
+# measure_idle FIGKEY LOG TITLE CMD...: FIG[FIGKEY] is the VmRSS (MB) of CMD, a worker, 3 s after start.
+measure_idle() {
+  local figkey=$1 log=$2 title=$3 pid
+  shift 3
+  srv_spawn "$PIDS" worker-rss "$log" "$@"
+  sleep 3
+  if pid=$(srv_pid "$PIDS" worker-rss); then
+    FIG[$figkey]=$(awk -v kb="$(rss_kb "$pid")" 'BEGIN {printf "%.1f", kb / 1024}')
+    echo "   idle, $title, after 3 s: ${FIG[$figkey]} MB"
+  else
+    NOTE[$figkey]="the worker exited"
+    sed 's/^/   /' "$log" | tail -n 5
+    MISSING=1
+  fi
+  srv_stop "$PIDS" worker-rss TERM 30
+}
+
 # measure_memory KEY BIN LABEL: FIG[KEY_idle] and FIG[KEY_busy] for the worker binary BIN.
 measure_memory() {
   local key=$1 bin=$2 label=$3 pid peak samples deadline kb added
@@ -221,32 +238,13 @@ measure_memory() {
     return
   fi
   flush_redis
-  srv_spawn "$PIDS" worker-rss "$LOGS/worker-idle-$key.log" "$bin" worker --concurrency 1 --name bench-idle
-  sleep 3
-  if pid=$(srv_pid "$PIDS" worker-rss); then
-    FIG[${key}_idle]=$(awk -v kb="$(rss_kb "$pid")" 'BEGIN {printf "%.1f", kb / 1024}')
-    echo "   idle, concurrency 1, after 3 s: ${FIG[${key}_idle]} MB"
-  else
-    NOTE[${key}_idle]="the worker exited"
-    sed 's/^/   /' "$LOGS/worker-idle-$key.log" | tail -n 5
-    MISSING=1
-  fi
-  srv_stop "$PIDS" worker-rss TERM 30
-
+  measure_idle "${key}_idle" "$LOGS/worker-idle-$key.log" "concurrency 1" "$bin" worker --concurrency 1 --name bench-idle
   # Idle again with the command line of docker-compose.yml's worker service: the repository's
   # ronda.yml, concurrency 8, the metrics port, JSON logs.
-  srv_spawn "$PIDS" worker-rss "$LOGS/worker-idle-compose-$key.log" "$bin" worker --config "$ROOT/ronda.yml" \
-    --concurrency 8 --metrics-port 0 --metrics-host 127.0.0.1 --log-format json --log-level info --name bench-idle-compose
-  sleep 3
-  if pid=$(srv_pid "$PIDS" worker-rss); then
-    FIG[${key}_idle_compose]=$(awk -v kb="$(rss_kb "$pid")" 'BEGIN {printf "%.1f", kb / 1024}')
-    echo "   idle, as docker-compose.yml runs it (config, concurrency 8, metrics port, JSON logs), after 3 s: ${FIG[${key}_idle_compose]} MB"
-  else
-    NOTE[${key}_idle_compose]="the worker exited"
-    sed 's/^/   /' "$LOGS/worker-idle-compose-$key.log" | tail -n 5
-    MISSING=1
-  fi
-  srv_stop "$PIDS" worker-rss TERM 30
+  measure_idle "${key}_idle_compose" "$LOGS/worker-idle-compose-$key.log" \
+    "as docker-compose.yml runs it (config, concurrency 8, metrics port, JSON logs)" \
+    "$bin" worker --config "$ROOT/ronda.yml" --concurrency 8 --metrics-port 0 --metrics-host 127.0.0.1 \
+    --log-format json --log-level info --name bench-idle-compose
 
   measure_busy "$key" "$bin" multi
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import RondaHTTP
+import RondaTestSupport
 import RondaWeb
 import ServiceLifecycle
 import Testing
@@ -148,28 +149,16 @@ struct MetricsServerTests {
 
     /// Writes `bytes` to 127.0.0.1:`port` and reads until the server closes (10 s at most).
     static func exchange(port: Int, _ bytes: [UInt8]) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
+        let fd = try #require(connectLoopback(port: port))
         defer { close(fd) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        try #require(connected == 0)
         try #require(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            // 0: the server closed the connection; < 0: the 10 s passed (the test then fails on
-            // the missing close below).
+            // 0: the server closed the connection; < 0: 10 s passed without it.
             try #require(count >= 0, "the server did not close the connection within 10 s")
             if count == 0 { break }
             received += buffer[0..<count]
